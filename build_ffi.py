@@ -1,0 +1,91 @@
+"""cffi builder for textops' C core (API mode, out-of-line).
+
+``setup.py`` names ``ffibuilder`` in ``cffi_modules``; for development,
+``python build_ffi.py`` builds ``textops/_textops*.so`` in place.
+Environment: ``TEXTOPS_NO_OPENMP=1`` builds without OpenMP, on one thread.
+"""
+import os
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+from cffi import FFI
+
+HERE = Path(__file__).resolve().parent
+CSRC = HERE / "csrc"
+SOURCES = ["search.c", "split.c", "parallel.c"]
+
+CDEF = """
+size_t textops_substring_count(const char *text, size_t len,
+                               const char *sub, size_t sub_len,
+                               int mode, int threads);
+size_t textops_word_count(const char *text, size_t len,
+                          const char *word, size_t word_len,
+                          const char *sep, size_t sep_len,
+                          int mode, int threads);
+int textops_line_word_counts(const char *text, size_t len,
+                             const char *word, size_t word_len,
+                             const char *sep, size_t sep_len,
+                             int mode, int threads,
+                             size_t **counts, size_t *nlines);
+void textops_batch_word_count(size_t ntexts, const char *const *texts,
+                              const size_t *lens, size_t nwords,
+                              const char *const *words,
+                              const size_t *word_lens,
+                              const char *sep, size_t sep_len,
+                              int mode, int threads, size_t *out);
+void textops_batch_substring_count(size_t ntexts, const char *const *texts,
+                                   const size_t *lens, size_t nwords,
+                                   const char *const *words,
+                                   const size_t *word_lens,
+                                   int mode, int threads, size_t *out);
+void textops_free(void *p);
+int textops_openmp_enabled(void);
+int textops_default_threads(void);
+size_t textops_set_min_chunk(size_t nbytes);
+#define TEXTOPS_BYTES ...
+#define TEXTOPS_UNICODE ...
+#define TEXTOPS_MAX_THREADS ...
+"""
+
+WARNINGS = ["-Wall", "-Wextra", "-Wshadow", "-Wconversion", "-Wno-sign-conversion"]
+
+
+def _openmp_flags() -> list:
+    """Return the compiler flag for OpenMP, or [] if the compiler lacks it."""
+    if os.environ.get("TEXTOPS_NO_OPENMP"):
+        return []
+    cc = (sysconfig.get_config_var("CC") or "cc").split()
+    probe = "#include <omp.h>\nint main(void) { return omp_get_max_threads() < 1; }\n"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "probe.c"
+        src.write_text(probe)
+        cmd = cc + ["-fopenmp", str(src), "-o", str(Path(tmp) / "probe")]
+        try:
+            ok = subprocess.run(cmd, capture_output=True).returncode == 0
+        except OSError:
+            ok = False
+    if not ok:
+        print("textops: the compiler has no OpenMP; building on one thread",
+              file=sys.stderr)
+    return ["-fopenmp"] if ok else []
+
+
+OPENMP = _openmp_flags()
+
+ffibuilder = FFI()
+ffibuilder.cdef(CDEF)
+ffibuilder.set_source(
+    "textops._textops",
+    '#include "textops.h"',
+    sources=[str((CSRC / name).relative_to(HERE)) for name in SOURCES],
+    include_dirs=[str(CSRC.relative_to(HERE))],
+    extra_compile_args=["-O3", "-std=c11"] + WARNINGS + OPENMP,
+    extra_link_args=OPENMP,
+)
+
+if __name__ == "__main__":
+    os.chdir(HERE)
+    ffibuilder.compile(tmpdir=".", verbose=False)

@@ -1,0 +1,412 @@
+/* The public functions: thread policy, chunking of one large text, and
+ * batches of texts, over the serial kernels of search.c and split.c.
+ *
+ * A large text is cut into one piece per thread. Each cut is moved forward
+ * from its even share to the first place where the serial kernel, run on
+ * the piece as a text of its own, gives exactly its share of the answer:
+ *   count(sub)    a place that no occurrence of sub straddles;
+ *   split()       just after an ASCII whitespace byte;
+ *   split(sep)    just after an occurrence of sep that no earlier
+ *                 occurrence overlaps, so the greedy split surely takes it;
+ *   splitlines()  just after \n, or after \r not followed by \n.
+ * Each thread looks for its cut only within its own share; a share without
+ * one joins the piece before it. Pieces are then counted independently and
+ * their counts added up (or, for lines, laid end to end). */
+#include <stdlib.h>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <pthread.h>
+#define TX_HAVE_FORK 1
+#endif
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+
+#include "internal.h"
+
+#define TX_NONE ((size_t)-1)
+
+static size_t tx_min_chunk = (size_t)1 << 18;
+
+/* Set in a child created by fork(): GNU libgomp's thread pool does not
+ * survive fork and a team started there can hang (GCC bug 52303). */
+static volatile int tx_forked;
+
+#ifdef TX_HAVE_FORK
+static void tx_on_fork_child(void) { tx_forked = 1; }
+
+__attribute__((constructor)) static void tx_register_fork_handler(void)
+{
+    pthread_atfork(NULL, NULL, tx_on_fork_child);
+}
+#endif
+
+int textops_openmp_enabled(void)
+{
+#ifdef _OPENMP
+    return 1;
+#else
+    return 0;
+#endif
+}
+
+int textops_default_threads(void)
+{
+#ifdef _OPENMP
+    if (!tx_forked) {
+        int t = omp_get_max_threads();
+        return t > TEXTOPS_MAX_THREADS ? TEXTOPS_MAX_THREADS : t;
+    }
+#endif
+    return 1;
+}
+
+static size_t resolve_threads(int requested)
+{
+    if (tx_forked || requested <= 0)
+        return (size_t)textops_default_threads();
+    return requested > TEXTOPS_MAX_THREADS ? TEXTOPS_MAX_THREADS
+                                           : (size_t)requested;
+}
+
+size_t textops_set_min_chunk(size_t nbytes)
+{
+    size_t old = tx_min_chunk;
+    tx_min_chunk = nbytes ? nbytes : 1;
+    return old;
+}
+
+/* How many pieces to cut n bytes into: one per thread, each at least
+ * tx_min_chunk bytes. */
+static size_t plan_pieces(size_t n, size_t threads)
+{
+    size_t pieces = n / tx_min_chunk;
+    if (pieces > threads)
+        pieces = threads;
+    return pieces ? pieces : 1;
+}
+
+/* Smallest b in [lo, hi) that no occurrence of s straddles (none starts in
+ * (b - m, b)), or TX_NONE. */
+static size_t cut_unstraddled(const unsigned char *t, size_t n,
+                              const unsigned char *s, size_t m,
+                              size_t lo, size_t hi)
+{
+    size_t b = lo;
+    while (b < hi) {
+        size_t from = b >= m - 1 ? b - (m - 1) : 0;
+        size_t to = n - b >= m - 1 ? b + (m - 1) : n;
+        const unsigned char *p = tx_find(t + from, to - from, s, m);
+        if (p == NULL)
+            return b;
+        b = (size_t)(p - t) + m; /* every place before is straddled by p */
+    }
+    return TX_NONE;
+}
+
+/* Smallest b in [lo, hi) where an occurrence of s ends that no other
+ * occurrence overlaps from the left, or TX_NONE. */
+static size_t cut_after_sep(const unsigned char *t, size_t n,
+                            const unsigned char *s, size_t m,
+                            size_t lo, size_t hi)
+{
+    size_t from = lo >= m ? lo - m : 0, end = hi - 1, prev = TX_NONE;
+    while (from < end) {
+        const unsigned char *p = tx_find(t + from, end - from, s, m);
+        if (p == NULL)
+            return TX_NONE;
+        size_t q = (size_t)(p - t);
+        int clean;
+        if (prev == TX_NONE) { /* look behind the search start */
+            size_t back = q >= m - 1 ? q - (m - 1) : 0;
+            clean = tx_find(t + back, q + m - 1 - back, s, m) == NULL;
+        } else {
+            clean = q - prev >= m;
+        }
+        if (clean)
+            return q + m; /* q >= lo - m, so q + m is in [lo, hi) */
+        prev = q;
+        from = q + 1;
+    }
+    (void)n;
+    return TX_NONE;
+}
+
+static size_t cut_after_space(const unsigned char *t, size_t lo, size_t hi,
+                              int mode)
+{
+    for (size_t b = lo; b < hi; b++)
+        if (tx_ascii_space(t[b - 1], mode))
+            return b;
+    return TX_NONE;
+}
+
+static size_t cut_after_line(const unsigned char *t, size_t lo, size_t hi)
+{
+    for (size_t b = lo; b < hi; b++)
+        if (t[b - 1] == '\n' || (t[b - 1] == '\r' && t[b] != '\n'))
+            return b;
+    return TX_NONE;
+}
+
+/* The cut owned by the share [lo, hi), 0 < lo < hi <= n. */
+static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
+                       size_t lo, size_t hi)
+{
+    switch (q->kind) {
+    case TX_COUNT:
+        return cut_unstraddled(t, n, q->word, q->word_len, lo, hi);
+    case TX_WORDS:
+        return q->sep ? cut_after_sep(t, n, q->sep, q->sep_len, lo, hi)
+                      : cut_after_space(t, lo, hi, q->mode);
+    case TX_LINES:
+        return cut_after_line(t, lo, hi);
+    }
+    return TX_NONE;
+}
+
+/* The end of piece k: the next cut that was found, or n. */
+static size_t piece_end(const size_t *cuts, size_t pieces, size_t k,
+                        size_t n)
+{
+    for (k++; k < pieces; k++)
+        if (cuts[k] != TX_NONE)
+            return cuts[k];
+    return n;
+}
+
+/* Count piece [a, b) of t as a text of its own. A piece cut after a
+ * separator ends in an empty token that belongs to the next piece. */
+static size_t count_piece(const tx_query *q, const unsigned char *t,
+                          size_t n, size_t a, size_t b)
+{
+    size_t c = tx_words(q, t + a, b - a);
+    if (q->kind == TX_WORDS && q->sep != NULL && q->word_len == 0 && b < n)
+        c--;
+    return c;
+}
+
+/* Work shared by the threads of a team, or done alone outside one: find
+ * the cuts, then count each non-empty piece into sums[k]. */
+static void count_pieces(const tx_query *q, const unsigned char *t, size_t n,
+                         size_t pieces, size_t *cuts, size_t *sums)
+{
+    size_t step = n / pieces;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (size_t k = 1; k < pieces; k++)
+        cuts[k] = find_cut(q, t, n, k * step,
+                           k + 1 == pieces ? n : (k + 1) * step);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (size_t k = 0; k < pieces; k++) {
+        size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
+        sums[k] = (a == TX_NONE || a == b) ? 0 : count_piece(q, t, n, a, b);
+    }
+}
+
+static size_t run_sum(const tx_query *q, const unsigned char *t, size_t n,
+                      size_t threads)
+{
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    size_t pieces = plan_pieces(n, threads);
+    if (pieces == 1 || (q->kind == TX_COUNT && q->word_len == 0))
+        return tx_words(q, t, n);
+    size_t cuts[TEXTOPS_MAX_THREADS], sums[TEXTOPS_MAX_THREADS], total = 0;
+    cuts[0] = 0;
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)pieces)
+#endif
+    count_pieces(q, t, n, pieces, cuts, sums);
+    for (size_t k = 0; k < pieces; k++)
+        total += sums[k];
+    return total;
+}
+
+/* Lines in three steps: find the cuts and count each piece's lines; lay
+ * the pieces out in one array; fill each piece's part of it. */
+static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
+                        size_t pieces, size_t *cuts, size_t *starts,
+                        size_t **out)
+{
+    size_t step = n / pieces;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (size_t k = 1; k < pieces; k++)
+        cuts[k] = find_cut(q, t, n, k * step,
+                           k + 1 == pieces ? n : (k + 1) * step);
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (size_t k = 0; k < pieces; k++) {
+        size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
+        starts[k + 1] = a == TX_NONE ? 0 : tx_lines(q, t + a, b - a, NULL);
+    }
+#ifdef _OPENMP
+#pragma omp single
+#endif
+    {
+        starts[0] = 0;
+        for (size_t k = 0; k < pieces; k++)
+            starts[k + 1] += starts[k];
+        *out = malloc((starts[pieces] ? starts[pieces] : 1) * sizeof(size_t));
+    }
+    if (*out == NULL)
+        return;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
+    for (size_t k = 0; k < pieces; k++) {
+        size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
+        if (a != TX_NONE)
+            tx_lines(q, t + a, b - a, *out + starts[k]);
+    }
+}
+
+int textops_line_word_counts(const char *text, size_t len,
+                             const char *word, size_t word_len,
+                             const char *sep, size_t sep_len,
+                             int mode, int threads,
+                             size_t **counts, size_t *nlines)
+{
+    tx_query q = {TX_LINES, TX_PLAN_NONE, (const unsigned char *)word,
+                  word_len, (const unsigned char *)sep, sep_len, mode};
+    const unsigned char *t = (const unsigned char *)text;
+    tx_prepare(&q);
+    size_t pieces = plan_pieces(len, resolve_threads(threads));
+    size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
+    size_t *out = NULL;
+    cuts[0] = 0;
+    if (pieces == 1) {
+        line_pieces(&q, t, len, 1, cuts, starts, &out);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)pieces)
+#endif
+        line_pieces(&q, t, len, pieces, cuts, starts, &out);
+    }
+    if (out == NULL)
+        return -1;
+    if (starts[pieces] == 0) {
+        free(out);
+        out = NULL;
+    }
+    *counts = out;
+    *nlines = starts[pieces];
+    return 0;
+}
+
+size_t textops_substring_count(const char *text, size_t len,
+                               const char *sub, size_t sub_len,
+                               int mode, int threads)
+{
+    tx_query q = {TX_COUNT, TX_PLAN_NONE, (const unsigned char *)sub,
+                  sub_len, NULL, 0, mode};
+    tx_prepare(&q);
+    return run_sum(&q, (const unsigned char *)text, len,
+                   resolve_threads(threads));
+}
+
+size_t textops_word_count(const char *text, size_t len,
+                          const char *word, size_t word_len,
+                          const char *sep, size_t sep_len,
+                          int mode, int threads)
+{
+    tx_query q = {TX_WORDS, TX_PLAN_NONE, (const unsigned char *)word,
+                  word_len, (const unsigned char *)sep, sep_len, mode};
+    tx_prepare(&q);
+    return run_sum(&q, (const unsigned char *)text, len,
+                   resolve_threads(threads));
+}
+
+/* out[i] for text i of a batch, on the calling thread. `shared` is the
+ * prepared query when every text has the same word, else NULL. */
+static size_t batch_one(const tx_query *base, const tx_query *shared,
+                        const char *const *texts, const size_t *lens,
+                        const char *const *words, const size_t *word_lens,
+                        size_t i, size_t threads)
+{
+    tx_query q;
+    if (shared != NULL) {
+        q = *shared;
+    } else {
+        q = *base;
+        q.word = (const unsigned char *)words[i];
+        q.word_len = word_lens[i];
+        tx_prepare(&q);
+    }
+    return run_sum(&q, (const unsigned char *)texts[i], lens[i], threads);
+}
+
+/* Small texts go whole to whichever thread is free; a text that is large
+ * against the total (and worth cutting) is then cut across all threads. */
+static void run_batch(const tx_query *base, size_t ntexts,
+                      const char *const *texts, const size_t *lens,
+                      size_t nwords, const char *const *words,
+                      const size_t *word_lens, int threads, size_t *out)
+{
+    size_t nthreads = resolve_threads(threads), total = 0;
+    tx_query one = *base;
+    const tx_query *shared = NULL;
+    if (nwords == 1) {
+        one.word = (const unsigned char *)words[0];
+        one.word_len = word_lens[0];
+        tx_prepare(&one);
+        shared = &one;
+    }
+    for (size_t i = 0; i < ntexts; i++)
+        total += lens[i];
+    if (nthreads == 1 || ntexts == 0 || total < 2 * tx_min_chunk) {
+        for (size_t i = 0; i < ntexts; i++)
+            out[i] = batch_one(base, shared, texts, lens, words, word_lens,
+                               i, 1);
+        return;
+    }
+    size_t big = total / (4 * nthreads);
+    if (big < 2 * tx_min_chunk)
+        big = 2 * tx_min_chunk;
+    size_t grain = ntexts / (16 * nthreads);
+    int chunk = grain < 1 ? 1 : grain > 64 ? 64 : (int)grain;
+#ifdef _OPENMP
+#pragma omp parallel for num_threads((int)nthreads) schedule(dynamic, chunk)
+#endif
+    for (size_t i = 0; i < ntexts; i++)
+        if (lens[i] < big)
+            out[i] = batch_one(base, shared, texts, lens, words, word_lens,
+                               i, 1);
+    (void)chunk;
+    for (size_t i = 0; i < ntexts; i++)
+        if (lens[i] >= big)
+            out[i] = batch_one(base, shared, texts, lens, words, word_lens,
+                               i, nthreads);
+}
+
+void textops_batch_word_count(size_t ntexts, const char *const *texts,
+                              const size_t *lens, size_t nwords,
+                              const char *const *words,
+                              const size_t *word_lens,
+                              const char *sep, size_t sep_len,
+                              int mode, int threads, size_t *out)
+{
+    tx_query base = {TX_WORDS, TX_PLAN_NONE, NULL, 0,
+                     (const unsigned char *)sep, sep_len, mode};
+    run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
+              out);
+}
+
+void textops_batch_substring_count(size_t ntexts, const char *const *texts,
+                                   const size_t *lens, size_t nwords,
+                                   const char *const *words,
+                                   const size_t *word_lens,
+                                   int mode, int threads, size_t *out)
+{
+    tx_query base = {TX_COUNT, TX_PLAN_NONE, NULL, 0, NULL, 0, mode};
+    run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
+              out);
+}
+
+void textops_free(void *p) { free(p); }

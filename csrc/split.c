@@ -1,0 +1,235 @@
+/* Whitespace, separators and lines: str.split(sep).count(word) and
+ * str.splitlines() on one thread, without building any token.
+ *
+ * In TEXTOPS_UNICODE mode the text is UTF-8, and these are the characters
+ * str.split() treats as whitespace:
+ *   \t \n \v \f \r, \x1c-\x1f, space            one byte
+ *   U+0085, U+00A0                              C2 85, C2 A0
+ *   U+1680                                      E1 9A 80
+ *   U+2000-U+200A, U+2028, U+2029, U+202F       E2 80 80-8A, A8, A9, AF
+ *   U+205F                                      E2 81 9F
+ *   U+3000                                      E3 80 80
+ * Every sequence starts with an ASCII or lead byte, so a match is always a
+ * whole character. In TEXTOPS_BYTES mode only \t \n \v \f \r and space are
+ * whitespace, and only \n, \r and \r\n end lines. */
+#include <string.h>
+
+#include "internal.h"
+
+int tx_ascii_space(unsigned char c, int mode)
+{
+    if (c == ' ' || (c >= '\t' && c <= '\r'))
+        return 1;
+    return mode == TEXTOPS_UNICODE && c >= 0x1C && c <= 0x1F;
+}
+
+size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode)
+{
+    unsigned char c = t[i];
+    if (c < 0x80)
+        return (size_t)tx_ascii_space(c, mode);
+    if (mode != TEXTOPS_UNICODE || n - i < 2)
+        return 0;
+    unsigned char c1 = t[i + 1];
+    if (c == 0xC2)
+        return (c1 == 0x85 || c1 == 0xA0) ? 2 : 0;
+    if (n - i < 3)
+        return 0;
+    unsigned char c2 = t[i + 2];
+    int space = (c == 0xE1 && c1 == 0x9A && c2 == 0x80) ||
+                (c == 0xE2 && c1 == 0x80 &&
+                 ((c2 >= 0x80 && c2 <= 0x8A) || c2 == 0xA8 || c2 == 0xA9 ||
+                  c2 == 0xAF)) ||
+                (c == 0xE2 && c1 == 0x81 && c2 == 0x9F) ||
+                (c == 0xE3 && c1 == 0x80 && c2 == 0x80);
+    return space ? 3 : 0;
+}
+
+/* 1 if a whitespace character ends just before t[i] (0 < i). */
+static int space_before(const unsigned char *t, size_t i, int mode)
+{
+    unsigned char c = t[i - 1];
+    if (c < 0x80)
+        return tx_ascii_space(c, mode);
+    if (mode != TEXTOPS_UNICODE)
+        return 0;
+    if (i >= 2 && t[i - 2] == 0xC2)
+        return c == 0x85 || c == 0xA0;
+    return i >= 3 && tx_space_at(t, i, i - 3, mode) == 3;
+}
+
+static int has_space(const unsigned char *w, size_t len, int mode)
+{
+    for (size_t i = 0; i < len; i++)
+        if (tx_space_at(w, len, i, mode))
+            return 1;
+    return 0;
+}
+
+/* t.split().count(w): find w, then check that whitespace (or an end of the
+ * text) stands on both sides. A word holding whitespace is never a token. */
+static size_t words_on_space(const tx_query *q, const unsigned char *t,
+                             size_t n)
+{
+    const unsigned char *w = q->word;
+    size_t len = q->word_len, count = 0, i = 0;
+    while (n - i >= len) {
+        const unsigned char *p = tx_find(t + i, n - i, w, len);
+        if (p == NULL)
+            break;
+        size_t at = (size_t)(p - t), end = at + len;
+        if ((at == 0 || space_before(t, at, q->mode)) &&
+            (end == n || tx_space_at(t, n, end, q->mode))) {
+            count++;
+            i = end; /* a space, or the end: the word cannot start here */
+        } else {
+            i = at + 1;
+        }
+    }
+    return count;
+}
+
+/* 1 if some proper prefix of s is also its suffix: then occurrences of s
+ * can overlap and only the greedy walk tells which ones split the text. */
+static int self_overlapping(const unsigned char *s, size_t len)
+{
+    for (size_t k = 1; k < len; k++)
+        if (memcmp(s, s + len - k, k) == 0)
+            return 1;
+    return 0;
+}
+
+/* t.split(sep).count(w) by walking the separators left to right. */
+static size_t words_on_sep_walk(const tx_query *q, const unsigned char *t,
+                                size_t n)
+{
+    size_t count = 0, start = 0, len = q->word_len;
+    for (;;) {
+        const unsigned char *p = tx_find(t + start, n - start, q->sep,
+                                         q->sep_len);
+        size_t end = p ? (size_t)(p - t) : n;
+        if (end - start == len && memcmp(t + start, q->word, len) == 0)
+            count++;
+        if (p == NULL)
+            return count;
+        start = end + q->sep_len;
+    }
+}
+
+/* t.split(sep).count(w) for a separator whose occurrences cannot overlap:
+ * every occurrence then splits, so find w and check for sep on both sides. */
+static size_t words_on_sep_find(const tx_query *q, const unsigned char *t,
+                                size_t n)
+{
+    const unsigned char *w = q->word, *sep = q->sep;
+    size_t len = q->word_len, m = q->sep_len, count = 0, i = 0;
+    while (n - i >= len) {
+        const unsigned char *p = tx_find(t + i, n - i, w, len);
+        if (p == NULL)
+            break;
+        size_t at = (size_t)(p - t), end = at + len;
+        if ((at == 0 || (at >= m && memcmp(t + at - m, sep, m) == 0)) &&
+            (end == n || (n - end >= m && memcmp(t + end, sep, m) == 0))) {
+            count++;
+            i = end;
+        } else {
+            i = at + 1;
+        }
+    }
+    return count;
+}
+
+/* Longest separator for which the overlap check is worth its O(m^2). */
+#define SEP_FIND_MAX 64
+
+void tx_prepare(tx_query *q)
+{
+    const unsigned char *w = q->word;
+    size_t len = q->word_len;
+    if (q->kind == TX_COUNT) {
+        q->plan = TX_PLAN_COUNT;
+    } else if (q->sep == NULL) {
+        /* a token is never empty and never holds whitespace */
+        q->plan = (len == 0 || has_space(w, len, q->mode)) ? TX_PLAN_NONE
+                                                           : TX_PLAN_SPACE;
+    } else if (len > 0 && tx_find(w, len, q->sep, q->sep_len) != NULL) {
+        q->plan = TX_PLAN_NONE; /* a token never holds the separator */
+    } else if (len > 0 && q->sep_len <= SEP_FIND_MAX &&
+               !self_overlapping(q->sep, q->sep_len)) {
+        q->plan = TX_PLAN_SEP_FIND;
+    } else {
+        q->plan = TX_PLAN_SEP_WALK;
+    }
+}
+
+size_t tx_words(const tx_query *q, const unsigned char *t, size_t n)
+{
+    switch (q->plan) {
+    case TX_PLAN_SPACE:
+        return words_on_space(q, t, n);
+    case TX_PLAN_SEP_FIND:
+        return words_on_sep_find(q, t, n);
+    case TX_PLAN_SEP_WALK:
+        return words_on_sep_walk(q, t, n);
+    case TX_PLAN_COUNT:
+        return tx_count(t, n, q->word, q->word_len, q->mode);
+    default:
+        return 0;
+    }
+}
+
+/* Byte length of the line break starting at t[i], or 0. */
+static size_t line_break_at(const unsigned char *t, size_t n, size_t i,
+                            int mode)
+{
+    unsigned char c = t[i];
+    if (c == '\n')
+        return 1;
+    if (c == '\r')
+        return (n - i >= 2 && t[i + 1] == '\n') ? 2 : 1;
+    if (mode != TEXTOPS_UNICODE)
+        return 0;
+    if (c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E))
+        return 1;
+    if (c == 0xC2)
+        return (n - i >= 2 && t[i + 1] == 0x85) ? 2 : 0;
+    if (c == 0xE2 && n - i >= 3 && t[i + 1] == 0x80 &&
+        (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+/* Bytes that may start a line break, per mode. */
+static int maybe_break(unsigned char c, int mode)
+{
+    if (c == '\n' || c == '\r')
+        return 1;
+    return mode == TEXTOPS_UNICODE &&
+           (c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E) ||
+            c == 0xC2 || c == 0xE2);
+}
+
+size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
+                size_t *out)
+{
+    size_t lines = 0, start = 0, i = 0;
+    while (i < n) {
+        size_t br = maybe_break(t[i], q->mode)
+                        ? line_break_at(t, n, i, q->mode) : 0;
+        if (br == 0) {
+            i++;
+            continue;
+        }
+        if (out != NULL)
+            out[lines] = tx_words(q, t + start, i - start);
+        lines++;
+        i += br;
+        start = i;
+    }
+    if (start < n) {
+        if (out != NULL)
+            out[lines] = tx_words(q, t + start, n - start);
+        lines++;
+    }
+    return lines;
+}

@@ -1,0 +1,40 @@
+"""textops: count words and substrings in large texts on every core.
+
+Every function gives exactly what a one-line Python expression gives, for
+``str`` and for bytes-like texts alike, with the GIL released:
+
+>>> import textops
+>>> textops.word_count("the cat and the hat", "the")
+2
+>>> textops.substring_count("aaaa", "aa")
+2
+"""
+
+from ._api import (
+    line_word_counts,
+    parallel_substring_count,
+    parallel_word_count,
+    sequential_word_count,
+    substring_count,
+    word_count,
+)
+from ._errors import TextopsError, TextopsTypeError, TextopsValueError
+from ._threads import get_num_threads, openmp_enabled, set_num_threads
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "TextopsError",
+    "TextopsTypeError",
+    "TextopsValueError",
+    "__version__",
+    "get_num_threads",
+    "line_word_counts",
+    "openmp_enabled",
+    "parallel_substring_count",
+    "parallel_word_count",
+    "sequential_word_count",
+    "set_num_threads",
+    "substring_count",
+    "word_count",
+]

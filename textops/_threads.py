@@ -1,0 +1,102 @@
+"""How many threads a call uses when it does not say.
+
+The default is, first match wins: the value given to ``set_num_threads``;
+the environment variable ``TEXTOPS_NUM_THREADS``; OpenMP's own default for
+the calling thread (``OMP_NUM_THREADS``, or what
+``threadpoolctl.threadpool_limits`` set), which is read in C at each call.
+In a process made by ``fork`` every call runs on one thread (see README).
+
+>>> import textops
+>>> textops.set_num_threads(1)
+>>> textops.get_num_threads()
+1
+>>> textops.set_num_threads(None)
+"""
+from __future__ import annotations
+
+import operator
+import os
+from typing import Optional
+
+from . import _core
+from ._errors import TextopsTypeError, TextopsValueError
+
+ENV_VAR = "TEXTOPS_NUM_THREADS"
+
+_default: Optional[int] = None
+
+
+def check_threads(threads: object, name: str = "threads") -> int:
+    """Return threads as an int >= 1, or raise naming the argument."""
+    if isinstance(threads, bool):
+        raise TextopsTypeError(f"{name} must be an int or None, not bool")
+    try:
+        value = operator.index(threads)  # type: ignore[arg-type]
+    except TypeError:
+        raise TextopsTypeError(
+            f"{name} must be an int or None, not {type(threads).__name__}"
+        ) from None
+    if value < 1:
+        raise TextopsValueError(f"{name} must be >= 1, got {value}")
+    return value
+
+
+def _from_env() -> Optional[int]:
+    raw = os.environ.get(ENV_VAR)
+    if raw is None or raw.strip() == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise TextopsValueError(
+            f"environment variable {ENV_VAR} must be an integer >= 1, "
+            f"got {raw!r}"
+        )
+    return value
+
+
+def resolve(threads: object) -> int:
+    """The thread count to pass to C: >= 1, or 0 for OpenMP's default."""
+    if threads is None:
+        chosen = _default if _default is not None else _from_env()
+        if chosen is None:
+            return 0
+        return min(chosen, _core.MAX_THREADS)
+    return min(check_threads(threads), _core.MAX_THREADS)
+
+
+def set_num_threads(threads: Optional[int]) -> None:
+    """Set the thread count of calls that pass ``threads=None``.
+
+    ``None`` restores the default (``TEXTOPS_NUM_THREADS``, else OpenMP's).
+
+    >>> import textops
+    >>> textops.set_num_threads(2); textops.get_num_threads()
+    2
+    >>> textops.set_num_threads(None)
+    """
+    global _default
+    _default = None if threads is None else check_threads(threads)
+
+
+def get_num_threads() -> int:
+    """Return the thread count a call with ``threads=None`` would ask for.
+
+    >>> import textops
+    >>> textops.get_num_threads() >= 1
+    True
+    """
+    chosen = resolve(None)
+    return chosen if chosen else _core.default_threads()
+
+
+def openmp_enabled() -> bool:
+    """Return True if textops was built with OpenMP (else it uses 1 thread).
+
+    >>> import textops
+    >>> isinstance(textops.openmp_enabled(), bool)
+    True
+    """
+    return _core.openmp_enabled()
