@@ -14,6 +14,13 @@
  * `word` (TX_WORDS), or tokens equal to `word` per line (TX_LINES). */
 typedef enum { TX_COUNT, TX_WORDS, TX_LINES } tx_kind;
 
+/* A needle prepared for search: the bytes to probe before comparing. */
+typedef struct {
+    const unsigned char *s;
+    size_t m;
+    size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
+} tx_needle;
+
 /* How tx_words counts, chosen once per query by tx_prepare. */
 typedef enum {
     TX_PLAN_NONE,     /* the answer is 0 whatever the text */
@@ -25,23 +32,42 @@ typedef enum {
 
 typedef struct {
     tx_kind kind;
-    tx_plan plan; /* set by tx_prepare */
+    tx_plan plan; /* set by tx_prepare, with the needles */
     const unsigned char *word;
     size_t word_len;
     const unsigned char *sep; /* NULL: split on whitespace */
     size_t sep_len;
     int mode; /* TEXTOPS_BYTES or TEXTOPS_UNICODE */
+    tx_needle word_needle, sep_needle;
 } tx_query;
 
 /* search.c */
 
-/* First occurrence of needle (len m >= 1) in hay (len n), or NULL. */
-const unsigned char *tx_find(const unsigned char *hay, size_t n,
-                             const unsigned char *needle, size_t m);
+#define TX_STOP ((size_t)-1)
 
-/* Non-overlapping occurrences of sub in t, left to right: t.count(sub). */
-size_t tx_count(const unsigned char *t, size_t n,
-                const unsigned char *sub, size_t m, int mode);
+/* Called by tx_scan at each occurrence q of a needle; returns where the
+ * scan goes on (an occurrence is reported only at or after that place),
+ * or TX_STOP. Visitors embed this struct first and keep their own state. */
+typedef struct tx_visitor {
+    size_t (*match)(struct tx_visitor *self, size_t q);
+} tx_visitor;
+
+/* Calls visit->match at the occurrences of the needle in h[0, n), in
+ * order, as described for tx_visitor. */
+void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
+             tx_visitor *visit);
+
+/* Prepares the needle s[0, m) for tx_find and tx_count. */
+void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m);
+
+/* First occurrence of the needle (m >= 1) in hay[0, n), or NULL. */
+const unsigned char *tx_find(const unsigned char *hay, size_t n,
+                             const tx_needle *nd);
+
+/* Non-overlapping occurrences of the needle in t, left to right:
+ * t.count(needle); for an empty needle len + 1 (code points by mode). */
+size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
+                int mode);
 
 /* split.c */
 

@@ -89,14 +89,13 @@ static size_t plan_pieces(size_t n, size_t threads)
 /* Smallest b in [lo, hi) that no occurrence of s straddles (none starts in
  * (b - m, b)), or TX_NONE. */
 static size_t cut_unstraddled(const unsigned char *t, size_t n,
-                              const unsigned char *s, size_t m,
-                              size_t lo, size_t hi)
+                              const tx_needle *s, size_t lo, size_t hi)
 {
-    size_t b = lo;
+    size_t b = lo, m = s->m;
     while (b < hi) {
         size_t from = b >= m - 1 ? b - (m - 1) : 0;
         size_t to = n - b >= m - 1 ? b + (m - 1) : n;
-        const unsigned char *p = tx_find(t + from, to - from, s, m);
+        const unsigned char *p = tx_find(t + from, to - from, s);
         if (p == NULL)
             return b;
         b = (size_t)(p - t) + m; /* every place before is straddled by p */
@@ -106,20 +105,20 @@ static size_t cut_unstraddled(const unsigned char *t, size_t n,
 
 /* Smallest b in [lo, hi) where an occurrence of s ends that no other
  * occurrence overlaps from the left, or TX_NONE. */
-static size_t cut_after_sep(const unsigned char *t, size_t n,
-                            const unsigned char *s, size_t m,
+static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
                             size_t lo, size_t hi)
 {
-    size_t from = lo >= m ? lo - m : 0, end = hi - 1, prev = TX_NONE;
+    size_t m = s->m, from = lo >= m ? lo - m : 0, end = hi - 1;
+    size_t prev = TX_NONE;
     while (from < end) {
-        const unsigned char *p = tx_find(t + from, end - from, s, m);
+        const unsigned char *p = tx_find(t + from, end - from, s);
         if (p == NULL)
             return TX_NONE;
         size_t q = (size_t)(p - t);
         int clean;
         if (prev == TX_NONE) { /* look behind the search start */
             size_t back = q >= m - 1 ? q - (m - 1) : 0;
-            clean = tx_find(t + back, q + m - 1 - back, s, m) == NULL;
+            clean = tx_find(t + back, q + m - 1 - back, s) == NULL;
         } else {
             clean = q - prev >= m;
         }
@@ -128,7 +127,6 @@ static size_t cut_after_sep(const unsigned char *t, size_t n,
         prev = q;
         from = q + 1;
     }
-    (void)n;
     return TX_NONE;
 }
 
@@ -155,9 +153,9 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
 {
     switch (q->kind) {
     case TX_COUNT:
-        return cut_unstraddled(t, n, q->word, q->word_len, lo, hi);
+        return cut_unstraddled(t, n, &q->word_needle, lo, hi);
     case TX_WORDS:
-        return q->sep ? cut_after_sep(t, n, q->sep, q->sep_len, lo, hi)
+        return q->sep ? cut_after_sep(t, &q->sep_needle, lo, hi)
                       : cut_after_space(t, lo, hi, q->mode);
     case TX_LINES:
         return cut_after_line(t, lo, hi);
@@ -267,16 +265,28 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
     }
 }
 
+/* A prepared query (the word may be NULL in a batch's template). */
+static tx_query make_query(tx_kind kind, const char *word, size_t word_len,
+                           const char *sep, size_t sep_len, int mode)
+{
+    tx_query q = {.kind = kind,
+                  .word = (const unsigned char *)word,
+                  .word_len = word_len,
+                  .sep = (const unsigned char *)sep,
+                  .sep_len = sep_len,
+                  .mode = mode};
+    tx_prepare(&q);
+    return q;
+}
+
 int textops_line_word_counts(const char *text, size_t len,
                              const char *word, size_t word_len,
                              const char *sep, size_t sep_len,
                              int mode, int threads,
                              size_t **counts, size_t *nlines)
 {
-    tx_query q = {TX_LINES, TX_PLAN_NONE, (const unsigned char *)word,
-                  word_len, (const unsigned char *)sep, sep_len, mode};
+    tx_query q = make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)text;
-    tx_prepare(&q);
     size_t pieces = plan_pieces(len, resolve_threads(threads));
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
@@ -304,9 +314,7 @@ size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
                                int mode, int threads)
 {
-    tx_query q = {TX_COUNT, TX_PLAN_NONE, (const unsigned char *)sub,
-                  sub_len, NULL, 0, mode};
-    tx_prepare(&q);
+    tx_query q = make_query(TX_COUNT, sub, sub_len, NULL, 0, mode);
     return run_sum(&q, (const unsigned char *)text, len,
                    resolve_threads(threads));
 }
@@ -316,9 +324,7 @@ size_t textops_word_count(const char *text, size_t len,
                           const char *sep, size_t sep_len,
                           int mode, int threads)
 {
-    tx_query q = {TX_WORDS, TX_PLAN_NONE, (const unsigned char *)word,
-                  word_len, (const unsigned char *)sep, sep_len, mode};
-    tx_prepare(&q);
+    tx_query q = make_query(TX_WORDS, word, word_len, sep, sep_len, mode);
     return run_sum(&q, (const unsigned char *)text, len,
                    resolve_threads(threads));
 }
@@ -392,8 +398,7 @@ void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               const char *sep, size_t sep_len,
                               int mode, int threads, size_t *out)
 {
-    tx_query base = {TX_WORDS, TX_PLAN_NONE, NULL, 0,
-                     (const unsigned char *)sep, sep_len, mode};
+    tx_query base = make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
               out);
 }
@@ -404,7 +409,7 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    const size_t *word_lens,
                                    int mode, int threads, size_t *out)
 {
-    tx_query base = {TX_COUNT, TX_PLAN_NONE, NULL, 0, NULL, 0, mode};
+    tx_query base = make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
               out);
 }

@@ -66,27 +66,51 @@ static int has_space(const unsigned char *w, size_t len, int mode)
     return 0;
 }
 
-/* t.split().count(w): find w, then check that whitespace (or an end of the
- * text) stands on both sides. A word holding whitespace is never a token. */
-static size_t words_on_space(const tx_query *q, const unsigned char *t,
-                             size_t n)
+/* A visitor counting the occurrences of the word that are whole tokens. */
+typedef struct {
+    tx_visitor base;
+    const tx_query *q;
+    const unsigned char *t;
+    size_t n, count;
+} token_counter;
+
+/* t.split().count(w) at an occurrence of w: whitespace (or an end of the
+ * text) must stand on both sides. */
+static size_t on_space_match(tx_visitor *v, size_t at)
 {
-    const unsigned char *w = q->word;
-    size_t len = q->word_len, count = 0, i = 0;
-    while (n - i >= len) {
-        const unsigned char *p = tx_find(t + i, n - i, w, len);
-        if (p == NULL)
-            break;
-        size_t at = (size_t)(p - t), end = at + len;
-        if ((at == 0 || space_before(t, at, q->mode)) &&
-            (end == n || tx_space_at(t, n, end, q->mode))) {
-            count++;
-            i = end; /* a space, or the end: the word cannot start here */
-        } else {
-            i = at + 1;
-        }
+    token_counter *c = (token_counter *)v;
+    size_t end = at + c->q->word_len;
+    if ((at == 0 || space_before(c->t, at, c->q->mode)) &&
+        (end == c->n || tx_space_at(c->t, c->n, end, c->q->mode))) {
+        c->count++;
+        return end; /* a space, or the end: the word cannot start here */
     }
-    return count;
+    return at + 1;
+}
+
+/* t.split(sep).count(w) at an occurrence of w, for a separator whose
+ * occurrences cannot overlap: every occurrence splits, so sep (or an end of
+ * the text) must stand on both sides. */
+static size_t on_sep_match(tx_visitor *v, size_t at)
+{
+    token_counter *c = (token_counter *)v;
+    const unsigned char *t = c->t, *sep = c->q->sep;
+    size_t m = c->q->sep_len, n = c->n, end = at + c->q->word_len;
+    if ((at == 0 || (at >= m && memcmp(t + at - m, sep, m) == 0)) &&
+        (end == n || (n - end >= m && memcmp(t + end, sep, m) == 0))) {
+        c->count++;
+        return end;
+    }
+    return at + 1;
+}
+
+static size_t count_tokens(const tx_query *q, const unsigned char *t,
+                           size_t n,
+                           size_t (*match)(tx_visitor *, size_t))
+{
+    token_counter c = {{match}, q, t, n, 0};
+    tx_scan(t, n, &q->word_needle, &c.base);
+    return c.count;
 }
 
 /* 1 if some proper prefix of s is also its suffix: then occurrences of s
@@ -105,8 +129,8 @@ static size_t words_on_sep_walk(const tx_query *q, const unsigned char *t,
 {
     size_t count = 0, start = 0, len = q->word_len;
     for (;;) {
-        const unsigned char *p = tx_find(t + start, n - start, q->sep,
-                                         q->sep_len);
+        const unsigned char *p = tx_find(t + start, n - start,
+                                         &q->sep_needle);
         size_t end = p ? (size_t)(p - t) : n;
         if (end - start == len && memcmp(t + start, q->word, len) == 0)
             count++;
@@ -116,29 +140,6 @@ static size_t words_on_sep_walk(const tx_query *q, const unsigned char *t,
     }
 }
 
-/* t.split(sep).count(w) for a separator whose occurrences cannot overlap:
- * every occurrence then splits, so find w and check for sep on both sides. */
-static size_t words_on_sep_find(const tx_query *q, const unsigned char *t,
-                                size_t n)
-{
-    const unsigned char *w = q->word, *sep = q->sep;
-    size_t len = q->word_len, m = q->sep_len, count = 0, i = 0;
-    while (n - i >= len) {
-        const unsigned char *p = tx_find(t + i, n - i, w, len);
-        if (p == NULL)
-            break;
-        size_t at = (size_t)(p - t), end = at + len;
-        if ((at == 0 || (at >= m && memcmp(t + at - m, sep, m) == 0)) &&
-            (end == n || (n - end >= m && memcmp(t + end, sep, m) == 0))) {
-            count++;
-            i = end;
-        } else {
-            i = at + 1;
-        }
-    }
-    return count;
-}
-
 /* Longest separator for which the overlap check is worth its O(m^2). */
 #define SEP_FIND_MAX 64
 
@@ -146,13 +147,16 @@ void tx_prepare(tx_query *q)
 {
     const unsigned char *w = q->word;
     size_t len = q->word_len;
+    tx_needle_init(&q->word_needle, w, len);
+    if (q->sep != NULL)
+        tx_needle_init(&q->sep_needle, q->sep, q->sep_len);
     if (q->kind == TX_COUNT) {
         q->plan = TX_PLAN_COUNT;
     } else if (q->sep == NULL) {
         /* a token is never empty and never holds whitespace */
         q->plan = (len == 0 || has_space(w, len, q->mode)) ? TX_PLAN_NONE
                                                            : TX_PLAN_SPACE;
-    } else if (len > 0 && tx_find(w, len, q->sep, q->sep_len) != NULL) {
+    } else if (len > 0 && tx_find(w, len, &q->sep_needle) != NULL) {
         q->plan = TX_PLAN_NONE; /* a token never holds the separator */
     } else if (len > 0 && q->sep_len <= SEP_FIND_MAX &&
                !self_overlapping(q->sep, q->sep_len)) {
@@ -166,13 +170,13 @@ size_t tx_words(const tx_query *q, const unsigned char *t, size_t n)
 {
     switch (q->plan) {
     case TX_PLAN_SPACE:
-        return words_on_space(q, t, n);
+        return count_tokens(q, t, n, on_space_match);
     case TX_PLAN_SEP_FIND:
-        return words_on_sep_find(q, t, n);
+        return count_tokens(q, t, n, on_sep_match);
     case TX_PLAN_SEP_WALK:
         return words_on_sep_walk(q, t, n);
     case TX_PLAN_COUNT:
-        return tx_count(t, n, q->word, q->word_len, q->mode);
+        return tx_count(t, n, &q->word_needle, q->mode);
     default:
         return 0;
     }

@@ -84,4 +84,12 @@ int textops_default_threads(void);
  * split small texts into many chunks. */
 size_t textops_set_min_chunk(size_t nbytes);
 
+/* The name of search backend id (0 = portable, then vector widths) if
+ * this CPU can run it, else NULL; ids run from 0 while names come back. */
+const char *textops_search_backend(int id);
+
+/* Makes every search use backend id; returns the previous id, or -1 (and
+ * changes nothing) if the CPU cannot run it. For tests and benchmarks. */
+int textops_set_search_backend(int id);
+
 #endif

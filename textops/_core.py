@@ -90,6 +90,33 @@ def set_min_chunk(nbytes: int) -> int:
     return lib.textops_set_min_chunk(nbytes)
 
 
+def _backend_ids() -> dict:
+    ids = {}
+    for backend_id in range(16):
+        name = lib.textops_search_backend(backend_id)
+        if name != ffi.NULL:
+            ids[ffi.string(name).decode()] = backend_id
+    return ids
+
+
+def search_backends() -> List[str]:
+    """Names of the search backends this CPU can run, portable first."""
+    return list(_backend_ids())
+
+
+def set_search_backend(name: str) -> str:
+    """Make every search use backend ``name``; return the previous name.
+
+    Only tests and benchmarks need this: by default the widest vector
+    backend the CPU supports is used.
+    """
+    ids = _backend_ids()
+    if name not in ids:
+        raise ValueError(f"{name!r} is not a search backend here, must be one of {list(ids)}")
+    previous = lib.textops_set_search_backend(ids[name])
+    return ffi.string(lib.textops_search_backend(previous)).decode()
+
+
 def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     """``text.count(sub)``; threads 0 means the OpenMP default."""
     with _Pins() as pins:
