@@ -17,6 +17,7 @@ every call. Bytes-like objects are read in place through
 from __future__ import annotations
 
 import ctypes
+import sys
 from typing import Any, List, Optional, Sequence, Tuple
 
 from ._textops import ffi, lib
@@ -28,6 +29,53 @@ MAX_THREADS: int = lib.TEXTOPS_MAX_THREADS
 _as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
 _as_utf8.restype = ctypes.c_void_p
 _as_utf8.argtypes = (ctypes.py_object, ctypes.POINTER(ctypes.c_ssize_t))
+
+
+def _probe_ascii_offset() -> Optional[int]:
+    """Where a compact ASCII str keeps its characters, counted from id(s).
+
+    CPython stores them right after the object header, so that address is
+    what PyUnicode_AsUTF8AndSize returns, without the cost of a ctypes call.
+    Checked here on two strings; None (use ctypes always) if it differs.
+    """
+    if sys.implementation.name != "cpython":
+        return None
+    offset = sys.getsizeof("") - 1
+    size = ctypes.c_ssize_t()
+    for sample in ("textops", "x" * 1000):
+        if _as_utf8(sample, ctypes.byref(size)) != id(sample) + offset:
+            return None
+    return offset
+
+
+_ASCII_OFFSET = _probe_ascii_offset()
+# Before 3.12 an extension could still make a "legacy" str that keeps its
+# characters elsewhere; its size gives it away.
+_LEGACY_STR = sys.version_info < (3, 12)
+
+
+def _utf8(text: str) -> Tuple[int, int]:
+    """Address and byte length of the UTF-8 form of text, or (0, -1) when it
+    has none (lone surrogates). Valid while text is alive."""
+    size = len(text)
+    if (_ASCII_OFFSET is not None and text.isascii() and
+            not (_LEGACY_STR and sys.getsizeof(text) != _ASCII_OFFSET + size + 1)):
+        return id(text) + _ASCII_OFFSET, size
+    n = ctypes.c_ssize_t()
+    try:
+        return _as_utf8(text, ctypes.byref(n)), n.value
+    except UnicodeEncodeError:
+        return 0, -1
+
+
+def _pattern(obj: Any) -> Any:
+    """A word, separator or substring as something cffi passes as char *.
+
+    Patterns are short, so a str is simply encoded (surrogatepass keeps
+    lone surrogates comparable with the text's encoding)."""
+    if isinstance(obj, str):
+        return obj.encode("utf-8", "surrogatepass")
+    return obj if type(obj) is bytes else bytes(memoryview(obj))
 
 
 class _Pins:
@@ -53,23 +101,26 @@ class _Pins:
     def address(self, obj: Any) -> Tuple[int, int]:
         """Return (address, length in bytes) of obj, valid until exit."""
         if isinstance(obj, str):
-            size = ctypes.c_ssize_t()
-            try:
-                return _as_utf8(obj, ctypes.byref(size)), size.value
-            except UnicodeEncodeError:
-                obj = obj.encode("utf-8", "surrogatepass")
+            address, size = _utf8(obj)
+            if size >= 0:
+                return address, size
+            obj = obj.encode("utf-8", "surrogatepass")
         cdata = self._buffer(obj)
         return int(ffi.cast("uintptr_t", cdata)), len(cdata)
 
-    def pointer(self, obj: Any) -> Tuple[Any, int]:
-        """Return (char pointer or bytes, length in bytes) for one C call."""
-        if type(obj) is bytes:
-            return obj, len(obj)
-        if isinstance(obj, str):
-            address, size = self.address(obj)
-            return ffi.cast("const char *", address), size
-        cdata = self._buffer(obj)
-        return cdata, len(cdata)
+
+def _text(text: Any) -> Tuple[Any, int, Any]:
+    """(char pointer or bytes, length in bytes, buffer to release or None)
+    for one C call on text."""
+    if type(text) is str:
+        address, size = _utf8(text)
+        if size >= 0:
+            return ffi.cast("const char *", address), size, None
+        text = text.encode("utf-8", "surrogatepass")
+    if type(text) is bytes:
+        return text, len(text), None
+    cdata = ffi.from_buffer(text)
+    return cdata, len(cdata), cdata
 
 
 def default_threads() -> int:
@@ -119,20 +170,28 @@ def set_search_backend(name: str) -> str:
 
 def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     """``text.count(sub)``; threads 0 means the OpenMP default."""
-    with _Pins() as pins:
-        t, n = pins.pointer(text)
-        s, m = pins.pointer(sub)
-        return lib.textops_substring_count(t, n, s, m, mode, threads)
+    s = _pattern(sub)
+    t, n, held = _text(text)
+    try:
+        return lib.textops_substring_count(t, n, s, len(s), mode, threads)
+    finally:
+        if held is not None:
+            ffi.release(held)
 
 
 def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
                threads: int) -> int:
     """``text.split(sep).count(word)``; threads 0 means the OpenMP default."""
-    with _Pins() as pins:
-        t, n = pins.pointer(text)
-        w, wl = pins.pointer(word)
-        s, sl = pins.pointer(sep) if sep is not None else (ffi.NULL, 0)
-        return lib.textops_word_count(t, n, w, wl, s, sl, mode, threads)
+    w = _pattern(word)
+    s = ffi.NULL if sep is None else _pattern(sep)
+    t, n, held = _text(text)
+    try:
+        return lib.textops_word_count(t, n, w, len(w), s,
+                                      0 if sep is None else len(s), mode,
+                                      threads)
+    finally:
+        if held is not None:
+            ffi.release(held)
 
 
 def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
@@ -140,12 +199,16 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
     """``[ln.split(sep).count(word) for ln in text.splitlines()]``."""
     counts = ffi.new("size_t **")
     nlines = ffi.new("size_t *")
-    with _Pins() as pins:
-        t, n = pins.pointer(text)
-        w, wl = pins.pointer(word)
-        s, sl = pins.pointer(sep) if sep is not None else (ffi.NULL, 0)
-        rc = lib.textops_line_word_counts(t, n, w, wl, s, sl, mode, threads,
-                                          counts, nlines)
+    w = _pattern(word)
+    s = ffi.NULL if sep is None else _pattern(sep)
+    t, n, held = _text(text)
+    try:
+        rc = lib.textops_line_word_counts(t, n, w, len(w), s,
+                                          0 if sep is None else len(s), mode,
+                                          threads, counts, nlines)
+    finally:
+        if held is not None:
+            ffi.release(held)
     if rc != 0:
         raise MemoryError("textops: out of memory for the per-line counts")
     try:
@@ -173,10 +236,11 @@ def batch(kind: str, texts: Sequence[Any], words: Sequence[Any],
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
         if kind == "words":
-            s, sl = pins.pointer(sep) if sep is not None else (ffi.NULL, 0)
+            s = ffi.NULL if sep is None else _pattern(sep)
             lib.textops_batch_word_count(len(texts), tptrs, tlens, len(words),
-                                         wptrs, wlens, s, sl, mode, threads,
-                                         out)
+                                         wptrs, wlens, s,
+                                         0 if sep is None else len(s), mode,
+                                         threads, out)
         else:
             lib.textops_batch_substring_count(len(texts), tptrs, tlens,
                                               len(words), wptrs, wlens, mode,

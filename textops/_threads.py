@@ -1,7 +1,8 @@
 """How many threads a call uses when it does not say.
 
 The default is, first match wins: the value given to ``set_num_threads``;
-the environment variable ``TEXTOPS_NUM_THREADS``; OpenMP's own default for
+the environment variable ``TEXTOPS_NUM_THREADS`` (read when textops is
+imported); OpenMP's own default for
 the calling thread (``OMP_NUM_THREADS``, or what
 ``threadpoolctl.threadpool_limits`` set), which is read in C at each call.
 In a process made by ``fork`` every call runs on one thread (see README).
@@ -57,10 +58,14 @@ def _from_env() -> Optional[int]:
     return value
 
 
+# Read once, at import, as OpenMP reads OMP_NUM_THREADS at start-up.
+_ENV_DEFAULT = _from_env()
+
+
 def resolve(threads: object) -> int:
     """The thread count to pass to C: >= 1, or 0 for OpenMP's default."""
     if threads is None:
-        chosen = _default if _default is not None else _from_env()
+        chosen = _default if _default is not None else _ENV_DEFAULT
         if chosen is None:
             return 0
         return min(chosen, _core.MAX_THREADS)
