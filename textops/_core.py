@@ -20,7 +20,14 @@ import ctypes
 import sys
 from typing import Any, List, Optional, Sequence, Tuple
 
-from ._textops import ffi, lib
+try:
+    from ._textops import ffi, lib
+except ImportError as exc:  # a source checkout without the built extension
+    raise ImportError(
+        "textops: the C extension textops._textops is not built here. "
+        "Install with `pip install .` and run from outside the source "
+        "folder, or build it in place with `python build_ffi.py`."
+    ) from exc
 
 BYTES: int = lib.TEXTOPS_BYTES
 UNICODE: int = lib.TEXTOPS_UNICODE
