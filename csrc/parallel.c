@@ -1,17 +1,19 @@
 /* The public functions: thread policy, chunking of one large text, and
  * batches of texts, over the serial kernels of search.c and split.c.
  *
- * A large text is cut into one piece per thread. Each cut is moved forward
- * from its even share to the first place where the serial kernel, run on
- * the piece as a text of its own, gives exactly its share of the answer:
+ * A large text is divided into even shares, a few per thread, taken by
+ * whichever thread is free (so a thread slowed by other work on its core
+ * does not hold the rest back). Each share's piece starts at a cut: the
+ * first place in the share where the serial kernel, run on the piece as a
+ * text of its own, gives exactly its part of the answer:
  *   count(sub)    a place that no occurrence of sub straddles;
  *   split()       just after an ASCII whitespace byte;
  *   split(sep)    just after an occurrence of sep that no earlier
  *                 occurrence overlaps, so the greedy split surely takes it;
  *   splitlines()  just after \n, or after \r not followed by \n.
- * Each thread looks for its cut only within its own share; a share without
- * one joins the piece before it. Pieces are then counted independently and
- * their counts added up (or, for lines, laid end to end). */
+ * A piece ends at the next share's cut; a share without one joins the
+ * piece before it. Pieces are counted independently and their counts added
+ * up (or, for lines, laid end to end). */
 #include <stdlib.h>
 
 #if defined(__unix__) || defined(__APPLE__)
@@ -76,13 +78,18 @@ size_t textops_set_min_chunk(size_t nbytes)
     return old;
 }
 
-/* How many pieces to cut n bytes into: one per thread, each at least
- * tx_min_chunk bytes. */
-static size_t plan_pieces(size_t n, size_t threads)
+/* Shares per thread for one large text: enough to even out the load. */
+#define TX_SHARES_PER_THREAD 4
+
+/* How many pieces to cut n bytes into: `per_thread` per thread, each at
+ * least tx_min_chunk bytes, at most TEXTOPS_MAX_THREADS. */
+static size_t plan_pieces(size_t n, size_t threads, size_t per_thread)
 {
     size_t pieces = n / tx_min_chunk;
-    if (pieces > threads)
-        pieces = threads;
+    if (pieces > threads * per_thread)
+        pieces = threads * per_thread;
+    if (pieces > TEXTOPS_MAX_THREADS)
+        pieces = TEXTOPS_MAX_THREADS;
     return pieces ? pieces : 1;
 }
 
@@ -163,6 +170,12 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
     return TX_NONE;
 }
 
+/* The end of share k of `pieces` (its last byte + 1). */
+static size_t share_end(size_t n, size_t pieces, size_t k)
+{
+    return k + 1 == pieces ? n : (k + 1) * (n / pieces);
+}
+
 /* The end of piece k: the next cut that was found, or n. */
 static size_t piece_end(const size_t *cuts, size_t pieces, size_t k,
                         size_t n)
@@ -173,55 +186,32 @@ static size_t piece_end(const size_t *cuts, size_t pieces, size_t k,
     return n;
 }
 
-/* Count piece [a, b) of t as a text of its own. A piece cut after a
- * separator ends in an empty token that belongs to the next piece. */
-static size_t count_piece(const tx_query *q, const unsigned char *t,
-                          size_t n, size_t a, size_t b)
+/* The count for share k of `pieces` of t: its piece runs from its own cut
+ * to the first cut found in a later share (or the end), counted as a text
+ * of its own. Each share finds the cuts it needs itself, so shares need no
+ * order and no barrier. A piece cut after a separator ends in an empty
+ * token that belongs to the next piece. */
+static size_t count_share(const tx_query *q, const unsigned char *t,
+                          size_t n, size_t k, size_t pieces)
 {
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    if (q->kind == TX_COUNT && q->word_len == 0) /* not additive */
+        return k == 0 ? tx_words(q, t, n) : 0;
+    size_t step = n / pieces;
+    size_t a = k == 0 ? 0 : find_cut(q, t, n, k * step,
+                                     share_end(n, pieces, k));
+    if (a == TX_NONE)
+        return 0;
+    size_t b = TX_NONE;
+    for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
+        b = find_cut(q, t, n, j * step, share_end(n, pieces, j));
+    if (b == TX_NONE)
+        b = n;
     size_t c = tx_words(q, t + a, b - a);
     if (q->kind == TX_WORDS && q->sep != NULL && q->word_len == 0 && b < n)
         c--;
     return c;
-}
-
-/* Work shared by the threads of a team, or done alone outside one: find
- * the cuts, then count each non-empty piece into sums[k]. */
-static void count_pieces(const tx_query *q, const unsigned char *t, size_t n,
-                         size_t pieces, size_t *cuts, size_t *sums)
-{
-    size_t step = n / pieces;
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (size_t k = 1; k < pieces; k++)
-        cuts[k] = find_cut(q, t, n, k * step,
-                           k + 1 == pieces ? n : (k + 1) * step);
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (size_t k = 0; k < pieces; k++) {
-        size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        sums[k] = (a == TX_NONE || a == b) ? 0 : count_piece(q, t, n, a, b);
-    }
-}
-
-static size_t run_sum(const tx_query *q, const unsigned char *t, size_t n,
-                      size_t threads)
-{
-    if (q->plan == TX_PLAN_NONE)
-        return 0;
-    size_t pieces = plan_pieces(n, threads);
-    if (pieces == 1 || (q->kind == TX_COUNT && q->word_len == 0))
-        return tx_words(q, t, n);
-    size_t cuts[TEXTOPS_MAX_THREADS], sums[TEXTOPS_MAX_THREADS], total = 0;
-    cuts[0] = 0;
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)pieces)
-#endif
-    count_pieces(q, t, n, pieces, cuts, sums);
-    for (size_t k = 0; k < pieces; k++)
-        total += sums[k];
-    return total;
 }
 
 /* Lines in three steps: find the cuts and count each piece's lines; lay
@@ -235,8 +225,7 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
 #pragma omp for schedule(static)
 #endif
     for (size_t k = 1; k < pieces; k++)
-        cuts[k] = find_cut(q, t, n, k * step,
-                           k + 1 == pieces ? n : (k + 1) * step);
+        cuts[k] = find_cut(q, t, n, k * step, share_end(n, pieces, k));
 #ifdef _OPENMP
 #pragma omp for schedule(static)
 #endif
@@ -287,7 +276,7 @@ int textops_line_word_counts(const char *text, size_t len,
 {
     tx_query q = make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)text;
-    size_t pieces = plan_pieces(len, resolve_threads(threads));
+    size_t pieces = plan_pieces(len, resolve_threads(threads), 1);
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
     cuts[0] = 0;
@@ -310,13 +299,111 @@ int textops_line_word_counts(const char *text, size_t len,
     return 0;
 }
 
+/* The prepared query for text i of a batch: `shared` when every text has
+ * the same word, else one made from base and words[i]. */
+static tx_query query_for(const tx_query *base, const tx_query *shared,
+                          const char *const *words, const size_t *word_lens,
+                          size_t i)
+{
+    if (shared != NULL)
+        return *shared;
+    tx_query q = *base;
+    q.word = (const unsigned char *)words[i];
+    q.word_len = word_lens[i];
+    tx_prepare(&q);
+    return q;
+}
+
+/* One share of a large text, as a unit of parallel work. */
+typedef struct {
+    size_t text, k, pieces;
+} tx_share;
+
+/* Small texts go whole to whichever thread is free; a text that is large
+ * against the total (and worth cutting) is cut into shares, which join the
+ * same pool of work. One parallel region serves the whole call. */
+static void run_batch(const tx_query *base, size_t ntexts,
+                      const char *const *texts, const size_t *lens,
+                      size_t nwords, const char *const *words,
+                      const size_t *word_lens, int threads, size_t *out)
+{
+    size_t nthreads = resolve_threads(threads), total = 0, nshares = 0;
+    tx_query one;
+    const tx_query *shared = NULL;
+    if (nwords == 1) {
+        one = query_for(base, NULL, words, word_lens, 0);
+        shared = &one;
+    }
+    for (size_t i = 0; i < ntexts; i++)
+        total += lens[i];
+    if (nthreads == 1 || total < 2 * tx_min_chunk) {
+        for (size_t i = 0; i < ntexts; i++) {
+            tx_query q = query_for(base, shared, words, word_lens, i);
+            out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
+        }
+        return;
+    }
+    size_t big = total / (4 * nthreads);
+    if (big < 2 * tx_min_chunk)
+        big = 2 * tx_min_chunk;
+    for (size_t i = 0; i < ntexts; i++)
+        if (lens[i] >= big)
+            nshares += plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+    tx_share *shares = malloc((nshares ? nshares : 1) * sizeof *shares);
+    size_t *sums = malloc((nshares ? nshares : 1) * sizeof *sums);
+    if (shares == NULL || sums == NULL) {
+        nshares = 0; /* no memory for shares: count every text whole */
+        big = TX_NONE;
+    }
+    for (size_t i = 0, j = 0; i < ntexts && j < nshares; i++) {
+        if (lens[i] < big)
+            continue;
+        size_t pieces = plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+        for (size_t k = 0; k < pieces; k++, j++)
+            shares[j] = (tx_share){i, k, pieces};
+    }
+    size_t grain = ntexts / (16 * nthreads);
+    int chunk = grain < 1 ? 1 : grain > 64 ? 64 : (int)grain;
+    (void)chunk;
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)nthreads)
+#endif
+    {
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, chunk) nowait
+#endif
+        for (size_t i = 0; i < ntexts; i++) {
+            if (lens[i] >= big)
+                continue;
+            tx_query q = query_for(base, shared, words, word_lens, i);
+            out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
+        }
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+        for (size_t j = 0; j < nshares; j++) {
+            size_t i = shares[j].text;
+            tx_query q = query_for(base, shared, words, word_lens, i);
+            sums[j] = count_share(&q, (const unsigned char *)texts[i],
+                                  lens[i], shares[j].k, shares[j].pieces);
+        }
+    }
+    for (size_t j = 0; j < nshares; j++)
+        out[shares[j].text] = 0;
+    for (size_t j = 0; j < nshares; j++)
+        out[shares[j].text] += sums[j];
+    free(shares);
+    free(sums);
+}
+
 size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
                                int mode, int threads)
 {
-    tx_query q = make_query(TX_COUNT, sub, sub_len, NULL, 0, mode);
-    return run_sum(&q, (const unsigned char *)text, len,
-                   resolve_threads(threads));
+    tx_query base = make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    size_t out;
+    run_batch(&base, 1, &text, &len, 1, &sub, &sub_len, threads, &out);
+    return out;
 }
 
 size_t textops_word_count(const char *text, size_t len,
@@ -324,71 +411,10 @@ size_t textops_word_count(const char *text, size_t len,
                           const char *sep, size_t sep_len,
                           int mode, int threads)
 {
-    tx_query q = make_query(TX_WORDS, word, word_len, sep, sep_len, mode);
-    return run_sum(&q, (const unsigned char *)text, len,
-                   resolve_threads(threads));
-}
-
-/* out[i] for text i of a batch, on the calling thread. `shared` is the
- * prepared query when every text has the same word, else NULL. */
-static size_t batch_one(const tx_query *base, const tx_query *shared,
-                        const char *const *texts, const size_t *lens,
-                        const char *const *words, const size_t *word_lens,
-                        size_t i, size_t threads)
-{
-    tx_query q;
-    if (shared != NULL) {
-        q = *shared;
-    } else {
-        q = *base;
-        q.word = (const unsigned char *)words[i];
-        q.word_len = word_lens[i];
-        tx_prepare(&q);
-    }
-    return run_sum(&q, (const unsigned char *)texts[i], lens[i], threads);
-}
-
-/* Small texts go whole to whichever thread is free; a text that is large
- * against the total (and worth cutting) is then cut across all threads. */
-static void run_batch(const tx_query *base, size_t ntexts,
-                      const char *const *texts, const size_t *lens,
-                      size_t nwords, const char *const *words,
-                      const size_t *word_lens, int threads, size_t *out)
-{
-    size_t nthreads = resolve_threads(threads), total = 0;
-    tx_query one = *base;
-    const tx_query *shared = NULL;
-    if (nwords == 1) {
-        one.word = (const unsigned char *)words[0];
-        one.word_len = word_lens[0];
-        tx_prepare(&one);
-        shared = &one;
-    }
-    for (size_t i = 0; i < ntexts; i++)
-        total += lens[i];
-    if (nthreads == 1 || ntexts == 0 || total < 2 * tx_min_chunk) {
-        for (size_t i = 0; i < ntexts; i++)
-            out[i] = batch_one(base, shared, texts, lens, words, word_lens,
-                               i, 1);
-        return;
-    }
-    size_t big = total / (4 * nthreads);
-    if (big < 2 * tx_min_chunk)
-        big = 2 * tx_min_chunk;
-    size_t grain = ntexts / (16 * nthreads);
-    int chunk = grain < 1 ? 1 : grain > 64 ? 64 : (int)grain;
-#ifdef _OPENMP
-#pragma omp parallel for num_threads((int)nthreads) schedule(dynamic, chunk)
-#endif
-    for (size_t i = 0; i < ntexts; i++)
-        if (lens[i] < big)
-            out[i] = batch_one(base, shared, texts, lens, words, word_lens,
-                               i, 1);
-    (void)chunk;
-    for (size_t i = 0; i < ntexts; i++)
-        if (lens[i] >= big)
-            out[i] = batch_one(base, shared, texts, lens, words, word_lens,
-                               i, nthreads);
+    tx_query base = make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    size_t out;
+    run_batch(&base, 1, &text, &len, 1, &word, &word_len, threads, &out);
+    return out;
 }
 
 void textops_batch_word_count(size_t ntexts, const char *const *texts,
