@@ -108,16 +108,29 @@ static inline int same_inside(const unsigned char *h, const tx_needle *nd)
  * starts p .. p+W-1 whose three probe bytes match; the candidates are then
  * compared in full, in order, skipping those before `next`. With no
  * visitor, every match is counted and the next search starts after it;
- * otherwise the visitor says where to go on from, or TX_STOP. */
-#define TX_SCAN_BODY(W, MASK_T, CTZ, MASK)                                    \
+ * otherwise the visitor says where to go on from, or TX_STOP. The last
+ * block is moved back to end at the last start, its done starts masked
+ * off; a text with fewer than W starts goes to the NARROWER backend. */
+#define TX_SCAN_BODY(W, MASK_T, CTZ, MASK, NARROWER)                          \
     size_t m = nd->m, mid = nd->mid, count = 0, p = 0, next = 0;             \
     if (m > n)                                                                \
         return 0;                                                             \
     size_t last = n - m; /* the last start */                                 \
-    while (p + (W) <= last + 1) {                                             \
-        MASK_T mask = MASK(p);                                                \
+    if (last + 1 < (W))                                                       \
+        return NARROWER(h, n, nd, visit);                                     \
+    for (;;) {                                                                \
+        MASK_T mask;                                                          \
+        size_t base = p;                                                      \
+        if (p + (W) <= last + 1) {                                            \
+            mask = MASK(p);                                                   \
+        } else if (p <= last) { /* the last W starts, less those done */      \
+            base = last + 1 - (W);                                            \
+            mask = MASK(base) & ((MASK_T)~(MASK_T)0 << (p - base));           \
+        } else {                                                              \
+            return count;                                                     \
+        }                                                                     \
         while (mask) {                                                        \
-            size_t q = p + (size_t)CTZ(mask);                                 \
+            size_t q = base + (size_t)CTZ(mask);                              \
             mask &= mask - 1;                                                 \
             if (q < next || !same_inside(h + q, nd))                          \
                 continue;                                                     \
@@ -125,18 +138,8 @@ static inline int same_inside(const unsigned char *h, const tx_needle *nd)
             if (next == TX_STOP)                                              \
                 return count;                                                 \
         }                                                                     \
-        p = next > p + (W) ? next : p + (W);                                  \
-    }                                                                         \
-    for (; p <= last; p++) { /* fewer than W starts left */                   \
-        if (p < next || h[p] != nd->s[0] || h[p + mid] != nd->s[mid] ||       \
-            h[p + m - 1] != nd->s[m - 1] || !same_inside(h + p, nd))          \
-            continue;                                                         \
-        next = visit == NULL ? (count++, p + m) : visit->match(visit, p);     \
-        if (next == TX_STOP)                                                  \
-            return count;                                                     \
-        p = next - 1;                                                         \
-    }                                                                         \
-    return count;
+        p = next > base + (W) ? next : base + (W);                            \
+    }
 
 static size_t scan_sse2(const unsigned char *h, size_t n, const tx_needle *nd,
                         tx_visitor *visit)
@@ -152,7 +155,7 @@ static size_t scan_sse2(const unsigned char *h, size_t n, const tx_needle *nd,
                 _mm_loadu_si128((const __m128i *)(h + (p) + mid)), v1)),      \
         _mm_cmpeq_epi8(                                                       \
             _mm_loadu_si128((const __m128i *)(h + (p) + m - 1)), v2)))
-    TX_SCAN_BODY(16, unsigned, __builtin_ctz, SSE2_MASK)
+    TX_SCAN_BODY(16, unsigned, __builtin_ctz, SSE2_MASK, scan_portable)
 #undef SSE2_MASK
 }
 
@@ -172,7 +175,7 @@ scan_avx2(const unsigned char *h, size_t n, const tx_needle *nd,
                 _mm256_loadu_si256((const __m256i *)(h + (p) + mid)), v1)),   \
         _mm256_cmpeq_epi8(                                                    \
             _mm256_loadu_si256((const __m256i *)(h + (p) + m - 1)), v2)))
-    TX_SCAN_BODY(32, unsigned, __builtin_ctz, AVX2_MASK)
+    TX_SCAN_BODY(32, unsigned, __builtin_ctz, AVX2_MASK, scan_sse2)
 #undef AVX2_MASK
 }
 
@@ -187,7 +190,8 @@ scan_avx512(const unsigned char *h, size_t n, const tx_needle *nd,
     (_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p)), v0) &                \
      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p) + mid), v1) &          \
      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p) + m - 1), v2))
-    TX_SCAN_BODY(64, unsigned long long, __builtin_ctzll, AVX512_MASK)
+    TX_SCAN_BODY(64, unsigned long long, __builtin_ctzll, AVX512_MASK,
+                 scan_avx2)
 #undef AVX512_MASK
 }
 #endif /* TX_X86 */

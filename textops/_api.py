@@ -9,7 +9,7 @@ the text: mixing ``str`` and bytes raises ``TypeError``, as Python does for
 """
 from __future__ import annotations
 
-from typing import Any, List, Optional, Sequence, Union
+from typing import Any, Callable, List, Optional, Sequence, Tuple, Union
 
 from . import _core
 from ._errors import TextopsTypeError, TextopsValueError
@@ -43,6 +43,16 @@ def _text_mode(obj: object, name: str) -> int:
     return _core.BYTES
 
 
+def _is_buffer(obj: object) -> bool:
+    if isinstance(obj, (bytes, bytearray)):
+        return True
+    try:
+        memoryview(obj).release()  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    return True
+
+
 def _check_like(obj: object, name: str, mode: int, text_name: str) -> None:
     """Raise unless obj is of the same kind (str or bytes-like) as the text."""
     if mode == _core.UNICODE:
@@ -50,9 +60,10 @@ def _check_like(obj: object, name: str, mode: int, text_name: str) -> None:
             raise TextopsTypeError(
                 f"{name} must be str like {text_name}, not {_type_name(obj)}"
             )
-    elif isinstance(obj, str):
+    elif isinstance(obj, str) or not _is_buffer(obj):
         raise TextopsTypeError(
-            f"{name} must be a bytes-like object like {text_name}, not str"
+            f"{name} must be a bytes-like object like {text_name}, "
+            f"not {_type_name(obj)}"
         )
     else:
         _text_mode(obj, name)
@@ -119,8 +130,9 @@ def line_word_counts(text: Text, word: Text, *, sep: Optional[Text] = None,
     return _core.line_word_counts(text, word, sep, mode, resolve(threads))
 
 
-def _texts(text_bodies: object) -> tuple:
-    """The texts of a batch as a list, and their mode; raise on bad items."""
+def _texts(text_bodies: object) -> Tuple[list, int]:
+    """The texts of a batch as a new list (which keeps them alive), and the
+    mode of the first; the items themselves are checked by _text_checker."""
     if isinstance(text_bodies, (str, bytes, bytearray, memoryview)):
         raise TextopsTypeError(
             "text_bodies must be a list or other iterable of texts, "
@@ -133,25 +145,35 @@ def _texts(text_bodies: object) -> tuple:
             "text_bodies must be a list or other iterable of texts, "
             f"not {_type_name(text_bodies)}"
         ) from None
-    if not texts:
-        return texts, _core.UNICODE
-    mode = _text_mode(texts[0], "text_bodies[0]")
-    kind = str if mode == _core.UNICODE else None
-    for i, text in enumerate(texts):
-        if type(text) is str if kind else type(text) is bytes:
-            continue
+    mode = _text_mode(texts[0], "text_bodies[0]") if texts else _core.UNICODE
+    return texts, mode
+
+
+def _text_checker(texts: list, mode: int) -> Callable[[int, Any], Any]:
+    """Checks text_bodies[i]: a text of the same kind as text_bodies[0]."""
+    def check(i: int, text: Any) -> Any:
         if _text_mode(text, f"text_bodies[{i}]") != mode:
             raise TextopsTypeError(
                 f"text_bodies[{i}] is {_type_name(text)} but text_bodies[0] "
                 f"is {_type_name(texts[0])}: a batch holds str texts or "
                 "bytes-like texts, not both"
             )
-    return texts, mode
+        return text
+    return check
 
 
 def _patterns(values: object, name: str, texts: list, mode: int,
-              subs: bool) -> list:
-    """One word (or substring) per text, or a single one for all texts."""
+              subs: bool) -> Tuple[list, Callable[[int, Any], Any]]:
+    """One word (or substring) per text, or a single one for all texts, and
+    the check for each item."""
+    def check(i: int, item: Any) -> Any:
+        where = f"{name}[{i}]" if not single else name
+        text_name = f"text_bodies[{i}]" if not single else "text_bodies"
+        if subs:
+            return _as_sub(item, where, mode, text_name)
+        _check_like(item, where, mode, text_name)
+        return item
+
     single = isinstance(values, (str, bytes, bytearray, memoryview, int))
     if not single:
         try:
@@ -160,10 +182,7 @@ def _patterns(values: object, name: str, texts: list, mode: int,
         except TypeError:
             pass
     if single:
-        if subs:
-            return [_as_sub(values, name, mode, "text_bodies")]
-        _check_like(values, name, mode, "text_bodies")
-        return [values]
+        return [check(0, values)], check
     try:
         items = list(values)  # type: ignore[call-overload]
     except TypeError:
@@ -176,12 +195,7 @@ def _patterns(values: object, name: str, texts: list, mode: int,
             f"text_bodies and {name} differ in length: "
             f"{len(texts)} != {len(items)}"
         )
-    for i, item in enumerate(items):
-        if subs:
-            items[i] = _as_sub(item, f"{name}[{i}]", mode, f"text_bodies[{i}]")
-        elif type(item) is not (str if mode == _core.UNICODE else bytes):
-            _check_like(item, f"{name}[{i}]", mode, f"text_bodies[{i}]")
-    return items
+    return items, check
 
 
 def parallel_word_count(text_bodies: Sequence[Text],
@@ -201,11 +215,12 @@ def parallel_word_count(text_bodies: Sequence[Text],
     [2, 2]
     """
     texts, mode = _texts(text_bodies)
-    items = _patterns(words, "words", texts, mode, subs=False)
+    items, check_word = _patterns(words, "words", texts, mode, subs=False)
     _check_sep(sep, mode, "text_bodies")
     if not texts:
         return []
-    return _core.batch("words", texts, items, sep, mode, resolve(threads))
+    return _core.batch("words", texts, items, sep, mode, resolve(threads),
+                       _text_checker(texts, mode), check_word)
 
 
 def sequential_word_count(text_bodies: Sequence[Text],
@@ -231,8 +246,9 @@ def parallel_substring_count(text_bodies: Sequence[Text],
     [2, 2]
     """
     texts, mode = _texts(text_bodies)
-    items = _patterns(subs, "subs", texts, mode, subs=True)
+    items, check_sub = _patterns(subs, "subs", texts, mode, subs=True)
     if not texts:
         return []
     return _core.batch("substrings", texts, items, None, mode,
-                       resolve(threads))
+                       resolve(threads), _text_checker(texts, mode),
+                       check_sub)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Tuple
 
 try:
     from ._textops import ffi, lib
@@ -56,6 +56,8 @@ def _probe_ascii_offset() -> Optional[int]:
 
 
 _ASCII_OFFSET = _probe_ascii_offset()
+# CPython's id() is the object's address, which textops_py_spans reads.
+_LIST_ADDRESS = sys.implementation.name == "cpython"
 # Before 3.12 an extension could still make a "legacy" str that keeps its
 # characters elsewhere; its size gives it away.
 _LEGACY_STR = sys.version_info < (3, 12)
@@ -224,22 +226,41 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
         lib.textops_free(counts[0])
 
 
-def _addresses(pins: _Pins, objs: Sequence[Any]) -> Tuple[Any, Any]:
-    """C arrays of the addresses and byte lengths of objs."""
-    spans = [pins.address(obj) for obj in objs]
-    addrs = ffi.new("uintptr_t[]", [a for a, _ in spans])
-    lens = ffi.new("size_t[]", [n for _, n in spans])
+def _spans(pins: _Pins, items: List[Any], mode: int,
+           check: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
+    """C arrays of the addresses and byte lengths of the texts in items.
+
+    Exact str (or, for bytes mode, exact bytes) items are read in C without
+    Python work per item; any other item goes through ``check(i, item)``,
+    which raises if it is not acceptable and returns what to count in.
+    """
+    n = len(items)
+    addrs = ffi.new("uintptr_t[]", n)
+    lens = ffi.new("size_t[]", n)
+    i = 0
+    while i < n:
+        if _LIST_ADDRESS:
+            i = lib.textops_py_spans(ffi.cast("void *", id(items)), i, mode,
+                                     addrs, lens)
+            if i < 0:
+                break
+        addrs[i], lens[i] = pins.address(check(i, items[i]))
+        i += 1
     return addrs, lens
 
 
-def batch(kind: str, texts: Sequence[Any], words: Sequence[Any],
-          sep: Optional[Any], mode: int, threads: int) -> List[int]:
+def batch(kind: str, texts: List[Any], words: List[Any],
+          sep: Optional[Any], mode: int, threads: int,
+          check_text: Callable[[int, Any], Any],
+          check_word: Callable[[int, Any], Any]) -> List[int]:
     """Per-text ``split(sep).count(word)`` (kind "words") or ``count(word)``
-    (kind "substrings"); ``words`` holds one word per text, or one for all."""
+    (kind "substrings"); ``words`` holds one word per text, or one for all.
+    Items that are not exact str (or bytes) go through the check functions,
+    which raise for bad ones, naming the index."""
     out = ffi.new("size_t[]", len(texts))
     with _Pins() as pins:
-        taddrs, tlens = _addresses(pins, texts)
-        waddrs, wlens = _addresses(pins, words)
+        taddrs, tlens = _spans(pins, texts, mode, check_text)
+        waddrs, wlens = _spans(pins, words, mode, check_word)
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
         if kind == "words":
