@@ -53,9 +53,14 @@ def _is_buffer(obj: object) -> bool:
     return True
 
 
-def _check_like(obj: object, name: str, mode: int, text_name: str) -> None:
-    """Raise unless obj is of the same kind (str or bytes-like) as the text."""
-    if mode == _core.UNICODE:
+def _check_like(obj: object, name: str, mode: Optional[int],
+                text_name: str) -> None:
+    """Raise unless obj is of the same kind (str or bytes-like) as the text;
+    mode None (an empty batch, no text to match) takes either kind."""
+    if mode is None:
+        if not isinstance(obj, str):
+            _text_mode(obj, name)
+    elif mode == _core.UNICODE:
         if not isinstance(obj, str):
             raise TextopsTypeError(
                 f"{name} must be str like {text_name}, not {_type_name(obj)}"
@@ -69,7 +74,7 @@ def _check_like(obj: object, name: str, mode: int, text_name: str) -> None:
         _text_mode(obj, name)
 
 
-def _check_sep(sep: object, mode: int, text_name: str) -> None:
+def _check_sep(sep: object, mode: Optional[int], text_name: str) -> None:
     if sep is None:
         return
     _check_like(sep, "sep", mode, text_name)
@@ -78,9 +83,10 @@ def _check_sep(sep: object, mode: int, text_name: str) -> None:
         raise TextopsValueError("empty separator")
 
 
-def _as_sub(sub: object, name: str, mode: int, text_name: str) -> Any:
+def _as_sub(sub: object, name: str, mode: Optional[int],
+            text_name: str) -> Any:
     """Validate a substring; for bytes, an int in range(256) is one byte."""
-    if mode == _core.BYTES and isinstance(sub, int):
+    if mode != _core.UNICODE and isinstance(sub, int):
         if not 0 <= sub < 256:
             raise TextopsValueError(f"{name} must be in range(0, 256), got {sub}")
         return bytes((sub,))
@@ -130,9 +136,10 @@ def line_word_counts(text: Text, word: Text, *, sep: Optional[Text] = None,
     return _core.line_word_counts(text, word, sep, mode, resolve(threads))
 
 
-def _texts(text_bodies: object) -> Tuple[list, int]:
+def _texts(text_bodies: object) -> Tuple[list, Optional[int]]:
     """The texts of a batch as a new list (which keeps them alive), and the
-    mode of the first; the items themselves are checked by _text_checker."""
+    mode of the first (None if there is none); the items themselves are
+    checked by _text_checker."""
     if isinstance(text_bodies, (str, bytes, bytearray, memoryview)):
         raise TextopsTypeError(
             "text_bodies must be a list or other iterable of texts, "
@@ -145,7 +152,7 @@ def _texts(text_bodies: object) -> Tuple[list, int]:
             "text_bodies must be a list or other iterable of texts, "
             f"not {_type_name(text_bodies)}"
         ) from None
-    mode = _text_mode(texts[0], "text_bodies[0]") if texts else _core.UNICODE
+    mode = _text_mode(texts[0], "text_bodies[0]") if texts else None
     return texts, mode
 
 
@@ -162,7 +169,7 @@ def _text_checker(texts: list, mode: int) -> Callable[[int, Any], Any]:
     return check
 
 
-def _patterns(values: object, name: str, texts: list, mode: int,
+def _patterns(values: object, name: str, texts: list, mode: Optional[int],
               subs: bool) -> Tuple[list, Callable[[int, Any], Any]]:
     """One word (or substring) per text, or a single one for all texts, and
     the check for each item."""
@@ -217,9 +224,10 @@ def parallel_word_count(text_bodies: Sequence[Text],
     texts, mode = _texts(text_bodies)
     items, check_word = _patterns(words, "words", texts, mode, subs=False)
     _check_sep(sep, mode, "text_bodies")
-    if not texts:
+    nthreads = resolve(threads)
+    if mode is None:
         return []
-    return _core.batch("words", texts, items, sep, mode, resolve(threads),
+    return _core.batch("words", texts, items, sep, mode, nthreads,
                        _text_checker(texts, mode), check_word)
 
 
@@ -247,8 +255,8 @@ def parallel_substring_count(text_bodies: Sequence[Text],
     """
     texts, mode = _texts(text_bodies)
     items, check_sub = _patterns(subs, "subs", texts, mode, subs=True)
-    if not texts:
+    nthreads = resolve(threads)
+    if mode is None:
         return []
-    return _core.batch("substrings", texts, items, None, mode,
-                       resolve(threads), _text_checker(texts, mode),
-                       check_sub)
+    return _core.batch("substrings", texts, items, None, mode, nthreads,
+                       _text_checker(texts, mode), check_sub)

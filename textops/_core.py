@@ -67,7 +67,8 @@ def _utf8(text: str) -> Tuple[int, int]:
     """Address and byte length of the UTF-8 form of text, or (0, -1) when it
     has none (lone surrogates). Valid while text is alive."""
     size = len(text)
-    if (_ASCII_OFFSET is not None and text.isascii() and
+    # a subclass keeps its characters in a separate block: ask CPython
+    if (_ASCII_OFFSET is not None and type(text) is str and text.isascii() and
             not (_LEGACY_STR and sys.getsizeof(text) != _ASCII_OFFSET + size + 1)):
         return id(text) + _ASCII_OFFSET, size
     n = ctypes.c_ssize_t()
@@ -121,7 +122,7 @@ class _Pins:
 def _text(text: Any) -> Tuple[Any, int, Any]:
     """(char pointer or bytes, length in bytes, buffer to release or None)
     for one C call on text."""
-    if type(text) is str:
+    if isinstance(text, str):
         address, size = _utf8(text)
         if size >= 0:
             return ffi.cast("const char *", address), size, None

@@ -6,14 +6,17 @@ textops, and notes both again. The growth must stay under a small bound:
 no copy of the input is made (an mmap'ed file's pages show up as shared,
 file-backed memory, not as private copies).
 
-Run: ``python -m pytest benchmarks/test_memory.py -s`` (Linux only).
+Run alone with ``pytest tests/test_memory.py -s`` to see the figures (Linux only).
 """
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+import textops
 
 SIZE_MB = int(os.environ.get("TEXTOPS_MEMORY_MB", "200"))
 LIMIT_KB = 16 * 1024
@@ -70,6 +73,8 @@ print(json.dumps({"counts": counts, "expected": reps, "before": before, "after":
 def test_peak_memory_above_input(kind):
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(SIZE_MB)],
+        # not the source checkout, whose unbuilt textops/ would come first
+        cwd=Path(textops.__file__).resolve().parent.parent,
         capture_output=True, text=True, check=True, timeout=600,
     )
     result = json.loads(out.stdout)

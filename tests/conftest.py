@@ -1,0 +1,33 @@
+"""Shared pytest configuration: hypothesis profiles and the min_chunk hook."""
+import os
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+# The only function-scoped fixture used together with @given is
+# ``set_min_chunk`` below; every example sets the value it needs, so sharing
+# the fixture between examples is intended.
+_COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+settings.register_profile("ci", max_examples=200, **_COMMON)
+settings.register_profile("dev", max_examples=25, **_COMMON)
+settings.register_profile("thorough", max_examples=3000, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def set_min_chunk():
+    """``textops._core.set_min_chunk``; the original value is restored afterwards.
+
+    A tiny minimum chunk size (1, 2, 3, 7 bytes...) splits even a 20-byte
+    text into one chunk per thread, so small generated inputs reach every
+    chunk boundary.
+    """
+    from textops import _core
+
+    original = _core.set_min_chunk(1)
+    _core.set_min_chunk(original)
+    try:
+        yield _core.set_min_chunk
+    finally:
+        _core.set_min_chunk(original)
