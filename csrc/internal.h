@@ -19,6 +19,7 @@ typedef struct {
     const unsigned char *s;
     size_t m;
     size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
+    int edges;  /* 1: a token of split() (no whitespace in it); see tx_scan */
 } tx_needle;
 
 /* How tx_words counts, chosen once per query by tx_prepare. */
@@ -47,13 +48,21 @@ typedef struct {
 
 /* Called by tx_scan at each occurrence q of a needle; returns where the
  * scan goes on (an occurrence is reported only at or after that place),
- * or TX_STOP. Visitors embed this struct first and keep their own state. */
+ * or TX_STOP. Visitors embed this struct first and keep their own state.
+ * `tokens` starts at 0; see tx_scan. */
 typedef struct tx_visitor {
     size_t (*match)(struct tx_visitor *self, size_t q);
+    size_t tokens;
 } tx_visitor;
 
 /* Calls visit->match at the occurrences of the needle in h[0, n), in
- * order, as described for tx_visitor. */
+ * order, as described for tx_visitor. For a needle with `edges` set, the
+ * vector backends decide some occurrences themselves: they skip those that
+ * cannot stand between whitespace (or the ends of the text), and count in
+ * visit->tokens, without calling match, those with an ASCII whitespace
+ * byte (\t-\r or space, whitespace in both modes) on both sides. match
+ * must then treat every occurrence the same way: a whole token counts and
+ * the scan goes on after it. */
 void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit);
 

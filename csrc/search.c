@@ -47,6 +47,7 @@ void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m)
     nd->s = s;
     nd->m = m;
     nd->mid = m > 2 ? 1 : 0;
+    nd->edges = 0;
     if (m == 0)
         return;
     for (size_t i = 2; i + 1 < m; i++)
@@ -110,36 +111,119 @@ static inline int same_inside(const unsigned char *h, const tx_needle *nd)
  * visitor, every match is counted and the next search starts after it;
  * otherwise the visitor says where to go on from, or TX_STOP. The last
  * block is moved back to end at the last start, its done starts masked
- * off; a text with fewer than W starts goes to the NARROWER backend. */
-#define TX_SCAN_BODY(W, MASK_T, CTZ, MASK, NARROWER)                          \
+ * off; a text with fewer than W starts goes to the NARROWER backend.
+ * For a needle with `edges` set (see tx_scan), where both neighbours of
+ * every start of the block lie in the text, EDGES(p, sure) drops the starts
+ * q where byte q - 1 or byte q + m is not below 33 as a signed char (ASCII
+ * whitespace is below 33 and every byte of a multi-byte UTF-8 character is
+ * negative, so only there can whitespace end just before q and start at
+ * q + m), and sets in `sure` the starts with ASCII whitespace on both
+ * sides: those are tokens for certain. A needle of up to 3 bytes is
+ * matched whole by the probes, so its sure tokens are counted at once. */
+#define TX_SCAN_BODY(W, MASK_T, CTZ, POPCOUNT, MASK, EDGES, NARROWER)         \
     size_t m = nd->m, mid = nd->mid, count = 0, p = 0, next = 0;             \
     if (m > n)                                                                \
         return 0;                                                             \
     size_t last = n - m; /* the last start */                                 \
+    /* a count of a needle matched whole by the probes that cannot overlap  \
+     * itself: every candidate counts */                                     \
+    const int tally = visit == NULL && m <= 3 && nd->s[0] != nd->s[m - 1];   \
     if (last + 1 < (W))                                                       \
         return NARROWER(h, n, nd, visit);                                     \
     for (;;) {                                                                \
-        MASK_T mask;                                                          \
+        MASK_T mask, sure = 0;                                                \
         size_t base = p;                                                      \
         if (p + (W) <= last + 1) {                                            \
             mask = MASK(p);                                                   \
+            if (mask && nd->edges && visit && p > 0 && p + (W) + m <= n) {    \
+                mask = EDGES(p, &sure) & mask;                                \
+                sure &= mask;                                                 \
+                if (m <= 3) {                                                 \
+                    visit->tokens += (size_t)POPCOUNT(sure);                  \
+                    mask &= ~sure;                                            \
+                }                                                             \
+            }                                                                 \
         } else if (p <= last) { /* the last W starts, less those done */      \
             base = last + 1 - (W);                                            \
             mask = MASK(base) & ((MASK_T)~(MASK_T)0 << (p - base));           \
         } else {                                                              \
             return count;                                                     \
         }                                                                     \
+        if (tally) {                                                          \
+            count += (size_t)POPCOUNT(mask);                                  \
+            mask = 0;                                                         \
+        }                                                                     \
         while (mask) {                                                        \
             size_t q = base + (size_t)CTZ(mask);                              \
+            MASK_T bit = mask & (MASK_T)(~mask + 1);                          \
             mask &= mask - 1;                                                 \
             if (q < next || !same_inside(h + q, nd))                          \
                 continue;                                                     \
+            if (sure & bit) {                                                 \
+                visit->tokens++;                                              \
+                next = q + m;                                                 \
+                continue;                                                     \
+            }                                                                 \
             next = visit == NULL ? (count++, q + m) : visit->match(visit, q); \
             if (next == TX_STOP)                                              \
                 return count;                                                 \
         }                                                                     \
         p = next > base + (W) ? next : base + (W);                            \
     }
+
+/* The EDGES tests of W bytes before (a) and after (b) W starts: returns
+ * the starts whose two neighbours are both below 33 as signed chars, and
+ * stores in *sure those whose two neighbours are both \t-\r or space. */
+static inline unsigned edges_sse2(const unsigned char *a,
+                                  const unsigned char *b, unsigned *sure)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)a);
+    const __m128i y = _mm_loadu_si128((const __m128i *)b);
+    const __m128i lim = _mm_set1_epi8(33), tab = _mm_set1_epi8('\t');
+    const __m128i four = _mm_set1_epi8(4), space = _mm_set1_epi8(' ');
+    const __m128i xt = _mm_sub_epi8(x, tab), yt = _mm_sub_epi8(y, tab);
+    const __m128i xs = _mm_or_si128(
+        _mm_cmpeq_epi8(x, space), _mm_cmpeq_epi8(_mm_min_epu8(xt, four), xt));
+    const __m128i ys = _mm_or_si128(
+        _mm_cmpeq_epi8(y, space), _mm_cmpeq_epi8(_mm_min_epu8(yt, four), yt));
+    *sure = (unsigned)_mm_movemask_epi8(_mm_and_si128(xs, ys));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_cmpgt_epi8(lim, x), _mm_cmpgt_epi8(lim, y)));
+}
+
+__attribute__((target("avx2"))) static inline unsigned
+edges_avx2(const unsigned char *a, const unsigned char *b, unsigned *sure)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)a);
+    const __m256i y = _mm256_loadu_si256((const __m256i *)b);
+    const __m256i lim = _mm256_set1_epi8(33), tab = _mm256_set1_epi8('\t');
+    const __m256i four = _mm256_set1_epi8(4), space = _mm256_set1_epi8(' ');
+    const __m256i xt = _mm256_sub_epi8(x, tab), yt = _mm256_sub_epi8(y, tab);
+    const __m256i xs =
+        _mm256_or_si256(_mm256_cmpeq_epi8(x, space),
+                        _mm256_cmpeq_epi8(_mm256_min_epu8(xt, four), xt));
+    const __m256i ys =
+        _mm256_or_si256(_mm256_cmpeq_epi8(y, space),
+                        _mm256_cmpeq_epi8(_mm256_min_epu8(yt, four), yt));
+    *sure = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(xs, ys));
+    return (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+        _mm256_cmpgt_epi8(lim, x), _mm256_cmpgt_epi8(lim, y)));
+}
+
+__attribute__((target("avx512f,avx512bw"))) static inline unsigned long long
+edges_avx512(const unsigned char *a, const unsigned char *b,
+             unsigned long long *sure)
+{
+    const __m512i x = _mm512_loadu_si512(a), y = _mm512_loadu_si512(b);
+    const __m512i lim = _mm512_set1_epi8(33), tab = _mm512_set1_epi8('\t');
+    const __m512i four = _mm512_set1_epi8(4), space = _mm512_set1_epi8(' ');
+    const __mmask64 xs = _mm512_cmpeq_epi8_mask(x, space) |
+                         _mm512_cmple_epu8_mask(_mm512_sub_epi8(x, tab), four);
+    const __mmask64 ys = _mm512_cmpeq_epi8_mask(y, space) |
+                         _mm512_cmple_epu8_mask(_mm512_sub_epi8(y, tab), four);
+    *sure = xs & ys;
+    return _mm512_cmplt_epi8_mask(x, lim) & _mm512_cmplt_epi8_mask(y, lim);
+}
 
 static size_t scan_sse2(const unsigned char *h, size_t n, const tx_needle *nd,
                         tx_visitor *visit)
@@ -155,7 +239,10 @@ static size_t scan_sse2(const unsigned char *h, size_t n, const tx_needle *nd,
                 _mm_loadu_si128((const __m128i *)(h + (p) + mid)), v1)),      \
         _mm_cmpeq_epi8(                                                       \
             _mm_loadu_si128((const __m128i *)(h + (p) + m - 1)), v2)))
-    TX_SCAN_BODY(16, unsigned, __builtin_ctz, SSE2_MASK, scan_portable)
+#define SSE2_EDGES(p, sure) edges_sse2(h + (p) - 1, h + (p) + m, sure)
+    TX_SCAN_BODY(16, unsigned, __builtin_ctz, __builtin_popcount, SSE2_MASK,
+                 SSE2_EDGES, scan_portable)
+#undef SSE2_EDGES
 #undef SSE2_MASK
 }
 
@@ -175,7 +262,10 @@ scan_avx2(const unsigned char *h, size_t n, const tx_needle *nd,
                 _mm256_loadu_si256((const __m256i *)(h + (p) + mid)), v1)),   \
         _mm256_cmpeq_epi8(                                                    \
             _mm256_loadu_si256((const __m256i *)(h + (p) + m - 1)), v2)))
-    TX_SCAN_BODY(32, unsigned, __builtin_ctz, AVX2_MASK, scan_sse2)
+#define AVX2_EDGES(p, sure) edges_avx2(h + (p) - 1, h + (p) + m, sure)
+    TX_SCAN_BODY(32, unsigned, __builtin_ctz, __builtin_popcount, AVX2_MASK,
+                 AVX2_EDGES, scan_sse2)
+#undef AVX2_EDGES
 #undef AVX2_MASK
 }
 
@@ -190,8 +280,10 @@ scan_avx512(const unsigned char *h, size_t n, const tx_needle *nd,
     (_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p)), v0) &                \
      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p) + mid), v1) &          \
      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p) + m - 1), v2))
-    TX_SCAN_BODY(64, unsigned long long, __builtin_ctzll, AVX512_MASK,
-                 scan_avx2)
+#define AVX512_EDGES(p, sure) edges_avx512(h + (p) - 1, h + (p) + m, sure)
+    TX_SCAN_BODY(64, unsigned long long, __builtin_ctzll, __builtin_popcountll,
+                 AVX512_MASK, AVX512_EDGES, scan_avx2)
+#undef AVX512_EDGES
 #undef AVX512_MASK
 }
 #endif /* TX_X86 */
@@ -281,7 +373,7 @@ const unsigned char *tx_find(const unsigned char *h, size_t n,
         return memchr(h, nd->s[0], n);
     if (nd->m > TX_FILTER_MAX)
         return memmem(h, n, nd->s, nd->m);
-    first_match v = {{stop_at_first}, TX_STOP};
+    first_match v = {{stop_at_first, 0}, TX_STOP};
     current_scan()(h, n, nd, &v.base);
     return v.at == TX_STOP ? NULL : h + v.at;
 }

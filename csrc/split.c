@@ -108,9 +108,9 @@ static size_t count_tokens(const tx_query *q, const unsigned char *t,
                            size_t n,
                            size_t (*match)(tx_visitor *, size_t))
 {
-    token_counter c = {{match}, q, t, n, 0};
+    token_counter c = {{match, 0}, q, t, n, 0};
     tx_scan(t, n, &q->word_needle, &c.base);
-    return c.count;
+    return c.count + c.base.tokens;
 }
 
 /* 1 if some proper prefix of s is also its suffix: then occurrences of s
@@ -156,6 +156,7 @@ void tx_prepare(tx_query *q)
         /* a token is never empty and never holds whitespace */
         q->plan = (len == 0 || has_space(w, len, q->mode)) ? TX_PLAN_NONE
                                                            : TX_PLAN_SPACE;
+        q->word_needle.edges = q->plan == TX_PLAN_SPACE;
     } else if (len > 0 && tx_find(w, len, &q->sep_needle) != NULL) {
         q->plan = TX_PLAN_NONE; /* a token never holds the separator */
     } else if (len > 0 && q->sep_len <= SEP_FIND_MAX &&

@@ -256,6 +256,26 @@ def test_needle_at_every_position_around_vector_widths(length, search_backend):
                 assert_exact(got, expected, threads=threads, needle=needle, position=position)
 
 
+# Whole-token candidates are judged by their neighbour bytes in the vector
+# backends: every kind of whitespace and non-whitespace on either side.
+NEIGHBOURS = [" ", "\t", "\r", "\x0b", "\x1c", "\x1f", "\x85", "\xa0", "\u1680",
+              "\u2000", "\u200b", "\u2028", "\u3000", "a", "!", "\x00", "\x21", "é", "\U0001f600"]
+
+
+@pytest.mark.parametrize("word", ["a", "ab", "abc", "abcd"])
+def test_whole_tokens_beside_every_neighbour(word, search_backend):
+    """split().count(word) where the word stands beside each neighbour, at
+    every offset in texts longer than the widest vector."""
+    for left in NEIGHBOURS:
+        for right in NEIGHBOURS:
+            for offset in range(4):
+                text = "x" * offset + (left + word + right) * 30
+                for t, w in ((text, word), (text.encode(), word.encode())):
+                    expected = t.split().count(w)
+                    got = textops.word_count(t, w, threads=1)
+                    assert_exact(got, expected, left=left, right=right, offset=offset)
+
+
 # --------------------------------------------------------------------------
 # Single-text functions, big inputs and the default chunk size
 # --------------------------------------------------------------------------
