@@ -49,6 +49,11 @@ const char *textops_search_backend(int id);
 int textops_set_search_backend(int id);
 long textops_py_spans(void *list, size_t start, int mode,
                       uintptr_t *addrs, size_t *lens);
+size_t textops_py_count(uintptr_t text, int words,
+                        const char *word, size_t word_len,
+                        const char *sep, size_t sep_len,
+                        int mode, int threads);
+#define TEXTOPS_PY_SLOW ...
 #define TEXTOPS_BYTES ...
 #define TEXTOPS_UNICODE ...
 #define TEXTOPS_MAX_THREADS ...
@@ -80,15 +85,45 @@ def _openmp_flags() -> list:
 OPENMP = _openmp_flags()
 
 # Binding glue, compiled into the extension (csrc/ itself knows no Python):
-# the addresses and byte lengths of the texts of a Python list, found in C
-# so that a batch of a million short texts costs no Python work per text.
-# The call takes the GIL back while it reads the list; the list (the
-# caller's own copy) keeps every text alive until the counting is done.
+# the bytes of exact str and bytes objects, found in C, so that a call on a
+# short text and a batch of a million short texts cost little Python work.
+# The caller keeps every object alive until the call returns; the glue
+# reads only fields that never change (str and bytes are immutable) and
+# takes the GIL back where CPython may have to make the UTF-8 form.
 PREAMBLE = r"""
 #include "textops.h"
 
-/* Fills addrs[i] and lens[i] from start on while list[i] is an exact str
- * with a UTF-8 form (mode TEXTOPS_UNICODE) or an exact bytes (otherwise);
+#define TEXTOPS_PY_SLOW ((size_t)-1)
+
+/* Stores the bytes of obj in *data and *size and returns 0 if obj is an
+ * exact str with a UTF-8 form (mode TEXTOPS_UNICODE) or an exact bytes
+ * (otherwise); returns -1 for anything else (subclasses, buffers, strings
+ * with lone surrogates), which the caller handles in Python. */
+static int py_text(PyObject *obj, int mode, const char **data,
+                   Py_ssize_t *size)
+{
+    if (mode == TEXTOPS_UNICODE && PyUnicode_CheckExact(obj)) {
+        if (PyUnicode_IS_COMPACT_ASCII(obj)) {
+            *data = (const char *)PyUnicode_DATA(obj);
+            *size = PyUnicode_GET_LENGTH(obj);
+            return 0;
+        }
+        PyGILState_STATE gil = PyGILState_Ensure();
+        *data = PyUnicode_AsUTF8AndSize(obj, size); /* cached on obj */
+        if (*data == NULL)
+            PyErr_Clear(); /* lone surrogates: no UTF-8 form */
+        PyGILState_Release(gil);
+        return *data != NULL ? 0 : -1;
+    }
+    if (mode != TEXTOPS_UNICODE && PyBytes_CheckExact(obj)) {
+        *data = PyBytes_AS_STRING(obj);
+        *size = PyBytes_GET_SIZE(obj);
+        return 0;
+    }
+    return -1;
+}
+
+/* Fills addrs[i] and lens[i] from start on while py_text can read list[i];
  * returns the first index it could not fill, or -1 when all are filled. */
 static long textops_py_spans(void *list, size_t start, int mode,
                              uintptr_t *addrs, size_t *lens)
@@ -97,30 +132,33 @@ static long textops_py_spans(void *list, size_t start, int mode,
     PyObject *items = (PyObject *)list;
     Py_ssize_t n = PyList_GET_SIZE(items), i = (Py_ssize_t)start;
     for (; i < n; i++) {
-        PyObject *item = PyList_GET_ITEM(items, i);
         const char *data;
         Py_ssize_t size;
-        if (mode == TEXTOPS_UNICODE && PyUnicode_CheckExact(item) &&
-            PyUnicode_IS_COMPACT_ASCII(item)) {
-            data = (const char *)PyUnicode_DATA(item);
-            size = PyUnicode_GET_LENGTH(item);
-        } else if (mode == TEXTOPS_UNICODE && PyUnicode_CheckExact(item)) {
-            data = PyUnicode_AsUTF8AndSize(item, &size);
-            if (data == NULL) { /* lone surrogates: the caller encodes */
-                PyErr_Clear();
-                break;
-            }
-        } else if (mode != TEXTOPS_UNICODE && PyBytes_CheckExact(item)) {
-            data = PyBytes_AS_STRING(item);
-            size = PyBytes_GET_SIZE(item);
-        } else {
+        if (py_text(PyList_GET_ITEM(items, i), mode, &data, &size) != 0)
             break;
-        }
         addrs[i] = (uintptr_t)data;
         lens[i] = (size_t)size;
     }
     PyGILState_Release(gil);
     return i < n ? (long)i : -1;
+}
+
+/* textops_word_count (words != 0) or textops_substring_count on the text
+ * object at address `text`, or TEXTOPS_PY_SLOW if py_text cannot read it. */
+static size_t textops_py_count(uintptr_t text, int words,
+                               const char *word, size_t word_len,
+                               const char *sep, size_t sep_len,
+                               int mode, int threads)
+{
+    const char *data;
+    Py_ssize_t size;
+    if (py_text((PyObject *)text, mode, &data, &size) != 0)
+        return TEXTOPS_PY_SLOW;
+    if (words)
+        return textops_word_count(data, (size_t)size, word, word_len, sep,
+                                  sep_len, mode, threads);
+    return textops_substring_count(data, (size_t)size, word, word_len, mode,
+                                   threads);
 }
 """
 

@@ -327,7 +327,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
                       size_t nwords, const char *const *words,
                       const size_t *word_lens, int threads, size_t *out)
 {
-    size_t nthreads = resolve_threads(threads), total = 0, nshares = 0;
+    size_t nthreads = 1, total = 0, nshares = 0;
     tx_query one;
     const tx_query *shared = NULL;
     if (nwords == 1) {
@@ -336,7 +336,9 @@ static void run_batch(const tx_query *base, size_t ntexts,
     }
     for (size_t i = 0; i < ntexts; i++)
         total += lens[i];
-    if (nthreads == 1 || total < 2 * tx_min_chunk) {
+    if (total >= 2 * tx_min_chunk)
+        nthreads = resolve_threads(threads);
+    if (nthreads == 1) {
         for (size_t i = 0; i < ntexts; i++) {
             tx_query q = query_for(base, shared, words, word_lens, i);
             out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);

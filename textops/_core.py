@@ -3,9 +3,10 @@ copies; plain Python results out.
 
 Arguments reaching this module are already validated by ``_api``. A ``str``
 is passed as its UTF-8 form from ``PyUnicode_AsUTF8AndSize`` (CPython's
-public C API, reached through ``ctypes.pythonapi``): the string's own
-storage when it is ASCII, otherwise a UTF-8 copy that CPython caches on the
-string, so only the first call on a string pays for it. A string holding
+public C API, called by the binding glue of ``build_ffi.py`` for exact
+``str`` objects and through ``ctypes.pythonapi`` for others): the string's
+own storage when it is ASCII, otherwise a UTF-8 copy that CPython caches on
+the string, so only the first call on a string pays for it. A string holding
 lone surrogates has no UTF-8 form and is encoded with "surrogatepass" on
 every call. Bytes-like objects are read in place through
 ``ffi.from_buffer``, released as soon as the call returns.
@@ -38,39 +39,16 @@ _as_utf8.restype = ctypes.c_void_p
 _as_utf8.argtypes = (ctypes.py_object, ctypes.POINTER(ctypes.c_ssize_t))
 
 
-def _probe_ascii_offset() -> Optional[int]:
-    """Where a compact ASCII str keeps its characters, counted from id(s).
-
-    CPython stores them right after the object header, so that address is
-    what PyUnicode_AsUTF8AndSize returns, without the cost of a ctypes call.
-    Checked here on two strings; None (use ctypes always) if it differs.
-    """
-    if sys.implementation.name != "cpython":
-        return None
-    offset = sys.getsizeof("") - 1
-    size = ctypes.c_ssize_t()
-    for sample in ("textops", "x" * 1000):
-        if _as_utf8(sample, ctypes.byref(size)) != id(sample) + offset:
-            return None
-    return offset
-
-
-_ASCII_OFFSET = _probe_ascii_offset()
-# CPython's id() is the object's address, which textops_py_spans reads.
-_LIST_ADDRESS = sys.implementation.name == "cpython"
-# Before 3.12 an extension could still make a "legacy" str that keeps its
-# characters elsewhere; its size gives it away.
-_LEGACY_STR = sys.version_info < (3, 12)
+# CPython's id() is the object's address, which the binding glue reads
+# (textops_py_count, textops_py_spans) to find the bytes of exact str and
+# bytes objects in C; elsewhere every text takes the path through _text.
+_ID_IS_ADDRESS = sys.implementation.name == "cpython"
+_PY_SLOW: int = lib.TEXTOPS_PY_SLOW
 
 
 def _utf8(text: str) -> Tuple[int, int]:
     """Address and byte length of the UTF-8 form of text, or (0, -1) when it
     has none (lone surrogates). Valid while text is alive."""
-    size = len(text)
-    # a subclass keeps its characters in a separate block: ask CPython
-    if (_ASCII_OFFSET is not None and type(text) is str and text.isascii() and
-            not (_LEGACY_STR and sys.getsizeof(text) != _ASCII_OFFSET + size + 1)):
-        return id(text) + _ASCII_OFFSET, size
     n = ctypes.c_ssize_t()
     try:
         return _as_utf8(text, ctypes.byref(n)), n.value
@@ -181,6 +159,11 @@ def set_search_backend(name: str) -> str:
 def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     """``text.count(sub)``; threads 0 means the OpenMP default."""
     s = _pattern(sub)
+    if _ID_IS_ADDRESS:
+        count = lib.textops_py_count(id(text), 0, s, len(s), ffi.NULL, 0,
+                                     mode, threads)
+        if count != _PY_SLOW:
+            return count
     t, n, held = _text(text)
     try:
         return lib.textops_substring_count(t, n, s, len(s), mode, threads)
@@ -194,10 +177,15 @@ def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
     """``text.split(sep).count(word)``; threads 0 means the OpenMP default."""
     w = _pattern(word)
     s = ffi.NULL if sep is None else _pattern(sep)
+    s_len = 0 if sep is None else len(s)
+    if _ID_IS_ADDRESS:
+        count = lib.textops_py_count(id(text), 1, w, len(w), s, s_len, mode,
+                                     threads)
+        if count != _PY_SLOW:
+            return count
     t, n, held = _text(text)
     try:
-        return lib.textops_word_count(t, n, w, len(w), s,
-                                      0 if sep is None else len(s), mode,
+        return lib.textops_word_count(t, n, w, len(w), s, s_len, mode,
                                       threads)
     finally:
         if held is not None:
@@ -240,7 +228,7 @@ def _spans(pins: _Pins, items: List[Any], mode: int,
     lens = ffi.new("size_t[]", n)
     i = 0
     while i < n:
-        if _LIST_ADDRESS:
+        if _ID_IS_ADDRESS:
             i = lib.textops_py_spans(ffi.cast("void *", id(items)), i, mode,
                                      addrs, lens)
             if i < 0:
