@@ -205,6 +205,36 @@ def split_at_whitespace(text: str) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
+def cut_documents(
+    text: str,
+    n_docs: int,
+    *,
+    min_chars: int = 40,
+    max_chars: int = 200,
+    seed: int = DEFAULT_SEED,
+) -> list[str]:
+    """Return ``n_docs`` short documents cut from ``text`` at random places.
+
+    Each document is a slice of ``text`` of ``min_chars`` to ``max_chars``
+    code points (uniformly drawn), starting at a random offset; the same
+    arguments always give the same documents. Slices may start or end inside
+    a word, as excerpts of real records do.
+    """
+    if n_docs < 0:
+        raise ValueError(f"{n_docs} is not a valid number of documents, must be 0 or more")
+    if not 0 < min_chars <= max_chars:
+        raise ValueError(f"{min_chars}..{max_chars} is not a valid length range, must be 0 < min <= max")
+    if len(text) < max_chars:
+        raise ValueError(f"the text has {len(text)} characters, fewer than max_chars={max_chars}")
+    rng = random.Random(seed)
+    last_start = len(text) - max_chars
+    docs = []
+    for _ in range(n_docs):
+        start = rng.randint(0, last_start)
+        docs.append(text[start : start + rng.randint(min_chars, max_chars)])
+    return docs
+
+
 class Corpus(NamedTuple):
     """The benchmark input in the shapes the implementations take."""
 
@@ -312,6 +342,25 @@ def textops_two_python_threads(halves: Sequence[str], word: str) -> int:
     for t in workers:
         t.join()
     return sum(results)
+
+
+def textops_one_thread_both(halves: Sequence[str], word: str) -> int:
+    """The calling thread alone does ``word_count(half, w, threads=1)`` for every half.
+
+    The baseline of :func:`textops_two_python_threads`: the same work, one
+    text after the other.
+    """
+    return sum(textops.word_count(half, word, threads=1) for half in halves)
+
+
+def python_count_each(docs: Sequence[str], sub: str) -> list[int]:
+    """Pure Python, one count per document: ``[d.count(sub) for d in docs]``."""
+    return [d.count(sub) for d in docs]
+
+
+def python_split_each(docs: Sequence[str], word: str) -> list[int]:
+    """Pure Python, one count per document: ``[d.split().count(word) for d in docs]``."""
+    return [d.split().count(word) for d in docs]
 
 
 def textops_parallel_substring(books: Sequence[str], sub: str) -> int:
