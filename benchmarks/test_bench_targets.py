@@ -24,6 +24,24 @@ where relevant, ``threads``. Every benchmark asserts its count against the
 pure-Python reference computed once. ``benchmarks/report.py`` finds the
 benchmarks of a row by group, ``impl`` and ``threads``.
 
+Peers (row 9, optional, skipped with the reason when not installed; each
+timed on inputs converted once beforehand, each returning its own result
+type, converted to a list only for the assertion):
+
+- polars ``Series.str.count_matches(w, literal=True)``: non-overlapping, left
+  to right, like ``str.count`` (``"aaaa"`` has 2 ``"aa"``); the empty needle
+  counts code points + 1, also like ``str.count``.
+- pyarrow ``compute.count_substring`` (``large_string`` arrays):
+  non-overlapping too, but the empty needle counts UTF-8 bytes + 1
+  (``"thé café"``: 11, where ``str.count`` says 9).
+- StringZilla ``Str.count`` (``allowoverlap=False`` by default, so
+  non-overlapping); the empty needle counts bytes + 1, as pyarrow does.
+  StringZilla has no batch count (``Strs`` holds a batch but has no
+  ``count``), so DOCS are measured as a Python loop of ``stringzilla.count``.
+
+The four words here are non-empty, ASCII and not self-overlapping, so every
+peer and ripgrep must agree with Python, and each benchmark asserts it.
+
 Slow pure-Python baselines (``split()`` over 100 MB takes seconds) run
 ``SLOW_ROUNDS`` fixed rounds with ``benchmark.pedantic``; everything else uses
 pytest-benchmark's calibration.
