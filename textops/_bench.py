@@ -6,9 +6,9 @@ implementations being compared. ``benchmarks/`` (the pytest-benchmark suite)
 imports them from here, so the command-line benchmark and the suite measure
 the same code on the same text.
 
-Every implementation computes the same number, the total over all books of
-``book.split().count(word)`` (or of ``book.count(word)`` for the substring
-group); :func:`run` checks that they all agree.
+In every table of :func:`run` each implementation computes the same number
+(or list of numbers, one per document) as the table's pure-Python reference,
+and :func:`run` checks that they all agree.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import textops
 
@@ -205,6 +205,36 @@ def split_at_whitespace(text: str) -> tuple[str, str]:
     return text[:cut], text[cut:]
 
 
+def cut_documents(
+    text: str,
+    n_docs: int,
+    *,
+    min_chars: int = 40,
+    max_chars: int = 200,
+    seed: int = DEFAULT_SEED,
+) -> list[str]:
+    """Return ``n_docs`` short documents cut from ``text`` at random places.
+
+    Each document is a slice of ``text`` of ``min_chars`` to ``max_chars``
+    code points (uniformly drawn), starting at a random offset; the same
+    arguments always give the same documents. Slices may start or end inside
+    a word, as excerpts of real records do.
+    """
+    if n_docs < 0:
+        raise ValueError(f"{n_docs} is not a valid number of documents, must be 0 or more")
+    if not 0 < min_chars <= max_chars:
+        raise ValueError(f"{min_chars}..{max_chars} is not a valid length range, must be 0 < min <= max")
+    if len(text) < max_chars:
+        raise ValueError(f"the text has {len(text)} characters, fewer than max_chars={max_chars}")
+    rng = random.Random(seed)
+    last_start = len(text) - max_chars
+    docs = []
+    for _ in range(n_docs):
+        start = rng.randint(0, last_start)
+        docs.append(text[start : start + rng.randint(min_chars, max_chars)])
+    return docs
+
+
 class Corpus(NamedTuple):
     """The benchmark input in the shapes the implementations take."""
 
@@ -248,16 +278,6 @@ def cpu_count() -> int:
 def split_count(text: str, word: str) -> int:
     """Return ``text.split().count(word)`` (the pure-Python reference)."""
     return text.split().count(word)
-
-
-def python_split_loop(books: Sequence[str], word: str) -> int:
-    """Pure Python, one thread: ``sum(t.split().count(w) for t in books)``."""
-    return sum(t.split().count(word) for t in books)
-
-
-def python_str_count(books: Sequence[str], sub: str) -> int:
-    """Pure Python substring count: ``sum(t.count(sub) for t in books)``."""
-    return sum(t.count(sub) for t in books)
 
 
 def thread_pool_split(books: Sequence[str], word: str, workers: int | None = None) -> int:
@@ -314,6 +334,25 @@ def textops_two_python_threads(halves: Sequence[str], word: str) -> int:
     return sum(results)
 
 
+def textops_one_thread_both(halves: Sequence[str], word: str) -> int:
+    """The calling thread alone does ``word_count(half, w, threads=1)`` for every half.
+
+    The baseline of :func:`textops_two_python_threads`: the same work, one
+    text after the other.
+    """
+    return sum(textops.word_count(half, word, threads=1) for half in halves)
+
+
+def python_count_each(docs: Sequence[str], sub: str) -> list[int]:
+    """Pure Python, one count per document: ``[d.count(sub) for d in docs]``."""
+    return [d.count(sub) for d in docs]
+
+
+def python_split_each(docs: Sequence[str], word: str) -> list[int]:
+    """Pure Python, one count per document: ``[d.split().count(word) for d in docs]``."""
+    return [d.split().count(word) for d in docs]
+
+
 def textops_parallel_substring(books: Sequence[str], sub: str) -> int:
     """``textops.parallel_substring_count`` over the books, summed."""
     return sum(textops.parallel_substring_count(books, sub))
@@ -334,23 +373,26 @@ class Row(NamedTuple):
 
     name: str
     seconds: float
-    count: int
+    count: Any  #: an int, or one int per document
 
 
-def best_of(fn: Callable[[], int], repeat_count: int) -> tuple[float, int]:
+Impls = list[tuple[str, Callable[[], Any]]]
+
+
+def best_of(fn: Callable[[], Any], repeat_count: int) -> tuple[float, Any]:
     """Call ``fn`` ``repeat_count`` times; return the best time and the result.
 
     If the calls disagree, a result differing from the first is returned, so the
     check in :func:`run` reports it.
     """
     best = float("inf")
-    first: int | None = None
-    result = 0
-    for _ in range(repeat_count):
+    first: Any = None
+    result: Any = None
+    for i in range(repeat_count):
         start = time.perf_counter()
         value = fn()
         best = min(best, time.perf_counter() - start)
-        if first is None:
+        if i == 0:
             first = result = value
         elif value != first:
             result = value
@@ -374,8 +416,14 @@ def machine_info() -> str:
     )
 
 
-def _table(title: str, rows: Sequence[Row], baseline: float, nbytes: int) -> list[str]:
-    lines = [title]
+def _total(count: Any) -> int:
+    return sum(count) if isinstance(count, list) else count
+
+
+def _table(title: str, rows: Sequence[Row], nbytes: int) -> list[str]:
+    """Format ``rows`` under ``title``; speed-ups are against the first row."""
+    baseline = rows[0].seconds
+    lines = [f"{title}: {_total(rows[0].count)}"]
     for row in rows:
         gbps = nbytes / row.seconds / 1e9 if row.seconds > 0 else float("inf")
         speedup = baseline / row.seconds if row.seconds > 0 else float("inf")
@@ -388,77 +436,84 @@ def run(
     word: str = "the",
     repeat_count: int = 3,
     corpus_dir: str | os.PathLike[str] | None = None,
+    n_docs: int = 200_000,
 ) -> int:
-    """Run the comparison, print the table and return the exit status.
+    """Run the headline comparison, print the tables and return the exit status.
 
-    Returns 0 when every implementation gives the reference count and 1
-    otherwise.
+    The tables follow rows 1, 2, 5 and 7 of the targets measured in full by
+    ``benchmarks/``: ``substring_count`` and ``word_count`` on the corpus as
+    one ``str`` against ``text.count(w)`` and ``text.split().count(w)`` (with
+    Python thread and process pools and the textops batch functions over
+    the separate books as well), the batch functions on ``n_docs`` short
+    documents cut from the corpus against list comprehensions, and two Python
+    threads calling textops at once against one. Returns 0 when every
+    implementation in a table gives the count of the table's first row, and
+    1 otherwise.
     """
     if not mb > 0:
         raise ValueError(f"{mb} is not a valid corpus size, must be above 0 MB")
     if repeat_count < 1:
         raise ValueError(f"{repeat_count} is not a valid repeat count, must be 1 or more")
+    if n_docs < 1:
+        raise ValueError(f"{n_docs} is not a valid number of documents, must be 1 or more")
     if word.split() != [word]:
         raise ValueError(f"{word!r} is not a valid word, must be non-empty without whitespace")
 
     print(machine_info())
     start = time.perf_counter()
     corpus = make_corpus(int(mb * 1e6), corpus_dir)
-    print(
-        f"corpus: {corpus.source}, {len(corpus.books)} books, "
-        f"{corpus.nbytes / 1e6:.1f} MB UTF-8 (built in {time.perf_counter() - start:.1f} s), "
-        f"word {word!r}, best of {repeat_count}"
-    )
     books, text, halves = corpus.books, corpus.text, corpus.halves
+    docs = cut_documents(text, n_docs)
+    docs_nbytes = utf8_size(docs)
+    print(
+        f"corpus: {corpus.source}, {len(books)} books, {corpus.nbytes / 1e6:.1f} MB UTF-8; "
+        f"{n_docs:,} documents of 40-200 characters cut from it, {docs_nbytes / 1e6:.1f} MB "
+        f"(built in {time.perf_counter() - start:.1f} s); word {word!r}, best of {repeat_count}"
+    )
     threads = sorted({1, 2, textops.get_num_threads()})
     workers = cpu_count()
 
-    word_impls: list[tuple[str, Callable[[], int]]] = [
-        ("pure Python: sum(t.split().count(w))", lambda: python_split_loop(books, word)),
-        (f"ThreadPoolExecutor({workers}) split loop", lambda: thread_pool_split(books, word, workers)),
-        (f"ProcessPoolExecutor({workers}) split loop", lambda: process_pool_split(books, word, workers)),
-        ("sequential_word_count(books, w)", lambda: textops_sequential(books, word)),
-        ("parallel_word_count(books, w)", lambda: textops_parallel(books, word)),
+    substring_impls: Impls = [("Python: text.count(w)", lambda: text.count(word))]
+    substring_impls += [(f"substring_count(text, w, threads={n})",
+                         lambda n=n: textops_substring_count(text, word, n)) for n in threads]
+    word_impls: Impls = [
+        ("Python: text.split().count(w)", lambda: split_count(text, word)),
+        (f"ThreadPoolExecutor({workers}), a book per task", lambda: thread_pool_split(books, word, workers)),
+        (f"ProcessPoolExecutor({workers}), a book per task", lambda: process_pool_split(books, word, workers)),
+        ("sum(sequential_word_count(books, w))", lambda: textops_sequential(books, word)),
+        ("sum(parallel_word_count(books, w))", lambda: textops_parallel(books, word)),
     ]
-    word_impls += [
-        (f"word_count(text, w, threads={n})", lambda n=n: textops_word_count(text, word, n))
-        for n in threads
+    word_impls += [(f"word_count(text, w, threads={n})",
+                    lambda n=n: textops_word_count(text, word, n)) for n in threads]
+    docs_substring_impls: Impls = [
+        ("Python: [d.count(w) for d in docs]", lambda: python_count_each(docs, word)),
+        ("parallel_substring_count(docs, w)", lambda: textops.parallel_substring_count(docs, word)),
     ]
-    word_impls.append(
-        ("2 Python threads: word_count(half, threads=1)", lambda: textops_two_python_threads(halves, word))
-    )
-    sub_impls: list[tuple[str, Callable[[], int]]] = [
-        ("pure Python: sum(t.count(w))", lambda: python_str_count(books, word)),
-        ("parallel_substring_count(books, w)", lambda: textops_parallel_substring(books, word)),
+    docs_word_impls: Impls = [
+        ("Python: [d.split().count(w) for d in docs]", lambda: python_split_each(docs, word)),
+        ("parallel_word_count(docs, w)", lambda: textops.parallel_word_count(docs, word)),
     ]
-    sub_impls += [
-        (f"substring_count(text, w, threads={n})", lambda n=n: textops_substring_count(text, word, n))
-        for n in threads
+    thread_impls: Impls = [
+        ("1 Python thread: word_count(half, threads=1) x2", lambda: textops_one_thread_both(halves, word)),
+        ("2 Python threads: word_count(half, threads=1)", lambda: textops_two_python_threads(halves, word)),
     ]
-
-    word_rows = [Row(name, *best_of(fn, repeat_count)) for name, fn in word_impls]
-    sub_rows = [Row(name, *best_of(fn, repeat_count)) for name, fn in sub_impls]
+    tables = [
+        (f"1. substring count in one text, {word!r}", substring_impls, corpus.nbytes),
+        (f"2. word count in one text, {word!r}", word_impls, corpus.nbytes),
+        (f"5. substring count per document, {word!r}, total", docs_substring_impls, docs_nbytes),
+        (f"5. word count per document, {word!r}, total", docs_word_impls, docs_nbytes),
+        (f"7. word count in two halves of the text, {word!r}", thread_impls, corpus.nbytes),
+    ]
 
     print(f"\n  {'implementation':<48} {'seconds':>9} {'GB/s':>8} {'speed-up':>9}")
-    lines = _table(
-        f"word count, {word!r}: {word_rows[0].count} (speed-up vs the pure-Python split loop)",
-        word_rows, word_rows[0].seconds, corpus.nbytes,
-    )
-    lines += _table(
-        f"substring count, {word!r}: {sub_rows[0].count} (speed-up vs the pure-Python str.count loop)",
-        sub_rows, sub_rows[0].seconds, corpus.nbytes,
-    )
-    print("\n".join(lines))
-
     status = 0
-    for rows in (word_rows, sub_rows):
-        expected = rows[0]
+    for title, impls, nbytes in tables:
+        rows = [Row(name, *best_of(fn, repeat_count)) for name, fn in impls]
+        print("\n".join(_table(title, rows, nbytes)))
         for row in rows[1:]:
-            if row.count != expected.count:
-                print(
-                    f"MISMATCH: {row.name} gave {row.count}, {expected.name} gave {expected.count}",
-                    file=sys.stderr,
-                )
+            if row.count != rows[0].count:
+                print(f"MISMATCH: {row.name} gave {_total(row.count)}, "
+                      f"{rows[0].name} gave {_total(rows[0].count)}", file=sys.stderr)
                 status = 1
     print(f"\ntotal {time.perf_counter() - start:.1f} s; all counts agree" if status == 0
           else f"\ntotal {time.perf_counter() - start:.1f} s; COUNTS DIFFER")
