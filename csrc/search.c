@@ -106,7 +106,9 @@ static inline int same_inside(const unsigned char *h, const tx_needle *nd)
 
 #ifdef TX_X86
 /* The body shared by the vector backends. MASK(p) yields a bit mask of the
- * starts p .. p+W-1 whose three probe bytes match; the candidates are then
+ * starts p .. p+W-1 whose three probe bytes match, and QUIET4(p) is true
+ * when none of the 4W starts from p does (the fast path through text
+ * without candidates); the candidates are then
  * compared in full, in order, skipping those before `next`. With no
  * visitor, every match is counted and the next search starts after it;
  * otherwise the visitor says where to go on from, or TX_STOP. The last
@@ -120,7 +122,7 @@ static inline int same_inside(const unsigned char *h, const tx_needle *nd)
  * q + m), and sets in `sure` the starts with ASCII whitespace on both
  * sides: those are tokens for certain. A needle of up to 3 bytes is
  * matched whole by the probes, so its sure tokens are counted at once. */
-#define TX_SCAN_BODY(W, MASK_T, CTZ, POPCOUNT, MASK, EDGES, NARROWER)         \
+#define TX_SCAN_BODY(W, MASK_T, CTZ, POPCOUNT, MASK, QUIET4, EDGES, NARROWER) \
     size_t m = nd->m, mid = nd->mid, count = 0, p = 0, next = 0;             \
     if (m > n)                                                                \
         return 0;                                                             \
@@ -131,6 +133,8 @@ static inline int same_inside(const unsigned char *h, const tx_needle *nd)
     if (last + 1 < (W))                                                       \
         return NARROWER(h, n, nd, visit);                                     \
     for (;;) {                                                                \
+        while (p + 4 * (W) <= last + 1 && QUIET4(p))                          \
+            p += 4 * (W);                                                     \
         MASK_T mask, sure = 0;                                                \
         size_t base = p;                                                      \
         if (p + (W) <= last + 1) {                                            \
@@ -231,19 +235,27 @@ static size_t scan_sse2(const unsigned char *h, size_t n, const tx_needle *nd,
     const __m128i v0 = _mm_set1_epi8((char)nd->s[0]);
     const __m128i v1 = _mm_set1_epi8((char)nd->s[nd->mid]);
     const __m128i v2 = _mm_set1_epi8((char)nd->s[nd->m ? nd->m - 1 : 0]);
-#define SSE2_MASK(p)                                                          \
-    (unsigned)_mm_movemask_epi8(_mm_and_si128(                                \
+#define SSE2_HITS(p)                                                          \
+    _mm_and_si128(                                                            \
         _mm_and_si128(                                                        \
             _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(h + (p))), v0),  \
             _mm_cmpeq_epi8(                                                   \
                 _mm_loadu_si128((const __m128i *)(h + (p) + mid)), v1)),      \
         _mm_cmpeq_epi8(                                                       \
-            _mm_loadu_si128((const __m128i *)(h + (p) + m - 1)), v2)))
+            _mm_loadu_si128((const __m128i *)(h + (p) + m - 1)), v2))
+#define SSE2_MASK(p) (unsigned)_mm_movemask_epi8(SSE2_HITS(p))
+#define SSE2_QUIET4(p)                                                        \
+    (_mm_movemask_epi8(                                                       \
+         _mm_or_si128(_mm_or_si128(SSE2_HITS(p), SSE2_HITS((p) + 16)),        \
+                      _mm_or_si128(SSE2_HITS((p) + 32), SSE2_HITS((p) + 48)))) \
+     == 0)
 #define SSE2_EDGES(p, sure) edges_sse2(h + (p) - 1, h + (p) + m, sure)
     TX_SCAN_BODY(16, unsigned, __builtin_ctz, __builtin_popcount, SSE2_MASK,
-                 SSE2_EDGES, scan_portable)
+                 SSE2_QUIET4, SSE2_EDGES, scan_portable)
 #undef SSE2_EDGES
+#undef SSE2_QUIET4
 #undef SSE2_MASK
+#undef SSE2_HITS
 }
 
 __attribute__((target("avx2"))) static size_t
@@ -253,20 +265,27 @@ scan_avx2(const unsigned char *h, size_t n, const tx_needle *nd,
     const __m256i v0 = _mm256_set1_epi8((char)nd->s[0]);
     const __m256i v1 = _mm256_set1_epi8((char)nd->s[nd->mid]);
     const __m256i v2 = _mm256_set1_epi8((char)nd->s[nd->m ? nd->m - 1 : 0]);
-#define AVX2_MASK(p)                                                          \
-    (unsigned)_mm256_movemask_epi8(_mm256_and_si256(                          \
+#define AVX2_HITS(p)                                                          \
+    _mm256_and_si256(                                                         \
         _mm256_and_si256(                                                     \
             _mm256_cmpeq_epi8(                                                \
                 _mm256_loadu_si256((const __m256i *)(h + (p))), v0),          \
             _mm256_cmpeq_epi8(                                                \
                 _mm256_loadu_si256((const __m256i *)(h + (p) + mid)), v1)),   \
         _mm256_cmpeq_epi8(                                                    \
-            _mm256_loadu_si256((const __m256i *)(h + (p) + m - 1)), v2)))
+            _mm256_loadu_si256((const __m256i *)(h + (p) + m - 1)), v2))
+#define AVX2_MASK(p) (unsigned)_mm256_movemask_epi8(AVX2_HITS(p))
+#define AVX2_QUIET4(p)                                                        \
+    (_mm256_movemask_epi8(_mm256_or_si256(                                    \
+         _mm256_or_si256(AVX2_HITS(p), AVX2_HITS((p) + 32)),                  \
+         _mm256_or_si256(AVX2_HITS((p) + 64), AVX2_HITS((p) + 96)))) == 0)
 #define AVX2_EDGES(p, sure) edges_avx2(h + (p) - 1, h + (p) + m, sure)
     TX_SCAN_BODY(32, unsigned, __builtin_ctz, __builtin_popcount, AVX2_MASK,
-                 AVX2_EDGES, scan_sse2)
+                 AVX2_QUIET4, AVX2_EDGES, scan_sse2)
 #undef AVX2_EDGES
+#undef AVX2_QUIET4
 #undef AVX2_MASK
+#undef AVX2_HITS
 }
 
 __attribute__((target("avx512f,avx512bw"))) static size_t
@@ -280,10 +299,14 @@ scan_avx512(const unsigned char *h, size_t n, const tx_needle *nd,
     (_mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p)), v0) &                \
      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p) + mid), v1) &          \
      _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + (p) + m - 1), v2))
+#define AVX512_QUIET4(p)                                                      \
+    ((AVX512_MASK(p) | AVX512_MASK((p) + 64) | AVX512_MASK((p) + 128) |       \
+      AVX512_MASK((p) + 192)) == 0)
 #define AVX512_EDGES(p, sure) edges_avx512(h + (p) - 1, h + (p) + m, sure)
     TX_SCAN_BODY(64, unsigned long long, __builtin_ctzll, __builtin_popcountll,
-                 AVX512_MASK, AVX512_EDGES, scan_avx2)
+                 AVX512_MASK, AVX512_QUIET4, AVX512_EDGES, scan_avx2)
 #undef AVX512_EDGES
+#undef AVX512_QUIET4
 #undef AVX512_MASK
 }
 #endif /* TX_X86 */

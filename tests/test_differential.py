@@ -241,7 +241,7 @@ def test_word_count_each_search_backend(alphabet, data, min_chunk, set_min_chunk
     _check_line_word_counts(case)
 
 
-@pytest.mark.parametrize("length", [0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129])
+@pytest.mark.parametrize("length", [0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257])
 def test_needle_at_every_position_around_vector_widths(length, search_backend):
     """Needles of 1-3 and 65 bytes at each position of texts of vector-width sizes."""
     for needle in (b"x", b"xy", b"xyx", b"x" * 65):
