@@ -98,8 +98,9 @@ PREAMBLE = r"""
 /* Stores the bytes of obj in *data and *size and returns 0 if obj is an
  * exact str with a UTF-8 form (mode TEXTOPS_UNICODE) or an exact bytes
  * (otherwise); returns -1 for anything else (subclasses, buffers, strings
- * with lone surrogates), which the caller handles in Python. */
-static int py_text(PyObject *obj, int mode, const char **data,
+ * with lone surrogates), which the caller handles in Python. Takes the GIL
+ * for a non-ASCII str unless the caller holds it (has_gil). */
+static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
                    Py_ssize_t *size)
 {
     if (mode == TEXTOPS_UNICODE && PyUnicode_CheckExact(obj)) {
@@ -108,11 +109,14 @@ static int py_text(PyObject *obj, int mode, const char **data,
             *size = PyUnicode_GET_LENGTH(obj);
             return 0;
         }
-        PyGILState_STATE gil = PyGILState_Ensure();
+        PyGILState_STATE gil = PyGILState_UNLOCKED;
+        if (!has_gil)
+            gil = PyGILState_Ensure();
         *data = PyUnicode_AsUTF8AndSize(obj, size); /* cached on obj */
         if (*data == NULL)
             PyErr_Clear(); /* lone surrogates: no UTF-8 form */
-        PyGILState_Release(gil);
+        if (!has_gil)
+            PyGILState_Release(gil);
         return *data != NULL ? 0 : -1;
     }
     if (mode != TEXTOPS_UNICODE && PyBytes_CheckExact(obj)) {
@@ -134,7 +138,7 @@ static long textops_py_spans(void *list, size_t start, int mode,
     for (; i < n; i++) {
         const char *data;
         Py_ssize_t size;
-        if (py_text(PyList_GET_ITEM(items, i), mode, &data, &size) != 0)
+        if (py_text(PyList_GET_ITEM(items, i), mode, 1, &data, &size) != 0)
             break;
         addrs[i] = (uintptr_t)data;
         lens[i] = (size_t)size;
@@ -152,7 +156,7 @@ static size_t textops_py_count(uintptr_t text, int words,
 {
     const char *data;
     Py_ssize_t size;
-    if (py_text((PyObject *)text, mode, &data, &size) != 0)
+    if (py_text((PyObject *)text, mode, 0, &data, &size) != 0)
         return TEXTOPS_PY_SLOW;
     if (words)
         return textops_word_count(data, (size_t)size, word, word_len, sep,

@@ -300,18 +300,20 @@ int textops_line_word_counts(const char *text, size_t len,
 }
 
 /* The prepared query for text i of a batch: `shared` when every text has
- * the same word, else one made from base and words[i]. */
-static tx_query query_for(const tx_query *base, const tx_query *shared,
-                          const char *const *words, const size_t *word_lens,
-                          size_t i)
+ * the same word, else *own, made from base and words[i]. */
+static const tx_query *query_for(const tx_query *base,
+                                 const tx_query *shared,
+                                 const char *const *words,
+                                 const size_t *word_lens, size_t i,
+                                 tx_query *own)
 {
     if (shared != NULL)
-        return *shared;
-    tx_query q = *base;
-    q.word = (const unsigned char *)words[i];
-    q.word_len = word_lens[i];
-    tx_prepare(&q);
-    return q;
+        return shared;
+    *own = *base;
+    own->word = (const unsigned char *)words[i];
+    own->word_len = word_lens[i];
+    tx_prepare(own);
+    return own;
 }
 
 /* One share of a large text, as a unit of parallel work. */
@@ -330,18 +332,18 @@ static void run_batch(const tx_query *base, size_t ntexts,
     size_t nthreads = 1, total = 0, nshares = 0;
     tx_query one;
     const tx_query *shared = NULL;
-    if (nwords == 1) {
-        one = query_for(base, NULL, words, word_lens, 0);
-        shared = &one;
-    }
+    if (nwords == 1)
+        shared = query_for(base, NULL, words, word_lens, 0, &one);
     for (size_t i = 0; i < ntexts; i++)
         total += lens[i];
     if (total >= 2 * tx_min_chunk)
         nthreads = resolve_threads(threads);
     if (nthreads == 1) {
         for (size_t i = 0; i < ntexts; i++) {
-            tx_query q = query_for(base, shared, words, word_lens, i);
-            out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
+            tx_query own;
+            const tx_query *q =
+                query_for(base, shared, words, word_lens, i, &own);
+            out[i] = tx_words(q, (const unsigned char *)texts[i], lens[i]);
         }
         return;
     }
@@ -377,16 +379,20 @@ static void run_batch(const tx_query *base, size_t ntexts,
         for (size_t i = 0; i < ntexts; i++) {
             if (lens[i] >= big)
                 continue;
-            tx_query q = query_for(base, shared, words, word_lens, i);
-            out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
+            tx_query own;
+            const tx_query *q =
+                query_for(base, shared, words, word_lens, i, &own);
+            out[i] = tx_words(q, (const unsigned char *)texts[i], lens[i]);
         }
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
         for (size_t j = 0; j < nshares; j++) {
             size_t i = shares[j].text;
-            tx_query q = query_for(base, shared, words, word_lens, i);
-            sums[j] = count_share(&q, (const unsigned char *)texts[i],
+            tx_query own;
+            const tx_query *q =
+                query_for(base, shared, words, word_lens, i, &own);
+            sums[j] = count_share(q, (const unsigned char *)texts[i],
                                   lens[i], shares[j].k, shares[j].pieces);
         }
     }
