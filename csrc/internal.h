@@ -89,4 +89,30 @@ size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
                 size_t *out);
 
+/* parallel.c */
+
+/* Shares per thread for one large text: enough to even out the load. */
+#define TX_SHARES_PER_THREAD 4
+
+/* The thread count for a call that asks for `requested` (<= 0: default). */
+size_t tx_resolve_threads(int requested);
+
+/* 1 when `total` bytes are best counted on the calling thread alone. */
+int tx_serial(size_t total, size_t threads);
+
+/* Texts of a batch of `total` bytes at least this long are cut in shares. */
+size_t tx_big_text(size_t total, size_t threads);
+
+/* How many shares to cut n bytes into: `per_thread` per thread, each at
+ * least the minimum chunk, at most TEXTOPS_MAX_THREADS. */
+size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread);
+
+/* The piece of share k of `pieces` of t for query q (see parallel.c): sets
+ * [*start, *end) and returns 1, or returns 0 when the share holds no cut
+ * (its bytes belong to an earlier piece). For split(sep) a piece that ends
+ * before n ends just after a separator: its last, empty token belongs to
+ * the next piece. */
+int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
+                   size_t k, size_t pieces, size_t *start, size_t *end);
+
 #endif

@@ -63,7 +63,7 @@ int textops_default_threads(void)
     return 1;
 }
 
-static size_t resolve_threads(int requested)
+size_t tx_resolve_threads(int requested)
 {
     if (tx_forked || requested <= 0)
         return (size_t)textops_default_threads();
@@ -78,12 +78,20 @@ size_t textops_set_min_chunk(size_t nbytes)
     return old;
 }
 
-/* Shares per thread for one large text: enough to even out the load. */
-#define TX_SHARES_PER_THREAD 4
+int tx_serial(size_t total, size_t threads)
+{
+    return threads == 1 || total < 2 * tx_min_chunk;
+}
+
+size_t tx_big_text(size_t total, size_t threads)
+{
+    size_t big = total / (4 * threads);
+    return big < 2 * tx_min_chunk ? 2 * tx_min_chunk : big;
+}
 
 /* How many pieces to cut n bytes into: `per_thread` per thread, each at
  * least tx_min_chunk bytes, at most TEXTOPS_MAX_THREADS. */
-static size_t plan_pieces(size_t n, size_t threads, size_t per_thread)
+size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread)
 {
     size_t pieces = n / tx_min_chunk;
     if (pieces > threads * per_thread)
@@ -191,13 +199,9 @@ static size_t piece_end(const size_t *cuts, size_t pieces, size_t k,
  * of its own. Each share finds the cuts it needs itself, so shares need no
  * order and no barrier. A piece cut after a separator ends in an empty
  * token that belongs to the next piece. */
-static size_t count_share(const tx_query *q, const unsigned char *t,
-                          size_t n, size_t k, size_t pieces)
+int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
+                   size_t k, size_t pieces, size_t *start, size_t *end)
 {
-    if (q->plan == TX_PLAN_NONE)
-        return 0;
-    if (q->kind == TX_COUNT && q->word_len == 0) /* not additive */
-        return k == 0 ? tx_words(q, t, n) : 0;
     size_t step = n / pieces;
     size_t a = k == 0 ? 0 : find_cut(q, t, n, k * step,
                                      share_end(n, pieces, k));
@@ -206,8 +210,21 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
     size_t b = TX_NONE;
     for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
         b = find_cut(q, t, n, j * step, share_end(n, pieces, j));
-    if (b == TX_NONE)
-        b = n;
+    *start = a;
+    *end = b == TX_NONE ? n : b;
+    return 1;
+}
+
+static size_t count_share(const tx_query *q, const unsigned char *t,
+                          size_t n, size_t k, size_t pieces)
+{
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    if (q->kind == TX_COUNT && q->word_len == 0) /* not additive */
+        return k == 0 ? tx_words(q, t, n) : 0;
+    size_t a, b;
+    if (!tx_share_piece(q, t, n, k, pieces, &a, &b))
+        return 0;
     size_t c = tx_words(q, t + a, b - a);
     if (q->kind == TX_WORDS && q->sep != NULL && q->word_len == 0 && b < n)
         c--;
@@ -276,7 +293,7 @@ int textops_line_word_counts(const char *text, size_t len,
 {
     tx_query q = make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)text;
-    size_t pieces = plan_pieces(len, resolve_threads(threads), 1);
+    size_t pieces = tx_plan_pieces(len, tx_resolve_threads(threads), 1);
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
     cuts[0] = 0;
@@ -327,7 +344,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
                       size_t nwords, const char *const *words,
                       const size_t *word_lens, int threads, size_t *out)
 {
-    size_t nthreads = resolve_threads(threads), total = 0, nshares = 0;
+    size_t nthreads = tx_resolve_threads(threads), total = 0, nshares = 0;
     tx_query one;
     const tx_query *shared = NULL;
     if (nwords == 1) {
@@ -336,19 +353,17 @@ static void run_batch(const tx_query *base, size_t ntexts,
     }
     for (size_t i = 0; i < ntexts; i++)
         total += lens[i];
-    if (nthreads == 1 || total < 2 * tx_min_chunk) {
+    if (tx_serial(total, nthreads)) {
         for (size_t i = 0; i < ntexts; i++) {
             tx_query q = query_for(base, shared, words, word_lens, i);
             out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
         }
         return;
     }
-    size_t big = total / (4 * nthreads);
-    if (big < 2 * tx_min_chunk)
-        big = 2 * tx_min_chunk;
+    size_t big = tx_big_text(total, nthreads);
     for (size_t i = 0; i < ntexts; i++)
         if (lens[i] >= big)
-            nshares += plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+            nshares += tx_plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
     tx_share *shares = malloc((nshares ? nshares : 1) * sizeof *shares);
     size_t *sums = malloc((nshares ? nshares : 1) * sizeof *sums);
     if (shares == NULL || sums == NULL) {
@@ -358,7 +373,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
     for (size_t i = 0, j = 0; i < ntexts && j < nshares; i++) {
         if (lens[i] < big)
             continue;
-        size_t pieces = plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+        size_t pieces = tx_plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
         for (size_t k = 0; k < pieces; k++, j++)
             shares[j] = (tx_share){i, k, pieces};
     }

@@ -66,7 +66,41 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    const size_t *word_lens,
                                    int mode, int threads, size_t *out);
 
-/* Frees what textops_line_word_counts returned. */
+/* The distinct tokens of a text, as textops_word_frequencies returns them:
+ * `data` holds the tokens end to end (nbytes bytes); info[3*i],
+ * info[3*i+1] and info[3*i+2] are token i's length in bytes, its length in
+ * characters (code points for TEXTOPS_UNICODE, bytes otherwise) and its
+ * count. Free data and info with textops_free. */
+typedef struct {
+    char *data;
+    size_t nbytes;
+    size_t *info;
+    size_t ntokens;
+} textops_tokens;
+
+/* Counter(t.split(sep)) summed over texts[0..ntexts): every distinct token
+ * and how often it occurs, in the order of first occurrence (as the
+ * Counter has them). sep == NULL splits on
+ * runs of whitespace as in textops_word_count. On success fills *out and
+ * returns 0; returns -1 with nothing allocated when memory runs out. */
+int textops_word_frequencies(size_t ntexts, const char *const *texts,
+                             const size_t *lens, const char *sep,
+                             size_t sep_len, int mode, int threads,
+                             textops_tokens *out);
+
+/* texts[i].split(sep).count(words[j]) for every j < nwords, in one pass
+ * over each text. With per_text, out[i * nwords + j] receives the count of
+ * word j in text i (a texts x words matrix); otherwise out[j] receives the
+ * sum over all texts. Words may repeat. Returns 0, or -1 when memory runs
+ * out (out is then incomplete). */
+int textops_word_counts(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, int mode,
+                        int threads, int per_text, size_t *out);
+
+/* Frees what textops_line_word_counts and textops_word_frequencies
+ * returned. */
 void textops_free(void *p);
 
 /* 1 when the core was compiled with OpenMP, else 0. */

@@ -18,6 +18,7 @@ from ._api import (
     substring_count,
     word_count,
 )
+from ._freq import word_counts, word_frequencies
 from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
 
@@ -37,4 +38,6 @@ __all__ = [
     "set_num_threads",
     "substring_count",
     "word_count",
+    "word_counts",
+    "word_frequencies",
 ]

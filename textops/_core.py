@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import ctypes
 import sys
-from typing import Any, Callable, List, Optional, Tuple
+from itertools import accumulate
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 try:
     from ._textops import ffi, lib
@@ -275,3 +276,70 @@ def batch(kind: str, texts: List[Any], words: List[Any],
                                               len(words), wptrs, wlens, mode,
                                               threads, out)
     return ffi.unpack(out, len(texts))
+
+
+def _tokens_dict(tokens: Any, mode: int) -> Dict[Any, int]:
+    """The dict {token: count} from a textops_tokens result (then freed)."""
+    try:
+        data = ffi.unpack(tokens.data, tokens.nbytes)
+        info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
+    finally:
+        lib.textops_free(tokens.data)
+        lib.textops_free(tokens.info)
+    counts = info[2::3]
+    if mode == UNICODE:
+        data = data.decode("utf-8", "surrogatepass")
+        sizes = info[1::3]
+    else:
+        sizes = info[0::3]
+    ends = list(accumulate(sizes))
+    keys = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))
+    return dict(zip(keys, counts))
+
+
+def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
+                     threads: int,
+                     check_text: Callable[[int, Any], Any]) -> Dict[Any, int]:
+    """``{token: count}`` of ``t.split(sep)`` over all texts (bytes keys for
+    bytes-like texts). Items that are not exact str (or bytes) go through
+    ``check_text(i, item)``, which raises for bad ones."""
+    out = ffi.new("textops_tokens *")
+    with _Pins() as pins:
+        addrs, lens = _spans(pins, texts, mode, check_text)
+        s = ffi.NULL if sep is None else _pattern(sep)
+        rc = lib.textops_word_frequencies(
+            len(texts), ffi.cast("const char *const *", addrs), lens, s,
+            0 if sep is None else len(s), mode, threads, out)
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the word frequencies")
+    return _tokens_dict(out, mode)
+
+
+def _word_counts(addrs: Any, lens: Any, ntexts: int, words: List[Any],
+                 sep: Optional[Any], mode: int, threads: int,
+                 per_text: bool, out: Any) -> None:
+    """``t.split(sep).count(w)`` for the texts at C arrays ``addrs`` and
+    ``lens`` and every word, into the size_t array ``out`` (``ntexts`` rows
+    of ``len(words)`` when per_text, else one row of sums)."""
+    patterns = [_pattern(w) for w in words]
+    wptrs = ffi.new("char *[]", [ffi.from_buffer(p) for p in patterns])
+    wlens = ffi.new("size_t[]", [len(p) for p in patterns])
+    s = ffi.NULL if sep is None else _pattern(sep)
+    rc = lib.textops_word_counts(
+        ntexts, ffi.cast("const char *const *", addrs), lens, len(patterns),
+        ffi.cast("const char *const *", wptrs), wlens, s,
+        0 if sep is None else len(s), mode, threads, int(per_text), out)
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the word counts")
+
+
+def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
+                mode: int, threads: int,
+                check_text: Callable[[int, Any], Any]) -> List[int]:
+    """``[sum(t.split(sep).count(w) for t in texts) for w in words]``."""
+    out = ffi.new("size_t[]", max(len(words), 1))
+    with _Pins() as pins:
+        addrs, lens = _spans(pins, texts, mode, check_text)
+        _word_counts(addrs, lens, len(texts), words, sep, mode, threads,
+                     False, out)
+    return ffi.unpack(out, len(words))
