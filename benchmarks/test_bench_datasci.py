@@ -86,3 +86,54 @@ def test_textops_word_counts(benchmark, corpus, reference_counter, hundred_words
     result = benchmark.pedantic(textops.word_counts, args=(corpus.text, hundred_words),
                                 rounds=5, iterations=1, warmup_rounds=1)
     assert result == {w: reference_counter[w] for w in hundred_words}
+
+
+# --- Corpus: pack once, query many times ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def short_docs(corpus) -> list:
+    """1,000,000 documents of 40-200 characters cut from the books."""
+    text = corpus.text
+    rng = random.Random(11)
+    docs, at = [], 0
+    for _ in range(N_DOCS):
+        size = rng.randint(40, 200)
+        if at + size > len(text):
+            at = 0
+        docs.append(text[at:at + size])
+        at += size
+    return docs
+
+
+@pytest.fixture(scope="session")
+def packed_docs(short_docs) -> textops.Corpus:
+    return textops.Corpus(short_docs)
+
+
+@pytest.fixture(scope="session")
+def expected_doc_counts(short_docs) -> list:
+    return [d.split().count("the") for d in short_docs]
+
+
+def test_parallel_word_count_on_list(benchmark, short_docs, expected_doc_counts):
+    """``parallel_word_count(docs, "the")`` on the list of 1M str documents."""
+    _setup(benchmark, "corpus[the]", sum(len(d) for d in short_docs), "1M short documents")
+    result = benchmark.pedantic(textops.parallel_word_count, args=(short_docs, "the"),
+                                rounds=5, iterations=1, warmup_rounds=1)
+    assert result == expected_doc_counts
+
+
+def test_corpus_word_count(benchmark, packed_docs, expected_doc_counts):
+    """``Corpus(docs).word_count("the")``: the documents packed beforehand."""
+    _setup(benchmark, "corpus[the]", packed_docs.nbytes, "1M short documents")
+    result = benchmark.pedantic(packed_docs.word_count, args=("the",),
+                                rounds=5, iterations=1, warmup_rounds=1)
+    assert result.tolist() == expected_doc_counts
+
+
+def test_corpus_packing(benchmark, short_docs):
+    """``Corpus(docs)``: the one-time cost of packing (for information)."""
+    _setup(benchmark, "corpus packing", sum(len(d) for d in short_docs), "1M short documents")
+    result = benchmark.pedantic(textops.Corpus, args=(short_docs,), rounds=3, iterations=1)
+    assert len(result) == N_DOCS

@@ -74,6 +74,10 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
 /* Byte length of the whitespace character starting at t[i] (i < n), or 0. */
 size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode);
 
+/* 1 if a whitespace character ends just before t[i] (0 < i); reads back
+ * at most to the start of the character before t[i]. */
+int tx_space_before(const unsigned char *t, size_t i, int mode);
+
 /* 1 if byte c is ASCII whitespace in this mode (always a whole character). */
 int tx_ascii_space(unsigned char c, int mode);
 

@@ -99,8 +99,35 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
                         const char *sep, size_t sep_len, int mode,
                         int threads, int per_text, size_t *out);
 
-/* Frees what textops_line_word_counts and textops_word_frequencies
- * returned. */
+/* A packed corpus: ndocs documents end to end in buf, document i being
+ * buf[offsets[i], offsets[i + 1]) (offsets has ndocs + 1 entries, never
+ * decreasing). out[i] receives, for each document, doc.split(sep).count(word)
+ * when `words` is nonzero, else doc.count(word) (sep is then ignored).
+ * Occurrences are found in one scan over the buffer where the query allows,
+ * with whole documents shared out among the threads. */
+void textops_corpus_count(const char *buf, const size_t *offsets,
+                          size_t ndocs, const char *word, size_t word_len,
+                          const char *sep, size_t sep_len, int words,
+                          int mode, int threads, size_t *out);
+
+/* For each document of a packed corpus, the counts of
+ * textops_line_word_counts: nlines[i] receives the number of lines of
+ * document i, and *counts a malloc'd array of all the documents' per-line
+ * counts end to end (free it with textops_free). Returns 0, or -1 when
+ * memory runs out (nothing allocated). */
+int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
+                                    size_t ndocs, const char *word,
+                                    size_t word_len, const char *sep,
+                                    size_t sep_len, int mode, int threads,
+                                    size_t *nlines, size_t **counts);
+
+/* Copies texts[0..ntexts) end to end into out, which holds the sum of
+ * lens bytes: how a corpus is packed. */
+void textops_gather(size_t ntexts, const char *const *texts,
+                    const size_t *lens, char *out);
+
+/* Frees what textops_line_word_counts, textops_word_frequencies and
+ * textops_corpus_line_word_counts returned. */
 void textops_free(void *p);
 
 /* 1 when the core was compiled with OpenMP, else 0. */

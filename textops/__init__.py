@@ -18,6 +18,7 @@ from ._api import (
     substring_count,
     word_count,
 )
+from ._corpus import Corpus
 from ._freq import word_counts, word_frequencies
 from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
@@ -25,6 +26,7 @@ from ._threads import get_num_threads, openmp_enabled, set_num_threads
 __version__ = "0.1.0"
 
 __all__ = [
+    "Corpus",
     "TextopsError",
     "TextopsTypeError",
     "TextopsValueError",

@@ -303,13 +303,19 @@ def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
     """``{token: count}`` of ``t.split(sep)`` over all texts (bytes keys for
     bytes-like texts). Items that are not exact str (or bytes) go through
     ``check_text(i, item)``, which raises for bad ones."""
-    out = ffi.new("textops_tokens *")
     with _Pins() as pins:
         addrs, lens = _spans(pins, texts, mode, check_text)
-        s = ffi.NULL if sep is None else _pattern(sep)
-        rc = lib.textops_word_frequencies(
-            len(texts), ffi.cast("const char *const *", addrs), lens, s,
-            0 if sep is None else len(s), mode, threads, out)
+        return _frequencies(addrs, lens, len(texts), sep, mode, threads)
+
+
+def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
+                 mode: int, threads: int) -> Dict[Any, int]:
+    """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``."""
+    out = ffi.new("textops_tokens *")
+    s = ffi.NULL if sep is None else _pattern(sep)
+    rc = lib.textops_word_frequencies(
+        ntexts, ffi.cast("const char *const *", addrs), lens, s,
+        0 if sep is None else len(s), mode, threads, out)
     if rc != 0:
         raise MemoryError("textops: out of memory for the word frequencies")
     return _tokens_dict(out, mode)
@@ -343,3 +349,108 @@ def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
         _word_counts(addrs, lens, len(texts), words, sep, mode, threads,
                      False, out)
     return ffi.unpack(out, len(words))
+
+
+# --- packed corpora: one buffer of documents end to end plus offsets -------
+# Arrays are NumPy arrays (imported here only when a corpus is used); the
+# offsets are size_t (np.uintp), ndocs + 1 of them.
+
+
+def _np() -> Any:
+    import numpy
+    return numpy
+
+
+def pack(texts: List[Any], mode: int,
+         check_text: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
+    """The texts end to end in one uint8 array, and their offsets."""
+    np = _np()
+    n = len(texts)
+    with _Pins() as pins:
+        addrs, lens = _spans(pins, texts, mode, check_text)
+        sizes = np.frombuffer(ffi.buffer(lens, n * ffi.sizeof("size_t")),
+                              dtype=np.uintp)
+        offsets = np.zeros(n + 1, dtype=np.uintp)
+        np.cumsum(sizes, out=offsets[1:])
+        buf = np.empty(int(offsets[-1]), dtype=np.uint8)
+        lib.textops_gather(n, ffi.cast("const char *const *", addrs), lens,
+                           ffi.cast("char *", pins._buffer(buf)))
+    return buf, offsets
+
+
+def _doc_spans(pins: _Pins, buf: Any, offsets: Any) -> Tuple[Any, Any, int]:
+    """C arrays of the documents' addresses and lengths, and their number."""
+    np = _np()
+    base = int(ffi.cast("uintptr_t", pins._buffer(buf))) if len(buf) else 0
+    addrs = offsets[:-1] + np.uintp(base)
+    lens = np.diff(offsets)
+    return (ffi.cast("uintptr_t *", pins._buffer(addrs)),
+            ffi.cast("size_t *", pins._buffer(lens)), len(offsets) - 1)
+
+
+def corpus_count(buf: Any, offsets: Any, word: Any, sep: Optional[Any],
+                 words: bool, mode: int, threads: int) -> Any:
+    """Per document ``split(sep).count(word)`` (words) or ``count(word)``,
+    as an int64 array."""
+    np = _np()
+    ndocs = len(offsets) - 1
+    out = np.empty(ndocs, dtype=np.uintp)
+    w = _pattern(word)
+    s = ffi.NULL if sep is None else _pattern(sep)
+    with _Pins() as pins:
+        lib.textops_corpus_count(
+            ffi.cast("const char *", pins._buffer(buf)),
+            ffi.cast("const size_t *", pins._buffer(offsets)), ndocs, w,
+            len(w), s, 0 if sep is None else len(s), int(words), mode,
+            threads, ffi.cast("size_t *", pins._buffer(out)))
+    return out.view(np.int64)
+
+
+def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
+                            sep: Optional[Any], mode: int,
+                            threads: int) -> List[Any]:
+    """Per document, an int64 array of its per-line counts."""
+    np = _np()
+    ndocs = len(offsets) - 1
+    nlines = np.empty(ndocs, dtype=np.uintp)
+    counts = ffi.new("size_t **")
+    w = _pattern(word)
+    s = ffi.NULL if sep is None else _pattern(sep)
+    with _Pins() as pins:
+        rc = lib.textops_corpus_line_word_counts(
+            ffi.cast("const char *", pins._buffer(buf)),
+            ffi.cast("const size_t *", pins._buffer(offsets)), ndocs, w,
+            len(w), s, 0 if sep is None else len(s), mode, threads,
+            ffi.cast("size_t *", pins._buffer(nlines)), counts)
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the per-line counts")
+    try:
+        total = int(nlines.sum())
+        flat = np.frombuffer(ffi.buffer(counts[0], total * ffi.sizeof("size_t")),
+                             dtype=np.uintp).copy().view(np.int64)
+    finally:
+        lib.textops_free(counts[0])
+    if ndocs == 0:
+        return []
+    return np.split(flat, np.cumsum(nlines)[:-1].astype(np.intp))
+
+
+def corpus_term_matrix(buf: Any, offsets: Any, words: List[Any],
+                       sep: Optional[Any], mode: int, threads: int) -> Any:
+    """The documents x words int64 matrix of ``doc.split(sep).count(w)``."""
+    np = _np()
+    out = np.zeros((len(offsets) - 1, len(words)), dtype=np.uintp)
+    with _Pins() as pins:
+        addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
+        if ndocs and words:
+            _word_counts(addrs, lens, ndocs, words, sep, mode, threads, True,
+                         ffi.cast("size_t *", pins._buffer(out)))
+    return out.view(np.int64)
+
+
+def corpus_frequencies(buf: Any, offsets: Any, sep: Optional[Any],
+                       mode: int, threads: int) -> Dict[Any, int]:
+    """``{token: count}`` over every document of the corpus."""
+    with _Pins() as pins:
+        addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
+        return _frequencies(addrs, lens, ndocs, sep, mode, threads)
