@@ -15,7 +15,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 CSRC = HERE / "csrc"
-SOURCES = ["search.c", "split.c", "parallel.c", "freq.c", "corpus.c"]
+SOURCES = ["search.c", "split.c", "parallel.c", "freq.c", "corpus.c", "utf8.c"]
 
 CDEF = """
 size_t textops_substring_count(const char *text, size_t len,
@@ -67,6 +67,7 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
                                     size_t *nlines, size_t **counts);
 void textops_gather(size_t ntexts, const char *const *texts,
                     const size_t *lens, char *out);
+size_t textops_utf8_check(const char *text, size_t len, int threads);
 void textops_free(void *p);
 int textops_openmp_enabled(void);
 int textops_default_threads(void);

@@ -126,6 +126,11 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
 void textops_gather(size_t ntexts, const char *const *texts,
                     const size_t *lens, char *out);
 
+/* The offset of the first byte of text[0, len) that Python's strict
+ * "utf-8" codec cannot decode (the start of the bad sequence, as
+ * UnicodeDecodeError.start), or len when all of it is valid UTF-8. */
+size_t textops_utf8_check(const char *text, size_t len, int threads);
+
 /* Frees what textops_line_word_counts, textops_word_frequencies and
  * textops_corpus_line_word_counts returned. */
 void textops_free(void *p);

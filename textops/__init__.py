@@ -19,6 +19,12 @@ from ._api import (
     word_count,
 )
 from ._corpus import Corpus
+from ._files import (
+    file_line_word_counts,
+    file_substring_count,
+    file_word_count,
+    file_word_frequencies,
+)
 from ._freq import word_counts, word_frequencies
 from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
@@ -31,6 +37,10 @@ __all__ = [
     "TextopsTypeError",
     "TextopsValueError",
     "__version__",
+    "file_line_word_counts",
+    "file_substring_count",
+    "file_word_count",
+    "file_word_frequencies",
     "get_num_threads",
     "line_word_counts",
     "openmp_enabled",

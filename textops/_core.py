@@ -454,3 +454,15 @@ def corpus_frequencies(buf: Any, offsets: Any, sep: Optional[Any],
     with _Pins() as pins:
         addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
         return _frequencies(addrs, lens, ndocs, sep, mode, threads)
+
+
+def utf8_check(data: Any, threads: int) -> int:
+    """The offset of the first byte of ``data`` (bytes-like) that strict
+    UTF-8 decoding rejects, or -1 when it is all valid."""
+    t, n, held = _text(data)
+    try:
+        bad = lib.textops_utf8_check(t, n, threads)
+    finally:
+        if held is not None:
+            ffi.release(held)
+    return -1 if bad == n else bad
