@@ -68,6 +68,7 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
 void textops_gather(size_t ntexts, const char *const *texts,
                     const size_t *lens, char *out);
 size_t textops_utf8_check(const char *text, size_t len, int threads);
+void textops_watch(const volatile int *flag);
 void textops_free(void *p);
 int textops_openmp_enabled(void);
 int textops_default_threads(void);

@@ -107,22 +107,46 @@ void textops_corpus_count(const char *buf, const size_t *offsets,
                   .word_len = word_len,
                   .sep = words ? (const unsigned char *)sep : NULL,
                   .sep_len = words ? sep_len : 0,
-                  .mode = mode};
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
     tx_prepare(&q);
     const unsigned char *t = (const unsigned char *)buf;
     size_t nthreads = tx_resolve_threads(threads);
     size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
+    size_t runs = tx_share_count(total, nthreads);
     if (tx_serial(total, nthreads)) {
-        count_run(&q, t, offsets, 0, ndocs, out);
+        for (size_t r = 0; r < runs && !TX_STOPPED(q.stop); r++)
+            count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
+                      run_start(offsets, ndocs, r + 1, runs), out);
         return;
     }
-    size_t runs = tx_plan_pieces(total, nthreads, TX_SHARES_PER_THREAD);
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads((int)nthreads)
 #endif
     for (size_t r = 0; r < runs; r++)
-        count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
-                  run_start(offsets, ndocs, r + 1, runs), out);
+        if (!TX_STOPPED(q.stop))
+            count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
+                      run_start(offsets, ndocs, r + 1, runs), out);
+}
+
+/* Without starts, stores each document's number of lines in out[d];
+ * with starts, stores document d's per-line counts at out + starts[d].
+ * Shares the documents among the threads of an enclosing team, if any. */
+static void lines_of_docs(const tx_query *q, const unsigned char *t,
+                          const size_t *off, size_t ndocs,
+                          const size_t *starts, size_t *out)
+{
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 256)
+#endif
+    for (size_t d = 0; d < ndocs; d++) {
+        if (TX_STOPPED(q->stop))
+            continue;
+        if (starts == NULL)
+            out[d] = tx_lines(q, t + off[d], off[d + 1] - off[d], NULL);
+        else
+            tx_lines(q, t + off[d], off[d + 1] - off[d], out + starts[d]);
+    }
 }
 
 int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
@@ -136,20 +160,22 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
                   .word_len = word_len,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
-                  .mode = mode};
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
     tx_prepare(&q);
     const unsigned char *t = (const unsigned char *)buf;
     size_t nthreads = tx_resolve_threads(threads);
     size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
     int serial = tx_serial(total, nthreads);
-    (void)serial;
     /* lines per document, then each document's counts in its place */
+    if (serial) {
+        lines_of_docs(&q, t, offsets, ndocs, NULL, nlines);
+    } else {
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 256) num_threads((int)nthreads) if (!serial)
+#pragma omp parallel num_threads((int)nthreads)
 #endif
-    for (size_t d = 0; d < ndocs; d++)
-        nlines[d] = tx_lines(&q, t + offsets[d], offsets[d + 1] - offsets[d],
-                             NULL);
+        lines_of_docs(&q, t, offsets, ndocs, NULL, nlines);
+    }
     size_t sum = 0;
     for (size_t d = 0; d < ndocs; d++)
         sum += nlines[d];
@@ -163,12 +189,14 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
     }
     for (size_t d = 0, at = 0; d < ndocs; at += nlines[d], d++)
         starts[d] = at;
+    if (serial) {
+        lines_of_docs(&q, t, offsets, ndocs, starts, all);
+    } else {
 #ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 256) num_threads((int)nthreads) if (!serial)
+#pragma omp parallel num_threads((int)nthreads)
 #endif
-    for (size_t d = 0; d < ndocs; d++)
-        tx_lines(&q, t + offsets[d], offsets[d + 1] - offsets[d],
-                 all + starts[d]);
+        lines_of_docs(&q, t, offsets, ndocs, starts, all);
+    }
     free(starts);
     *counts = all;
     return 0;

@@ -468,7 +468,8 @@ static void walk_share(tx_walk *w, size_t tid, size_t i, size_t k,
 {
     const unsigned char *t = (const unsigned char *)w->texts[i];
     size_t n = w->lens[i], a, b;
-    if (w->failed || !tx_share_piece(w->q, t, n, k, pieces, &a, &b))
+    if (w->failed || TX_STOPPED(w->q->stop) ||
+        !tx_share_piece(w->q, t, n, k, pieces, &a, &b))
         return;
     if (w->walker->piece(w->walker, tid, i, t + a, b - a, b < n, 1))
         w->failed = 1;
@@ -493,23 +494,28 @@ static int walk(tx_walk *w, size_t nthreads)
         total += w->lens[i];
     w->failed = 0;
     if (tx_serial(total, nthreads)) {
-        for (size_t i = 0; i < w->ntexts; i++)
-            walk_text(w, 0, i);
+        for (size_t i = 0; i < w->ntexts && !TX_STOPPED(w->q->stop); i++) {
+            if (w->lens[i] <= TX_CHECK_BYTES) {
+                walk_text(w, 0, i);
+                continue;
+            }
+            size_t pieces = tx_share_count(w->lens[i], 1);
+            for (size_t k = 0; k < pieces && !TX_STOPPED(w->q->stop); k++)
+                walk_share(w, 0, i, k, pieces);
+        }
         return w->failed ? -1 : 0;
     }
     size_t big = tx_big_text(total, nthreads);
     for (size_t i = 0; i < w->ntexts; i++)
         if (w->lens[i] >= big)
-            nshares += tx_plan_pieces(w->lens[i], nthreads,
-                                      TX_SHARES_PER_THREAD);
+            nshares += tx_share_count(w->lens[i], nthreads);
     size_t (*shares)[2] = malloc((nshares ? nshares : 1) * sizeof *shares);
     if (shares == NULL)
         return -1;
     for (size_t i = 0, j = 0; i < w->ntexts; i++) {
         if (w->lens[i] < big)
             continue;
-        size_t pieces = tx_plan_pieces(w->lens[i], nthreads,
-                                       TX_SHARES_PER_THREAD);
+        size_t pieces = tx_share_count(w->lens[i], nthreads);
         for (size_t k = 0; k < pieces; k++, j++) {
             shares[j][0] = i;
             shares[j][1] = k;
@@ -528,7 +534,7 @@ static int walk(tx_walk *w, size_t nthreads)
 #pragma omp for schedule(dynamic, chunk) nowait
 #endif
         for (size_t i = 0; i < w->ntexts; i++)
-            if (w->lens[i] < big)
+            if (w->lens[i] < big && !TX_STOPPED(w->q->stop))
                 walk_text(w, tid, i);
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
@@ -536,8 +542,7 @@ static int walk(tx_walk *w, size_t nthreads)
         for (size_t j = 0; j < nshares; j++) {
             size_t i = shares[j][0];
             walk_share(w, tid, i, shares[j][1],
-                       tx_plan_pieces(w->lens[i], nthreads,
-                                      TX_SHARES_PER_THREAD));
+                       tx_share_count(w->lens[i], nthreads));
         }
     }
     free(shares);
@@ -671,7 +676,8 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
     tx_query q = {.kind = TX_WORDS,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
-                  .mode = mode};
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
     tx_prepare(&q);
     size_t nthreads = tx_resolve_threads(threads);
     tx_table *tables = calloc(nthreads, sizeof *tables);
@@ -784,7 +790,8 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
     tx_query q = {.kind = TX_WORDS,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
-                  .mode = mode};
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
     tx_prepare(&q);
     size_t nthreads = tx_resolve_threads(threads), capacity = 16;
     while (capacity < 2 * nwords + 2)

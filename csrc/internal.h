@@ -39,7 +39,16 @@ typedef struct {
     size_t sep_len;
     int mode; /* TEXTOPS_BYTES or TEXTOPS_UNICODE */
     tx_needle word_needle, sep_needle;
+    const volatile int *stop; /* the caller's stop flag (textops_watch) */
 } tx_query;
+
+/* 1 once the stop flag p (may be NULL) is raised: the call then skips the
+ * work it has not started; its results are meaningless. */
+#define TX_STOPPED(p) ((p) != NULL && *(p) != 0)
+
+/* Most bytes a call counts on one thread between two looks at its stop
+ * flag: a few milliseconds of work. */
+#define TX_CHECK_BYTES ((size_t)8 << 20)
 
 /* search.c */
 
@@ -97,6 +106,14 @@ size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
 
 /* Shares per thread for one large text: enough to even out the load. */
 #define TX_SHARES_PER_THREAD 4
+
+/* The stop flag the calling thread watches (textops_watch), or NULL. */
+const volatile int *tx_stop_flag(void);
+
+/* How many shares to cut a text of n bytes into for `threads` threads:
+ * TX_SHARES_PER_THREAD per thread, more for a large text so that no share
+ * is much above TX_CHECK_BYTES, within the limits of tx_plan_pieces. */
+size_t tx_share_count(size_t n, size_t threads);
 
 /* The thread count for a call that asks for `requested` (<= 0: default). */
 size_t tx_resolve_threads(int requested);

@@ -71,6 +71,20 @@ size_t tx_resolve_threads(int requested)
                                            : (size_t)requested;
 }
 
+static _Thread_local const volatile int *tx_watched;
+
+void textops_watch(const volatile int *flag) { tx_watched = flag; }
+
+const volatile int *tx_stop_flag(void) { return tx_watched; }
+
+size_t tx_share_count(size_t n, size_t threads)
+{
+    size_t per_thread = n / (threads * TX_CHECK_BYTES) + 1;
+    if (per_thread < TX_SHARES_PER_THREAD)
+        per_thread = TX_SHARES_PER_THREAD;
+    return tx_plan_pieces(n, threads, per_thread);
+}
+
 size_t textops_set_min_chunk(size_t nbytes)
 {
     size_t old = tx_min_chunk;
@@ -231,6 +245,19 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
     return c;
 }
 
+/* The count for all of t on the calling thread, in shares of at most
+ * about TX_CHECK_BYTES so that the stop flag is seen in time. */
+static size_t count_serial(const tx_query *q, const unsigned char *t,
+                           size_t n)
+{
+    if (n <= TX_CHECK_BYTES)
+        return tx_words(q, t, n);
+    size_t pieces = tx_share_count(n, 1), sum = 0;
+    for (size_t k = 0; k < pieces && !TX_STOPPED(q->stop); k++)
+        sum += count_share(q, t, n, k, pieces);
+    return sum;
+}
+
 /* Lines in three steps: find the cuts and count each piece's lines; lay
  * the pieces out in one array; fill each piece's part of it. */
 static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
@@ -248,7 +275,8 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
 #endif
     for (size_t k = 0; k < pieces; k++) {
         size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        starts[k + 1] = a == TX_NONE ? 0 : tx_lines(q, t + a, b - a, NULL);
+        starts[k + 1] = a == TX_NONE || TX_STOPPED(q->stop)
+                            ? 0 : tx_lines(q, t + a, b - a, NULL);
     }
 #ifdef _OPENMP
 #pragma omp single
@@ -266,7 +294,7 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
 #endif
     for (size_t k = 0; k < pieces; k++) {
         size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        if (a != TX_NONE)
+        if (a != TX_NONE && !TX_STOPPED(q->stop))
             tx_lines(q, t + a, b - a, *out + starts[k]);
     }
 }
@@ -280,7 +308,8 @@ static tx_query make_query(tx_kind kind, const char *word, size_t word_len,
                   .word_len = word_len,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
-                  .mode = mode};
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
     tx_prepare(&q);
     return q;
 }
@@ -293,15 +322,16 @@ int textops_line_word_counts(const char *text, size_t len,
 {
     tx_query q = make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)text;
-    size_t pieces = tx_plan_pieces(len, tx_resolve_threads(threads), 1);
+    size_t nthreads = tx_resolve_threads(threads);
+    size_t pieces = tx_share_count(len, nthreads);
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
     cuts[0] = 0;
-    if (pieces == 1) {
-        line_pieces(&q, t, len, 1, cuts, starts, &out);
+    if (pieces == 1 || nthreads == 1) { /* the loops run on this thread */
+        line_pieces(&q, t, len, pieces, cuts, starts, &out);
     } else {
 #ifdef _OPENMP
-#pragma omp parallel num_threads((int)pieces)
+#pragma omp parallel num_threads((int)(pieces < nthreads ? pieces : nthreads))
 #endif
         line_pieces(&q, t, len, pieces, cuts, starts, &out);
     }
@@ -354,16 +384,17 @@ static void run_batch(const tx_query *base, size_t ntexts,
     for (size_t i = 0; i < ntexts; i++)
         total += lens[i];
     if (tx_serial(total, nthreads)) {
-        for (size_t i = 0; i < ntexts; i++) {
+        for (size_t i = 0; i < ntexts && !TX_STOPPED(base->stop); i++) {
             tx_query q = query_for(base, shared, words, word_lens, i);
-            out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
+            out[i] = count_serial(&q, (const unsigned char *)texts[i],
+                                  lens[i]);
         }
         return;
     }
     size_t big = tx_big_text(total, nthreads);
     for (size_t i = 0; i < ntexts; i++)
         if (lens[i] >= big)
-            nshares += tx_plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+            nshares += tx_share_count(lens[i], nthreads);
     tx_share *shares = malloc((nshares ? nshares : 1) * sizeof *shares);
     size_t *sums = malloc((nshares ? nshares : 1) * sizeof *sums);
     if (shares == NULL || sums == NULL) {
@@ -373,7 +404,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
     for (size_t i = 0, j = 0; i < ntexts && j < nshares; i++) {
         if (lens[i] < big)
             continue;
-        size_t pieces = tx_plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+        size_t pieces = tx_share_count(lens[i], nthreads);
         for (size_t k = 0; k < pieces; k++, j++)
             shares[j] = (tx_share){i, k, pieces};
     }
@@ -388,7 +419,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
 #pragma omp for schedule(dynamic, chunk) nowait
 #endif
         for (size_t i = 0; i < ntexts; i++) {
-            if (lens[i] >= big)
+            if (lens[i] >= big || TX_STOPPED(base->stop))
                 continue;
             tx_query q = query_for(base, shared, words, word_lens, i);
             out[i] = tx_words(&q, (const unsigned char *)texts[i], lens[i]);
@@ -398,6 +429,9 @@ static void run_batch(const tx_query *base, size_t ntexts,
 #endif
         for (size_t j = 0; j < nshares; j++) {
             size_t i = shares[j].text;
+            sums[j] = 0;
+            if (TX_STOPPED(base->stop))
+                continue;
             tx_query q = query_for(base, shared, words, word_lens, i);
             sums[j] = count_share(&q, (const unsigned char *)texts[i],
                                   lens[i], shares[j].k, shares[j].pieces);

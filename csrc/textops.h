@@ -142,6 +142,13 @@ int textops_openmp_enabled(void);
  * OpenMP or in a forked child, else omp_get_max_threads(). */
 int textops_default_threads(void);
 
+/* Makes the calling thread's later calls watch *flag (NULL: none): once
+ * another thread sets *flag to nonzero, a call in progress stops within a
+ * few milliseconds (it looks at the flag between pieces of at most a few
+ * MB) and returns normally, with meaningless results; memory it allocated
+ * is freed or returned as usual. How Ctrl-C interrupts a long call. */
+void textops_watch(const volatile int *flag);
+
 /* The most threads a call uses, whatever it asks for. */
 #define TEXTOPS_MAX_THREADS 256
 

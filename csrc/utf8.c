@@ -71,23 +71,34 @@ static size_t char_start(const unsigned char *t, size_t n, size_t i)
     return i;
 }
 
+/* The first invalid offset among the characters that start in piece k
+ * of `pieces` (each `step` bytes, the last one to len), or len: from the
+ * piece's first character start to the next piece's. */
+static size_t check_piece(const unsigned char *t, size_t len, size_t k,
+                          size_t pieces, size_t step)
+{
+    size_t a = k == 0 ? 0 : char_start(t, len, k * step);
+    size_t b = k + 1 == pieces ? len : char_start(t, len, (k + 1) * step);
+    return check_range(t, len, a, b);
+}
+
 size_t textops_utf8_check(const char *text, size_t len, int threads)
 {
     const unsigned char *t = (const unsigned char *)text;
     size_t nthreads = tx_resolve_threads(threads);
-    if (tx_serial(len, nthreads))
-        return check_range(t, len, 0, len);
-    size_t pieces = tx_plan_pieces(len, nthreads, TX_SHARES_PER_THREAD);
+    const volatile int *stop = tx_stop_flag();
+    size_t pieces = tx_share_count(len, nthreads);
     size_t step = len / pieces, first = len;
+    if (tx_serial(len, nthreads)) {
+        for (size_t k = 0; k < pieces && first == len && !TX_STOPPED(stop); k++)
+            first = check_piece(t, len, k, pieces, step);
+        return first;
+    }
 #ifdef _OPENMP
 #pragma omp parallel for schedule(dynamic, 1) num_threads((int)nthreads) reduction(min : first)
 #endif
     for (size_t k = 0; k < pieces; k++) {
-        /* each piece checks the characters that start in it: from its
-         * first character start to the next piece's */
-        size_t a = k == 0 ? 0 : char_start(t, len, k * step);
-        size_t b = k + 1 == pieces ? len : char_start(t, len, (k + 1) * step);
-        size_t bad = check_range(t, len, a, b);
+        size_t bad = TX_STOPPED(stop) ? len : check_piece(t, len, k, pieces, step);
         if (bad < first)
             first = bad;
     }

@@ -16,8 +16,10 @@ every call. Bytes-like objects are read in place through
 """
 from __future__ import annotations
 
+import _thread
 import ctypes
 import sys
+import threading
 from itertools import accumulate
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
@@ -134,6 +136,75 @@ def _text(text: Any) -> Tuple[Any, int, Any]:
     return cdata, len(cdata), cdata
 
 
+# A call on at least this many bytes, made from the main thread, runs on a
+# helper thread while the main thread waits where Ctrl-C can reach it.
+_WATCH_BYTES = 8 << 20
+_WATCH_TEXTS = 1000  # a batch of more texts is treated as long
+_MAIN_THREAD = threading.main_thread()
+
+
+def _call(nbytes: int, threads: int, fn: Callable[[int], Any]) -> Any:
+    """``fn(threads)``, one C call, stopped by Ctrl-C when it is long.
+
+    A short call, or one from another thread than the main one (where
+    Python never raises KeyboardInterrupt), runs here. A long one runs on a
+    helper thread that watches a stop flag (textops_watch) while this
+    thread waits where Ctrl-C reaches it: on KeyboardInterrupt the flag is
+    raised, the C call ends at its next look at it (milliseconds), and
+    only then does KeyboardInterrupt go on, so no call outlives the
+    buffers it reads. The default thread count is resolved here, so that
+    limits set on this thread (threadpoolctl) still apply.
+    """
+    if threads <= 0:
+        threads = lib.textops_default_threads()
+    if nbytes < _WATCH_BYTES or threading.current_thread() is not _MAIN_THREAD:
+        return fn(threads)
+    flag = ffi.new("int *")
+    outcome: List[Any] = []
+    # Whoever takes `claim` first decides: the helper runs the call, or
+    # this thread gave up before it began. `done` is released when the
+    # helper is through with the call.
+    claim = _thread.allocate_lock()
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def run() -> None:
+        if not claim.acquire(False):
+            return
+        lib.textops_watch(flag)
+        try:
+            outcome.append((True, fn(threads)))
+        except BaseException as exc:  # handed to the calling thread
+            outcome.append((False, exc))
+        finally:
+            lib.textops_watch(ffi.NULL)
+            done.release()
+
+    try:
+        _thread.start_new_thread(run, ())
+        while not done.acquire(True, 0.05):
+            pass
+    except KeyboardInterrupt:
+        flag[0] = 1
+        if not claim.acquire(False) and not outcome:
+            while True:  # the call is running: wait for it, whatever comes
+                try:
+                    done.acquire()
+                    break
+                except KeyboardInterrupt:
+                    continue
+        raise
+    ok, value = outcome[0]
+    if ok:
+        return value
+    raise value
+
+
+def _total(lens: Any, n: int) -> int:
+    """Bytes in a batch of n texts (a large batch counts as long)."""
+    return _WATCH_BYTES if n > _WATCH_TEXTS else sum(ffi.unpack(lens, n))
+
+
 def default_threads() -> int:
     """OpenMP's default thread count for the calling thread (1 after fork)."""
     return lib.textops_default_threads()
@@ -184,7 +255,8 @@ def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     s = _pattern(sub)
     t, n, held = _text(text)
     try:
-        return lib.textops_substring_count(t, n, s, len(s), mode, threads)
+        return _call(n, threads, lambda th: lib.textops_substring_count(
+            t, n, s, len(s), mode, th))
     finally:
         if held is not None:
             ffi.release(held)
@@ -197,9 +269,8 @@ def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
     s = ffi.NULL if sep is None else _pattern(sep)
     t, n, held = _text(text)
     try:
-        return lib.textops_word_count(t, n, w, len(w), s,
-                                      0 if sep is None else len(s), mode,
-                                      threads)
+        return _call(n, threads, lambda th: lib.textops_word_count(
+            t, n, w, len(w), s, 0 if sep is None else len(s), mode, th))
     finally:
         if held is not None:
             ffi.release(held)
@@ -214,9 +285,12 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
     s = ffi.NULL if sep is None else _pattern(sep)
     t, n, held = _text(text)
     try:
-        rc = lib.textops_line_word_counts(t, n, w, len(w), s,
-                                          0 if sep is None else len(s), mode,
-                                          threads, counts, nlines)
+        rc = _call(n, threads, lambda th: lib.textops_line_word_counts(
+            t, n, w, len(w), s, 0 if sep is None else len(s), mode, th,
+            counts, nlines))
+    except BaseException:  # KeyboardInterrupt: the call may have allocated
+        lib.textops_free(counts[0])
+        raise
     finally:
         if held is not None:
             ffi.release(held)
@@ -267,14 +341,15 @@ def batch(kind: str, texts: List[Any], words: List[Any],
         wptrs = ffi.cast("const char *const *", waddrs)
         if kind == "words":
             s = ffi.NULL if sep is None else _pattern(sep)
-            lib.textops_batch_word_count(len(texts), tptrs, tlens, len(words),
-                                         wptrs, wlens, s,
-                                         0 if sep is None else len(s), mode,
-                                         threads, out)
+            _call(_total(tlens, len(texts)), threads,
+                  lambda th: lib.textops_batch_word_count(
+                      len(texts), tptrs, tlens, len(words), wptrs, wlens, s,
+                      0 if sep is None else len(s), mode, th, out))
         else:
-            lib.textops_batch_substring_count(len(texts), tptrs, tlens,
-                                              len(words), wptrs, wlens, mode,
-                                              threads, out)
+            _call(_total(tlens, len(texts)), threads,
+                  lambda th: lib.textops_batch_substring_count(
+                      len(texts), tptrs, tlens, len(words), wptrs, wlens,
+                      mode, th, out))
     return ffi.unpack(out, len(texts))
 
 
@@ -313,9 +388,15 @@ def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
     """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``."""
     out = ffi.new("textops_tokens *")
     s = ffi.NULL if sep is None else _pattern(sep)
-    rc = lib.textops_word_frequencies(
-        ntexts, ffi.cast("const char *const *", addrs), lens, s,
-        0 if sep is None else len(s), mode, threads, out)
+    try:
+        rc = _call(_total(lens, ntexts), threads,
+                   lambda th: lib.textops_word_frequencies(
+                       ntexts, ffi.cast("const char *const *", addrs), lens,
+                       s, 0 if sep is None else len(s), mode, th, out))
+    except BaseException:  # KeyboardInterrupt: the call may have allocated
+        lib.textops_free(out.data)
+        lib.textops_free(out.info)
+        raise
     if rc != 0:
         raise MemoryError("textops: out of memory for the word frequencies")
     return _tokens_dict(out, mode)
@@ -331,10 +412,12 @@ def _word_counts(addrs: Any, lens: Any, ntexts: int, words: List[Any],
     wptrs = ffi.new("char *[]", [ffi.from_buffer(p) for p in patterns])
     wlens = ffi.new("size_t[]", [len(p) for p in patterns])
     s = ffi.NULL if sep is None else _pattern(sep)
-    rc = lib.textops_word_counts(
-        ntexts, ffi.cast("const char *const *", addrs), lens, len(patterns),
-        ffi.cast("const char *const *", wptrs), wlens, s,
-        0 if sep is None else len(s), mode, threads, int(per_text), out)
+    rc = _call(_total(lens, ntexts), threads,
+               lambda th: lib.textops_word_counts(
+                   ntexts, ffi.cast("const char *const *", addrs), lens,
+                   len(patterns), ffi.cast("const char *const *", wptrs),
+                   wlens, s, 0 if sep is None else len(s), mode, th,
+                   int(per_text), out))
     if rc != 0:
         raise MemoryError("textops: out of memory for the word counts")
 
@@ -398,11 +481,12 @@ def corpus_count(buf: Any, offsets: Any, word: Any, sep: Optional[Any],
     w = _pattern(word)
     s = ffi.NULL if sep is None else _pattern(sep)
     with _Pins() as pins:
-        lib.textops_corpus_count(
-            ffi.cast("const char *", pins._buffer(buf)),
-            ffi.cast("const size_t *", pins._buffer(offsets)), ndocs, w,
-            len(w), s, 0 if sep is None else len(s), int(words), mode,
-            threads, ffi.cast("size_t *", pins._buffer(out)))
+        b, o = pins._buffer(buf), pins._buffer(offsets)
+        o_ptr = ffi.cast("const size_t *", o)
+        out_ptr = ffi.cast("size_t *", pins._buffer(out))
+        _call(len(buf), threads, lambda th: lib.textops_corpus_count(
+            b, o_ptr, ndocs, w, len(w), s, 0 if sep is None else len(s),
+            int(words), mode, th, out_ptr))
     return out.view(np.int64)
 
 
@@ -417,11 +501,18 @@ def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
     w = _pattern(word)
     s = ffi.NULL if sep is None else _pattern(sep)
     with _Pins() as pins:
-        rc = lib.textops_corpus_line_word_counts(
-            ffi.cast("const char *", pins._buffer(buf)),
-            ffi.cast("const size_t *", pins._buffer(offsets)), ndocs, w,
-            len(w), s, 0 if sep is None else len(s), mode, threads,
-            ffi.cast("size_t *", pins._buffer(nlines)), counts)
+        b, o = pins._buffer(buf), pins._buffer(offsets)
+        o_ptr = ffi.cast("const size_t *", o)
+        n_ptr = ffi.cast("size_t *", pins._buffer(nlines))
+        try:
+            rc = _call(len(buf), threads,
+                       lambda th: lib.textops_corpus_line_word_counts(
+                           b, o_ptr, ndocs, w, len(w), s,
+                           0 if sep is None else len(s), mode, th, n_ptr,
+                           counts))
+        except BaseException:  # KeyboardInterrupt: it may have allocated
+            lib.textops_free(counts[0])
+            raise
     if rc != 0:
         raise MemoryError("textops: out of memory for the per-line counts")
     try:
@@ -461,7 +552,7 @@ def utf8_check(data: Any, threads: int) -> int:
     UTF-8 decoding rejects, or -1 when it is all valid."""
     t, n, held = _text(data)
     try:
-        bad = lib.textops_utf8_check(t, n, threads)
+        bad = _call(n, threads, lambda th: lib.textops_utf8_check(t, n, th))
     finally:
         if held is not None:
             ffi.release(held)
