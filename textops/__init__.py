@@ -10,6 +10,8 @@ Every function gives exactly what a one-line Python expression gives, for
 2
 """
 
+import sys as _sys
+
 from ._api import (
     line_word_counts,
     parallel_substring_count,
@@ -30,6 +32,9 @@ from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
 
 __version__ = "0.1.0"
+
+if "pandas" in _sys.modules:  # else `import textops.pandas` registers it
+    from . import pandas as _pandas_accessor  # noqa: F401  (series.textops)
 
 __all__ = [
     "Corpus",
