@@ -164,7 +164,8 @@ class TextopsAccessor:
         matrix = np.zeros((len(missing), len(items)), dtype=np.int64)
         if texts:
             matrix[~missing] = Corpus(texts).term_matrix(items, sep=sep, threads=threads)
-        frame = pd.DataFrame(matrix, index=self._series.index, columns=list(items)).astype("Int64")
+        columns = pd.Index(list(items), dtype=object)  # any str, lone surrogates too
+        frame = pd.DataFrame(matrix, index=self._series.index, columns=columns).astype("Int64")
         frame[missing] = pd.NA
         return frame
 
