@@ -164,9 +164,15 @@ class TextopsAccessor:
         matrix = np.zeros((len(missing), len(items)), dtype=np.int64)
         if texts:
             matrix[~missing] = Corpus(texts).term_matrix(items, sep=sep, threads=threads)
-        columns = pd.Index(list(items), dtype=object)  # any str, lone surrogates too
-        frame = pd.DataFrame(matrix, index=self._series.index, columns=columns).astype("Int64")
-        frame[missing] = pd.NA
+        data = {}
+        for j in range(len(items)):
+            column = pd.array(matrix[:, j], dtype="Int64")
+            column[missing] = pd.NA
+            data[j] = column
+        frame = pd.DataFrame(data, index=self._series.index)
+        # an object Index holds any str (pandas 3's str Index cannot hold
+        # lone surrogates)
+        frame.columns = pd.Index(list(items), dtype=object)
         return frame
 
     def word_frequencies(self, *, sep: Optional[str] = None,
