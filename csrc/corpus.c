@@ -102,14 +102,8 @@ void textops_corpus_count(const char *buf, const size_t *offsets,
                           const char *sep, size_t sep_len, int words,
                           int mode, int threads, size_t *out)
 {
-    tx_query q = {.kind = words ? TX_WORDS : TX_COUNT,
-                  .word = (const unsigned char *)word,
-                  .word_len = word_len,
-                  .sep = words ? (const unsigned char *)sep : NULL,
-                  .sep_len = words ? sep_len : 0,
-                  .mode = mode,
-                  .stop = tx_stop_flag()};
-    tx_prepare(&q);
+    tx_query q = tx_make_query(words ? TX_WORDS : TX_COUNT, word, word_len,
+                               words ? sep : NULL, words ? sep_len : 0, mode);
     const unsigned char *t = (const unsigned char *)buf;
     size_t nthreads = tx_resolve_threads(threads);
     size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
@@ -155,14 +149,7 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
                                     size_t sep_len, int mode, int threads,
                                     size_t *nlines, size_t **counts)
 {
-    tx_query q = {.kind = TX_LINES,
-                  .word = (const unsigned char *)word,
-                  .word_len = word_len,
-                  .sep = (const unsigned char *)sep,
-                  .sep_len = sep_len,
-                  .mode = mode,
-                  .stop = tx_stop_flag()};
-    tx_prepare(&q);
+    tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)buf;
     size_t nthreads = tx_resolve_threads(threads);
     size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;

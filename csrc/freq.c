@@ -673,12 +673,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              size_t sep_len, int mode, int threads,
                              textops_tokens *out)
 {
-    tx_query q = {.kind = TX_WORDS,
-                  .sep = (const unsigned char *)sep,
-                  .sep_len = sep_len,
-                  .mode = mode,
-                  .stop = tx_stop_flag()};
-    tx_prepare(&q);
+    tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     size_t nthreads = tx_resolve_threads(threads);
     tx_table *tables = calloc(nthreads, sizeof *tables);
     int rc = tables == NULL ? -1 : 0;
@@ -787,12 +782,7 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
                         const char *sep, size_t sep_len, int mode,
                         int threads, int per_text, size_t *out)
 {
-    tx_query q = {.kind = TX_WORDS,
-                  .sep = (const unsigned char *)sep,
-                  .sep_len = sep_len,
-                  .mode = mode,
-                  .stop = tx_stop_flag()};
-    tx_prepare(&q);
+    tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     size_t nthreads = tx_resolve_threads(threads), capacity = 16;
     while (capacity < 2 * nwords + 2)
         capacity *= 2;

@@ -104,6 +104,11 @@ size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
 
 /* parallel.c */
 
+/* A prepared query watching the calling thread's stop flag (the word may
+ * be NULL in a batch's template; sep NULL splits on whitespace). */
+tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
+                       const char *sep, size_t sep_len, int mode);
+
 /* Shares per thread for one large text: enough to even out the load. */
 #define TX_SHARES_PER_THREAD 4
 

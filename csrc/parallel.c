@@ -299,8 +299,7 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
     }
 }
 
-/* A prepared query (the word may be NULL in a batch's template). */
-static tx_query make_query(tx_kind kind, const char *word, size_t word_len,
+tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
                            const char *sep, size_t sep_len, int mode)
 {
     tx_query q = {.kind = kind,
@@ -320,7 +319,7 @@ int textops_line_word_counts(const char *text, size_t len,
                              int mode, int threads,
                              size_t **counts, size_t *nlines)
 {
-    tx_query q = make_query(TX_LINES, word, word_len, sep, sep_len, mode);
+    tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)text;
     size_t nthreads = tx_resolve_threads(threads);
     size_t pieces = tx_share_count(len, nthreads);
@@ -449,7 +448,7 @@ size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
                                int mode, int threads)
 {
-    tx_query base = make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     size_t out;
     run_batch(&base, 1, &text, &len, 1, &sub, &sub_len, threads, &out);
     return out;
@@ -460,7 +459,7 @@ size_t textops_word_count(const char *text, size_t len,
                           const char *sep, size_t sep_len,
                           int mode, int threads)
 {
-    tx_query base = make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     size_t out;
     run_batch(&base, 1, &text, &len, 1, &word, &word_len, threads, &out);
     return out;
@@ -473,7 +472,7 @@ void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               const char *sep, size_t sep_len,
                               int mode, int threads, size_t *out)
 {
-    tx_query base = make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
               out);
 }
@@ -484,7 +483,7 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    const size_t *word_lens,
                                    int mode, int threads, size_t *out)
 {
-    tx_query base = make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
               out);
 }
