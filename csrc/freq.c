@@ -704,7 +704,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
 typedef struct {
     tx_sink base;
     const tx_table *words;
-    size_t min_len, max_len; /* of the words */
+    const uint32_t *shapes; /* see word_shapes */
     size_t *row; /* counts, one per distinct word */
     int atomic;  /* other threads add to the same row */
 } words_sink;
@@ -734,8 +734,8 @@ static const tx_entry *set_find(const tx_table *tb, const unsigned char *t,
 static int words_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     words_sink *ws = (words_sink *)s;
-    if (n < ws->min_len || n > ws->max_len)
-        return 0;
+    if (!(ws->shapes[n ? t[0] : 256] >> (n < 31 ? n : 31) & 1))
+        return 0; /* no word starts with this byte and has this length */
     const tx_entry *e = set_find(ws->words, t, n, s->end);
     if (e == NULL)
         return 0;
@@ -755,7 +755,8 @@ typedef struct {
     tx_walker base;
     const tx_query *q;
     const tx_table *words;
-    size_t nwords, min_len, max_len;
+    size_t nwords;
+    const uint32_t *shapes;
     size_t *out;    /* per text: ntexts rows of nwords, else NULL */
     size_t *totals; /* else one row of nwords per thread */
 } words_walker;
@@ -765,8 +766,8 @@ static int words_piece(tx_walker *w, size_t tid, size_t text,
                        int shared)
 {
     words_walker *ww = (words_walker *)w;
-    words_sink sink = {{words_token, t + n}, ww->words, ww->min_len,
-                       ww->max_len, NULL, 0};
+    words_sink sink = {{words_token, t + n}, ww->words, ww->shapes, NULL,
+                       0};
     if (ww->out != NULL) {
         sink.row = ww->out + text * ww->nwords;
         sink.atomic = shared;
@@ -774,6 +775,20 @@ static int words_piece(tx_walker *w, size_t tid, size_t text,
         sink.row = ww->totals + tid * ww->nwords;
     }
     return tokens(ww->q, t, n, drop_last, &sink.base);
+}
+
+/* A filter that most tokens fail at once: shapes[c] has bit min(len, 31)
+ * set for every word of that length that starts with byte c, and
+ * shapes[256] bit 0 when a word is empty. */
+static void word_shapes(size_t nwords, const char *const *words,
+                        const size_t *word_lens, uint32_t *shapes)
+{
+    memset(shapes, 0, 257 * sizeof *shapes);
+    for (size_t j = 0; j < nwords; j++) {
+        size_t n = word_lens[j];
+        unsigned c = n ? (unsigned char)words[j][0] : 256;
+        shapes[c] |= (uint32_t)1 << (n < 31 ? n : 31);
+    }
 }
 
 int textops_word_counts(size_t ntexts, const char *const *texts,
@@ -815,12 +830,9 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
     }
     if (per_text)
         memset(out, 0, ntexts * nwords * sizeof *out);
-    size_t min_len = SIZE_MAX, max_len = 0;
-    for (size_t j = 0; j < nwords; j++) {
-        min_len = word_lens[j] < min_len ? word_lens[j] : min_len;
-        max_len = word_lens[j] > max_len ? word_lens[j] : max_len;
-    }
-    words_walker ww = {{words_piece}, &q, &set, nwords, min_len, max_len,
+    uint32_t shapes[257];
+    word_shapes(nwords, words, word_lens, shapes);
+    words_walker ww = {{words_piece}, &q, &set, nwords, shapes,
                        per_text ? out : NULL, totals};
     tx_walk w = {&q, ntexts, texts, lens, &ww.base, 0};
     if (rc == 0)
