@@ -33,6 +33,8 @@ def test_sigint_stops_long_calls(big_file):
     report = json.loads(done.stdout)
     assert len(report) == 8
     for name, result in report.items():
+        print(f"\n{name}: stopped after {', '.join(f'{t * 1000:.0f}' for t in result['latencies'])} ms, "
+              f"memory {result['rss_growth_mb']:+.1f} MB")
         assert max(result["latencies"]) < 0.5, (name, result)
         assert result["next_call"] == 2, name
         assert result["threads_left"] == 1, (name, result)
