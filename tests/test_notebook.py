@@ -38,25 +38,43 @@ def test_quickstart_notebook_runs(monkeypatch):
     assert sum(len(outputs(c, "image/png")) for c in code) >= 2
 
 
+LOOP = """\
+import time
+try:
+    while True:
+        textops.word_frequencies(text, threads=1)
+except KeyboardInterrupt:
+    print("caught", time.time())
+    raise
+"""
+
+
 def test_interrupting_the_kernel_stops_a_long_call():
+    """The latency is from the interrupt to the KeyboardInterrupt in the
+    kernel (wall clocks of one machine), without IPython's traceback."""
     jupyter_client = pytest.importorskip("jupyter_client")
     km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
     try:
         kc.execute_interactive(
             "import textops; text = 'the whale and the sea ' * 4_000_000", timeout=120)
-        msg_id = kc.execute("while True: textops.word_frequencies(text, threads=1)")
+        msg_id = kc.execute(LOOP)
         time.sleep(1.0)
+        sent = time.time()
         km.interrupt_kernel()
-        sent = time.perf_counter()
-        while True:
-            reply = kc.get_shell_msg(timeout=30)
-            if reply["parent_header"].get("msg_id") == msg_id:
-                break
-        latency = time.perf_counter() - sent
+        printed, reply = [], None
+        while reply is None:
+            msg = kc.get_iopub_msg(timeout=30)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                printed.append(msg["content"]["text"])
+            if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                reply = kc.get_shell_msg(timeout=30)
         assert reply["content"]["status"] == "error"
         assert reply["content"]["ename"] == "KeyboardInterrupt"
-        print(f"\nkernel interrupt: KeyboardInterrupt after {latency * 1000:.0f} ms")
-        assert latency < 0.5, latency
+        caught = float("".join(printed).split()[1])
+        print(f"\nkernel interrupt: KeyboardInterrupt after {(caught - sent) * 1000:.0f} ms")
+        assert caught - sent < 0.5
         # the next call works
         result = []
         kc.execute_interactive("print(textops.word_count('a b a', 'a'))", timeout=30,
