@@ -15,7 +15,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 CSRC = HERE / "csrc"
-SOURCES = ["search.c", "split.c", "parallel.c"]
+SOURCES = ["search.c", "split.c", "parallel.c", "freq.c", "corpus.c", "utf8.c"]
 
 CDEF = """
 size_t textops_substring_count(const char *text, size_t len,
@@ -41,6 +41,34 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    const char *const *words,
                                    const size_t *word_lens,
                                    int mode, int threads, size_t *out);
+typedef struct {
+    char *data;
+    size_t nbytes;
+    size_t *info;
+    size_t ntokens;
+} textops_tokens;
+int textops_word_frequencies(size_t ntexts, const char *const *texts,
+                             const size_t *lens, const char *sep,
+                             size_t sep_len, int mode, int threads,
+                             textops_tokens *out);
+int textops_word_counts(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, int mode,
+                        int threads, int per_text, size_t *out);
+void textops_corpus_count(const char *buf, const size_t *offsets,
+                          size_t ndocs, const char *word, size_t word_len,
+                          const char *sep, size_t sep_len, int words,
+                          int mode, int threads, size_t *out);
+int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
+                                    size_t ndocs, const char *word,
+                                    size_t word_len, const char *sep,
+                                    size_t sep_len, int mode, int threads,
+                                    size_t *nlines, size_t **counts);
+void textops_gather(size_t ntexts, const char *const *texts,
+                    const size_t *lens, char *out);
+size_t textops_utf8_check(const char *text, size_t len, int threads);
+void textops_watch(const volatile int *flag);
 void textops_free(void *p);
 int textops_openmp_enabled(void);
 int textops_default_threads(void);

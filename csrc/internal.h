@@ -40,7 +40,16 @@ typedef struct {
     size_t sep_len;
     int mode; /* TEXTOPS_BYTES or TEXTOPS_UNICODE */
     tx_needle word_needle, sep_needle;
+    const volatile int *stop; /* the caller's stop flag (textops_watch) */
 } tx_query;
+
+/* 1 once the stop flag p (may be NULL) is raised: the call then skips the
+ * work it has not started; its results are meaningless. */
+#define TX_STOPPED(p) ((p) != NULL && *(p) != 0)
+
+/* Most bytes a call counts on one thread between two looks at its stop
+ * flag: a few milliseconds of work. */
+#define TX_CHECK_BYTES ((size_t)8 << 20)
 
 /* search.c */
 
@@ -83,6 +92,10 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
 /* Byte length of the whitespace character starting at t[i] (i < n), or 0. */
 size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode);
 
+/* 1 if a whitespace character ends just before t[i] (0 < i); reads back
+ * at most to the start of the character before t[i]. */
+int tx_space_before(const unsigned char *t, size_t i, int mode);
+
 /* 1 if byte c is ASCII whitespace in this mode (always a whole character). */
 int tx_ascii_space(unsigned char c, int mode);
 
@@ -97,5 +110,44 @@ size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
  * tx_words count in out[0..]. Returns the number of lines. */
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
                 size_t *out);
+
+/* parallel.c */
+
+/* A prepared query watching the calling thread's stop flag (the word may
+ * be NULL in a batch's template; sep NULL splits on whitespace). */
+tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
+                       const char *sep, size_t sep_len, int mode);
+
+/* Shares per thread for one large text: enough to even out the load. */
+#define TX_SHARES_PER_THREAD 4
+
+/* The stop flag the calling thread watches (textops_watch), or NULL. */
+const volatile int *tx_stop_flag(void);
+
+/* How many shares to cut a text of n bytes into for `threads` threads:
+ * TX_SHARES_PER_THREAD per thread, more for a large text so that no share
+ * is much above TX_CHECK_BYTES, within the limits of tx_plan_pieces. */
+size_t tx_share_count(size_t n, size_t threads);
+
+/* The thread count for a call that asks for `requested` (<= 0: default). */
+size_t tx_resolve_threads(int requested);
+
+/* 1 when `total` bytes are best counted on the calling thread alone. */
+int tx_serial(size_t total, size_t threads);
+
+/* Texts of a batch of `total` bytes at least this long are cut in shares. */
+size_t tx_big_text(size_t total, size_t threads);
+
+/* How many shares to cut n bytes into: `per_thread` per thread, each at
+ * least the minimum chunk, at most TEXTOPS_MAX_THREADS. */
+size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread);
+
+/* The piece of share k of `pieces` of t for query q (see parallel.c): sets
+ * [*start, *end) and returns 1, or returns 0 when the share holds no cut
+ * (its bytes belong to an earlier piece). For split(sep) a piece that ends
+ * before n ends just after a separator: its last, empty token belongs to
+ * the next piece. */
+int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
+                   size_t k, size_t pieces, size_t *start, size_t *end);
 
 #endif

@@ -63,12 +63,26 @@ int textops_default_threads(void)
     return 1;
 }
 
-static size_t resolve_threads(int requested)
+size_t tx_resolve_threads(int requested)
 {
     if (tx_forked || requested <= 0)
         return (size_t)textops_default_threads();
     return requested > TEXTOPS_MAX_THREADS ? TEXTOPS_MAX_THREADS
                                            : (size_t)requested;
+}
+
+static _Thread_local const volatile int *tx_watched;
+
+void textops_watch(const volatile int *flag) { tx_watched = flag; }
+
+const volatile int *tx_stop_flag(void) { return tx_watched; }
+
+size_t tx_share_count(size_t n, size_t threads)
+{
+    size_t per_thread = n / (threads * TX_CHECK_BYTES) + 1;
+    if (per_thread < TX_SHARES_PER_THREAD)
+        per_thread = TX_SHARES_PER_THREAD;
+    return tx_plan_pieces(n, threads, per_thread);
 }
 
 size_t textops_set_min_chunk(size_t nbytes)
@@ -78,12 +92,20 @@ size_t textops_set_min_chunk(size_t nbytes)
     return old;
 }
 
-/* Shares per thread for one large text: enough to even out the load. */
-#define TX_SHARES_PER_THREAD 4
+int tx_serial(size_t total, size_t threads)
+{
+    return threads == 1 || total < 2 * tx_min_chunk;
+}
+
+size_t tx_big_text(size_t total, size_t threads)
+{
+    size_t big = total / (4 * threads);
+    return big < 2 * tx_min_chunk ? 2 * tx_min_chunk : big;
+}
 
 /* How many pieces to cut n bytes into: `per_thread` per thread, each at
  * least tx_min_chunk bytes, at most TEXTOPS_MAX_THREADS. */
-static size_t plan_pieces(size_t n, size_t threads, size_t per_thread)
+size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread)
 {
     size_t pieces = n / tx_min_chunk;
     if (pieces > threads * per_thread)
@@ -191,13 +213,9 @@ static size_t piece_end(const size_t *cuts, size_t pieces, size_t k,
  * of its own. Each share finds the cuts it needs itself, so shares need no
  * order and no barrier. A piece cut after a separator ends in an empty
  * token that belongs to the next piece. */
-static size_t count_share(const tx_query *q, const unsigned char *t,
-                          size_t n, size_t k, size_t pieces)
+int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
+                   size_t k, size_t pieces, size_t *start, size_t *end)
 {
-    if (q->plan == TX_PLAN_NONE)
-        return 0;
-    if (q->kind == TX_COUNT && q->word_len == 0) /* not additive */
-        return k == 0 ? tx_words(q, t, n) : 0;
     size_t step = n / pieces;
     size_t a = k == 0 ? 0 : find_cut(q, t, n, k * step,
                                      share_end(n, pieces, k));
@@ -206,12 +224,38 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
     size_t b = TX_NONE;
     for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
         b = find_cut(q, t, n, j * step, share_end(n, pieces, j));
-    if (b == TX_NONE)
-        b = n;
+    *start = a;
+    *end = b == TX_NONE ? n : b;
+    return 1;
+}
+
+static size_t count_share(const tx_query *q, const unsigned char *t,
+                          size_t n, size_t k, size_t pieces)
+{
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    if (q->kind == TX_COUNT && q->word_len == 0) /* not additive */
+        return k == 0 ? tx_words(q, t, n) : 0;
+    size_t a, b;
+    if (!tx_share_piece(q, t, n, k, pieces, &a, &b))
+        return 0;
     size_t c = tx_words(q, t + a, b - a);
     if (q->kind == TX_WORDS && q->sep != NULL && q->word_len == 0 && b < n)
         c--;
     return c;
+}
+
+/* The count for all of t on the calling thread, in shares of at most
+ * about TX_CHECK_BYTES so that the stop flag is seen in time. */
+static size_t count_serial(const tx_query *q, const unsigned char *t,
+                           size_t n)
+{
+    if (n <= TX_CHECK_BYTES)
+        return tx_words(q, t, n);
+    size_t pieces = tx_share_count(n, 1), sum = 0;
+    for (size_t k = 0; k < pieces && !TX_STOPPED(q->stop); k++)
+        sum += count_share(q, t, n, k, pieces);
+    return sum;
 }
 
 /* Lines in three steps: find the cuts and count each piece's lines; lay
@@ -231,7 +275,8 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
 #endif
     for (size_t k = 0; k < pieces; k++) {
         size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        starts[k + 1] = a == TX_NONE ? 0 : tx_lines(q, t + a, b - a, NULL);
+        starts[k + 1] = a == TX_NONE || TX_STOPPED(q->stop)
+                            ? 0 : tx_lines(q, t + a, b - a, NULL);
     }
 #ifdef _OPENMP
 #pragma omp single
@@ -249,13 +294,12 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
 #endif
     for (size_t k = 0; k < pieces; k++) {
         size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        if (a != TX_NONE)
+        if (a != TX_NONE && !TX_STOPPED(q->stop))
             tx_lines(q, t + a, b - a, *out + starts[k]);
     }
 }
 
-/* A prepared query (the word may be NULL in a batch's template). */
-static tx_query make_query(tx_kind kind, const char *word, size_t word_len,
+tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
                            const char *sep, size_t sep_len, int mode)
 {
     tx_query q = {.kind = kind,
@@ -263,7 +307,8 @@ static tx_query make_query(tx_kind kind, const char *word, size_t word_len,
                   .word_len = word_len,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
-                  .mode = mode};
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
     tx_prepare(&q);
     return q;
 }
@@ -274,17 +319,18 @@ int textops_line_word_counts(const char *text, size_t len,
                              int mode, int threads,
                              size_t **counts, size_t *nlines)
 {
-    tx_query q = make_query(TX_LINES, word, word_len, sep, sep_len, mode);
+    tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     const unsigned char *t = (const unsigned char *)text;
-    size_t pieces = plan_pieces(len, resolve_threads(threads), 1);
+    size_t nthreads = tx_resolve_threads(threads);
+    size_t pieces = tx_share_count(len, nthreads);
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
     cuts[0] = 0;
-    if (pieces == 1) {
-        line_pieces(&q, t, len, 1, cuts, starts, &out);
+    if (pieces == 1 || nthreads == 1) { /* the loops run on this thread */
+        line_pieces(&q, t, len, pieces, cuts, starts, &out);
     } else {
 #ifdef _OPENMP
-#pragma omp parallel num_threads((int)pieces)
+#pragma omp parallel num_threads((int)(pieces < nthreads ? pieces : nthreads))
 #endif
         line_pieces(&q, t, len, pieces, cuts, starts, &out);
     }
@@ -336,23 +382,22 @@ static void run_batch(const tx_query *base, size_t ntexts,
         shared = query_for(base, NULL, words, word_lens, 0, &one);
     for (size_t i = 0; i < ntexts; i++)
         total += lens[i];
-    if (total >= 2 * tx_min_chunk)
-        nthreads = resolve_threads(threads);
-    if (nthreads == 1) {
-        for (size_t i = 0; i < ntexts; i++) {
+    if (!tx_serial(total, 2)) /* ask OpenMP only where it matters */
+        nthreads = tx_resolve_threads(threads);
+    if (tx_serial(total, nthreads)) {
+        for (size_t i = 0; i < ntexts && !TX_STOPPED(base->stop); i++) {
             tx_query own;
             const tx_query *q =
                 query_for(base, shared, words, word_lens, i, &own);
-            out[i] = tx_words(q, (const unsigned char *)texts[i], lens[i]);
+            out[i] = count_serial(q, (const unsigned char *)texts[i],
+                                  lens[i]);
         }
         return;
     }
-    size_t big = total / (4 * nthreads);
-    if (big < 2 * tx_min_chunk)
-        big = 2 * tx_min_chunk;
+    size_t big = tx_big_text(total, nthreads);
     for (size_t i = 0; i < ntexts; i++)
         if (lens[i] >= big)
-            nshares += plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+            nshares += tx_share_count(lens[i], nthreads);
     tx_share *shares = malloc((nshares ? nshares : 1) * sizeof *shares);
     size_t *sums = malloc((nshares ? nshares : 1) * sizeof *sums);
     if (shares == NULL || sums == NULL) {
@@ -362,7 +407,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
     for (size_t i = 0, j = 0; i < ntexts && j < nshares; i++) {
         if (lens[i] < big)
             continue;
-        size_t pieces = plan_pieces(lens[i], nthreads, TX_SHARES_PER_THREAD);
+        size_t pieces = tx_share_count(lens[i], nthreads);
         for (size_t k = 0; k < pieces; k++, j++)
             shares[j] = (tx_share){i, k, pieces};
     }
@@ -377,7 +422,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
 #pragma omp for schedule(dynamic, chunk) nowait
 #endif
         for (size_t i = 0; i < ntexts; i++) {
-            if (lens[i] >= big)
+            if (lens[i] >= big || TX_STOPPED(base->stop))
                 continue;
             tx_query own;
             const tx_query *q =
@@ -389,6 +434,9 @@ static void run_batch(const tx_query *base, size_t ntexts,
 #endif
         for (size_t j = 0; j < nshares; j++) {
             size_t i = shares[j].text;
+            sums[j] = 0;
+            if (TX_STOPPED(base->stop))
+                continue;
             tx_query own;
             const tx_query *q =
                 query_for(base, shared, words, word_lens, i, &own);
@@ -408,7 +456,7 @@ size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
                                int mode, int threads)
 {
-    tx_query base = make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     size_t out;
     run_batch(&base, 1, &text, &len, 1, &sub, &sub_len, threads, &out);
     return out;
@@ -419,7 +467,7 @@ size_t textops_word_count(const char *text, size_t len,
                           const char *sep, size_t sep_len,
                           int mode, int threads)
 {
-    tx_query base = make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     size_t out;
     run_batch(&base, 1, &text, &len, 1, &word, &word_len, threads, &out);
     return out;
@@ -432,7 +480,7 @@ void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               const char *sep, size_t sep_len,
                               int mode, int threads, size_t *out)
 {
-    tx_query base = make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
               out);
 }
@@ -443,7 +491,7 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    const size_t *word_lens,
                                    int mode, int threads, size_t *out)
 {
-    tx_query base = make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
               out);
 }

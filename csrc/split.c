@@ -45,8 +45,7 @@ size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode)
     return space ? 3 : 0;
 }
 
-/* 1 if a whitespace character ends just before t[i] (0 < i). */
-static int space_before(const unsigned char *t, size_t i, int mode)
+int tx_space_before(const unsigned char *t, size_t i, int mode)
 {
     unsigned char c = t[i - 1];
     if (c < 0x80)
@@ -80,7 +79,7 @@ static size_t on_space_match(tx_visitor *v, size_t at)
 {
     token_counter *c = (token_counter *)v;
     size_t end = at + c->q->word_len;
-    if ((at == 0 || space_before(c->t, at, c->q->mode)) &&
+    if ((at == 0 || tx_space_before(c->t, at, c->q->mode)) &&
         (end == c->n || tx_space_at(c->t, c->n, end, c->q->mode))) {
         c->count++;
         return end; /* a space, or the end: the word cannot start here */

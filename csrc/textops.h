@@ -66,7 +66,73 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    const size_t *word_lens,
                                    int mode, int threads, size_t *out);
 
-/* Frees what textops_line_word_counts returned. */
+/* The distinct tokens of a text, as textops_word_frequencies returns them:
+ * `data` holds the tokens end to end (nbytes bytes); info[3*i],
+ * info[3*i+1] and info[3*i+2] are token i's length in bytes, its length in
+ * characters (code points for TEXTOPS_UNICODE, bytes otherwise) and its
+ * count. Free data and info with textops_free. */
+typedef struct {
+    char *data;
+    size_t nbytes;
+    size_t *info;
+    size_t ntokens;
+} textops_tokens;
+
+/* Counter(t.split(sep)) summed over texts[0..ntexts): every distinct token
+ * and how often it occurs, in the order of first occurrence (as the
+ * Counter has them). sep == NULL splits on
+ * runs of whitespace as in textops_word_count. On success fills *out and
+ * returns 0; returns -1 with nothing allocated when memory runs out. */
+int textops_word_frequencies(size_t ntexts, const char *const *texts,
+                             const size_t *lens, const char *sep,
+                             size_t sep_len, int mode, int threads,
+                             textops_tokens *out);
+
+/* texts[i].split(sep).count(words[j]) for every j < nwords, in one pass
+ * over each text. With per_text, out[i * nwords + j] receives the count of
+ * word j in text i (a texts x words matrix); otherwise out[j] receives the
+ * sum over all texts. Words may repeat. Returns 0, or -1 when memory runs
+ * out (out is then incomplete). */
+int textops_word_counts(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, int mode,
+                        int threads, int per_text, size_t *out);
+
+/* A packed corpus: ndocs documents end to end in buf, document i being
+ * buf[offsets[i], offsets[i + 1]) (offsets has ndocs + 1 entries, never
+ * decreasing). out[i] receives, for each document, doc.split(sep).count(word)
+ * when `words` is nonzero, else doc.count(word) (sep is then ignored).
+ * Occurrences are found in one scan over the buffer where the query allows,
+ * with whole documents shared out among the threads. */
+void textops_corpus_count(const char *buf, const size_t *offsets,
+                          size_t ndocs, const char *word, size_t word_len,
+                          const char *sep, size_t sep_len, int words,
+                          int mode, int threads, size_t *out);
+
+/* For each document of a packed corpus, the counts of
+ * textops_line_word_counts: nlines[i] receives the number of lines of
+ * document i, and *counts a malloc'd array of all the documents' per-line
+ * counts end to end (free it with textops_free). Returns 0, or -1 when
+ * memory runs out (nothing allocated). */
+int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
+                                    size_t ndocs, const char *word,
+                                    size_t word_len, const char *sep,
+                                    size_t sep_len, int mode, int threads,
+                                    size_t *nlines, size_t **counts);
+
+/* Copies texts[0..ntexts) end to end into out, which holds the sum of
+ * lens bytes: how a corpus is packed. */
+void textops_gather(size_t ntexts, const char *const *texts,
+                    const size_t *lens, char *out);
+
+/* The offset of the first byte of text[0, len) that Python's strict
+ * "utf-8" codec cannot decode (the start of the bad sequence, as
+ * UnicodeDecodeError.start), or len when all of it is valid UTF-8. */
+size_t textops_utf8_check(const char *text, size_t len, int threads);
+
+/* Frees what textops_line_word_counts, textops_word_frequencies and
+ * textops_corpus_line_word_counts returned. */
 void textops_free(void *p);
 
 /* 1 when the core was compiled with OpenMP, else 0. */
@@ -75,6 +141,13 @@ int textops_openmp_enabled(void);
 /* The thread count a call with threads <= 0 would ask for: 1 without
  * OpenMP or in a forked child, else omp_get_max_threads(). */
 int textops_default_threads(void);
+
+/* Makes the calling thread's later calls watch *flag (NULL: none): once
+ * another thread sets *flag to nonzero, a call in progress stops within a
+ * few milliseconds (it looks at the flag between pieces of at most a few
+ * MB) and returns normally, with meaningless results; memory it allocated
+ * is freed or returned as usual. How Ctrl-C interrupts a long call. */
+void textops_watch(const volatile int *flag);
 
 /* The most threads a call uses, whatever it asks for. */
 #define TEXTOPS_MAX_THREADS 256

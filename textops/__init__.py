@@ -10,6 +10,8 @@ Every function gives exactly what a one-line Python expression gives, for
 2
 """
 
+import sys as _sys
+
 from ._api import (
     line_word_counts,
     parallel_substring_count,
@@ -18,16 +20,32 @@ from ._api import (
     substring_count,
     word_count,
 )
+from ._corpus import Corpus
+from ._files import (
+    file_line_word_counts,
+    file_substring_count,
+    file_word_count,
+    file_word_frequencies,
+)
+from ._freq import word_counts, word_frequencies
 from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
 
 __version__ = "0.1.0"
 
+if "pandas" in _sys.modules:  # else `import textops.pandas` registers it
+    from . import pandas as _pandas_accessor  # noqa: F401  (series.textops)
+
 __all__ = [
+    "Corpus",
     "TextopsError",
     "TextopsTypeError",
     "TextopsValueError",
     "__version__",
+    "file_line_word_counts",
+    "file_substring_count",
+    "file_word_count",
+    "file_word_frequencies",
     "get_num_threads",
     "line_word_counts",
     "openmp_enabled",
@@ -37,4 +55,6 @@ __all__ = [
     "set_num_threads",
     "substring_count",
     "word_count",
+    "word_counts",
+    "word_frequencies",
 ]

@@ -1,8 +1,17 @@
-"""Command line: ``python -m textops bench [--mb MB] [--word W] [--repeat N] [--corpus DIR] [--docs N]``.
+"""Command line: ``textops`` (or ``python -m textops``) with subcommands.
 
-``bench`` compares textops with pure Python (``str.count``, ``str.split``,
-a thread pool and a process pool) on a generated English-like corpus, or on
-the ``*.txt`` books of ``--corpus``, and on short documents cut from it: the
+``count PATTERN [FILE ...]`` counts PATTERN as a word (``text.split().count``),
+a substring (``--substring``) or per line (``--lines``) in each file, or in
+standard input, and prints one line per file like ``grep -c`` (``--json``
+for JSON). ``freq [FILE ...]`` prints the most frequent words. Both read
+files memory-mapped in C, as UTF-8 (``--encoding``) or as bytes
+(``--bytes``), and exit with status 2 and a message on bad arguments or an
+unreadable file.
+
+``bench [--mb MB] [--word W] [--repeat N] [--corpus DIR] [--docs N]``
+compares textops with pure Python (``str.count``, ``str.split``, a thread
+pool and a process pool) on a generated English-like corpus, or on the
+``*.txt`` books of ``--corpus``, and on short documents cut from it: the
 headline rows 1, 2, 5 and 7 of the targets that ``benchmarks/`` measures in
 full. It prints seconds, GB/s and the speed-up over pure Python, and exits
 with status 1 if any implementation gives a different count.
@@ -11,8 +20,11 @@ with status 1 if any implementation gives a different count.
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Sequence
+from typing import Any, NoReturn, Optional
 
 
 def _positive_float(value: str) -> float:
@@ -29,10 +41,75 @@ def _positive_int(value: str) -> int:
     return number
 
 
+def _threads(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a valid thread count, must be 1 or more")
+    return number
+
+
+def _add_input_options(command: argparse.ArgumentParser) -> None:
+    """Options shared by count and freq: files, decoding, threads, output."""
+    command.add_argument("files", nargs="*", metavar="FILE",
+                         help="files to read (default, or '-': standard input)")
+    command.add_argument("--sep", default=None,
+                         help="split on this separator instead of runs of whitespace")
+    decoding = command.add_mutually_exclusive_group()
+    decoding.add_argument("--encoding", default="utf-8",
+                          help="decode files with this encoding: str semantics, Unicode "
+                               "whitespace and line breaks (default: %(default)s)")
+    decoding.add_argument("--bytes", action="store_true",
+                          help="read raw bytes: bytes semantics, ASCII whitespace only")
+    command.add_argument("--threads", type=_threads, default=None,
+                         help="threads to count with (default: all)")
+    command.add_argument("--json", action="store_true", help="print JSON")
+    command.add_argument("--progress", action="store_true",
+                         help="show a progress bar over the files (needs tqdm)")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``python -m textops``."""
-    parser = argparse.ArgumentParser(prog="python -m textops", description="textops utilities")
+    """Return the argument parser of ``textops``."""
+    parser = argparse.ArgumentParser(
+        prog="textops",
+        description="Count words and substrings in files on every core, exactly as "
+                    "Python's str.split().count(), str.count() and str.splitlines() would.",
+        epilog="Run 'textops COMMAND --help' for the options of a command.",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    count = commands.add_parser(
+        "count",
+        help="count a word, a substring or a word per line in files",
+        description=(
+            "Count PATTERN in each FILE (or standard input) and print one line per file, "
+            "like grep -c: the count alone for one input, FILE:COUNT for several. "
+            "By default PATTERN is a word: text.split(SEP).count(PATTERN)."
+        ),
+        epilog="examples:  textops count whale moby_dick.txt\n"
+               "           textops count --substring 'the ' *.txt --json\n"
+               "           cat book.txt | textops count --lines Valjean",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    count.add_argument("pattern", metavar="PATTERN", help="the word (or substring) to count")
+    kind = count.add_mutually_exclusive_group()
+    kind.add_argument("--substring", action="store_true",
+                      help="count PATTERN as a substring: text.count(PATTERN)")
+    kind.add_argument("--lines", action="store_true",
+                      help="count the word in each line: one count per line of text.splitlines()")
+    _add_input_options(count)
+    freq = commands.add_parser(
+        "freq",
+        help="print the most frequent words of files",
+        description="Print the N most frequent words of all the FILEs (or standard input) "
+                    "together, most frequent first: Counter(text.split(SEP)).most_common(N).",
+        epilog="example:  textops freq -n 20 *.txt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    freq.add_argument("-n", "--top", type=_positive_int, default=10,
+                      help="how many words to print (default: %(default)s)")
+    _add_input_options(freq)
     bench = commands.add_parser(
         "bench",
         help="compare textops with pure-Python word and substring counting",
@@ -52,13 +129,117 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--docs", type=_positive_int, default=200_000,
                        help="number of short documents (40-200 characters) cut from the corpus "
                             "for the batch comparison (default: %(default)s)")
+    parser.commands = commands.choices  # type: ignore[attr-defined]
     return parser
+
+
+def _fail(command: str, message: str) -> NoReturn:
+    """Exit with status 2 and ``textops COMMAND: error: message``."""
+    sys.stderr.write(f"textops {command}: error: {message}\n")
+    sys.exit(2)
+
+
+def _pattern(value: Optional[str], as_bytes: bool) -> Any:
+    """A command-line pattern as str, or as the bytes the shell gave."""
+    if value is None:
+        return None
+    return os.fsencode(value) if as_bytes else value
+
+
+def _stdin(args: argparse.Namespace) -> Any:
+    """Standard input as bytes, or decoded to str."""
+    data = sys.stdin.buffer.read()
+    if args.bytes:
+        return data
+    try:
+        return data.decode(args.encoding)
+    except UnicodeDecodeError as exc:
+        _fail(args.command, f"standard input is not valid {args.encoding} at byte offset {exc.start}")
+
+
+def _display(word: Any) -> str:
+    return word if isinstance(word, str) else os.fsdecode(word)
+
+
+def _count(args: argparse.Namespace) -> int:
+    import textops
+
+    pattern = _pattern(args.pattern, args.bytes)
+    sep = _pattern(args.sep, args.bytes)
+    encoding = None if args.bytes else args.encoding
+    files = args.files or ["-"]
+    if "-" in files and len(files) > 1:
+        _fail("count", "standard input ('-') cannot be mixed with files")
+    common = dict(threads=args.threads)
+    if files == ["-"]:
+        text = _stdin(args)
+        if args.substring:
+            results = [textops.substring_count(text, pattern, **common)]
+        elif args.lines:
+            results = [textops.line_word_counts(text, pattern, sep=sep, **common)]
+        else:
+            results = [textops.word_count(text, pattern, sep=sep, **common)]
+    else:
+        common.update(encoding=encoding, progress=args.progress)
+        if args.substring:
+            results = textops.file_substring_count(files, pattern, **common)
+        elif args.lines:
+            results = textops.file_line_word_counts(files, pattern, sep=sep, **common)
+        else:
+            results = textops.file_word_count(files, pattern, sep=sep, **common)
+    key = "line_counts" if args.lines else "count"
+    if args.json:
+        print(json.dumps([{"file": f, key: r} for f, r in zip(files, results)]))
+        return 0
+    for name, result in zip(files, results):
+        shown = " ".join(map(str, result)) if args.lines else str(result)
+        print(f"{name}:{shown}" if len(files) > 1 else shown)
+    return 0
+
+
+def _freq(args: argparse.Namespace) -> int:
+    import textops
+
+    sep = _pattern(args.sep, args.bytes)
+    files = args.files or ["-"]
+    if "-" in files and len(files) > 1:
+        _fail("freq", "standard input ('-') cannot be mixed with files")
+    if files == ["-"]:
+        counter = textops.word_frequencies(_stdin(args), sep=sep, threads=args.threads)
+    else:
+        counter = textops.file_word_frequencies(
+            files, sep=sep, encoding=None if args.bytes else args.encoding,
+            threads=args.threads, progress=args.progress)
+    top = [(_display(word), count) for word, count in counter.most_common(args.top)]
+    if args.json:
+        print(json.dumps([{"word": word, "count": count} for word, count in top]))
+    else:
+        for word, count in top:
+            print(f"{count}\t{word}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("count", "freq"):
+        # files may come before or after the options
+        args = parser.commands[argv[0]].parse_intermixed_args(argv[1:])  # type: ignore[attr-defined]
+        args.command = argv[0]
+    else:
+        args = parser.parse_args(argv)
+    if args.command in ("count", "freq"):
+        import textops
+
+        if args.sep == "":
+            _fail(args.command, "--sep must not be empty")
+        try:
+            return _count(args) if args.command == "count" else _freq(args)
+        except (OSError, UnicodeDecodeError, ImportError, textops.TextopsError) as exc:
+            if isinstance(exc, OSError) and exc.filename is not None:
+                _fail(args.command, f"cannot read {os.fsdecode(exc.filename)!r}: {exc.strerror}")
+            _fail(args.command, str(exc))
     if args.command == "bench":
         if args.word.split() != [args.word]:
             parser.error(f"{args.word!r} is not a valid --word, must be non-empty without whitespace")

@@ -136,32 +136,34 @@ def line_word_counts(text: Text, word: Text, *, sep: Optional[Text] = None,
     return _core.line_word_counts(text, word, sep, mode, resolve(threads))
 
 
-def _texts(text_bodies: object) -> Tuple[list, Optional[int]]:
+def _texts(text_bodies: object,
+           name: str = "text_bodies") -> Tuple[list, Optional[int]]:
     """The texts of a batch as a new list (which keeps them alive), and the
     mode of the first (None if there is none); the items themselves are
-    checked by _text_checker."""
+    checked by _text_checker. ``name`` is the argument's name in errors."""
     if isinstance(text_bodies, (str, bytes, bytearray, memoryview)):
         raise TextopsTypeError(
-            "text_bodies must be a list or other iterable of texts, "
+            f"{name} must be a list or other iterable of texts, "
             f"not a single {_type_name(text_bodies)}"
         )
     try:
         texts = list(text_bodies)  # type: ignore[call-overload]
     except TypeError:
         raise TextopsTypeError(
-            "text_bodies must be a list or other iterable of texts, "
+            f"{name} must be a list or other iterable of texts, "
             f"not {_type_name(text_bodies)}"
         ) from None
-    mode = _text_mode(texts[0], "text_bodies[0]") if texts else None
+    mode = _text_mode(texts[0], f"{name}[0]") if texts else None
     return texts, mode
 
 
-def _text_checker(texts: list, mode: int) -> Callable[[int, Any], Any]:
-    """Checks text_bodies[i]: a text of the same kind as text_bodies[0]."""
+def _text_checker(texts: list, mode: int,
+                  name: str = "text_bodies") -> Callable[[int, Any], Any]:
+    """Checks name[i]: a text of the same kind as name[0]."""
     def check(i: int, text: Any) -> Any:
-        if _text_mode(text, f"text_bodies[{i}]") != mode:
+        if _text_mode(text, f"{name}[{i}]") != mode:
             raise TextopsTypeError(
-                f"text_bodies[{i}] is {_type_name(text)} but text_bodies[0] "
+                f"{name}[{i}] is {_type_name(text)} but {name}[0] "
                 f"is {_type_name(texts[0])}: a batch holds str texts or "
                 "bytes-like texts, not both"
             )

@@ -17,9 +17,12 @@ every call. Bytes-like objects are read in place through
 """
 from __future__ import annotations
 
+import _thread
 import ctypes
 import sys
-from typing import Any, Callable, List, Optional, Tuple
+import threading
+from itertools import accumulate
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 try:
     from ._textops import ffi, lib
@@ -111,6 +114,79 @@ def _text(text: Any) -> Tuple[Any, int, Any]:
     return cdata, len(cdata), cdata
 
 
+# A call on at least this many bytes, made from the main thread, runs on a
+# helper thread while the main thread waits where Ctrl-C can reach it.
+_WATCH_BYTES = 8 << 20
+# Texts the binding glue reads itself (textops_py_count), when they are too
+# short to need watching (a str's UTF-8 form has at most 4 bytes a character).
+_EXACT = (str, bytes)
+_SHORT = _WATCH_BYTES // 4
+_WATCH_TEXTS = 1000  # a batch of more texts is treated as long
+_MAIN_THREAD = threading.main_thread()
+
+
+def _call(nbytes: int, threads: int, fn: Callable[[int], Any]) -> Any:
+    """``fn(threads)``, one C call, stopped by Ctrl-C when it is long.
+
+    A short call, or one from another thread than the main one (where
+    Python never raises KeyboardInterrupt), runs here. A long one runs on a
+    helper thread that watches a stop flag (textops_watch) while this
+    thread waits where Ctrl-C reaches it: on KeyboardInterrupt the flag is
+    raised, the C call ends at its next look at it (milliseconds), and
+    only then does KeyboardInterrupt go on, so no call outlives the
+    buffers it reads. The default thread count is resolved here, so that
+    limits set on this thread (threadpoolctl) still apply.
+    """
+    if threads <= 0:
+        threads = lib.textops_default_threads()
+    if nbytes < _WATCH_BYTES or threading.current_thread() is not _MAIN_THREAD:
+        return fn(threads)
+    flag = ffi.new("int *")
+    outcome: List[Any] = []
+    # Whoever takes `claim` first decides: the helper runs the call, or
+    # this thread gave up before it began. `done` is released when the
+    # helper is through with the call.
+    claim = _thread.allocate_lock()
+    done = _thread.allocate_lock()
+    done.acquire()
+
+    def run() -> None:
+        if not claim.acquire(False):
+            return
+        lib.textops_watch(flag)
+        try:
+            outcome.append((True, fn(threads)))
+        except BaseException as exc:  # handed to the calling thread
+            outcome.append((False, exc))
+        finally:
+            lib.textops_watch(ffi.NULL)
+            done.release()
+
+    try:
+        _thread.start_new_thread(run, ())
+        while not done.acquire(True, 0.05):
+            pass
+    except KeyboardInterrupt:
+        flag[0] = 1
+        if not claim.acquire(False) and not outcome:
+            while True:  # the call is running: wait for it, whatever comes
+                try:
+                    done.acquire()
+                    break
+                except KeyboardInterrupt:
+                    continue
+        raise
+    ok, value = outcome[0]
+    if ok:
+        return value
+    raise value
+
+
+def _total(lens: Any, n: int) -> int:
+    """Bytes in a batch of n texts (a large batch counts as long)."""
+    return _WATCH_BYTES if n > _WATCH_TEXTS else sum(ffi.unpack(lens, n))
+
+
 def default_threads() -> int:
     """OpenMP's default thread count for the calling thread (1 after fork)."""
     return lib.textops_default_threads()
@@ -159,14 +235,15 @@ def set_search_backend(name: str) -> str:
 def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     """``text.count(sub)``; threads 0 means the OpenMP default."""
     s = _pattern(sub)
-    if _ID_IS_ADDRESS:
+    if _ID_IS_ADDRESS and type(text) in _EXACT and len(text) < _SHORT:
         count = lib.textops_py_count(id(text), 0, s, len(s), ffi.NULL, 0,
                                      mode, threads)
         if count != _PY_SLOW:
             return count
     t, n, held = _text(text)
     try:
-        return lib.textops_substring_count(t, n, s, len(s), mode, threads)
+        return _call(n, threads, lambda th: lib.textops_substring_count(
+            t, n, s, len(s), mode, th))
     finally:
         if held is not None:
             ffi.release(held)
@@ -178,15 +255,15 @@ def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
     w = _pattern(word)
     s = ffi.NULL if sep is None else _pattern(sep)
     s_len = 0 if sep is None else len(s)
-    if _ID_IS_ADDRESS:
+    if _ID_IS_ADDRESS and type(text) in _EXACT and len(text) < _SHORT:
         count = lib.textops_py_count(id(text), 1, w, len(w), s, s_len, mode,
                                      threads)
         if count != _PY_SLOW:
             return count
     t, n, held = _text(text)
     try:
-        return lib.textops_word_count(t, n, w, len(w), s, s_len, mode,
-                                      threads)
+        return _call(n, threads, lambda th: lib.textops_word_count(
+            t, n, w, len(w), s, s_len, mode, th))
     finally:
         if held is not None:
             ffi.release(held)
@@ -201,9 +278,12 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
     s = ffi.NULL if sep is None else _pattern(sep)
     t, n, held = _text(text)
     try:
-        rc = lib.textops_line_word_counts(t, n, w, len(w), s,
-                                          0 if sep is None else len(s), mode,
-                                          threads, counts, nlines)
+        rc = _call(n, threads, lambda th: lib.textops_line_word_counts(
+            t, n, w, len(w), s, 0 if sep is None else len(s), mode, th,
+            counts, nlines))
+    except BaseException:  # KeyboardInterrupt: the call may have allocated
+        lib.textops_free(counts[0])
+        raise
     finally:
         if held is not None:
             ffi.release(held)
@@ -254,12 +334,219 @@ def batch(kind: str, texts: List[Any], words: List[Any],
         wptrs = ffi.cast("const char *const *", waddrs)
         if kind == "words":
             s = ffi.NULL if sep is None else _pattern(sep)
-            lib.textops_batch_word_count(len(texts), tptrs, tlens, len(words),
-                                         wptrs, wlens, s,
-                                         0 if sep is None else len(s), mode,
-                                         threads, out)
+            _call(_total(tlens, len(texts)), threads,
+                  lambda th: lib.textops_batch_word_count(
+                      len(texts), tptrs, tlens, len(words), wptrs, wlens, s,
+                      0 if sep is None else len(s), mode, th, out))
         else:
-            lib.textops_batch_substring_count(len(texts), tptrs, tlens,
-                                              len(words), wptrs, wlens, mode,
-                                              threads, out)
+            _call(_total(tlens, len(texts)), threads,
+                  lambda th: lib.textops_batch_substring_count(
+                      len(texts), tptrs, tlens, len(words), wptrs, wlens,
+                      mode, th, out))
     return ffi.unpack(out, len(texts))
+
+
+def _tokens_dict(tokens: Any, mode: int) -> Dict[Any, int]:
+    """The dict {token: count} from a textops_tokens result (then freed)."""
+    try:
+        data = ffi.unpack(tokens.data, tokens.nbytes)
+        info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
+    finally:
+        lib.textops_free(tokens.data)
+        lib.textops_free(tokens.info)
+    counts = info[2::3]
+    if mode == UNICODE:
+        data = data.decode("utf-8", "surrogatepass")
+        sizes = info[1::3]
+    else:
+        sizes = info[0::3]
+    ends = list(accumulate(sizes))
+    keys = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))
+    return dict(zip(keys, counts))
+
+
+def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
+                     threads: int,
+                     check_text: Callable[[int, Any], Any]) -> Dict[Any, int]:
+    """``{token: count}`` of ``t.split(sep)`` over all texts (bytes keys for
+    bytes-like texts). Items that are not exact str (or bytes) go through
+    ``check_text(i, item)``, which raises for bad ones."""
+    with _Pins() as pins:
+        addrs, lens = _spans(pins, texts, mode, check_text)
+        return _frequencies(addrs, lens, len(texts), sep, mode, threads)
+
+
+def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
+                 mode: int, threads: int) -> Dict[Any, int]:
+    """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``."""
+    out = ffi.new("textops_tokens *")
+    s = ffi.NULL if sep is None else _pattern(sep)
+    try:
+        rc = _call(_total(lens, ntexts), threads,
+                   lambda th: lib.textops_word_frequencies(
+                       ntexts, ffi.cast("const char *const *", addrs), lens,
+                       s, 0 if sep is None else len(s), mode, th, out))
+    except BaseException:  # KeyboardInterrupt: the call may have allocated
+        lib.textops_free(out.data)
+        lib.textops_free(out.info)
+        raise
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the word frequencies")
+    return _tokens_dict(out, mode)
+
+
+def _word_counts(addrs: Any, lens: Any, ntexts: int, words: List[Any],
+                 sep: Optional[Any], mode: int, threads: int,
+                 per_text: bool, out: Any) -> None:
+    """``t.split(sep).count(w)`` for the texts at C arrays ``addrs`` and
+    ``lens`` and every word, into the size_t array ``out`` (``ntexts`` rows
+    of ``len(words)`` when per_text, else one row of sums)."""
+    patterns = [_pattern(w) for w in words]
+    wptrs = ffi.new("char *[]", [ffi.from_buffer(p) for p in patterns])
+    wlens = ffi.new("size_t[]", [len(p) for p in patterns])
+    s = ffi.NULL if sep is None else _pattern(sep)
+    rc = _call(_total(lens, ntexts), threads,
+               lambda th: lib.textops_word_counts(
+                   ntexts, ffi.cast("const char *const *", addrs), lens,
+                   len(patterns), ffi.cast("const char *const *", wptrs),
+                   wlens, s, 0 if sep is None else len(s), mode, th,
+                   int(per_text), out))
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the word counts")
+
+
+def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
+                mode: int, threads: int,
+                check_text: Callable[[int, Any], Any]) -> List[int]:
+    """``[sum(t.split(sep).count(w) for t in texts) for w in words]``."""
+    out = ffi.new("size_t[]", max(len(words), 1))
+    with _Pins() as pins:
+        addrs, lens = _spans(pins, texts, mode, check_text)
+        _word_counts(addrs, lens, len(texts), words, sep, mode, threads,
+                     False, out)
+    return ffi.unpack(out, len(words))
+
+
+# --- packed corpora: one buffer of documents end to end plus offsets -------
+# Arrays are NumPy arrays (imported here only when a corpus is used); the
+# offsets are size_t (np.uintp), ndocs + 1 of them.
+
+
+def _np() -> Any:
+    import numpy
+    return numpy
+
+
+def pack(texts: List[Any], mode: int,
+         check_text: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
+    """The texts end to end in one uint8 array, and their offsets."""
+    np = _np()
+    n = len(texts)
+    with _Pins() as pins:
+        addrs, lens = _spans(pins, texts, mode, check_text)
+        sizes = np.frombuffer(ffi.buffer(lens, n * ffi.sizeof("size_t")),
+                              dtype=np.uintp)
+        offsets = np.zeros(n + 1, dtype=np.uintp)
+        np.cumsum(sizes, out=offsets[1:])
+        buf = np.empty(int(offsets[-1]), dtype=np.uint8)
+        lib.textops_gather(n, ffi.cast("const char *const *", addrs), lens,
+                           ffi.cast("char *", pins._buffer(buf)))
+    return buf, offsets
+
+
+def _doc_spans(pins: _Pins, buf: Any, offsets: Any) -> Tuple[Any, Any, int]:
+    """C arrays of the documents' addresses and lengths, and their number."""
+    np = _np()
+    base = int(ffi.cast("uintptr_t", pins._buffer(buf))) if len(buf) else 0
+    addrs = offsets[:-1] + np.uintp(base)
+    lens = np.diff(offsets)
+    return (ffi.cast("uintptr_t *", pins._buffer(addrs)),
+            ffi.cast("size_t *", pins._buffer(lens)), len(offsets) - 1)
+
+
+def corpus_count(buf: Any, offsets: Any, word: Any, sep: Optional[Any],
+                 words: bool, mode: int, threads: int) -> Any:
+    """Per document ``split(sep).count(word)`` (words) or ``count(word)``,
+    as an int64 array."""
+    np = _np()
+    ndocs = len(offsets) - 1
+    out = np.empty(ndocs, dtype=np.uintp)
+    w = _pattern(word)
+    s = ffi.NULL if sep is None else _pattern(sep)
+    with _Pins() as pins:
+        b, o = pins._buffer(buf), pins._buffer(offsets)
+        o_ptr = ffi.cast("const size_t *", o)
+        out_ptr = ffi.cast("size_t *", pins._buffer(out))
+        _call(len(buf), threads, lambda th: lib.textops_corpus_count(
+            b, o_ptr, ndocs, w, len(w), s, 0 if sep is None else len(s),
+            int(words), mode, th, out_ptr))
+    return out.view(np.int64)
+
+
+def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
+                            sep: Optional[Any], mode: int,
+                            threads: int) -> List[Any]:
+    """Per document, an int64 array of its per-line counts."""
+    np = _np()
+    ndocs = len(offsets) - 1
+    nlines = np.empty(ndocs, dtype=np.uintp)
+    counts = ffi.new("size_t **")
+    w = _pattern(word)
+    s = ffi.NULL if sep is None else _pattern(sep)
+    with _Pins() as pins:
+        b, o = pins._buffer(buf), pins._buffer(offsets)
+        o_ptr = ffi.cast("const size_t *", o)
+        n_ptr = ffi.cast("size_t *", pins._buffer(nlines))
+        try:
+            rc = _call(len(buf), threads,
+                       lambda th: lib.textops_corpus_line_word_counts(
+                           b, o_ptr, ndocs, w, len(w), s,
+                           0 if sep is None else len(s), mode, th, n_ptr,
+                           counts))
+        except BaseException:  # KeyboardInterrupt: it may have allocated
+            lib.textops_free(counts[0])
+            raise
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the per-line counts")
+    try:
+        total = int(nlines.sum())
+        flat = np.frombuffer(ffi.buffer(counts[0], total * ffi.sizeof("size_t")),
+                             dtype=np.uintp).copy().view(np.int64)
+    finally:
+        lib.textops_free(counts[0])
+    if ndocs == 0:
+        return []
+    return np.split(flat, np.cumsum(nlines)[:-1].astype(np.intp))
+
+
+def corpus_term_matrix(buf: Any, offsets: Any, words: List[Any],
+                       sep: Optional[Any], mode: int, threads: int) -> Any:
+    """The documents x words int64 matrix of ``doc.split(sep).count(w)``."""
+    np = _np()
+    out = np.zeros((len(offsets) - 1, len(words)), dtype=np.uintp)
+    with _Pins() as pins:
+        addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
+        if ndocs and words:
+            _word_counts(addrs, lens, ndocs, words, sep, mode, threads, True,
+                         ffi.cast("size_t *", pins._buffer(out)))
+    return out.view(np.int64)
+
+
+def corpus_frequencies(buf: Any, offsets: Any, sep: Optional[Any],
+                       mode: int, threads: int) -> Dict[Any, int]:
+    """``{token: count}`` over every document of the corpus."""
+    with _Pins() as pins:
+        addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
+        return _frequencies(addrs, lens, ndocs, sep, mode, threads)
+
+
+def utf8_check(data: Any, threads: int) -> int:
+    """The offset of the first byte of ``data`` (bytes-like) that strict
+    UTF-8 decoding rejects, or -1 when it is all valid."""
+    t, n, held = _text(data)
+    try:
+        bad = _call(n, threads, lambda th: lib.textops_utf8_check(t, n, th))
+    finally:
+        if held is not None:
+            ffi.release(held)
+    return -1 if bad == n else bad

@@ -1,0 +1,205 @@
+/* Counts per document of a packed corpus: the documents end to end in one
+ * buffer, document i being buf[offsets[i], offsets[i + 1]).
+ *
+ * A query whose occurrences can be checked where they are found (count,
+ * split() and split(sep) with a separator that never overlaps itself) is
+ * answered by one scan over the whole buffer: each occurrence is given to
+ * the document it starts in, and counts only if it ends in that document
+ * and its token boundaries hold there. The documents need no cutting: a
+ * thread takes a run of whole documents. Other queries (the greedy walk of
+ * a self-overlapping separator, the empty substring) count each document
+ * on its own. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct {
+    tx_visitor visit;
+    const tx_query *q;
+    const unsigned char *t; /* the run's first document */
+    const size_t *off;      /* offsets: off[doc] - first is the place in t */
+    size_t first, doc;      /* doc: the document the scan is in */
+    size_t *out;
+} doc_counter;
+
+/* At occurrence `at` (relative to the run): count it for its document when
+ * it is whole there; return where the scan goes on. */
+static size_t on_doc_match(tx_visitor *v, size_t at)
+{
+    doc_counter *c = (doc_counter *)v;
+    const tx_query *q = c->q;
+    while (c->off[c->doc + 1] - c->first <= at)
+        c->doc++;
+    size_t a = c->off[c->doc] - c->first, b = c->off[c->doc + 1] - c->first;
+    size_t end = at + q->word_len, m = q->sep_len;
+    const unsigned char *t = c->t;
+    int whole;
+    if (end > b)
+        return at + 1; /* runs into the next document */
+    switch (q->plan) {
+    case TX_PLAN_COUNT:
+        whole = 1;
+        break;
+    case TX_PLAN_SPACE:
+        whole = (at == a || tx_space_before(t, at, q->mode)) &&
+                (end == b || tx_space_at(t, b, end, q->mode));
+        break;
+    default: /* TX_PLAN_SEP_FIND */
+        whole = (at == a ||
+                 (at - a >= m && memcmp(t + at - m, q->sep, m) == 0)) &&
+                (end == b ||
+                 (b - end >= m && memcmp(t + end, q->sep, m) == 0));
+        break;
+    }
+    if (!whole)
+        return at + 1;
+    c->out[c->doc]++;
+    return end;
+}
+
+/* Counts documents [d0, d1) into out[d0..d1). */
+static void count_run(const tx_query *q, const unsigned char *buf,
+                      const size_t *off, size_t d0, size_t d1, size_t *out)
+{
+    for (size_t d = d0; d < d1; d++)
+        out[d] = 0;
+    if (q->plan == TX_PLAN_NONE || d0 == d1)
+        return;
+    if (q->plan == TX_PLAN_SEP_WALK ||
+        (q->plan == TX_PLAN_COUNT && q->word_len == 0)) {
+        for (size_t d = d0; d < d1; d++)
+            out[d] = tx_words(q, buf + off[d], off[d + 1] - off[d]);
+        return;
+    }
+    doc_counter c = {{on_doc_match, 0}, q, buf + off[d0], off, off[d0], d0,
+                     out};
+    /* a document may start or end beside any byte: on_doc_match judges
+     * every occurrence, none is decided by the scan (see tx_scan) */
+    tx_needle nd = q->word_needle;
+    nd.edges = 0;
+    tx_scan(c.t, off[d1] - off[d0], &nd, &c.visit);
+}
+
+/* The first document of run r of `runs`: the first to start at or after
+ * r / runs of the bytes. */
+static size_t run_start(const size_t *off, size_t ndocs, size_t r,
+                        size_t runs)
+{
+    if (r == 0)
+        return 0;
+    if (r == runs)
+        return ndocs;
+    size_t total = off[ndocs] - off[0];
+    size_t target = off[0] + total / runs * r, lo = 0, hi = ndocs;
+    while (lo < hi) { /* the first d with off[d] >= target */
+        size_t mid = lo + (hi - lo) / 2;
+        if (off[mid] < target)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+void textops_corpus_count(const char *buf, const size_t *offsets,
+                          size_t ndocs, const char *word, size_t word_len,
+                          const char *sep, size_t sep_len, int words,
+                          int mode, int threads, size_t *out)
+{
+    tx_query q = tx_make_query(words ? TX_WORDS : TX_COUNT, word, word_len,
+                               words ? sep : NULL, words ? sep_len : 0, mode);
+    const unsigned char *t = (const unsigned char *)buf;
+    size_t nthreads = tx_resolve_threads(threads);
+    size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
+    size_t runs = tx_share_count(total, nthreads);
+    if (tx_serial(total, nthreads)) {
+        for (size_t r = 0; r < runs && !TX_STOPPED(q.stop); r++)
+            count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
+                      run_start(offsets, ndocs, r + 1, runs), out);
+        return;
+    }
+#ifdef _OPENMP
+#pragma omp parallel for schedule(dynamic, 1) num_threads((int)nthreads)
+#endif
+    for (size_t r = 0; r < runs; r++)
+        if (!TX_STOPPED(q.stop))
+            count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
+                      run_start(offsets, ndocs, r + 1, runs), out);
+}
+
+/* Without starts, stores each document's number of lines in out[d];
+ * with starts, stores document d's per-line counts at out + starts[d].
+ * Shares the documents among the threads of an enclosing team, if any. */
+static void lines_of_docs(const tx_query *q, const unsigned char *t,
+                          const size_t *off, size_t ndocs,
+                          const size_t *starts, size_t *out)
+{
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 256)
+#endif
+    for (size_t d = 0; d < ndocs; d++) {
+        if (TX_STOPPED(q->stop))
+            continue;
+        if (starts == NULL)
+            out[d] = tx_lines(q, t + off[d], off[d + 1] - off[d], NULL);
+        else
+            tx_lines(q, t + off[d], off[d + 1] - off[d], out + starts[d]);
+    }
+}
+
+int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
+                                    size_t ndocs, const char *word,
+                                    size_t word_len, const char *sep,
+                                    size_t sep_len, int mode, int threads,
+                                    size_t *nlines, size_t **counts)
+{
+    tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
+    const unsigned char *t = (const unsigned char *)buf;
+    size_t nthreads = tx_resolve_threads(threads);
+    size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
+    int serial = tx_serial(total, nthreads);
+    /* lines per document, then each document's counts in its place */
+    if (serial) {
+        lines_of_docs(&q, t, offsets, ndocs, NULL, nlines);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)nthreads)
+#endif
+        lines_of_docs(&q, t, offsets, ndocs, NULL, nlines);
+    }
+    size_t sum = 0;
+    for (size_t d = 0; d < ndocs; d++)
+        sum += nlines[d];
+    size_t *all = malloc((sum ? sum : 1) * sizeof *all);
+    if (all == NULL)
+        return -1;
+    size_t *starts = malloc((ndocs ? ndocs : 1) * sizeof *starts);
+    if (starts == NULL) {
+        free(all);
+        return -1;
+    }
+    for (size_t d = 0, at = 0; d < ndocs; at += nlines[d], d++)
+        starts[d] = at;
+    if (serial) {
+        lines_of_docs(&q, t, offsets, ndocs, starts, all);
+    } else {
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)nthreads)
+#endif
+        lines_of_docs(&q, t, offsets, ndocs, starts, all);
+    }
+    free(starts);
+    *counts = all;
+    return 0;
+}
+
+void textops_gather(size_t ntexts, const char *const *texts,
+                    const size_t *lens, char *out)
+{
+    for (size_t i = 0; i < ntexts; i++) {
+        if (lens[i])
+            memcpy(out, texts[i], lens[i]);
+        out += lens[i];
+    }
+}

@@ -1,0 +1,104 @@
+"""The command line: textops count / freq (and bench's argument checks)."""
+import io
+import json
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+
+from textops.__main__ import main
+
+TEXT = "the whale\u3000the sea\nand the\r\nwhale the end"
+OTHER = "no words here\n"
+
+
+@pytest.fixture
+def files(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_bytes(TEXT.encode())
+    b.write_bytes(OTHER.encode())
+    return str(a), str(b)
+
+
+def run(capsys, *argv, stdin=None, monkeypatch=None):
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    try:
+        status = main(list(argv))
+    except SystemExit as exc:
+        status = exc.code
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_count_words_substrings_lines(capsys, files):
+    a, b = files
+    assert run(capsys, "count", "the", a) == (0, f"{TEXT.split().count('the')}\n", "")
+    status, out, _ = run(capsys, "count", "the", a, b)
+    assert out == f"{a}:{TEXT.split().count('the')}\n{b}:0\n"
+    status, out, _ = run(capsys, "count", "--substring", "he", a, b, "--json")
+    assert json.loads(out) == [{"file": a, "count": TEXT.count("he")}, {"file": b, "count": OTHER.count("he")}]
+    status, out, _ = run(capsys, "count", "--lines", "the", a)
+    assert out.split() == [str(ln.split().count("the")) for ln in TEXT.splitlines()]
+    status, out, _ = run(capsys, "count", "--sep", " ", "the", a, "--threads", "2")
+    assert out == f"{TEXT.split(' ').count('the')}\n"
+    status, out, _ = run(capsys, "count", "--bytes", "the", a)
+    assert out == f"{TEXT.encode().split().count(b'the')}\n"
+
+
+def test_count_and_freq_from_stdin(capsys, monkeypatch):
+    status, out, _ = run(capsys, "count", "whale", stdin=TEXT.encode(), monkeypatch=monkeypatch)
+    assert (status, out) == (0, f"{TEXT.split().count('whale')}\n")
+    status, out, _ = run(capsys, "freq", "-n", "2", "--json", stdin=TEXT.encode(), monkeypatch=monkeypatch)
+    assert json.loads(out) == [{"word": w, "count": c} for w, c in Counter(TEXT.split()).most_common(2)]
+
+
+def test_freq(capsys, files):
+    a, b = files
+    expected = Counter(TEXT.split()) + Counter(OTHER.split())
+    status, out, _ = run(capsys, "freq", a, b, "-n", "3")
+    assert status == 0
+    assert out == "".join(f"{c}\t{w}\n" for w, c in expected.most_common(3))
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["count", "x", "/nonexistent/file.txt"], "cannot read '/nonexistent/file.txt'"),
+    (["count"], "required: PATTERN"),
+    (["count", "x", "--threads", "0"], "not a valid thread count"),
+    (["count", "x", "--sep", ""], "--sep must not be empty"),
+    (["count", "x", "--substring", "--lines"], "not allowed with argument"),
+    (["freq", "-n", "0"], "not a valid count"),
+    (["count", "x", "--encoding", "nope", "/dev/null"], "not a known encoding"),
+    (["frob"], "invalid choice"),
+])
+def test_bad_arguments_exit_2(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert status == 2 and out == ""
+    assert message in err
+
+
+def test_invalid_utf8_exits_2(capsys, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"ok \xff")
+    status, _, err = run(capsys, "count", "ok", str(bad))
+    assert status == 2 and "byte offset 3" in err and "bad.txt" in err
+    assert run(capsys, "count", "--bytes", "ok", str(bad))[:2] == (0, "1\n")
+
+
+def test_help_mentions_every_command(capsys):
+    status, out, _ = run(capsys, "--help")
+    assert status == 0 and all(name in out for name in ("count", "freq", "bench"))
+    status, out, _ = run(capsys, "count", "--help")
+    assert status == 0 and "--json" in out and "grep -c" in out
+
+
+def test_python_m_textops_runs(tmp_path, files):
+    """``python -m textops`` from outside the source folder, exit statuses included."""
+    a, _ = files
+    done = subprocess.run([sys.executable, "-m", "textops", "count", "whale", a],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "2\n")
+    done = subprocess.run([sys.executable, "-m", "textops", "count", "whale", str(tmp_path / "no")],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.returncode == 2 and "cannot read" in done.stderr

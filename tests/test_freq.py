@@ -1,0 +1,184 @@
+"""word_frequencies and word_counts against their references.
+
+word_frequencies(text, sep=sep) == Counter(text.split(sep)), key order
+included (first occurrence, so most_common breaks ties alike), summed over
+an iterable of texts; word_counts(text, words, sep=sep) ==
+{w: text.split(sep).count(w) for w in words}. Bytes-like texts are compared
+with bytes(text).split(sep), since bytearray tokens are unhashable.
+"""
+from collections import Counter
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import textops
+from strategies import (
+    ALPHABETS,
+    THREAD_COUNTS,
+    SMALL_MIN_CHUNKS,
+    Buffers,
+    batch_cases,
+    big_texts,
+    cases,
+    words,
+)
+
+BY_ALPHABET = pytest.mark.parametrize("alphabet", ALPHABETS, ids=str)
+BIG_EXAMPLES = max(3, settings().max_examples // 25)
+# These tests share the suite's time budget with the single-word ones.
+FEW_EXAMPLES = max(10, settings().max_examples // 4)
+
+
+def reference_frequencies(bodies, sep):
+    counter = Counter()
+    for body in bodies:
+        counter.update(body.split(sep))
+    return counter
+
+
+def assert_same_counter(result, expected, **context):
+    assert type(result) is Counter, context
+    assert list(result.items()) == list(expected.items()), context
+    assert all(type(v) is int for v in result.values()), context
+
+
+def check_frequencies(case, convert):
+    expected = Counter(case.text.split(case.sep))
+    text, _, sep = case.arguments(convert)
+    for threads in THREAD_COUNTS:
+        result = textops.word_frequencies(text, sep=sep, threads=threads)
+        assert_same_counter(result, expected, threads=threads)
+
+
+@BY_ALPHABET
+@settings(max_examples=FEW_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_word_frequencies_matches_counter(alphabet, data, min_chunk, set_min_chunk):
+    """word_frequencies(text, sep=sep) == Counter(text.split(sep))."""
+    set_min_chunk(min_chunk)
+    with Buffers() as convert:
+        check_frequencies(data.draw(cases(alphabet), label="case"), convert)
+
+
+@BY_ALPHABET
+@settings(max_examples=BIG_EXAMPLES)
+@given(data=st.data())
+def test_word_frequencies_big_text(alphabet, data):
+    """Texts that cross the default chunk size."""
+    with Buffers() as convert:
+        check_frequencies(data.draw(cases(alphabet, text_strategy=big_texts(alphabet)), label="case"),
+                          convert)
+
+
+@BY_ALPHABET
+@settings(max_examples=FEW_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_word_frequencies_of_many_texts(alphabet, data, min_chunk, set_min_chunk):
+    """Over an iterable of texts: the sum of the Counters, in text order."""
+    set_min_chunk(min_chunk)
+    batch = data.draw(batch_cases(alphabet), label="batch")
+    expected = reference_frequencies(batch.texts, batch.sep)
+    with Buffers() as convert:
+        bodies, _ = batch.arguments(convert)
+        for threads in THREAD_COUNTS:
+            result = textops.word_frequencies(iter(bodies), sep=batch.sep, threads=threads)
+            assert_same_counter(result, expected, threads=threads)
+
+
+@st.composite
+def word_lists(draw, alphabet, text, sep):
+    return draw(st.lists(words(alphabet, text, sep), max_size=12))
+
+
+def check_word_counts(text_value, word_values, sep_value, text, word_args, sep):
+    expected = {w: text_value.split(sep_value).count(w) for w in word_values}
+    for threads in THREAD_COUNTS:
+        result = textops.word_counts(text, word_args, sep=sep, threads=threads)
+        assert result == expected, threads
+        assert list(result) == list(expected), threads
+        assert all(type(v) is int for v in result.values())
+
+
+@BY_ALPHABET
+@settings(max_examples=FEW_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_word_counts_matches_reference(alphabet, data, min_chunk, set_min_chunk):
+    """word_counts(text, ws, sep=sep) == {w: text.split(sep).count(w) for w in ws}."""
+    set_min_chunk(min_chunk)
+    case = data.draw(cases(alphabet), label="case")
+    word_values = data.draw(word_lists(alphabet, case.text, case.sep), label="words")
+    with Buffers() as convert:
+        text, _, sep = case.arguments(convert)
+        check_word_counts(case.text, word_values, case.sep, text, word_values, sep)
+
+
+@BY_ALPHABET
+@settings(max_examples=BIG_EXAMPLES)
+@given(data=st.data())
+def test_word_counts_big_text(alphabet, data):
+    case = data.draw(cases(alphabet, text_strategy=big_texts(alphabet)), label="case")
+    word_values = data.draw(word_lists(alphabet, case.text, case.sep), label="words")
+    with Buffers() as convert:
+        text, _, sep = case.arguments(convert)
+        check_word_counts(case.text, word_values, case.sep, text, word_values, sep)
+
+
+def test_word_counts_buffer_words_become_bytes_keys():
+    assert textops.word_counts(b"a b a", [bytearray(b"a"), memoryview(b"b")]) == {b"a": 2, b"b": 1}
+
+
+@pytest.mark.parametrize("text, sep", [
+    ("\ud83d\ude00 \U0001f600 \ud83d\ude00", None),
+    ("a\x00b \x00 a\x00b", None),
+    ("aaaax", "aa"),
+    ("", None), ("", ","), ("   ", None), (",,", ","),
+    (b"a\x85b \xff \xff", None),
+])
+def test_word_frequencies_examples(text, sep):
+    assert_same_counter(textops.word_frequencies(text, sep=sep), Counter(text.split(sep)))
+
+
+def test_word_frequencies_empty_iterable():
+    assert textops.word_frequencies([]) == Counter()
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda: textops.word_frequencies(5), "text_or_texts must be a list or other iterable of texts, not int"),
+    (lambda: textops.word_frequencies(["a", b"b"]), "text_or_texts[1] is bytes but text_or_texts[0] is str"),
+    (lambda: textops.word_frequencies(["a", 3]), "text_or_texts[1] must be str or a bytes-like object, not int"),
+    (lambda: textops.word_frequencies("a", sep=b","), "sep must be str like text_or_texts, not bytes"),
+    (lambda: textops.word_counts("a", "a"), "words must be an iterable of words, not a single str"),
+    (lambda: textops.word_counts("a", 5), "words must be an iterable of words, not int"),
+    (lambda: textops.word_counts("a", ["a", b"b"]), "words[1] must be str like text, not bytes"),
+    (lambda: textops.word_counts(3, ["a"]), "text must be str or a bytes-like object, not int"),
+])
+def test_bad_arguments_raise_type_error(call, message):
+    with pytest.raises(textops.TextopsTypeError) as info:
+        call()
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: textops.word_frequencies("a", sep=""),
+    lambda: textops.word_counts("a", ["a"], sep=""),
+    lambda: textops.word_counts("a", ["a"], threads=0),
+])
+def test_bad_values_raise_value_error(call):
+    with pytest.raises(textops.TextopsValueError):
+        call()
+
+
+@pytest.mark.parametrize("space", [" ", "\x1c", "\x85", "\xa0", "\u1680", "\u2000", "\u3000", "\u2028"])
+def test_word_frequencies_space_at_every_place_around_blocks(space):
+    """Whitespace of 1-3 UTF-8 bytes at every place of texts around the 64-byte
+    blocks the vector tokenizer reads, next to non-whitespace lead bytes."""
+    for length in (62, 63, 64, 65, 127, 128, 129, 130):
+        for position in range(length):
+            text = ("a" * position + space + "\u201cb\xe9" + "c" * length)[: length + 3]
+            for probe in (text, text.encode()):
+                words_ = probe.split()
+                expected = Counter(words_)
+                assert_same_counter(textops.word_frequencies(probe), expected, text=text)
+                got = textops.word_counts(probe, words_[:3])
+                assert got == {w: words_.count(w) for w in words_[:3]}, text

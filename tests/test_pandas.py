@@ -1,0 +1,76 @@
+"""The .textops accessor against Series.map of the references."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+import textops  # noqa: E402
+import textops.pandas  # noqa: E402,F401
+from strategies import STR, SMALL_MIN_CHUNKS, needles, texts, words  # noqa: E402
+
+FEW_EXAMPLES = max(10, settings().max_examples // 8)
+DTYPES = [object, "string[python]", "string[pyarrow]", "str"]
+
+
+def encodable(text):
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # lone surrogates: Arrow cannot hold them
+        return False
+
+
+def expected(values, fn):
+    return [pd.NA if v is None else fn(v) for v in values]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=str)
+@settings(max_examples=FEW_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_accessor_matches_map(dtype, data, min_chunk, set_min_chunk):
+    set_min_chunk(min_chunk)
+    values = data.draw(st.lists(st.none() | texts(STR, max_pieces=20).filter(encodable), max_size=12))
+    joined = "".join(v for v in values if v)
+    sep = data.draw(st.none() | needles(STR, joined, allow_empty=False).filter(encodable))
+    word = data.draw(words(STR, joined, sep))
+    sub = data.draw(needles(STR, joined))
+    index = pd.Index([f"row{i}" for i in range(len(values))])
+    series = pd.Series(values, index=index, dtype=dtype)
+    for threads in (1, 2, 3):
+        result = series.textops.word_count(word, sep=sep, threads=threads)
+        assert result.dtype == "Int64" and result.index.equals(index)
+        assert result.tolist() == expected(values, lambda t: t.split(sep).count(word))
+        assert series.textops.substring_count(sub, threads=threads).tolist() == expected(
+            values, lambda t: t.count(sub))
+    assert series.textops.line_word_counts(word, sep=sep).tolist() == expected(
+        values, lambda t: [ln.split(sep).count(word) for ln in t.splitlines()])
+    matrix = series.textops.term_matrix([word, "a"], sep=sep)
+    assert matrix.index.equals(index) and list(matrix.columns) == [word, "a"]
+    assert matrix.iloc[:, 0].tolist() == expected(values, lambda t: t.split(sep).count(word))
+
+
+def test_arrow_chunks_and_slices_are_read_in_place():
+    values = ["the cat", None, "the the", "", "x the"] * 3
+    for arrow_type in (pa.string(), pa.large_string()):
+        chunked = pa.chunked_array([values[:4], values[4:9], values[9:]], type=arrow_type)
+        series = pd.Series(pd.arrays.ArrowExtensionArray(chunked)).iloc[3:]
+        want = expected(values[3:], lambda t: t.split().count("the"))
+        assert series.textops.word_count("the").tolist() == want
+        assert series.textops.substring_count("the").tolist() == expected(values[3:], lambda t: t.count("the"))
+    # the Arrow path really is taken for pyarrow-backed strings
+    assert textops.pandas._arrow_chunks(pd.Series(values, dtype="string[pyarrow]")) is not None
+
+
+def test_dataframe_column_and_errors():
+    df = pd.DataFrame({"text": ["call me ishmael", "the whale", np.nan]}, index=[10, 20, 30])
+    counts = df["text"].textops.word_count("whale")
+    assert counts.index.tolist() == [10, 20, 30] and counts.tolist() == [0, 1, pd.NA]
+    assert df["text"].textops.word_frequencies()["the"] == 1
+    with pytest.raises(textops.TextopsTypeError, match="position 1 is int"):
+        pd.Series(["a", 3]).textops.word_count("a")
+    with pytest.raises(textops.TextopsTypeError, match="word must be str"):
+        df["text"].textops.word_count(b"a")
+    empty = pd.Series([], dtype=object)
+    assert empty.textops.word_count("a").tolist() == []

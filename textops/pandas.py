@@ -1,0 +1,190 @@
+"""The ``.textops`` accessor on pandas Series of strings.
+
+Importing this module registers the accessor; ``import textops`` does it
+too when pandas is already imported.
+
+>>> import pandas as pd
+>>> import textops.pandas
+>>> s = pd.Series(["the cat", None, "the the"], index=["a", "b", "c"])
+>>> s.textops.word_count("the").tolist()
+[1, <NA>, 2]
+
+Each method gives, for every element, what the textops function of the same
+name gives (``word_count``: ``text.split(sep).count(word)``...), as a Series
+with the same index; a missing value (None, NaN, pd.NA) gives <NA>. Arrow-
+backed strings (``string[pyarrow]``, pandas' default ``str`` from pandas 3)
+are counted in place in Arrow's buffers; other Series (object dtype,
+``string[python]``) go through the list of their strings.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable, List, Optional, Tuple
+
+import numpy as np
+import pandas as pd
+
+from . import _core
+from ._api import Text, _as_sub, _check_like, _check_sep, _text_checker
+from ._errors import TextopsTypeError
+from ._freq import _word_list
+from ._threads import resolve
+
+__all__ = ["TextopsAccessor"]
+
+
+def _arrow_chunks(series: pd.Series) -> Optional[List[Any]]:
+    """The pyarrow string chunks behind the Series, or None."""
+    array = series.array
+    data = getattr(array, "_pa_array", None)
+    if data is None:
+        return None
+    import pyarrow as pa
+
+    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
+        return None
+    return list(data.chunks)
+
+
+def _chunk_layout(chunk: Any) -> Tuple[Any, Any, Any]:
+    """(data bytes, size_t offsets, missing mask) of one Arrow string chunk,
+    read in place (the offsets are converted when they are 32-bit)."""
+    _, offsets_buf, data_buf = chunk.buffers()
+    import pyarrow as pa
+
+    width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
+    n = len(chunk)
+    offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset:chunk.offset + n + 1]
+    offsets = offsets.view(np.uint64) if width is np.int64 else offsets.astype(np.uint64)
+    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None and data_buf.size
+            else np.zeros(1, dtype=np.uint8))
+    missing = chunk.is_null().to_numpy(zero_copy_only=False)
+    return data, offsets, missing
+
+
+@pd.api.extensions.register_series_accessor("textops")
+class TextopsAccessor:
+    """``series.textops.<method>``: textops counts for each string of a Series."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    # --- helpers ------------------------------------------------------------
+
+    def _result(self, values: Any, missing: Any) -> pd.Series:
+        out = pd.array(values, dtype="Int64")
+        if missing.any():
+            out[missing] = pd.NA
+        return pd.Series(out, index=self._series.index, name=self._series.name)
+
+    def _strings(self) -> Tuple[list, Any]:
+        """The present strings (as a list) and the missing mask."""
+        values = self._series.to_numpy(dtype=object, na_value=None)
+        missing = pd.isna(values)
+        texts = values[~missing].tolist()
+        for position, text in zip(np.flatnonzero(~missing), texts):
+            if not isinstance(text, str):
+                raise TextopsTypeError(
+                    f"series.textops needs strings; the element at position {position} "
+                    f"is {type(text).__name__}"
+                )
+        return texts, missing
+
+    def _count(self, word: Any, sep: Optional[Any], words: bool, threads: int) -> pd.Series:
+        chunks = _arrow_chunks(self._series)
+        if chunks is not None:
+            parts, masks = [], []
+            for chunk in chunks:
+                data, offsets, missing = _chunk_layout(chunk)
+                parts.append(_core.corpus_count(data, offsets, word, sep, words, _core.UNICODE, threads))
+                masks.append(missing)
+            values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+            missing = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
+            return self._result(values, missing)
+        texts, missing = self._strings()
+        values = np.zeros(len(missing), dtype=np.int64)
+        if texts:
+            kind = "words" if words else "substrings"
+            accept = _text_checker(texts, _core.UNICODE, "series")
+            values[~missing] = _core.batch(kind, texts, [word], sep, _core.UNICODE, threads,
+                                           accept, lambda i, item: item)
+        return self._result(values, missing)
+
+    # --- the methods --------------------------------------------------------
+
+    def word_count(self, word: str, *, sep: Optional[str] = None,
+                   threads: Optional[int] = None) -> pd.Series:
+        """``s.map(lambda t: t.split(sep).count(word))``, <NA> for missing.
+
+        >>> pd.Series(["a b a", None]).textops.word_count("a").tolist()
+        [2, <NA>]
+        """
+        _check_like(word, "word", _core.UNICODE, "the series")
+        _check_sep(sep, _core.UNICODE, "the series")
+        return self._count(word, sep, True, resolve(threads))
+
+    def substring_count(self, sub: str, *, threads: Optional[int] = None) -> pd.Series:
+        """``s.map(lambda t: t.count(sub))``, <NA> for missing.
+
+        >>> pd.Series(["aaaa", "a"]).textops.substring_count("aa").tolist()
+        [2, 0]
+        """
+        sub = _as_sub(sub, "sub", _core.UNICODE, "the series")
+        return self._count(sub, None, False, resolve(threads))
+
+    def line_word_counts(self, word: str, *, sep: Optional[str] = None,
+                         threads: Optional[int] = None) -> pd.Series:
+        """``s.map(lambda t: [ln.split(sep).count(word) for ln in
+        t.splitlines()])`` (lists), <NA> for missing.
+
+        >>> pd.Series(["a\\na a", None]).textops.line_word_counts("a").tolist()
+        [[1, 2], <NA>]
+        """
+        _check_like(word, "word", _core.UNICODE, "the series")
+        _check_sep(sep, _core.UNICODE, "the series")
+        texts, missing = self._strings()
+        nthreads = resolve(threads)
+        per_text = iter(_core.line_word_counts(t, word, sep, _core.UNICODE, nthreads) for t in texts)
+        values = [pd.NA if m else next(per_text) for m in missing]
+        return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
+
+    def term_matrix(self, words: Iterable[str], *, sep: Optional[str] = None,
+                    threads: Optional[int] = None) -> pd.DataFrame:
+        """A DataFrame, one column per word, of ``t.split(sep).count(w)``;
+        rows of missing values are <NA>.
+
+        >>> pd.Series(["a b a", "b"]).textops.term_matrix(["a", "b"]).values.tolist()
+        [[2, 1], [0, 1]]
+        """
+        items = _word_list(words, _core.UNICODE, "the series")
+        _check_sep(sep, _core.UNICODE, "the series")
+        texts, missing = self._strings()
+        from ._corpus import Corpus
+
+        matrix = np.zeros((len(missing), len(items)), dtype=np.int64)
+        if texts:
+            matrix[~missing] = Corpus(texts).term_matrix(items, sep=sep, threads=threads)
+        data = {}
+        for j in range(len(items)):
+            column = pd.array(matrix[:, j], dtype="Int64")
+            column[missing] = pd.NA
+            data[j] = column
+        frame = pd.DataFrame(data, index=self._series.index)
+        # an object Index holds any str (pandas 3's str Index cannot hold
+        # lone surrogates)
+        frame.columns = pd.Index(list(items), dtype=object)
+        return frame
+
+    def word_frequencies(self, *, sep: Optional[str] = None,
+                         threads: Optional[int] = None) -> Counter:
+        """``Counter`` of every present string's ``split(sep)``, summed.
+
+        >>> pd.Series(["a b a", None, "b"]).textops.word_frequencies()
+        Counter({'a': 2, 'b': 2})
+        """
+        _check_sep(sep, _core.UNICODE, "the series")
+        texts, _ = self._strings()
+        if not texts:
+            return Counter()
+        return Counter(_core.word_frequencies(texts, sep, _core.UNICODE, resolve(threads),
+                                              _text_checker(texts, _core.UNICODE, "series")))
