@@ -256,11 +256,16 @@ static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
     return TX_NONE;
 }
 
+/* A table lookup per byte, not a call: a share without whitespace (binary
+ * data, long runs of NUL) is scanned to its end, at memory speed. */
 static size_t cut_after_space(const unsigned char *t, size_t lo, size_t hi,
                               int mode)
 {
+    unsigned char space[256];
+    for (int c = 0; c < 256; c++)
+        space[c] = (unsigned char)tx_ascii_space((unsigned char)c, mode);
     for (size_t b = lo; b < hi; b++)
-        if (tx_ascii_space(t[b - 1], mode))
+        if (space[t[b - 1]])
             return b;
     return TX_NONE;
 }
