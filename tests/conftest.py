@@ -31,3 +31,23 @@ def set_min_chunk():
         yield _core.set_min_chunk
     finally:
         _core.set_min_chunk(original)
+
+
+def pytest_addoption(parser):
+    """``--run-huge``: also run the tests marked ``huge`` (inputs > 4 GiB)."""
+    parser.addoption("--run-huge", action="store_true", default=False,
+                     help="run the tests marked huge (inputs over 4 GiB, about a minute)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "huge: inputs over 4 GiB; skipped unless --run-huge")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the ``huge`` tests unless ``--run-huge`` was given."""
+    if config.getoption("--run-huge"):
+        return
+    skip = pytest.mark.skip(reason="inputs over 4 GiB: run with --run-huge (.ci/run does)")
+    for item in items:
+        if "huge" in item.keywords:
+            item.add_marker(skip)
