@@ -1,5 +1,7 @@
-"""Shared pytest configuration: hypothesis profiles and the min_chunk hook."""
+"""Shared pytest configuration: hypothesis profiles, the min_chunk hook,
+the GIL fixture and the ``huge`` marker."""
 import os
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -31,6 +33,19 @@ def set_min_chunk():
         yield _core.set_min_chunk
     finally:
         _core.set_min_chunk(original)
+
+
+@pytest.fixture
+def gil_never_forced():
+    """Make the interpreter never *force* a thread to hand over the GIL.
+
+    With a huge switch interval, a thread holding the GIL keeps it until it
+    releases it voluntarily (blocking call, C code with the GIL released).
+    """
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    yield
+    sys.setswitchinterval(old)
 
 
 def pytest_addoption(parser):

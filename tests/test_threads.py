@@ -209,19 +209,6 @@ GIL_CALLS = {
 }
 
 
-@pytest.fixture
-def gil_never_forced():
-    """Make the interpreter never *force* a thread to hand over the GIL.
-
-    With a huge switch interval, a thread holding the GIL keeps it until it
-    releases it voluntarily (blocking call, C code with the GIL released).
-    """
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1000.0)
-    yield
-    sys.setswitchinterval(old)
-
-
 @pytest.mark.parametrize("name", GIL_CALLS)
 def test_gil_released_during_call(huge_bytes, gil_never_forced, name):
     """The main thread runs Python code (and textops) while a worker is in C.
