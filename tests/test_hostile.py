@@ -4,8 +4,13 @@ test modules do not already cover (each row names its test).
 Every case either raises a documented exception or returns the reference
 result; none crashes the process or modifies an input.
 """
+import json
 import mmap
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +176,38 @@ def test_invalid_utf8_file(tmp_path):
     assert_exact(textops.substring_count(text, "\udcff"), text.count("\udcff"))
     with pytest.raises(UnicodeDecodeError):
         path.read_text(encoding="utf-8")  # the strict way never reaches textops
+
+
+PERIODIC_CHILD = r"""
+import json, textops
+text, word = "a" * 10**8, "a" * 10**4
+data = text.encode()
+print(json.dumps([
+    [textops.word_count(text, word, threads=t) for t in (1, 2)],
+    [textops.word_count(data, word.encode(), sep=b"b", threads=t) for t in (1, 2)],
+    [textops.substring_count(text, word, threads=t) for t in (1, 2)],
+    [textops.word_count(data, b"x", sep=word.encode(), threads=t) for t in (1, 2)],
+    [textops.parallel_word_count([text, text[:5 * 10**4]], word, sep="a" * 64, threads=t) for t in (1, 2)],
+]))
+"""
+
+
+def test_long_self_overlapping_word_in_periodic_text():
+    """A 10 kB word of one letter in 100 MB of that letter: every byte
+    starts an occurrence. The scans once went back to the next byte after
+    each one (and the cut search tried every place), which made these calls
+    take hours; they now pass each byte a bounded number of times. The
+    child process's timeout only guards against such a hang."""
+    root = str(Path(textops.__file__).resolve().parent.parent)
+    done = subprocess.run([sys.executable, "-c", PERIODIC_CHILD], cwd=root,
+                          env=dict(os.environ, PYTHONPATH=root),
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    small = "a" * 5 * 10**4
+    assert json.loads(done.stdout) == [
+        [0, 0],
+        [0, 0],
+        [10**4] * 2,
+        [0, 0],
+        [[0, small.split("a" * 64).count("a" * 10**4)]] * 2,
+    ]
