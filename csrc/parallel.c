@@ -214,17 +214,26 @@ static size_t plan_pieces(size_t n, size_t threads, size_t per_thread)
 
 /* How many straddling occurrences a cut search steps over before it gives
  * up: in a periodic text ("a" * 10**8 for "a" * 1000) every place is
- * straddled, and each step costs a search of 2m bytes. A share without a
- * cut joins the piece before it, so giving up only costs parallelism. */
+ * straddled, and each step costs a search of up to 2m bytes. A search
+ * also stops once its steps have cost about twice its share, so that all
+ * cut searches together stay linear in the text. A share without a cut
+ * joins the piece before it: giving up only costs parallelism. */
 #define TX_CUT_TRIES 64
 
+/* 1 while a cut search in a share of `len` bytes may take step `tries`
+ * for a needle of m bytes. */
+static int tx_may_try(int tries, size_t m, size_t len)
+{
+    return tries < TX_CUT_TRIES && (size_t)tries * m <= len;
+}
+
 /* Smallest b in [lo, hi) that no occurrence of s straddles (none starts in
- * (b - m, b)), or TX_NONE (also after TX_CUT_TRIES straddling ones). */
+ * (b - m, b)), or TX_NONE (also when tx_may_try says stop). */
 static size_t cut_unstraddled(const unsigned char *t, size_t n,
                               const tx_needle *s, size_t lo, size_t hi)
 {
     size_t b = lo, m = s->m;
-    for (int tries = 0; b < hi && tries < TX_CUT_TRIES; tries++) {
+    for (int tries = 0; b < hi && tx_may_try(tries, m, hi - lo); tries++) {
         size_t from = b >= m - 1 ? b - (m - 1) : 0;
         size_t to = n - b >= m - 1 ? b + (m - 1) : n;
         const unsigned char *p = tx_find(t + from, to - from, s);
@@ -236,14 +245,15 @@ static size_t cut_unstraddled(const unsigned char *t, size_t n,
 }
 
 /* Smallest b in [lo, hi) where an occurrence of s ends that no other
- * occurrence overlaps from the left, or TX_NONE (also after TX_CUT_TRIES
- * overlapped ones). */
+ * occurrence overlaps from the left, or TX_NONE (also when tx_may_try
+ * says stop). */
 static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
                             size_t lo, size_t hi)
 {
     size_t m = s->m, from = lo >= m ? lo - m : 0, end = hi - 1;
     size_t prev = TX_NONE;
-    for (int tries = 0; from < end && tries < TX_CUT_TRIES; tries++) {
+    for (int tries = 0; from < end && tx_may_try(tries, m, hi - lo);
+         tries++) {
         const unsigned char *p = tx_find(t + from, end - from, s);
         if (p == NULL)
             return TX_NONE;
