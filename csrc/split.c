@@ -90,8 +90,9 @@ static size_t after_next_space(const unsigned char *t, size_t n, size_t i,
 /* t.split().count(w) at an occurrence of w: whitespace (or an end of the
  * text) must stand on both sides. Otherwise the occurrence lies inside a
  * longer token, and no token starts before the next whitespace: the scan
- * goes on after it, so every byte is passed once however long the word
- * and however many times it overlaps itself ("a" * 1000 in "a" * 10**8). */
+ * goes on after it, so each byte is passed a bounded number of times
+ * however long the word and however often it overlaps itself ("a" * 1000
+ * in "a" * 10**8). */
 static size_t on_space_match(tx_visitor *v, size_t at)
 {
     token_counter *c = (token_counter *)v;
