@@ -3,6 +3,10 @@
 ``setup.py`` names ``ffibuilder`` in ``cffi_modules``; for development,
 ``python build_ffi.py`` builds ``textops/_textops*.so`` in place.
 Environment: ``TEXTOPS_NO_OPENMP=1`` builds without OpenMP, on one thread.
+``TEXTOPS_SANITIZE=1`` builds the core with AddressSanitizer and
+UndefinedBehaviorSanitizer (any other value is taken as the list for
+``-fsanitize=``); such a build only loads into a python started with the
+sanitizer runtime preloaded, see ``sanitizer_env()`` and README "Reliability".
 """
 import os
 import subprocess
@@ -112,6 +116,38 @@ def _openmp_flags() -> list:
 
 OPENMP = _openmp_flags()
 
+
+def _sanitize_flags() -> list:
+    """Compile and link flags for TEXTOPS_SANITIZE (default off: [])."""
+    value = os.environ.get("TEXTOPS_SANITIZE", "").strip()
+    if value in ("", "0"):
+        return []
+    checks = "address,undefined" if value == "1" else value
+    # every finding aborts (a test then fails), with usable stack traces
+    return ["-fsanitize=" + checks, "-fno-sanitize-recover=all",
+            "-fno-omit-frame-pointer", "-g", "-O1"]
+
+
+SANITIZE = _sanitize_flags()
+
+
+def sanitizer_env() -> dict:
+    """Environment variables a python needs to import a sanitized build.
+
+    The ASan runtime must come first in the process, so it is preloaded;
+    CPython's own allocations look like leaks at exit, so leak checks are
+    off. Empty when this build is not sanitized.
+    """
+    if not SANITIZE or "address" not in SANITIZE[0]:
+        return {}
+    cc = (sysconfig.get_config_var("CC") or "cc").split()
+    runtime = subprocess.run(cc[:1] + ["-print-file-name=libasan.so"],
+                             capture_output=True, text=True,
+                             check=True).stdout.strip()
+    return {"LD_PRELOAD": runtime,
+            "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1",
+            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
+
 # Binding glue, compiled into the extension (csrc/ itself knows no Python):
 # the bytes of exact str and bytes objects, found in C, so that a call on a
 # short text and a batch of a million short texts cost little Python work.
@@ -204,10 +240,14 @@ ffibuilder.set_source(
     py_limited_api=False,
     sources=[str((CSRC / name).relative_to(HERE)) for name in SOURCES],
     include_dirs=[str(CSRC.relative_to(HERE))],
-    extra_compile_args=["-O3", "-std=c11"] + WARNINGS + OPENMP,
-    extra_link_args=OPENMP,
+    extra_compile_args=["-O3", "-std=c11"] + WARNINGS + OPENMP + SANITIZE,
+    extra_link_args=OPENMP + SANITIZE,
 )
 
 if __name__ == "__main__":
+    if sys.argv[1:] == ["--sanitizer-env"]:
+        # for shell scripts: `env $(python build_ffi.py --sanitizer-env) ...`
+        print(" ".join(f"{k}={v}" for k, v in sanitizer_env().items()))
+        sys.exit(0)
     os.chdir(HERE)
     ffibuilder.compile(tmpdir=".", verbose=False)

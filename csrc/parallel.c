@@ -13,11 +13,24 @@
  *   splitlines()  just after \n, or after \r not followed by \n.
  * A piece ends at the next share's cut; a share without one joins the
  * piece before it. Pieces are counted independently and their counts added
- * up (or, for lines, laid end to end). */
+ * up (or, for lines, laid end to end).
+ *
+ * Threads. GNU libgomp keeps a pool of worker threads for every thread that
+ * has ever started a team, so if each calling Python thread started its
+ * own, 16 callers asking for 8 threads would leave 16 x 7 workers behind.
+ * textops therefore runs at most one team at a time in the whole process,
+ * always started by the same thread (the leader, made on the first parallel
+ * call): a call that wants a team takes it if it is free and has the leader
+ * run its parallel region, waiting meanwhile; a call that finds the team
+ * busy runs on its own calling thread, as a call with threads=1 does. The
+ * process then holds at most its calling threads + 1 leader + (the largest
+ * team asked for - 1) threads for textops, however many threads call. */
+#define _POSIX_C_SOURCE 200809L /* pthread_sigmask, sigfillset */
 #include <stdlib.h>
 
 #if defined(__unix__) || defined(__APPLE__)
 #include <pthread.h>
+#include <signal.h>
 #define TX_HAVE_FORK 1
 #endif
 #ifdef _OPENMP
@@ -42,6 +55,112 @@ __attribute__((constructor)) static void tx_register_fork_handler(void)
     pthread_atfork(NULL, NULL, tx_on_fork_child);
 }
 #endif
+
+/* --- the one team -------------------------------------------------------- */
+
+typedef void (*tx_region_fn)(void *job);
+
+#if defined(_OPENMP) && defined(TX_HAVE_FORK)
+#define TX_LEADER 1
+
+/* 1 while a call owns the team; taken by compare-and-swap, never waited for. */
+static int tx_team_busy;
+
+static pthread_mutex_t tx_leader_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t tx_leader_wake = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t tx_leader_done = PTHREAD_COND_INITIALIZER;
+static int tx_leader_started;            /* under tx_leader_lock */
+static tx_region_fn tx_posted_fn;        /* under tx_leader_lock: the job, */
+static void *tx_posted_job;              /* NULL fn when there is none */
+static int tx_posted_finished;           /* under tx_leader_lock */
+
+static void *tx_leader_main(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&tx_leader_lock);
+    for (;;) {
+        while (tx_posted_fn == NULL || tx_posted_finished)
+            pthread_cond_wait(&tx_leader_wake, &tx_leader_lock);
+        tx_region_fn fn = tx_posted_fn;
+        void *job = tx_posted_job;
+        pthread_mutex_unlock(&tx_leader_lock);
+        fn(job);
+        pthread_mutex_lock(&tx_leader_lock);
+        tx_posted_finished = 1;
+        pthread_cond_signal(&tx_leader_done);
+    }
+    return NULL;
+}
+
+/* Starts the leader with every signal blocked (its OpenMP workers inherit
+ * the mask), so signals keep going to the Python threads. Call with
+ * tx_leader_lock held; returns 0 on success. */
+static int tx_start_leader(void)
+{
+    pthread_attr_t attr;
+    pthread_t leader;
+    sigset_t all, old;
+    if (pthread_attr_init(&attr) != 0)
+        return -1;
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    int rc = pthread_create(&leader, &attr, tx_leader_main, NULL);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    pthread_attr_destroy(&attr);
+    return rc;
+}
+#endif
+
+/* Takes the team for one call: 1 if the caller may run a parallel region
+ * (through tx_team_run, then tx_team_release), 0 if it must run on its own
+ * thread. Without OpenMP the "region" runs on the calling thread, so the
+ * cutting logic is the same in every build. */
+static int tx_team_acquire(void)
+{
+#ifdef TX_LEADER
+    int expected = 0;
+    if (tx_forked)
+        return 0;
+    return __atomic_compare_exchange_n(&tx_team_busy, &expected, 1, 0,
+                                       __ATOMIC_ACQUIRE, __ATOMIC_RELAXED);
+#else
+    return 1;
+#endif
+}
+
+static void tx_team_release(void)
+{
+#ifdef TX_LEADER
+    __atomic_store_n(&tx_team_busy, 0, __ATOMIC_RELEASE);
+#endif
+}
+
+/* Runs fn(job) on the leader and waits for it; with the team taken. If the
+ * leader cannot be started, runs fn(job) here (a team of this thread). */
+static void tx_team_run(tx_region_fn fn, void *job)
+{
+#ifdef TX_LEADER
+    pthread_mutex_lock(&tx_leader_lock);
+    if (!tx_leader_started && tx_start_leader() == 0)
+        tx_leader_started = 1;
+    if (!tx_leader_started) {
+        pthread_mutex_unlock(&tx_leader_lock);
+        fn(job);
+        return;
+    }
+    tx_posted_fn = fn;
+    tx_posted_job = job;
+    tx_posted_finished = 0;
+    pthread_cond_signal(&tx_leader_wake);
+    while (!tx_posted_finished)
+        pthread_cond_wait(&tx_leader_done, &tx_leader_lock);
+    tx_posted_fn = NULL;
+    pthread_mutex_unlock(&tx_leader_lock);
+#else
+    fn(job);
+#endif
+}
 
 int textops_openmp_enabled(void)
 {
@@ -87,8 +206,8 @@ size_t tx_share_count(size_t n, size_t threads)
 
 size_t textops_set_min_chunk(size_t nbytes)
 {
-    size_t old = tx_min_chunk;
-    tx_min_chunk = nbytes ? nbytes : 1;
+    size_t old = tx_min_chunk, most = (size_t)-1 / 8;
+    tx_min_chunk = nbytes < 1 ? 1 : nbytes > most ? most : nbytes;
     return old;
 }
 
@@ -115,13 +234,28 @@ size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread)
     return pieces ? pieces : 1;
 }
 
+/* How many straddling occurrences a cut search steps over before it gives
+ * up: in a periodic text ("a" * 10**8 for "a" * 1000) every place is
+ * straddled, and each step costs a search of up to 2m bytes. A search
+ * also stops once its steps have cost about twice its share, so that all
+ * cut searches together stay linear in the text. A share without a cut
+ * joins the piece before it: giving up only costs parallelism. */
+#define TX_CUT_TRIES 64
+
+/* 1 while a cut search in a share of `len` bytes may take step `tries`
+ * for a needle of m bytes. */
+static int tx_may_try(int tries, size_t m, size_t len)
+{
+    return tries < TX_CUT_TRIES && (size_t)tries * m <= len;
+}
+
 /* Smallest b in [lo, hi) that no occurrence of s straddles (none starts in
- * (b - m, b)), or TX_NONE. */
+ * (b - m, b)), or TX_NONE (also when tx_may_try says stop). */
 static size_t cut_unstraddled(const unsigned char *t, size_t n,
                               const tx_needle *s, size_t lo, size_t hi)
 {
     size_t b = lo, m = s->m;
-    while (b < hi) {
+    for (int tries = 0; b < hi && tx_may_try(tries, m, hi - lo); tries++) {
         size_t from = b >= m - 1 ? b - (m - 1) : 0;
         size_t to = n - b >= m - 1 ? b + (m - 1) : n;
         const unsigned char *p = tx_find(t + from, to - from, s);
@@ -133,13 +267,15 @@ static size_t cut_unstraddled(const unsigned char *t, size_t n,
 }
 
 /* Smallest b in [lo, hi) where an occurrence of s ends that no other
- * occurrence overlaps from the left, or TX_NONE. */
+ * occurrence overlaps from the left, or TX_NONE (also when tx_may_try
+ * says stop). */
 static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
                             size_t lo, size_t hi)
 {
     size_t m = s->m, from = lo >= m ? lo - m : 0, end = hi - 1;
     size_t prev = TX_NONE;
-    while (from < end) {
+    for (int tries = 0; from < end && tx_may_try(tries, m, hi - lo);
+         tries++) {
         const unsigned char *p = tx_find(t + from, end - from, s);
         if (p == NULL)
             return TX_NONE;
@@ -159,11 +295,16 @@ static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
     return TX_NONE;
 }
 
+/* A table lookup per byte, not a call: a share without whitespace (binary
+ * data, long runs of NUL) is scanned to its end, at memory speed. */
 static size_t cut_after_space(const unsigned char *t, size_t lo, size_t hi,
                               int mode)
 {
+    unsigned char space[256];
+    for (int c = 0; c < 256; c++)
+        space[c] = (unsigned char)tx_ascii_space((unsigned char)c, mode);
     for (size_t b = lo; b < hi; b++)
-        if (tx_ascii_space(t[b - 1], mode))
+        if (space[t[b - 1]])
             return b;
     return TX_NONE;
 }
@@ -299,6 +440,22 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
     }
 }
 
+/* The arguments of line_pieces, for a parallel region run by the leader. */
+typedef struct {
+    const tx_query *q;
+    const unsigned char *t;
+    size_t n, pieces, threads, *cuts, *starts, **out;
+} lines_job;
+
+static void lines_region(void *arg)
+{
+    lines_job *j = arg;
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)j->threads)
+#endif
+    line_pieces(j->q, j->t, j->n, j->pieces, j->cuts, j->starts, j->out);
+}
+
 tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
                            const char *sep, size_t sep_len, int mode)
 {
@@ -326,12 +483,13 @@ int textops_line_word_counts(const char *text, size_t len,
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
     cuts[0] = 0;
-    if (pieces == 1 || nthreads == 1) { /* the loops run on this thread */
-        line_pieces(&q, t, len, pieces, cuts, starts, &out);
-    } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)(pieces < nthreads ? pieces : nthreads))
-#endif
+    if (pieces > 1 && nthreads > 1 && tx_team_acquire()) {
+        lines_job job = {&q, t, len, pieces,
+                         pieces < nthreads ? pieces : nthreads,
+                         cuts, starts, &out};
+        tx_team_run(lines_region, &job);
+        tx_team_release();
+    } else { /* the loops run on this thread */
         line_pieces(&q, t, len, pieces, cuts, starts, &out);
     }
     if (out == NULL)
@@ -367,9 +525,64 @@ typedef struct {
     size_t text, k, pieces;
 } tx_share;
 
+/* The arguments of a batch's parallel region, run by the leader. */
+typedef struct {
+    const tx_query *base, *shared;
+    size_t ntexts;
+    const char *const *texts;
+    const size_t *lens;
+    const char *const *words;
+    const size_t *word_lens;
+    size_t *out;
+    size_t nthreads, big, nshares;
+    const tx_share *shares;
+    size_t *sums;
+    int chunk;
+} batch_job;
+
+static void batch_region(void *arg)
+{
+    const batch_job *b = arg;
+    int chunk = b->chunk;
+    (void)chunk;
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)b->nthreads)
+#endif
+    {
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, chunk) nowait
+#endif
+        for (size_t i = 0; i < b->ntexts; i++) {
+            if (b->lens[i] >= b->big || TX_STOPPED(b->base->stop))
+                continue;
+            tx_query own;
+            const tx_query *q = query_for(b->base, b->shared, b->words,
+                                          b->word_lens, i, &own);
+            b->out[i] = tx_words(q, (const unsigned char *)b->texts[i],
+                                 b->lens[i]);
+        }
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+        for (size_t j = 0; j < b->nshares; j++) {
+            size_t i = b->shares[j].text;
+            b->sums[j] = 0;
+            if (TX_STOPPED(b->base->stop))
+                continue;
+            tx_query own;
+            const tx_query *q = query_for(b->base, b->shared, b->words,
+                                          b->word_lens, i, &own);
+            b->sums[j] = count_share(q, (const unsigned char *)b->texts[i],
+                                     b->lens[i], b->shares[j].k,
+                                     b->shares[j].pieces);
+        }
+    }
+}
+
 /* Small texts go whole to whichever thread is free; a text that is large
  * against the total (and worth cutting) is cut into shares, which join the
- * same pool of work. One parallel region serves the whole call. */
+ * same pool of work. One parallel region serves the whole call; when the
+ * team is busy (another call has it) the call runs on its own thread. */
 static void run_batch(const tx_query *base, size_t ntexts,
                       const char *const *texts, const size_t *lens,
                       size_t nwords, const char *const *words,
@@ -380,11 +593,11 @@ static void run_batch(const tx_query *base, size_t ntexts,
     const tx_query *shared = NULL;
     if (nwords == 1)
         shared = query_for(base, NULL, words, word_lens, 0, &one);
-    for (size_t i = 0; i < ntexts; i++)
-        total += lens[i];
+    for (size_t i = 0; i < ntexts; i++) /* saturating: texts may repeat */
+        total = total + lens[i] < total ? (size_t)-1 : total + lens[i];
     if (!tx_serial(total, 2)) /* ask OpenMP only where it matters */
         nthreads = tx_resolve_threads(threads);
-    if (tx_serial(total, nthreads)) {
+    if (tx_serial(total, nthreads) || !tx_team_acquire()) {
         for (size_t i = 0; i < ntexts && !TX_STOPPED(base->stop); i++) {
             tx_query own;
             const tx_query *q =
@@ -412,38 +625,11 @@ static void run_batch(const tx_query *base, size_t ntexts,
             shares[j] = (tx_share){i, k, pieces};
     }
     size_t grain = ntexts / (16 * nthreads);
-    int chunk = grain < 1 ? 1 : grain > 64 ? 64 : (int)grain;
-    (void)chunk;
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)nthreads)
-#endif
-    {
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, chunk) nowait
-#endif
-        for (size_t i = 0; i < ntexts; i++) {
-            if (lens[i] >= big || TX_STOPPED(base->stop))
-                continue;
-            tx_query own;
-            const tx_query *q =
-                query_for(base, shared, words, word_lens, i, &own);
-            out[i] = tx_words(q, (const unsigned char *)texts[i], lens[i]);
-        }
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-        for (size_t j = 0; j < nshares; j++) {
-            size_t i = shares[j].text;
-            sums[j] = 0;
-            if (TX_STOPPED(base->stop))
-                continue;
-            tx_query own;
-            const tx_query *q =
-                query_for(base, shared, words, word_lens, i, &own);
-            sums[j] = count_share(q, (const unsigned char *)texts[i],
-                                  lens[i], shares[j].k, shares[j].pieces);
-        }
-    }
+    batch_job job = {base, shared, ntexts, texts, lens, words, word_lens,
+                     out, nthreads, big, nshares, shares, sums,
+                     grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
+    tx_team_run(batch_region, &job);
+    tx_team_release();
     for (size_t j = 0; j < nshares; j++)
         out[shares[j].text] = 0;
     for (size_t j = 0; j < nshares; j++)

@@ -73,8 +73,25 @@ typedef struct {
     size_t n, count;
 } token_counter;
 
+/* Just after the first whitespace character that starts at or after
+ * t[i], or TX_STOP if there is none. */
+static size_t after_next_space(const unsigned char *t, size_t n, size_t i,
+                               int mode)
+{
+    for (; i < n; i++) {
+        size_t k = tx_space_at(t, n, i, mode);
+        if (k)
+            return i + k;
+    }
+    return TX_STOP;
+}
+
 /* t.split().count(w) at an occurrence of w: whitespace (or an end of the
- * text) must stand on both sides. */
+ * text) must stand on both sides. Otherwise the occurrence lies inside a
+ * longer token, and no token starts before the next whitespace: the scan
+ * goes on after it, so each byte is passed a bounded number of times
+ * however long the word and however often it overlaps itself ("a" * 1000
+ * in "a" * 10**8). */
 static size_t on_space_match(tx_visitor *v, size_t at)
 {
     token_counter *c = (token_counter *)v;
@@ -84,7 +101,7 @@ static size_t on_space_match(tx_visitor *v, size_t at)
         c->count++;
         return end; /* a space, or the end: the word cannot start here */
     }
-    return at + 1;
+    return after_next_space(c->t, c->n, at + 1, c->q->mode);
 }
 
 /* t.split(sep).count(w) at an occurrence of w, for a separator whose
@@ -100,7 +117,11 @@ static size_t on_sep_match(tx_visitor *v, size_t at)
         c->count++;
         return end;
     }
-    return at + 1;
+    /* The next token starts where the first separator ending after `at`
+     * ends (each occurrence splits): go on from there, as for spaces. */
+    size_t from = at + 1 >= m ? at + 1 - m : 0;
+    const unsigned char *p = tx_find(t + from, n - from, &c->q->sep_needle);
+    return p == NULL ? TX_STOP : (size_t)(p - t) + m;
 }
 
 static size_t count_tokens(const tx_query *q, const unsigned char *t,

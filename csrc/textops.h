@@ -12,6 +12,11 @@
  * child created by fork() every call runs on the calling thread only, since
  * GNU libgomp hangs there once the parent has used a thread team.
  *
+ * At most one OpenMP team runs at a time in the process, always started by
+ * one textops thread (the leader): a call that finds the team busy runs on
+ * its calling thread, so many calling threads never multiply the number of
+ * OS threads (see parallel.c). A call with threads == 1 starts no team.
+ *
  * No function keeps a pointer after it returns; all are safe to call from
  * several threads at once.
  */
@@ -153,7 +158,8 @@ void textops_watch(const volatile int *flag);
 #define TEXTOPS_MAX_THREADS 256
 
 /* Smallest number of bytes handed to one thread (default 256 KiB); returns
- * the previous value. Values below 1 are taken as 1. Tests lower it to
+ * the previous value. Values below 1 are taken as 1, values above
+ * SIZE_MAX / 8 as SIZE_MAX / 8. Tests lower it to
  * split small texts into many chunks. */
 size_t textops_set_min_chunk(size_t nbytes);
 

@@ -1,5 +1,7 @@
-"""Shared pytest configuration: hypothesis profiles and the min_chunk hook."""
+"""Shared pytest configuration: hypothesis profiles, the min_chunk hook,
+the GIL fixture and the ``huge`` marker."""
 import os
+import sys
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -31,3 +33,36 @@ def set_min_chunk():
         yield _core.set_min_chunk
     finally:
         _core.set_min_chunk(original)
+
+
+@pytest.fixture
+def gil_never_forced():
+    """Make the interpreter never *force* a thread to hand over the GIL.
+
+    With a huge switch interval, a thread holding the GIL keeps it until it
+    releases it voluntarily (blocking call, C code with the GIL released).
+    """
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1000.0)
+    yield
+    sys.setswitchinterval(old)
+
+
+def pytest_addoption(parser):
+    """``--run-huge``: also run the tests marked ``huge`` (inputs > 4 GiB)."""
+    parser.addoption("--run-huge", action="store_true", default=False,
+                     help="run the tests marked huge (inputs over 4 GiB, about a minute)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "huge: inputs over 4 GiB; skipped unless --run-huge")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the ``huge`` tests unless ``--run-huge`` was given."""
+    if config.getoption("--run-huge"):
+        return
+    skip = pytest.mark.skip(reason="inputs over 4 GiB: run with --run-huge (.ci/run does)")
+    for item in items:
+        if "huge" in item.keywords:
+            item.add_marker(skip)

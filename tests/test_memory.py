@@ -59,6 +59,9 @@ counts = [
     textops.substring_count(text, word),
     textops.word_count(text, word, threads=1),
     textops.parallel_word_count([text, text], word)[0],
+    textops.word_count(text, word, sep=" " if isinstance(word, str) else b" "),
+    textops.line_word_counts(text, word)[0],  # one line: one count
+    textops.parallel_substring_count([text] * 20, word)[19],  # 20 x 200 MB
 ]
 after = status()
 if kind == "mmap":
@@ -78,7 +81,7 @@ def test_peak_memory_above_input(kind):
         capture_output=True, text=True, check=True, timeout=600,
     )
     result = json.loads(out.stdout)
-    assert result["counts"] == [result["expected"]] * 4
+    assert result["counts"] == [result["expected"]] * 7
     before, after = result["before"], result["after"]
     peak_growth = after["VmHWM"] - before["VmHWM"]
     private_growth = after["RssAnon"] - before["RssAnon"]

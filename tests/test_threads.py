@@ -209,19 +209,6 @@ GIL_CALLS = {
 }
 
 
-@pytest.fixture
-def gil_never_forced():
-    """Make the interpreter never *force* a thread to hand over the GIL.
-
-    With a huge switch interval, a thread holding the GIL keeps it until it
-    releases it voluntarily (blocking call, C code with the GIL released).
-    """
-    old = sys.getswitchinterval()
-    sys.setswitchinterval(1000.0)
-    yield
-    sys.setswitchinterval(old)
-
-
 @pytest.mark.parametrize("name", GIL_CALLS)
 def test_gil_released_during_call(huge_bytes, gil_never_forced, name):
     """The main thread runs Python code (and textops) while a worker is in C.
@@ -263,3 +250,103 @@ def test_gil_released_during_call(huge_bytes, gil_never_forced, name):
         if overlapped[-1]:
             break
     assert any(overlapped), "the main thread never ran while the worker was inside textops"
+
+
+# --------------------------------------------------------------------------
+# Many Python threads at once: exact results, no deadlock, bounded OS threads
+# --------------------------------------------------------------------------
+
+STRESS_SECONDS = float(os.environ.get("TEXTOPS_STRESS_SECONDS", "4"))
+
+# Run in a fresh interpreter, so that /proc/self/task counts only its own
+# threads. 16 Python threads call every function on shared str and bytes
+# texts (large enough for a team) with threads None/1/2/3/8 until the time
+# is up; each result is compared with the reference, and the number of OS
+# threads is sampled after every call.
+STRESS_CHILD = r"""
+import json, os, sys, threading, time
+import textops
+
+seconds, nworkers = float(sys.argv[1]), 16
+text = ("the cat sat on the mat\u3000é thethe the\r\n" * 30000)
+data = text.encode()
+bodies = [text, text[:5000], "", text[7:70000]]
+
+def os_threads():
+    return len(os.listdir("/proc/self/task"))
+
+calls = [
+    (lambda t: textops.word_count(text, "the", threads=t), text.split().count("the")),
+    (lambda t: textops.word_count(data, b"the", sep=b" ", threads=t), data.split(b" ").count(b"the")),
+    (lambda t: textops.substring_count(data, b"the", threads=t), data.count(b"the")),
+    (lambda t: textops.substring_count(text, "é t", threads=t), text.count("é t")),
+    (lambda t: textops.line_word_counts(text, "the", threads=t), [ln.split().count("the") for ln in text.splitlines()]),
+    (lambda t: textops.parallel_word_count(bodies, "the", threads=t), [b.split().count("the") for b in bodies]),
+    (lambda t: textops.parallel_substring_count([data, data[:99]], b"at", threads=t), [data.count(b"at"), data[:99].count(b"at")]),
+]
+thread_counts = (None, 1, 2, 3, 8)
+start_threads = os_threads()
+peak, done, wrong = [start_threads], [0] * nworkers, []
+deadline = time.monotonic() + seconds
+
+def work(i):
+    k = i
+    while time.monotonic() < deadline:
+        call, expected = calls[k % len(calls)]
+        threads = thread_counts[k % len(thread_counts)]
+        result = call(threads)
+        if result != expected:
+            wrong.append((k % len(calls), threads))
+        peak[0] = max(peak[0], os_threads())
+        done[i] += 1
+        k += 1
+
+workers = [threading.Thread(target=work, args=(i,)) for i in range(nworkers)]
+for w in workers:
+    w.start()
+for w in workers:
+    w.join(timeout=seconds + 60)
+hung = sum(w.is_alive() for w in workers)
+print(json.dumps({"start": start_threads, "peak": peak[0], "calls": sum(done),
+                  "min_calls": min(done), "wrong": wrong[:5], "hung": hung}))
+sys.stdout.flush()
+os._exit(0)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/task")
+def test_sixteen_python_threads_bounded_os_threads():
+    """16 Python threads x mixed calls: all exact, none hangs, and the OS
+    threads stay within callers + 1 leader + (largest team - 1).
+
+    Without the one-team rule libgomp would keep a pool per calling thread
+    (up to 16 x 7 extra threads here)."""
+    got = run_python(STRESS_CHILD.replace("sys.argv[1]", repr(str(STRESS_SECONDS))))
+    assert got["wrong"] == [] and got["hung"] == 0
+    assert got["min_calls"] >= 1
+    callers = got["start"] + 16  # the main thread and the 16 workers
+    largest_team = 8 if textops.openmp_enabled() else 1
+    assert got["peak"] <= callers + 1 + (largest_team - 1), got
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/task")
+def test_threads_1_starts_no_team():
+    """threads=1 (and sequential_word_count) never start an OpenMP team,
+    even on texts far above the parallel threshold."""
+    before, after, counts = run_python(
+        "import json, os, textops\n"
+        "text = 'the cat\\n' * 500_000\n"
+        "data = text.encode()\n"
+        "before = len(os.listdir('/proc/self/task'))\n"
+        "counts = [textops.word_count(text, 'the', threads=1),\n"
+        "          textops.word_count(data, b'cat\\nthe', sep=b' ', threads=1),\n"
+        "          textops.substring_count(data, b'the', threads=1),\n"
+        "          sum(textops.line_word_counts(text, 'the', threads=1)),\n"
+        "          textops.parallel_word_count([text, data.decode()], 'the', threads=1)[1],\n"
+        "          textops.parallel_substring_count([data] * 3, b'the', threads=1)[2],\n"
+        "          textops.sequential_word_count([text] * 3, 'the')[0]]\n"
+        "after = len(os.listdir('/proc/self/task'))\n"
+        "print(json.dumps([before, after, counts]))",
+    )
+    assert counts == [500_000, 499_999] + [500_000] * 5
+    assert after == before

@@ -35,6 +35,10 @@ def _text_mode(obj: object, name: str) -> int:
         raise TextopsTypeError(
             f"{name} must be str or a bytes-like object, not {_type_name(obj)}"
         ) from None
+    except (ValueError, BufferError) as exc:  # e.g. a closed mmap
+        raise TextopsValueError(
+            f"{name} cannot be read: {_type_name(obj)} gave '{exc}'"
+        ) from exc
     with view:
         if not view.c_contiguous:
             raise TextopsValueError(
@@ -50,6 +54,8 @@ def _is_buffer(obj: object) -> bool:
         memoryview(obj).release()  # type: ignore[arg-type]
     except TypeError:
         return False
+    except (ValueError, BufferError):  # a buffer that cannot be read now
+        return True
     return True
 
 

@@ -1,0 +1,296 @@
+/* The fuzz harness: decodes an input (see harness.h), runs the entry point
+ * under test on every configuration the input asks for, and compares with
+ * the references of reference.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "textops.h"
+
+/* The code points that input bytes 0x80-0xFF stand for in str mode:
+ * Unicode whitespace and line breaks, characters that share their first
+ * UTF-8 bytes (near misses), surrogates, astral and boundary code points. */
+static const uint32_t ODD[] = {
+    0x85,   0xA0,   0x1680, 0x2000, 0x2005, 0x200A, 0x2028, 0x2029,
+    0x202F, 0x205F, 0x3000, 0x84,   0x86,   0x9F,   0xA1,   0xE9,
+    0xDF,   0x167F, 0x1681, 0x200B, 0x2027, 0x202A, 0x2030, 0x205E,
+    0x2060, 0x3001, 0x4E16, 0x2080, 0xD800, 0xDBFF, 0xDC00, 0xDFFF,
+    0xD83D, 0xDE00, 0x1F600, 0x10FFFF, 0x80, 0x7FF, 0x800, 0xFFFF,
+    0x10000, 0xC2,  0xE2,   0xE3,   0xE1,   0x2081, 0x2029, 0x3000,
+};
+#define NODD (sizeof ODD / sizeof ODD[0])
+
+/* A text both ways: code points for the reference (NULL for a raw text),
+ * and the bytes textops reads, in a buffer of exactly that size so that
+ * the sanitizers see any read past it. */
+typedef struct {
+    uint32_t *cp;
+    size_t n;
+    char *u;
+    size_t len;
+} fz_text;
+
+static void *fz_alloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        abort();
+    return p;
+}
+
+static size_t utf8_put(uint32_t c, unsigned char *out)
+{
+    if (c < 0x80) {
+        out[0] = (unsigned char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        out[0] = (unsigned char)(0xC0 | c >> 6);
+        out[1] = (unsigned char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) { /* surrogates too, as "surrogatepass" does */
+        out[0] = (unsigned char)(0xE0 | c >> 12);
+        out[1] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+        out[2] = (unsigned char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    out[0] = (unsigned char)(0xF0 | c >> 18);
+    out[1] = (unsigned char)(0x80 | (c >> 12 & 0x3F));
+    out[2] = (unsigned char)(0x80 | (c >> 6 & 0x3F));
+    out[3] = (unsigned char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* The text that input bytes d[0, k) stand for, by mode. */
+static fz_text fz_decode(const uint8_t *d, size_t k, int unicode, int raw)
+{
+    fz_text t = {NULL, k, NULL, 0};
+    unsigned char tmp[4];
+    if (!unicode || raw) {
+        t.u = fz_alloc(k);
+        if (k)
+            memcpy(t.u, d, k);
+        t.len = k;
+        if (raw)
+            return t;
+        t.cp = fz_alloc(k * sizeof *t.cp);
+        for (size_t i = 0; i < k; i++)
+            t.cp[i] = d[i];
+        return t;
+    }
+    t.cp = fz_alloc(k * sizeof *t.cp);
+    for (size_t i = 0; i < k; i++) {
+        t.cp[i] = d[i] < 0x80 ? d[i] : ODD[(d[i] - 0x80) % NODD];
+        t.len += utf8_put(t.cp[i], tmp);
+    }
+    t.u = fz_alloc(t.len);
+    for (size_t i = 0, at = 0; i < k; i++)
+        at += utf8_put(t.cp[i], (unsigned char *)t.u + at);
+    return t;
+}
+
+static void fz_drop(fz_text *t)
+{
+    free(t->cp);
+    free(t->u);
+}
+
+static void fz_fail(const char *what, size_t got, size_t want, int threads,
+                    size_t min_chunk, int backend)
+{
+    fprintf(stderr,
+            "textops fuzz: %s gave %zu, the reference %zu "
+            "(threads %d, min chunk %zu, backend %d)\n",
+            what, got, want, threads, min_chunk, backend);
+    abort();
+}
+
+/* One decoded query: the options and the word, separator and text. */
+typedef struct {
+    int mode, raw, threads, backend, per_text;
+    size_t min_chunk;
+    fz_text word, sep, text;
+    const uint8_t *text_in, *word_in;
+    size_t text_in_len, word_in_len;
+    int has_sep;
+} fz_query;
+
+static void check_single(fz_target target, const fz_query *q, int threads)
+{
+    const fz_text *t = &q->text, *w = &q->word, *s = &q->sep;
+    const char *sep = q->has_sep ? s->u : NULL;
+    size_t sep_len = q->has_sep ? s->len : 0;
+    int unicode = q->mode == TEXTOPS_UNICODE;
+    const uint32_t *ref_sep = q->has_sep ? s->cp : NULL;
+    if (target == FZ_SUBSTRING_COUNT) {
+        size_t got = textops_substring_count(t->u, t->len, w->u, w->len,
+                                             q->mode, threads);
+        if (!q->raw) {
+            size_t want = fz_ref_count(t->cp, t->n, w->cp, w->n);
+            if (got != want)
+                fz_fail("textops_substring_count", got, want, threads,
+                        q->min_chunk, q->backend);
+        }
+    } else if (target == FZ_WORD_COUNT) {
+        size_t got = textops_word_count(t->u, t->len, w->u, w->len, sep,
+                                        sep_len, q->mode, threads);
+        if (!q->raw) {
+            size_t want = fz_ref_words(t->cp, t->n, w->cp, w->n, ref_sep,
+                                       s->n, unicode);
+            if (got != want)
+                fz_fail("textops_word_count", got, want, threads,
+                        q->min_chunk, q->backend);
+        }
+    } else {
+        size_t *counts = NULL, nlines = 0;
+        if (textops_line_word_counts(t->u, t->len, w->u, w->len, sep,
+                                     sep_len, q->mode, threads, &counts,
+                                     &nlines) != 0)
+            abort(); /* out of memory on a tiny input */
+        if (!q->raw) {
+            size_t want = fz_ref_lines(t->cp, t->n, w->cp, w->n, ref_sep,
+                                       s->n, unicode, NULL);
+            if (nlines != want)
+                fz_fail("textops_line_word_counts (lines)", nlines, want,
+                        threads, q->min_chunk, q->backend);
+            size_t *ref = fz_alloc(want * sizeof *ref);
+            fz_ref_lines(t->cp, t->n, w->cp, w->n, ref_sep, s->n, unicode,
+                         ref);
+            for (size_t i = 0; i < want; i++)
+                if (counts[i] != ref[i])
+                    fz_fail("textops_line_word_counts (a line)", counts[i],
+                            ref[i], threads, q->min_chunk, q->backend);
+            free(ref);
+        }
+        textops_free(counts);
+    }
+}
+
+/* Where the pieces of in[0, k) cut at 0xFE bytes start and end. */
+static size_t split_fe(const uint8_t *in, size_t k, size_t *starts,
+                       size_t *ends, size_t most)
+{
+    size_t count = 0, start = 0;
+    for (size_t i = 0; i <= k && count < most; i++) {
+        if (i == k || in[i] == 0xFE) {
+            starts[count] = start;
+            ends[count++] = i;
+            start = i + 1;
+        }
+    }
+    return count;
+}
+
+#define FZ_MAX_TEXTS 64
+
+static void check_batch(const fz_query *q, int threads)
+{
+    size_t ts[FZ_MAX_TEXTS], te[FZ_MAX_TEXTS], ws[FZ_MAX_TEXTS],
+        we[FZ_MAX_TEXTS];
+    size_t ntexts = split_fe(q->text_in, q->text_in_len, ts, te,
+                             FZ_MAX_TEXTS);
+    size_t nw = q->per_text ? split_fe(q->word_in, q->word_in_len, ws, we,
+                                       FZ_MAX_TEXTS)
+                            : 0;
+    size_t nwords = q->per_text ? ntexts : 1;
+    int unicode = q->mode == TEXTOPS_UNICODE;
+    fz_text texts[FZ_MAX_TEXTS], words[FZ_MAX_TEXTS];
+    const char *tp[FZ_MAX_TEXTS], *wp[FZ_MAX_TEXTS];
+    size_t tl[FZ_MAX_TEXTS], wl[FZ_MAX_TEXTS], out[FZ_MAX_TEXTS];
+    for (size_t i = 0; i < ntexts; i++) {
+        texts[i] = fz_decode(q->text_in + ts[i], te[i] - ts[i], unicode,
+                             q->raw);
+        tp[i] = texts[i].u;
+        tl[i] = texts[i].len;
+    }
+    for (size_t i = 0; i < nwords; i++) {
+        if (q->per_text) {
+            size_t j = i % nw;
+            words[i] = fz_decode(q->word_in + ws[j], we[j] - ws[j], unicode,
+                                 q->raw);
+        } else {
+            words[i] = fz_decode(q->word_in, q->word_in_len, unicode, q->raw);
+        }
+        wp[i] = words[i].u;
+        wl[i] = words[i].len;
+    }
+    for (int kind = 0; kind < 2; kind++) {
+        memset(out, 0xA5, sizeof out);
+        if (kind == 0)
+            textops_batch_word_count(ntexts, tp, tl, nwords, wp, wl,
+                                     q->has_sep ? q->sep.u : NULL,
+                                     q->has_sep ? q->sep.len : 0, q->mode,
+                                     threads, out);
+        else
+            textops_batch_substring_count(ntexts, tp, tl, nwords, wp, wl,
+                                          q->mode, threads, out);
+        if (q->raw)
+            continue;
+        for (size_t i = 0; i < ntexts; i++) {
+            const fz_text *t = &texts[i], *w = &words[nwords == 1 ? 0 : i];
+            size_t want = kind == 0
+                              ? fz_ref_words(t->cp, t->n, w->cp, w->n,
+                                             q->has_sep ? q->sep.cp : NULL,
+                                             q->sep.n, unicode)
+                              : fz_ref_count(t->cp, t->n, w->cp, w->n);
+            if (out[i] != want)
+                fz_fail(kind == 0 ? "textops_batch_word_count"
+                                  : "textops_batch_substring_count",
+                        out[i], want, threads, q->min_chunk, q->backend);
+        }
+    }
+    for (size_t i = 0; i < ntexts; i++)
+        fz_drop(&texts[i]);
+    for (size_t i = 0; i < nwords; i++)
+        fz_drop(&words[i]);
+}
+
+void fz_run(fz_target target, const uint8_t *data, size_t size)
+{
+    uint8_t head[4] = {0, 0, 0, 0};
+    size_t off = size < 4 ? size : 4;
+    memcpy(head, data, off);
+    fz_query q;
+    memset(&q, 0, sizeof q);
+    q.mode = head[0] & 1 ? TEXTOPS_UNICODE : TEXTOPS_BYTES;
+    q.has_sep = head[0] >> 1 & 1;
+    q.threads = (head[0] >> 2 & 3) + 1;
+    q.backend = head[0] >> 4 & 3;
+    q.raw = q.mode == TEXTOPS_UNICODE && (head[0] >> 6 & 1);
+    q.per_text = head[0] >> 7 & 1;
+    q.min_chunk = (size_t)head[1] + 1;
+    size_t wlen = head[2] < size - off ? head[2] : size - off;
+    q.word_in = data + off;
+    q.word_in_len = wlen;
+    off += wlen;
+    size_t slen = head[3] < size - off ? head[3] : size - off;
+    const uint8_t *sep_in = data + off;
+    off += slen;
+    q.text_in = data + off;
+    q.text_in_len = size - off;
+    if (slen == 0)
+        q.has_sep = 0; /* the API requires sep_len >= 1 (Python raises) */
+    int unicode = q.mode == TEXTOPS_UNICODE;
+    q.word = fz_decode(q.word_in, wlen, unicode, q.raw);
+    q.sep = fz_decode(sep_in, slen, unicode, q.raw);
+    q.text = fz_decode(q.text_in, q.text_in_len, unicode, q.raw);
+
+    int backend = textops_set_search_backend(q.backend);
+    if (backend < 0)
+        backend = textops_set_search_backend(0);
+    size_t old_chunk = textops_set_min_chunk(q.min_chunk);
+    int counts[2] = {1, q.threads};
+    for (int k = 0; k < 2; k++) {
+        if (target == FZ_BATCH)
+            check_batch(&q, counts[k]);
+        else
+            check_single(target, &q, counts[k]);
+    }
+    textops_set_min_chunk(old_chunk);
+    textops_set_search_backend(backend);
+    fz_drop(&q.word);
+    fz_drop(&q.sep);
+    fz_drop(&q.text);
+}

@@ -1,0 +1,75 @@
+"""Writes the seed corpus of the fuzz targets into fuzz/corpus/TARGET/.
+
+Each seed is a small input in the layout of fuzz/harness.h; together they
+start the fuzzer on every mode, plan and backend. Run from anywhere:
+``python fuzz/make_seeds.py`` (the files are committed; rerun after a change).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+UNICODE, SEP, RAW, PER_TEXT = 1, 2, 64, 128
+
+
+def seed(flags: int, threads: int, backend: int, min_chunk: int, word: bytes,
+         sep: Optional[bytes], text: bytes) -> bytes:
+    """One input: header, word, separator, text (see fuzz/harness.h)."""
+    flags |= (threads - 1) << 2 | backend << 4 | (SEP if sep else 0)
+    sep = sep or b""
+    return bytes([flags, min_chunk - 1, len(word), len(sep)]) + word + sep + text
+
+
+# Input bytes >= 0x80 stand for odd code points in str mode:
+# 0x80 U+0085, 0x81 U+00A0, 0x86 U+2028, 0x8A U+3000, 0x8B U+0084,
+# 0x93 U+200B, 0x9C U+D800, 0xA2 U+1F600 (see ODD in harness.c).
+ENGLISH = b"the cat sat on the mat\nthe\tthe\r\nthethe the\x0bthe the"
+ODD = b"a\x80b \x81the\x86the\x8athe\x8bthe \x93 \x9c\xa2 the\r\n\x1cthe\x1f"
+PERIODIC = b"aaaaab" * 30 + b"aa"
+SEEDS = {
+    "substring_count": [
+        seed(0, 2, 1, 3, b"the", None, ENGLISH),
+        seed(UNICODE, 3, 2, 2, b"the", None, ODD),
+        seed(0, 4, 0, 1, b"aa", None, PERIODIC),
+        seed(UNICODE, 2, 1, 5, b"", None, ODD),
+        seed(0, 2, 2, 7, b"ab" * 40, None, b"ab" * 200),
+        seed(UNICODE | RAW, 2, 1, 1, b"\xe2\x80", None, b"\xe2\x80\xa8\xe2 \xc2\xc2\x85"),
+    ],
+    "word_count": [
+        seed(0, 2, 1, 3, b"the", None, ENGLISH),
+        seed(UNICODE, 3, 2, 2, b"the", None, ODD),
+        seed(0, 2, 0, 1, b"", b"aa", b"aaaax" * 10),
+        seed(UNICODE, 4, 1, 2, b"b", b"aba", b"ababab b aba" * 8),
+        seed(UNICODE, 2, 2, 3, b"the", b"\x86", ODD * 3),
+        seed(0, 3, 1, 4, b"a" * 70, b" ", (b"a" * 70 + b" ") * 6),
+        seed(UNICODE | RAW, 2, 1, 1, b"the", None, b"the\xe2\x80\x80the\xc2\xa0the\xe3"),
+    ],
+    "line_word_counts": [
+        seed(0, 2, 1, 3, b"the", None, ENGLISH),
+        seed(UNICODE, 3, 2, 2, b"the", None, ODD * 2),
+        seed(UNICODE, 2, 1, 1, b"", b"the", b"the\r\n\r\nthe\rthe\x1e\x80the"),
+        seed(0, 4, 0, 2, b"a", b"\r", b"a\r\r\na\n\ra" * 9),
+        seed(UNICODE | RAW, 2, 1, 1, b"a", None, b"a\xc2\x85a\xe2\x80\xa9\xe2\x80a\r"),
+    ],
+    "batch": [
+        seed(0, 2, 1, 3, b"the", None, ENGLISH + b"\xfe" + ENGLISH * 3 + b"\xfe\xfe"),
+        seed(UNICODE | PER_TEXT, 3, 2, 2, b"the\xfea\xfe", None, ODD + b"\xfe" + PERIODIC + b"\xfe" + ODD),
+        seed(PER_TEXT, 2, 0, 1, b"aa\xfe\xfeab", b"a", PERIODIC + b"\xfe" + ENGLISH + b"\xfea"),
+        seed(UNICODE | RAW, 2, 1, 1, b"\xc2", None, b"\xc2\xfe\x85\xc2\x85\xfe"),
+    ],
+}
+
+
+def main() -> None:
+    """Write every seed as corpus/TARGET/seed-NN."""
+    for target, seeds in SEEDS.items():
+        folder = CORPUS / target
+        folder.mkdir(parents=True, exist_ok=True)
+        for number, data in enumerate(seeds):
+            (folder / f"seed-{number:02d}").write_bytes(data)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,110 @@
+/* Plain references for the fuzz targets: Python's definitions, on arrays
+ * of code units (bytes, or code points for str), with no search tricks and
+ * no knowledge of UTF-8. Quadratic in places; inputs are small. */
+#include <string.h>
+
+#include "harness.h"
+
+static int same(const uint32_t *a, const uint32_t *b, size_t n)
+{
+    return n == 0 || memcmp(a, b, n * sizeof *a) == 0;
+}
+
+size_t fz_ref_count(const uint32_t *t, size_t n, const uint32_t *s, size_t m)
+{
+    size_t count = 0, i = 0;
+    if (m == 0)
+        return n + 1;
+    while (i + m <= n) {
+        if (same(t + i, s, m)) {
+            count++;
+            i += m;
+        } else {
+            i++;
+        }
+    }
+    return count;
+}
+
+/* Py_UNICODE_ISSPACE, or the ASCII whitespace of bytes.split(). */
+static int is_space(uint32_t c, int unicode)
+{
+    if (c == ' ' || (c >= 0x09 && c <= 0x0D))
+        return 1;
+    if (!unicode)
+        return 0;
+    return (c >= 0x1C && c <= 0x1F) || c == 0x85 || c == 0xA0 ||
+           c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
+           c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+}
+
+size_t fz_ref_words(const uint32_t *t, size_t n, const uint32_t *w,
+                    size_t wn, const uint32_t *sep, size_t sn, int unicode)
+{
+    size_t count = 0, start = 0, i;
+    if (sep == NULL) {
+        i = 0;
+        for (;;) {
+            while (i < n && is_space(t[i], unicode))
+                i++;
+            if (i == n)
+                return count;
+            start = i;
+            while (i < n && !is_space(t[i], unicode))
+                i++;
+            count += i - start == wn && same(t + start, w, wn);
+        }
+    }
+    /* greedy, left to right; empty tokens count */
+    for (i = 0; i + sn <= n;) {
+        if (same(t + i, sep, sn)) {
+            count += i - start == wn && same(t + start, w, wn);
+            i += sn;
+            start = i;
+        } else {
+            i++;
+        }
+    }
+    return count + (n - start == wn && same(t + start, w, wn));
+}
+
+/* Length of the line break at t[i], or 0 (str.splitlines / bytes'). */
+static size_t line_break(const uint32_t *t, size_t n, size_t i, int unicode)
+{
+    uint32_t c = t[i];
+    if (c == '\r')
+        return i + 1 < n && t[i + 1] == '\n' ? 2 : 1;
+    if (c == '\n')
+        return 1;
+    if (!unicode)
+        return 0;
+    return c == 0x0B || c == 0x0C || c == 0x1C || c == 0x1D || c == 0x1E ||
+           c == 0x85 || c == 0x2028 || c == 0x2029;
+}
+
+size_t fz_ref_lines(const uint32_t *t, size_t n, const uint32_t *w,
+                    size_t wn, const uint32_t *sep, size_t sn, int unicode,
+                    size_t *out)
+{
+    size_t lines = 0, start = 0, i = 0;
+    while (i < n) {
+        size_t br = line_break(t, n, i, unicode);
+        if (br == 0) {
+            i++;
+            continue;
+        }
+        if (out != NULL)
+            out[lines] = fz_ref_words(t + start, i - start, w, wn, sep, sn,
+                                      unicode);
+        lines++;
+        i += br;
+        start = i;
+    }
+    if (start < n) {
+        if (out != NULL)
+            out[lines] = fz_ref_words(t + start, n - start, w, wn, sep, sn,
+                                      unicode);
+        lines++;
+    }
+    return lines;
+}
