@@ -102,6 +102,30 @@ static size_t run_start(const size_t *off, size_t ndocs, size_t r,
     return lo;
 }
 
+/* The documents of a corpus for a team's work: runs of documents to count
+ * (count_runs), or documents whose lines to count (lines_body). */
+typedef struct {
+    const tx_query *q;
+    const unsigned char *t;
+    const size_t *off;
+    size_t ndocs, runs;
+    const size_t *starts;
+    size_t *out;
+} runs_job;
+
+static void count_runs(void *arg)
+{
+    const runs_job *j = arg;
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (size_t r = 0; r < j->runs; r++)
+        if (!TX_STOPPED(j->q->stop))
+            count_run(j->q, j->t, j->off,
+                      run_start(j->off, j->ndocs, r, j->runs),
+                      run_start(j->off, j->ndocs, r + 1, j->runs), j->out);
+}
+
 void textops_corpus_count(const char *buf, const size_t *offsets,
                           size_t ndocs, const char *word, size_t word_len,
                           const char *sep, size_t sep_len, int words,
@@ -119,13 +143,9 @@ void textops_corpus_count(const char *buf, const size_t *offsets,
                       run_start(offsets, ndocs, r + 1, runs), out);
         return;
     }
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads((int)nthreads)
-#endif
-    for (size_t r = 0; r < runs; r++)
-        if (!TX_STOPPED(q.stop))
-            count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
-                      run_start(offsets, ndocs, r + 1, runs), out);
+    runs_job job = {&q, t, offsets, ndocs, runs, NULL, out};
+    if (!tx_team_parallel(nthreads, count_runs, &job))
+        count_runs(&job);
 }
 
 /* Without starts, stores each document's number of lines in out[d];
@@ -148,6 +168,12 @@ static void lines_of_docs(const tx_query *q, const unsigned char *t,
     }
 }
 
+static void lines_body(void *arg)
+{
+    const runs_job *j = arg;
+    lines_of_docs(j->q, j->t, j->off, j->ndocs, j->starts, j->out);
+}
+
 int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
                                     size_t ndocs, const char *word,
                                     size_t word_len, const char *sep,
@@ -160,14 +186,9 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
     size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
     int serial = tx_serial(total, nthreads);
     /* lines per document, then each document's counts in its place */
-    if (serial) {
-        lines_of_docs(&q, t, offsets, ndocs, NULL, nlines);
-    } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)nthreads)
-#endif
-        lines_of_docs(&q, t, offsets, ndocs, NULL, nlines);
-    }
+    runs_job job = {&q, t, offsets, ndocs, 0, NULL, nlines};
+    if (serial || !tx_team_parallel(nthreads, lines_body, &job))
+        lines_body(&job);
     size_t sum = 0;
     for (size_t d = 0; d < ndocs; d++)
         sum += nlines[d];
@@ -181,14 +202,10 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
     }
     for (size_t d = 0, at = 0; d < ndocs; at += nlines[d], d++)
         starts[d] = at;
-    if (serial) {
-        lines_of_docs(&q, t, offsets, ndocs, starts, all);
-    } else {
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)nthreads)
-#endif
-        lines_of_docs(&q, t, offsets, ndocs, starts, all);
-    }
+    job.starts = starts;
+    job.out = all;
+    if (serial || !tx_team_parallel(nthreads, lines_body, &job))
+        lines_body(&job);
     free(starts);
     *counts = all;
     return 0;

@@ -484,6 +484,39 @@ static void walk_text(tx_walk *w, size_t tid, size_t i)
         w->failed = 1;
 }
 
+/* The shared pool of one walk: small texts whole, shares of large ones. */
+typedef struct {
+    tx_walk *w;
+    size_t nthreads, big, nshares;
+    const size_t (*shares)[2];
+    int chunk;
+} walk_job;
+
+/* A team's part of a walk (the calling thread's alone without a team). */
+static void walk_body(void *arg)
+{
+    const walk_job *j = arg;
+    tx_walk *w = j->w;
+    size_t tid = 0;
+    int chunk = j->chunk;
+    (void)chunk;
+#ifdef _OPENMP
+    tid = (size_t)omp_get_thread_num();
+#pragma omp for schedule(dynamic, chunk) nowait
+#endif
+    for (size_t i = 0; i < w->ntexts; i++)
+        if (w->lens[i] < j->big && !TX_STOPPED(w->q->stop))
+            walk_text(w, tid, i);
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (size_t s = 0; s < j->nshares; s++) {
+        size_t i = j->shares[s][0];
+        walk_share(w, tid, i, j->shares[s][1],
+                   tx_share_count(w->lens[i], j->nthreads));
+    }
+}
+
 /* Walks every text with up to nthreads threads (thread ids below
  * nthreads): small texts whole, large ones in shares, all in one pool.
  * Returns 0, or -1 when a walker ran out of memory. */
@@ -522,29 +555,10 @@ static int walk(tx_walk *w, size_t nthreads)
         }
     }
     size_t grain = w->ntexts / (16 * nthreads);
-    int chunk = grain < 1 ? 1 : grain > 64 ? 64 : (int)grain;
-    (void)chunk;
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)nthreads)
-#endif
-    {
-        size_t tid = 0;
-#ifdef _OPENMP
-        tid = (size_t)omp_get_thread_num();
-#pragma omp for schedule(dynamic, chunk) nowait
-#endif
-        for (size_t i = 0; i < w->ntexts; i++)
-            if (w->lens[i] < big && !TX_STOPPED(w->q->stop))
-                walk_text(w, tid, i);
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-        for (size_t j = 0; j < nshares; j++) {
-            size_t i = shares[j][0];
-            walk_share(w, tid, i, shares[j][1],
-                       tx_share_count(w->lens[i], nthreads));
-        }
-    }
+    walk_job job = {w, nthreads, big, nshares, shares,
+                    grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
+    if (!tx_team_parallel(nthreads, walk_body, &job))
+        walk_body(&job);
     free(shares);
     return w->failed ? -1 : 0;
 }

@@ -135,6 +135,13 @@ size_t tx_resolve_threads(int requested);
 /* 1 when `total` bytes are best counted on the calling thread alone. */
 int tx_serial(size_t total, size_t threads);
 
+/* Runs body(job) as a parallel region of `threads` threads on the one team
+ * of the process (see parallel.c) and returns 1; returns 0, running
+ * nothing, when another call has the team. The caller then runs body(job)
+ * itself: its worksharing loops (orphaned `omp for`) run whole on the
+ * calling thread. */
+int tx_team_parallel(size_t threads, void (*body)(void *job), void *job);
+
 /* Texts of a batch of `total` bytes at least this long are cut in shares. */
 size_t tx_big_text(size_t total, size_t threads);
 

@@ -162,6 +162,31 @@ static void tx_team_run(tx_region_fn fn, void *job)
 #endif
 }
 
+typedef struct {
+    void (*body)(void *);
+    void *job;
+    size_t threads;
+} team_job;
+
+static void team_region(void *arg)
+{
+    team_job *r = arg;
+#ifdef _OPENMP
+#pragma omp parallel num_threads((int)r->threads)
+#endif
+    r->body(r->job);
+}
+
+int tx_team_parallel(size_t threads, void (*body)(void *job), void *job)
+{
+    if (!tx_team_acquire())
+        return 0;
+    team_job r = {body, job, threads};
+    tx_team_run(team_region, &r);
+    tx_team_release();
+    return 1;
+}
+
 int textops_openmp_enabled(void)
 {
 #ifdef _OPENMP

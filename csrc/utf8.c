@@ -82,6 +82,35 @@ static size_t check_piece(const unsigned char *t, size_t len, size_t k,
     return check_range(t, len, a, b);
 }
 
+/* The pieces of a text to check, for a team; first: the lowest offset of
+ * an error found so far, or len. */
+typedef struct {
+    const unsigned char *t;
+    size_t len, pieces, step;
+    const volatile int *stop;
+    size_t first;
+} check_job;
+
+static void check_pieces(void *arg)
+{
+    check_job *j = arg;
+#ifdef _OPENMP
+#pragma omp for schedule(dynamic, 1)
+#endif
+    for (size_t k = 0; k < j->pieces; k++) {
+        if (TX_STOPPED(j->stop))
+            continue;
+        size_t bad = check_piece(j->t, j->len, k, j->pieces, j->step);
+        if (bad < j->len) {
+#ifdef _OPENMP
+#pragma omp critical(tx_utf8_first)
+#endif
+            if (bad < j->first)
+                j->first = bad;
+        }
+    }
+}
+
 size_t textops_utf8_check(const char *text, size_t len, int threads)
 {
     const unsigned char *t = (const unsigned char *)text;
@@ -94,13 +123,8 @@ size_t textops_utf8_check(const char *text, size_t len, int threads)
             first = check_piece(t, len, k, pieces, step);
         return first;
     }
-#ifdef _OPENMP
-#pragma omp parallel for schedule(dynamic, 1) num_threads((int)nthreads) reduction(min : first)
-#endif
-    for (size_t k = 0; k < pieces; k++) {
-        size_t bad = TX_STOPPED(stop) ? len : check_piece(t, len, k, pieces, step);
-        if (bad < first)
-            first = bad;
-    }
-    return first;
+    check_job job = {t, len, pieces, step, stop, len};
+    if (!tx_team_parallel(nthreads, check_pieces, &job))
+        check_pieces(&job);
+    return job.first;
 }
