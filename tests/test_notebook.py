@@ -53,7 +53,10 @@ def test_interrupting_the_kernel_stops_a_long_call():
     """The latency is from the interrupt to the KeyboardInterrupt in the
     kernel (wall clocks of one machine), without IPython's traceback."""
     jupyter_client = pytest.importorskip("jupyter_client")
-    km, kc = jupyter_client.manager.start_new_kernel(kernel_name="python3")
+    import textops
+    # not in the source checkout, whose unbuilt textops/ would come first
+    km, kc = jupyter_client.manager.start_new_kernel(
+        kernel_name="python3", cwd=str(Path(textops.__file__).resolve().parent.parent))
     try:
         kc.execute_interactive(
             "import textops; text = 'the whale and the sea ' * 4_000_000", timeout=120)
