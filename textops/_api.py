@@ -109,6 +109,10 @@ def word_count(text: Text, word: Text, *, sep: Optional[Text] = None,
     >>> word_count(b"a,,b,", b"", sep=b",")
     2
     """
+    if sep is None and threads is None:  # the common call, in one step
+        count = _core.quick_count(text, word, 1, resolve(None))
+        if count is not None:
+            return count
     mode = _text_mode(text, "text")
     _check_like(word, "word", mode, "text")
     _check_sep(sep, mode, "text")
@@ -124,6 +128,10 @@ def substring_count(text: Text, sub: Union[Text, int], *,
     >>> substring_count("héllo", "")
     6
     """
+    if threads is None:  # the common call, in one step
+        count = _core.quick_count(text, sub, 0, resolve(None))
+        if count is not None:
+            return count
     mode = _text_mode(text, "text")
     sub = _as_sub(sub, "sub", mode, "text")
     return _core.substring_count(text, sub, mode, resolve(threads))
