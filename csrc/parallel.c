@@ -465,19 +465,16 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
     }
 }
 
-/* The arguments of line_pieces, for a parallel region run by the leader. */
+/* The arguments of line_pieces, as a body for tx_team_parallel. */
 typedef struct {
     const tx_query *q;
     const unsigned char *t;
-    size_t n, pieces, threads, *cuts, *starts, **out;
+    size_t n, pieces, *cuts, *starts, **out;
 } lines_job;
 
-static void lines_region(void *arg)
+static void lines_body(void *arg)
 {
     lines_job *j = arg;
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)j->threads)
-#endif
     line_pieces(j->q, j->t, j->n, j->pieces, j->cuts, j->starts, j->out);
 }
 
@@ -508,15 +505,11 @@ int textops_line_word_counts(const char *text, size_t len,
     size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
     size_t *out = NULL;
     cuts[0] = 0;
-    if (pieces > 1 && nthreads > 1 && tx_team_acquire()) {
-        lines_job job = {&q, t, len, pieces,
-                         pieces < nthreads ? pieces : nthreads,
-                         cuts, starts, &out};
-        tx_team_run(lines_region, &job);
-        tx_team_release();
-    } else { /* the loops run on this thread */
-        line_pieces(&q, t, len, pieces, cuts, starts, &out);
-    }
+    lines_job job = {&q, t, len, pieces, cuts, starts, &out};
+    if (pieces == 1 || nthreads == 1 ||
+        !tx_team_parallel(pieces < nthreads ? pieces : nthreads, lines_body,
+                          &job))
+        lines_body(&job); /* the loops run on this thread */
     if (out == NULL)
         return -1;
     if (starts[pieces] == 0) {
@@ -550,7 +543,7 @@ typedef struct {
     size_t text, k, pieces;
 } tx_share;
 
-/* The arguments of a batch's parallel region, run by the leader. */
+/* The arguments of a batch's pool of work, a body for tx_team_parallel. */
 typedef struct {
     const tx_query *base, *shared;
     size_t ntexts;
@@ -565,14 +558,11 @@ typedef struct {
     int chunk;
 } batch_job;
 
-static void batch_region(void *arg)
+static void batch_body(void *arg)
 {
     const batch_job *b = arg;
     int chunk = b->chunk;
     (void)chunk;
-#ifdef _OPENMP
-#pragma omp parallel num_threads((int)b->nthreads)
-#endif
     {
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, chunk) nowait
@@ -622,7 +612,7 @@ static void run_batch(const tx_query *base, size_t ntexts,
         total = total + lens[i] < total ? (size_t)-1 : total + lens[i];
     if (!tx_serial(total, 2)) /* ask OpenMP only where it matters */
         nthreads = tx_resolve_threads(threads);
-    if (tx_serial(total, nthreads) || !tx_team_acquire()) {
+    if (tx_serial(total, nthreads)) {
         for (size_t i = 0; i < ntexts && !TX_STOPPED(base->stop); i++) {
             tx_query own;
             const tx_query *q =
@@ -653,8 +643,8 @@ static void run_batch(const tx_query *base, size_t ntexts,
     batch_job job = {base, shared, ntexts, texts, lens, words, word_lens,
                      out, nthreads, big, nshares, shares, sums,
                      grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
-    tx_team_run(batch_region, &job);
-    tx_team_release();
+    if (!tx_team_parallel(nthreads, batch_body, &job))
+        batch_body(&job); /* the team is busy: the pool on this thread */
     for (size_t j = 0; j < nshares; j++)
         out[shares[j].text] = 0;
     for (size_t j = 0; j < nshares; j++)

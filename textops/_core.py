@@ -232,6 +232,21 @@ def set_search_backend(name: str) -> str:
     return ffi.string(lib.textops_search_backend(previous)).decode()
 
 
+def _glue_count(text: Any, words: int, p: Any, s: Any, mode: int,
+                threads: int) -> Optional[int]:
+    """The count of p (a word when words=1, split on s; else a substring)
+    in text by the binding glue in one call, or None when text is not an
+    exact str or bytes short enough to need no watching for Ctrl-C. p and s
+    are already bytes (s may be None)."""
+    if (not _ID_IS_ADDRESS or type(text) not in _EXACT or
+            len(text) >= _SHORT):
+        return None
+    count = lib.textops_py_count(id(text), words, p, len(p),
+                                 ffi.NULL if s is None else s,
+                                 0 if s is None else len(s), mode, threads)
+    return None if count == _PY_SLOW else count
+
+
 def quick_count(text: Any, pattern: Any, words: int,
                 threads: int) -> Optional[int]:
     """``text.split().count(pattern)`` (words=1) or ``text.count(pattern)``
@@ -244,26 +259,22 @@ def quick_count(text: Any, pattern: Any, words: int,
     (2, None)
     """
     kind = type(text)
-    if (not _ID_IS_ADDRESS or (kind is not str and kind is not bytes) or
-            type(pattern) is not kind or len(text) >= _SHORT):
+    if type(pattern) is not kind:
         return None
     if kind is str:
-        p, mode = pattern.encode("utf-8", "surrogatepass"), UNICODE
-    else:
-        p, mode = pattern, BYTES
-    count = lib.textops_py_count(id(text), words, p, len(p), ffi.NULL, 0,
-                                 mode, threads)
-    return None if count == _PY_SLOW else count
+        return _glue_count(text, words, pattern.encode("utf-8", "surrogatepass"),
+                           None, UNICODE, threads)
+    if kind is bytes:
+        return _glue_count(text, words, pattern, None, BYTES, threads)
+    return None
 
 
 def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     """``text.count(sub)``; threads 0 means the OpenMP default."""
     s = _pattern(sub)
-    if _ID_IS_ADDRESS and type(text) in _EXACT and len(text) < _SHORT:
-        count = lib.textops_py_count(id(text), 0, s, len(s), ffi.NULL, 0,
-                                     mode, threads)
-        if count != _PY_SLOW:
-            return count
+    count = _glue_count(text, 0, s, None, mode, threads)
+    if count is not None:
+        return count
     t, n, held = _text(text)
     try:
         return _call(n, threads, lambda th: lib.textops_substring_count(
@@ -277,17 +288,15 @@ def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
                threads: int) -> int:
     """``text.split(sep).count(word)``; threads 0 means the OpenMP default."""
     w = _pattern(word)
-    s = ffi.NULL if sep is None else _pattern(sep)
-    s_len = 0 if sep is None else len(s)
-    if _ID_IS_ADDRESS and type(text) in _EXACT and len(text) < _SHORT:
-        count = lib.textops_py_count(id(text), 1, w, len(w), s, s_len, mode,
-                                     threads)
-        if count != _PY_SLOW:
-            return count
+    s = None if sep is None else _pattern(sep)
+    count = _glue_count(text, 1, w, s, mode, threads)
+    if count is not None:
+        return count
     t, n, held = _text(text)
     try:
         return _call(n, threads, lambda th: lib.textops_word_count(
-            t, n, w, len(w), s, s_len, mode, th))
+            t, n, w, len(w), ffi.NULL if s is None else s,
+            0 if s is None else len(s), mode, th))
     finally:
         if held is not None:
             ffi.release(held)
