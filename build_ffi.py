@@ -79,8 +79,10 @@ int textops_default_threads(void);
 size_t textops_set_min_chunk(size_t nbytes);
 const char *textops_search_backend(int id);
 int textops_set_search_backend(int id);
-long textops_py_spans(void *list, size_t start, int mode,
-                      uintptr_t *addrs, size_t *lens);
+long textops_py_spans(void *list, size_t n, size_t start, int mode,
+                      uintptr_t *addrs, size_t *lens, void **owned);
+void textops_py_release(void **owned, size_t n);
+int textops_py_fill(void *list, const size_t *counts, size_t n);
 size_t textops_py_count(uintptr_t text, int words,
                         const char *word, size_t word_len,
                         const char *sep, size_t sep_len,
@@ -151,9 +153,11 @@ def sanitizer_env() -> dict:
 # Binding glue, compiled into the extension (csrc/ itself knows no Python):
 # the bytes of exact str and bytes objects, found in C, so that a call on a
 # short text and a batch of a million short texts cost little Python work.
-# The caller keeps every object alive until the call returns; the glue
-# reads only fields that never change (str and bytes are immutable) and
-# takes the GIL back where CPython may have to make the UTF-8 form.
+# The caller keeps the text of a single call alive until it returns; the
+# items of a batch are kept alive by references the glue takes, so that the
+# caller need not copy the list. The glue reads only fields that never
+# change (str and bytes are immutable) and takes the GIL back where it
+# touches reference counts or CPython may have to make the UTF-8 form.
 PREAMBLE = r"""
 #include "textops.h"
 
@@ -171,6 +175,13 @@ static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
         if (PyUnicode_IS_COMPACT_ASCII(obj)) {
             *data = (const char *)PyUnicode_DATA(obj);
             *size = PyUnicode_GET_LENGTH(obj);
+            return 0;
+        }
+        if (has_gil && PyUnicode_IS_COMPACT(obj) &&
+            ((PyCompactUnicodeObject *)obj)->utf8 != NULL) {
+            /* the UTF-8 form CPython keeps (what AsUTF8AndSize returns) */
+            *data = ((PyCompactUnicodeObject *)obj)->utf8;
+            *size = ((PyCompactUnicodeObject *)obj)->utf8_length;
             return 0;
         }
         PyGILState_STATE gil = PyGILState_UNLOCKED;
@@ -191,24 +202,76 @@ static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
     return -1;
 }
 
-/* Fills addrs[i] and lens[i] from start on while py_text can read list[i];
- * returns the first index it could not fill, or -1 when all are filled. */
-static long textops_py_spans(void *list, size_t start, int mode,
-                             uintptr_t *addrs, size_t *lens)
+/* How many items ahead the loops over a batch's objects ask the memory for
+ * the next header: each object is a cache miss of its own. */
+#define TEXTOPS_PY_AHEAD 16
+
+/* Fills addrs[i], lens[i] and owned[i] from start on while py_text can read
+ * list[i]. owned[i] is a new reference to list[i], which keeps its bytes
+ * alive once the GIL is released (textops_py_release drops them). Returns
+ * the first index it could not fill, -1 when all n are filled, or -2 when
+ * the list no longer holds n items (another thread changed it). */
+static long textops_py_spans(void *list, size_t n, size_t start, int mode,
+                             uintptr_t *addrs, size_t *lens, void **owned)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject *items = (PyObject *)list;
-    Py_ssize_t n = PyList_GET_SIZE(items), i = (Py_ssize_t)start;
-    for (; i < n; i++) {
+    long next = -1;
+    if ((size_t)PyList_GET_SIZE(items) != n)
+        next = -2;
+    for (size_t i = start; next == -1 && i < n; i++) {
+        PyObject **item = ((PyListObject *)items)->ob_item;
         const char *data;
         Py_ssize_t size;
-        if (py_text(PyList_GET_ITEM(items, i), mode, 1, &data, &size) != 0)
+        if (i + TEXTOPS_PY_AHEAD < n)
+            __builtin_prefetch(item[i + TEXTOPS_PY_AHEAD]);
+        if (py_text(item[i], mode, 1, &data, &size) != 0) {
+            next = (long)i;
             break;
+        }
+        Py_INCREF(item[i]);
+        owned[i] = item[i];
         addrs[i] = (uintptr_t)data;
         lens[i] = (size_t)size;
     }
     PyGILState_Release(gil);
-    return i < n ? (long)i : -1;
+    return next;
+}
+
+/* Drops the references of owned[0, n) that are not NULL, and clears them. */
+static void textops_py_release(void **owned, size_t n)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    for (size_t i = 0; i < n; i++) {
+        if (i + TEXTOPS_PY_AHEAD < n && owned[i + TEXTOPS_PY_AHEAD] != NULL)
+            __builtin_prefetch(owned[i + TEXTOPS_PY_AHEAD], 1);
+        Py_XDECREF((PyObject *)owned[i]);
+        owned[i] = NULL;
+    }
+    PyGILState_Release(gil);
+}
+
+/* Replaces the items of `list`, a list of n small ints that only the
+ * caller holds, by the ints counts[0, n). Returns 0, or -1 when out of
+ * memory (the items not yet replaced stay as they were). */
+static int textops_py_fill(void *list, const size_t *counts, size_t n)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject **item = ((PyListObject *)list)->ob_item;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *value = PyLong_FromSize_t(counts[i]);
+        if (value == NULL) {
+            PyErr_Clear();
+            rc = -1;
+            break;
+        }
+        PyObject *old = item[i];
+        item[i] = value;
+        Py_DECREF(old);
+    }
+    PyGILState_Release(gil);
+    return rc;
 }
 
 /* textops_word_count (words != 0) or textops_substring_count on the text

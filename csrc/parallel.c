@@ -543,6 +543,9 @@ typedef struct {
     size_t text, k, pieces;
 } tx_share;
 
+/* How many texts ahead a batch asks the memory for the next text. */
+#define TX_AHEAD 16
+
 /* The arguments of a batch's pool of work, a body for tx_team_parallel. */
 typedef struct {
     const tx_query *base, *shared;
@@ -568,6 +571,10 @@ static void batch_body(void *arg)
 #pragma omp for schedule(dynamic, chunk) nowait
 #endif
         for (size_t i = 0; i < b->ntexts; i++) {
+            if (i + TX_AHEAD < b->ntexts) { /* each text is a cache miss */
+                __builtin_prefetch(b->texts[i + TX_AHEAD]);
+                __builtin_prefetch(b->texts[i + TX_AHEAD] + 64);
+            }
             if (b->lens[i] >= b->big || TX_STOPPED(b->base->stop))
                 continue;
             tx_query own;

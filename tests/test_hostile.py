@@ -4,6 +4,7 @@ test modules do not already cover (each row names its test).
 Every case either raises a documented exception or returns the reference
 result; none crashes the process or modifies an input.
 """
+import gc
 import json
 import mmap
 import os
@@ -211,3 +212,86 @@ def test_long_self_overlapping_word_in_periodic_text():
         [0, 0],
         [[0, small.split("a" * 64).count("a" * 10**4)]] * 2,
     ]
+
+
+class _Str(str):
+    """A str subclass: read in Python, not by the binding glue."""
+
+
+def test_batch_drops_the_references_it_takes():
+    """A batch keeps its texts alive by references of its own while it
+    counts, without copying the list, and drops every one afterwards: after
+    a result and after an error at any index."""
+    texts = ["the cat " * k + "é" * (k % 2) for k in range(1, 40)] + [_Str("the the")]
+    words = ["the"] * len(texts)
+    before = [sys.getrefcount(t) for t in texts]
+    for function in (textops.parallel_word_count, textops.parallel_substring_count):
+        assert function(texts, "the") == [t.count("the") for t in texts]
+        assert function(texts, words, threads=2) == [t.count("the") for t in texts]
+        for bad in (1, 5, len(texts) - 1):
+            broken = texts[:bad] + [b"x"] + texts[bad + 1:]
+            check_raises(TypeError, lambda: function(broken, "the"), f"text_bodies[{bad}]")
+    del broken
+    gc.collect()  # the tracebacks of the errors hold the broken lists
+    assert [sys.getrefcount(t) for t in texts] == before
+    data = [t.encode() for t in texts[:-1]]
+    before = [sys.getrefcount(t) for t in data]
+    assert textops.parallel_word_count(data, b"the") == [t.split().count(b"the") for t in data]
+    assert [sys.getrefcount(t) for t in data] == before
+
+
+def test_batch_list_shrunk_while_read():
+    """A list of texts that changes length while the batch reads it raises
+    RuntimeError (it cannot happen from Python code during the read; the
+    internal check function stands in for another thread here)."""
+    from textops import _core
+
+    texts = ["a b"] * 10 + [_Str("a")] + ["a"] * 10
+    before = sys.getrefcount(texts[0])
+
+    def check(i, text):
+        texts.pop()
+        return text
+
+    with _core._Pins() as pins:
+        with pytest.raises(RuntimeError, match="changed size"):
+            _core._spans(pins, texts, _core.UNICODE, check)
+    gc.collect()
+    after = sys.getrefcount(texts[0])  # not inside assert: pytest keeps temporaries
+    assert after == before
+
+
+def test_batch_list_changed_by_another_thread():
+    """Another thread replaces, appends and removes texts of a list while
+    batches count in it: every call returns the counts of texts that were
+    in the list (or raises RuntimeError for a change of length); no crash.
+    The replaced texts are freed during the calls (under the sanitizers a
+    read of freed memory would abort)."""
+    texts = ["the cat the " * 20] * 2000
+    stop = threading.Event()
+
+    def mutate():
+        k = 0
+        while not stop.is_set():
+            k += 1
+            texts[k % len(texts)] = "the " * (k % 7) + "x" * 300  # freed when replaced
+            texts.append("the")
+            texts.pop()
+
+    thread = threading.Thread(target=mutate)
+    thread.start()
+    seen = set()
+    try:
+        for _ in range(200):
+            for function in (textops.parallel_word_count, textops.parallel_substring_count):
+                try:
+                    result = function(texts, "the", threads=2)
+                except RuntimeError as exc:
+                    assert "changed size" in str(exc)
+                    continue
+                assert len(result) in (2000, 2001)
+                seen.update(result)
+    finally:
+        stop.set()
+        thread.join()
+    assert seen <= {40, 0, 1, 2, 3, 4, 5, 6}

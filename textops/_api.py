@@ -152,16 +152,18 @@ def line_word_counts(text: Text, word: Text, *, sep: Optional[Text] = None,
 
 def _texts(text_bodies: object,
            name: str = "text_bodies") -> Tuple[list, Optional[int]]:
-    """The texts of a batch as a new list (which keeps them alive), and the
-    mode of the first (None if there is none); the items themselves are
-    checked by _text_checker. ``name`` is the argument's name in errors."""
+    """The texts of a batch as a list (a list is taken as it is, any other
+    iterable is read into a new one), and the mode of the first (None if
+    there is none); the items themselves are checked by _text_checker.
+    ``name`` is the argument's name in errors."""
     if isinstance(text_bodies, (str, bytes, bytearray, memoryview)):
         raise TextopsTypeError(
             f"{name} must be a list or other iterable of texts, "
             f"not a single {_type_name(text_bodies)}"
         )
     try:
-        texts = list(text_bodies)  # type: ignore[call-overload]
+        texts = (text_bodies if type(text_bodies) is list
+                 else list(text_bodies))  # type: ignore[call-overload]
     except TypeError:
         raise TextopsTypeError(
             f"{name} must be a list or other iterable of texts, "
@@ -207,7 +209,8 @@ def _patterns(values: object, name: str, texts: list, mode: Optional[int],
     if single:
         return [check(0, values)], check
     try:
-        items = list(values)  # type: ignore[call-overload]
+        items = (values if type(values) is list
+                 else list(values))  # type: ignore[call-overload]
     except TypeError:
         raise TextopsTypeError(
             f"{name} must be a str or bytes-like object or an iterable of "

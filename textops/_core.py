@@ -70,17 +70,24 @@ def _pattern(obj: Any) -> Any:
 
 
 class _Pins:
-    """Pins texts for one C call and releases the buffers it took on exit."""
+    """Keeps the texts of one C call alive and readable until exit: Python
+    references to the items read in Python, the buffers it took (released
+    on exit), and the references the binding glue took to the items it
+    read itself (dropped on exit)."""
 
-    __slots__ = ("_held",)
+    __slots__ = ("_held", "_alive", "_owned")
 
     def __init__(self) -> None:
         self._held: List[Any] = []
+        self._alive: List[Any] = []
+        self._owned: List[Tuple[Any, int]] = []
 
     def __enter__(self) -> "_Pins":
         return self
 
     def __exit__(self, *exc_info: object) -> None:
+        for owned, n in self._owned:
+            lib.textops_py_release(owned, n)
         for cdata in self._held:
             ffi.release(cdata)
 
@@ -89,11 +96,18 @@ class _Pins:
         self._held.append(cdata)
         return cdata
 
+    def owned(self, n: int) -> Any:
+        """An array of n references for textops_py_spans, dropped on exit."""
+        owned = ffi.new("void *[]", n)
+        self._owned.append((owned, n))
+        return owned
+
     def address(self, obj: Any) -> Tuple[int, int]:
         """Return (address, length in bytes) of obj, valid until exit."""
         if isinstance(obj, str):
             address, size = _utf8(obj)
             if size >= 0:
+                self._alive.append(obj)
                 return address, size
             obj = obj.encode("utf-8", "surrogatepass")
         cdata = self._buffer(obj)
@@ -329,26 +343,43 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
 
 
 def _spans(pins: _Pins, items: List[Any], mode: int,
-           check: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
-    """C arrays of the addresses and byte lengths of the texts in items.
+           check: Callable[[int, Any], Any]) -> Tuple[Any, Any, int]:
+    """C arrays of the addresses and byte lengths of the texts in items,
+    readable until pins exits, and their number (the callers use it, not
+    ``len(items)``, which another thread may change).
 
     Exact str (or, for bytes mode, exact bytes) items are read in C without
     Python work per item; any other item goes through ``check(i, item)``,
     which raises if it is not acceptable and returns what to count in.
+    Raises RuntimeError if another thread changes the length of items.
     """
     n = len(items)
     addrs = ffi.new("uintptr_t[]", n)
     lens = ffi.new("size_t[]", n)
+    owned = pins.owned(n) if _ID_IS_ADDRESS else None
     i = 0
     while i < n:
-        if _ID_IS_ADDRESS:
-            i = lib.textops_py_spans(ffi.cast("void *", id(items)), i, mode,
-                                     addrs, lens)
-            if i < 0:
+        if owned is not None:
+            i = lib.textops_py_spans(ffi.cast("void *", id(items)), n, i,
+                                     mode, addrs, lens, owned)
+            if i == -1:
                 break
+        if i < 0 or len(items) != n:
+            raise RuntimeError("textops: the list of texts changed size "
+                               "during the call")
         addrs[i], lens[i] = pins.address(check(i, items[i]))
         i += 1
-    return addrs, lens
+    return addrs, lens, n
+
+
+def _int_list(counts: Any, n: int) -> List[int]:
+    """The size_t array counts[0, n) as a list of ints."""
+    if not _ID_IS_ADDRESS:
+        return ffi.unpack(counts, n)
+    out = [0] * n
+    if lib.textops_py_fill(ffi.cast("void *", id(out)), counts, n) != 0:
+        raise MemoryError("textops: out of memory for the counts")
+    return out
 
 
 def batch(kind: str, texts: List[Any], words: List[Any],
@@ -359,24 +390,26 @@ def batch(kind: str, texts: List[Any], words: List[Any],
     (kind "substrings"); ``words`` holds one word per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
     which raise for bad ones, naming the index."""
-    out = ffi.new("size_t[]", len(texts))
     with _Pins() as pins:
-        taddrs, tlens = _spans(pins, texts, mode, check_text)
-        waddrs, wlens = _spans(pins, words, mode, check_word)
+        taddrs, tlens, n = _spans(pins, texts, mode, check_text)
+        waddrs, wlens, nwords = _spans(pins, words, mode, check_word)
+        if nwords not in (1, n):
+            raise RuntimeError("textops: the list of words changed size "
+                               "during the call")
+        out = ffi.new("size_t[]", n)
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
         if kind == "words":
             s = ffi.NULL if sep is None else _pattern(sep)
-            _call(_total(tlens, len(texts)), threads,
+            _call(_total(tlens, n), threads,
                   lambda th: lib.textops_batch_word_count(
-                      len(texts), tptrs, tlens, len(words), wptrs, wlens, s,
+                      n, tptrs, tlens, nwords, wptrs, wlens, s,
                       0 if sep is None else len(s), mode, th, out))
         else:
-            _call(_total(tlens, len(texts)), threads,
+            _call(_total(tlens, n), threads,
                   lambda th: lib.textops_batch_substring_count(
-                      len(texts), tptrs, tlens, len(words), wptrs, wlens,
-                      mode, th, out))
-    return ffi.unpack(out, len(texts))
+                      n, tptrs, tlens, nwords, wptrs, wlens, mode, th, out))
+    return _int_list(out, n)
 
 
 def _tokens_dict(tokens: Any, mode: int) -> Dict[Any, int]:
@@ -405,8 +438,8 @@ def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
     bytes-like texts). Items that are not exact str (or bytes) go through
     ``check_text(i, item)``, which raises for bad ones."""
     with _Pins() as pins:
-        addrs, lens = _spans(pins, texts, mode, check_text)
-        return _frequencies(addrs, lens, len(texts), sep, mode, threads)
+        addrs, lens, n = _spans(pins, texts, mode, check_text)
+        return _frequencies(addrs, lens, n, sep, mode, threads)
 
 
 def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
@@ -454,8 +487,8 @@ def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
     """``[sum(t.split(sep).count(w) for t in texts) for w in words]``."""
     out = ffi.new("size_t[]", max(len(words), 1))
     with _Pins() as pins:
-        addrs, lens = _spans(pins, texts, mode, check_text)
-        _word_counts(addrs, lens, len(texts), words, sep, mode, threads,
+        addrs, lens, n = _spans(pins, texts, mode, check_text)
+        _word_counts(addrs, lens, n, words, sep, mode, threads,
                      False, out)
     return ffi.unpack(out, len(words))
 
@@ -474,9 +507,8 @@ def pack(texts: List[Any], mode: int,
          check_text: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
     """The texts end to end in one uint8 array, and their offsets."""
     np = _np()
-    n = len(texts)
     with _Pins() as pins:
-        addrs, lens = _spans(pins, texts, mode, check_text)
+        addrs, lens, n = _spans(pins, texts, mode, check_text)
         sizes = np.frombuffer(ffi.buffer(lens, n * ffi.sizeof("size_t")),
                               dtype=np.uintp)
         offsets = np.zeros(n + 1, dtype=np.uintp)
