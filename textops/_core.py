@@ -9,7 +9,10 @@ own storage when it is ASCII, otherwise a UTF-8 copy that CPython caches on
 the string, so only the first call on a string pays for it. A string holding
 lone surrogates has no UTF-8 form and is encoded with "surrogatepass" on
 every call. Bytes-like objects are read in place through
-``ffi.from_buffer``, released as soon as the call returns.
+``ffi.from_buffer``, released as soon as the call returns. A batch reads
+its list in place: the glue takes a reference to each text it reads (so a
+text the list lets go of during the call stays readable) and drops them
+all when the call returns.
 
 >>> from textops import _core
 >>> _core.word_count("a b a", "a", None, _core.UNICODE, 0)
