@@ -177,6 +177,7 @@ static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
             *size = PyUnicode_GET_LENGTH(obj);
             return 0;
         }
+#ifndef Py_GIL_DISABLED /* with a GIL, nothing sets the field meanwhile */
         if (has_gil && PyUnicode_IS_COMPACT(obj) &&
             ((PyCompactUnicodeObject *)obj)->utf8 != NULL) {
             /* the UTF-8 form CPython keeps (what AsUTF8AndSize returns) */
@@ -184,6 +185,7 @@ static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
             *size = ((PyCompactUnicodeObject *)obj)->utf8_length;
             return 0;
         }
+#endif
         PyGILState_STATE gil = PyGILState_UNLOCKED;
         if (!has_gil)
             gil = PyGILState_Ensure();
