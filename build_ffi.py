@@ -217,12 +217,9 @@ static long textops_py_spans(void *list, size_t n, size_t start, int mode,
                              uintptr_t *addrs, size_t *lens, void **owned)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
-    PyObject *items = (PyObject *)list;
-    long next = -1;
-    if ((size_t)PyList_GET_SIZE(items) != n)
-        next = -2;
+    PyObject **item = ((PyListObject *)list)->ob_item;
+    long next = (size_t)PyList_GET_SIZE((PyObject *)list) == n ? -1 : -2;
     for (size_t i = start; next == -1 && i < n; i++) {
-        PyObject **item = ((PyListObject *)items)->ob_item;
         const char *data;
         Py_ssize_t size;
         if (i + TEXTOPS_PY_AHEAD < n)

@@ -13,6 +13,7 @@ and :func:`run` checks that they all agree.
 
 from __future__ import annotations
 
+import functools
 import os
 import platform
 import random
@@ -315,9 +316,7 @@ def textops_word_count(text: str, word: str, threads: int) -> int:
     return textops.word_count(text, word, threads=threads)
 
 
-_PYTHON_THREADS: list[ThreadPoolExecutor] = []
-
-
+@functools.cache
 def python_threads() -> ThreadPoolExecutor:
     """Two Python threads, started on first use and kept for every round.
 
@@ -325,9 +324,7 @@ def python_threads() -> ThreadPoolExecutor:
     kind of machine starting and joining two threads takes about 1 ms,
     which is 15-20% of a round on a rare word.
     """
-    if not _PYTHON_THREADS:
-        _PYTHON_THREADS.append(ThreadPoolExecutor(max_workers=2, thread_name_prefix="textops-bench"))
-    return _PYTHON_THREADS[0]
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="textops-bench")
 
 
 def textops_two_python_threads(halves: Sequence[str], word: str) -> int:
