@@ -24,7 +24,8 @@
  * run its parallel region, waiting meanwhile; a call that finds the team
  * busy runs on its own calling thread, as a call with threads=1 does. The
  * process then holds at most its calling threads + 1 leader + (the largest
- * team asked for - 1) threads for textops, however many threads call. */
+ * team asked for - 1) threads for textops, however many threads call, plus
+ * for a moment the workers libgomp ends when a team shrinks. */
 #define _POSIX_C_SOURCE 200809L /* pthread_sigmask, sigfillset */
 #include <stdlib.h>
 
