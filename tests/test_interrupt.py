@@ -27,7 +27,7 @@ def big_file(tmp_path_factory):
 def test_sigint_stops_long_calls(big_file):
     done = subprocess.run(
         [sys.executable, str(HERE / "scripts" / "interrupt_child.py"), str(big_file)],
-        capture_output=True, text=True, timeout=600, cwd=big_file.parent,
+        capture_output=True, text=True, timeout=300, cwd=big_file.parent,
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

@@ -13,6 +13,10 @@ import time
 
 import textops
 
+# A shell starts background jobs with SIGINT ignored, and Python then leaves
+# it so: make Ctrl-C raise KeyboardInterrupt whatever the parent did.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 path = sys.argv[1]
 with open(path, encoding="utf-8") as f:
     text = f.read()
