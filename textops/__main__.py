@@ -148,6 +148,10 @@ def _pattern(value: Optional[str], as_bytes: bool) -> Any:
 
 def _stdin(args: argparse.Namespace) -> Any:
     """Standard input as bytes, or decoded to str."""
+    from ._validate import check_encoding
+
+    if not args.bytes:
+        check_encoding(args.encoding)  # a bad one raises before reading
     data = sys.stdin.buffer.read()
     if args.bytes:
         return data
@@ -219,13 +223,44 @@ def _freq(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_intermixed(command: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse argv with the files before or after the options; everything
+    after a ``--`` is a PATTERN or FILE even if it starts with '-'
+    (``parse_intermixed_args`` alone ignores the ``--``). Those arguments
+    are parsed as placeholders that no option can take, then put back."""
+    if "--" not in argv:
+        return command.parse_intermixed_args(argv)
+    cut = argv.index("--")
+    tail = argv[cut + 1:]
+    # a NUL cannot occur in a command-line argument: these match no option
+    placeholders = {f"\0{i}": arg for i, arg in enumerate(tail)}
+    args = command.parse_intermixed_args(argv[:cut] + list(placeholders))
+    if getattr(args, "pattern", None) in placeholders:
+        args.pattern = placeholders[args.pattern]
+    args.files = [placeholders.get(name, name) for name in args.files]
+    return args
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of standard output went away (``| head -1``): stop
+    quietly with status 141, what a shell reports for grep or wc killed by
+    SIGPIPE (128 + 13). Standard output is pointed at /dev/null so that the
+    interpreter's last flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor
+        pass
+    return 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("count", "freq"):
-        # files may come before or after the options
-        args = parser.commands[argv[0]].parse_intermixed_args(argv[1:])  # type: ignore[attr-defined]
+        args = _parse_intermixed(parser.commands[argv[0]], argv[1:])  # type: ignore[attr-defined]
         args.command = argv[0]
     else:
         args = parser.parse_args(argv)
@@ -235,7 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sep == "":
             _fail(args.command, "--sep must not be empty")
         try:
-            return _count(args) if args.command == "count" else _freq(args)
+            status = _count(args) if args.command == "count" else _freq(args)
+            sys.stdout.flush()
+            return status
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
         except (OSError, UnicodeDecodeError, ImportError, textops.TextopsError) as exc:
             if isinstance(exc, OSError) and exc.filename is not None:
                 _fail(args.command, f"cannot read {os.fsdecode(exc.filename)!r}: {exc.strerror}")

@@ -25,25 +25,30 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._api import Text, _as_sub, _check_like, _check_sep, _text_checker
 from ._errors import TextopsTypeError
-from ._freq import _word_list
 from ._threads import resolve
+from ._validate import as_sub, check_like, check_sep, text_checker, word_list
 
 __all__ = ["TextopsAccessor"]
 
 
 def _arrow_chunks(series: pd.Series) -> Optional[List[Any]]:
-    """The pyarrow string chunks behind the Series, or None."""
+    """The pyarrow string chunks behind the Series, or None.
+
+    ``string_view`` chunks (views into many buffers, which the core cannot
+    read as one buffer plus offsets) are cast to ``large_string``: one copy
+    of a chunk at a time."""
     array = series.array
     data = getattr(array, "_pa_array", None)
     if data is None:
         return None
     import pyarrow as pa
 
-    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
-        return None
-    return list(data.chunks)
+    if pa.types.is_string(data.type) or pa.types.is_large_string(data.type):
+        return list(data.chunks)
+    if getattr(pa.types, "is_string_view", lambda t: False)(data.type):
+        return [chunk.cast(pa.large_string()) for chunk in data.chunks]
+    return None
 
 
 def _chunk_layout(chunk: Any) -> Tuple[Any, Any, Any]:
@@ -79,7 +84,13 @@ class TextopsAccessor:
 
     def _strings(self) -> Tuple[list, Any]:
         """The present strings (as a list) and the missing mask."""
-        values = self._series.to_numpy(dtype=object, na_value=None)
+        data = getattr(self._series.array, "_pa_array", None)
+        if data is not None and str(data.type) == "string_view":  # to_numpy cannot
+            chunks = _arrow_chunks(self._series) or []
+            values = np.empty(len(data), dtype=object)
+            values[:] = [v for chunk in chunks for v in chunk.to_pylist()]
+        else:
+            values = self._series.to_numpy(dtype=object, na_value=None)
         missing = pd.isna(values)
         texts = values[~missing].tolist()
         for position, text in zip(np.flatnonzero(~missing), texts):
@@ -105,7 +116,7 @@ class TextopsAccessor:
         values = np.zeros(len(missing), dtype=np.int64)
         if texts:
             kind = "words" if words else "substrings"
-            accept = _text_checker(texts, _core.UNICODE, "series")
+            accept = text_checker(texts, _core.UNICODE, "series")
             values[~missing] = _core.batch(kind, texts, [word], sep, _core.UNICODE, threads,
                                            accept, lambda i, item: item)
         return self._result(values, missing)
@@ -119,8 +130,8 @@ class TextopsAccessor:
         >>> pd.Series(["a b a", None]).textops.word_count("a").tolist()
         [2, <NA>]
         """
-        _check_like(word, "word", _core.UNICODE, "the series")
-        _check_sep(sep, _core.UNICODE, "the series")
+        check_like(word, "word", _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         return self._count(word, sep, True, resolve(threads))
 
     def substring_count(self, sub: str, *, threads: Optional[int] = None) -> pd.Series:
@@ -129,7 +140,7 @@ class TextopsAccessor:
         >>> pd.Series(["aaaa", "a"]).textops.substring_count("aa").tolist()
         [2, 0]
         """
-        sub = _as_sub(sub, "sub", _core.UNICODE, "the series")
+        sub = as_sub(sub, "sub", _core.UNICODE, "the series")
         return self._count(sub, None, False, resolve(threads))
 
     def line_word_counts(self, word: str, *, sep: Optional[str] = None,
@@ -140,8 +151,8 @@ class TextopsAccessor:
         >>> pd.Series(["a\\na a", None]).textops.line_word_counts("a").tolist()
         [[1, 2], <NA>]
         """
-        _check_like(word, "word", _core.UNICODE, "the series")
-        _check_sep(sep, _core.UNICODE, "the series")
+        check_like(word, "word", _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         texts, missing = self._strings()
         nthreads = resolve(threads)
         per_text = iter(_core.line_word_counts(t, word, sep, _core.UNICODE, nthreads) for t in texts)
@@ -156,8 +167,8 @@ class TextopsAccessor:
         >>> pd.Series(["a b a", "b"]).textops.term_matrix(["a", "b"]).values.tolist()
         [[2, 1], [0, 1]]
         """
-        items = _word_list(words, _core.UNICODE, "the series")
-        _check_sep(sep, _core.UNICODE, "the series")
+        items = word_list(words, _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         texts, missing = self._strings()
         from ._corpus import Corpus
 
@@ -182,9 +193,9 @@ class TextopsAccessor:
         >>> pd.Series(["a b a", None, "b"]).textops.word_frequencies()
         Counter({'a': 2, 'b': 2})
         """
-        _check_sep(sep, _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         texts, _ = self._strings()
         if not texts:
             return Counter()
         return Counter(_core.word_frequencies(texts, sep, _core.UNICODE, resolve(threads),
-                                              _text_checker(texts, _core.UNICODE, "series")))
+                                              text_checker(texts, _core.UNICODE, "series")))
