@@ -11,7 +11,8 @@ unreadable file.
 ``bench [--mb MB] [--word W] [--repeat N] [--corpus DIR] [--docs N]``
 compares textops with pure Python (``str.count``, ``str.split``, a thread
 pool and a process pool) on a generated English-like corpus, or on the
-``*.txt`` books of ``--corpus``, and on short documents cut from it: the
+``*.txt`` books of ``--corpus`` (or ``$TEXTOPS_CORPUS``), and on short
+documents cut from it: the
 headline rows 1, 2, 5 and 7 of the targets that ``benchmarks/`` measures in
 full. It prints seconds, GB/s and the speed-up over pure Python, and exits
 with status 1 if any implementation gives a different count.
@@ -125,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report the best of N runs; the first run on a non-ASCII str also pays "
                             "for the UTF-8 copy CPython caches on it (default: %(default)s)")
     bench.add_argument("--corpus", metavar="DIR", default=None,
-                       help="use the *.txt books in DIR (repeated to --mb) instead of generated text")
+                       help="use the *.txt books in DIR (repeated to --mb) instead of generated "
+                            "text (default: $TEXTOPS_CORPUS if it holds books, else generated)")
     bench.add_argument("--docs", type=_positive_int, default=200_000,
                        help="number of short documents (40-200 characters) cut from the corpus "
                             "for the batch comparison (default: %(default)s)")

@@ -19,6 +19,7 @@ import platform
 import random
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
@@ -235,8 +236,9 @@ def cut_documents(
     return docs
 
 
-class Corpus(NamedTuple):
-    """The benchmark input in the shapes the implementations take."""
+class BenchCorpus(NamedTuple):
+    """The benchmark input in the shapes the implementations take (not a
+    :class:`textops.Corpus`: plain ``str`` books)."""
 
     source: str  #: where the books came from
     books: list[str]  #: the books, each a separate ``str``
@@ -245,8 +247,37 @@ class Corpus(NamedTuple):
     nbytes: int  #: UTF-8 size of the books
 
 
-def make_corpus(target_bytes: int, corpus_dir: str | os.PathLike[str] | None = None) -> Corpus:
-    """Build a :class:`Corpus` of about ``target_bytes``.
+#: The environment variable naming a folder of ``*.txt`` books to measure on.
+CORPUS_ENV = "TEXTOPS_CORPUS"
+#: How make_corpus labels generated text.
+GENERATED = f"generated English-like text (no books given: --corpus DIR or ${CORPUS_ENV})"
+
+
+def find_corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The folder of books to measure on, or None for generated text.
+
+    ``explicit`` (``--corpus``) wins; else ``$TEXTOPS_CORPUS`` when it names
+    a folder holding ``*.txt`` files (one that holds none warns and gives
+    generated text). Nothing outside the repository is looked for, so a
+    fresh clone measures generated text.
+
+    >>> find_corpus_dir("books") == Path("books")
+    True
+    """
+    if explicit is not None:
+        return Path(explicit)
+    env = os.environ.get(CORPUS_ENV)
+    if not env:
+        return None
+    if any(Path(env).glob("*.txt")):
+        return Path(env)
+    warnings.warn(f"{CORPUS_ENV}={env!r} holds no *.txt books; measuring generated text",
+                  RuntimeWarning, stacklevel=2)
+    return None
+
+
+def make_corpus(target_bytes: int, corpus_dir: str | os.PathLike[str] | None = None) -> BenchCorpus:
+    """Build a :class:`BenchCorpus` of about ``target_bytes``.
 
     Uses the ``*.txt`` books of ``corpus_dir`` when given (each repeated to
     reach the size), else the generated books.
@@ -255,12 +286,12 @@ def make_corpus(target_bytes: int, corpus_dir: str | os.PathLike[str] | None = N
         raise ValueError(f"{target_bytes} is not a valid corpus size, must be 1 byte or more")
     if corpus_dir is None:
         books = generate_books(target_bytes)
-        source = "generated"
+        source = GENERATED
     else:
         books = repeat_to_size(load_books(corpus_dir), target_bytes)
         source = os.fspath(corpus_dir)
     text = "\n".join(books)
-    return Corpus(source, books, text, split_at_whitespace(text), utf8_size(books))
+    return BenchCorpus(source, books, text, split_at_whitespace(text), utf8_size(books))
 
 
 # ---------------------------------------------------------------------------
@@ -465,7 +496,7 @@ def run(
 
     print(machine_info())
     start = time.perf_counter()
-    corpus = make_corpus(int(mb * 1e6), corpus_dir)
+    corpus = make_corpus(int(mb * 1e6), find_corpus_dir(corpus_dir))
     books, text, halves = corpus.books, corpus.text, corpus.halves
     docs = cut_documents(text, n_docs)
     docs_nbytes = utf8_size(docs)
