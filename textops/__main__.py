@@ -25,7 +25,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 
 def _positive_float(value: str) -> float:
@@ -141,7 +141,7 @@ def _fail(command: str, message: str) -> NoReturn:
     sys.exit(2)
 
 
-def _pattern(value: Optional[str], as_bytes: bool) -> Any:
+def _pattern(value: str | None, as_bytes: bool) -> Any:
     """A command-line pattern as str, or as the bytes the shell gave."""
     if value is None:
         return None
@@ -176,7 +176,8 @@ def _count(args: argparse.Namespace) -> int:
     files = args.files or ["-"]
     if "-" in files and len(files) > 1:
         _fail("count", "standard input ('-') cannot be mixed with files")
-    common = dict(threads=args.threads)
+    common: dict[str, Any] = {"threads": args.threads}
+    results: Any  # a list: files is a list of paths here
     if files == ["-"]:
         text = _stdin(args)
         if args.substring:

@@ -9,7 +9,7 @@ the text: mixing ``str`` and bytes raises ``TypeError``, as Python does for
 """
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Union
+from collections.abc import Sequence
 
 from . import _core
 from ._threads import resolve
@@ -20,8 +20,8 @@ from ._validate import (
     check_sep,
     patterns,
     text_checker,
-    text_mode,
     text_list,
+    text_mode,
 )
 
 __all__ = [
@@ -30,8 +30,8 @@ __all__ = [
 ]
 
 
-def word_count(text: Text, word: Text, *, sep: Optional[Text] = None,
-               threads: Optional[int] = None) -> int:
+def word_count(text: Text, word: Text, *, sep: Text | None = None,
+               threads: int | None = None) -> int:
     """Return ``text.split(sep).count(word)``, counted on every core.
 
     >>> word_count("the cat and the hat", "the")
@@ -49,8 +49,8 @@ def word_count(text: Text, word: Text, *, sep: Optional[Text] = None,
     return _core.word_count(text, word, sep, mode, resolve(threads))
 
 
-def substring_count(text: Text, sub: Union[Text, int], *,
-                    threads: Optional[int] = None) -> int:
+def substring_count(text: Text, sub: Text | int, *,
+                    threads: int | None = None) -> int:
     """Return ``text.count(sub)``: non-overlapping, left to right.
 
     >>> substring_count("aaaa", "aa")
@@ -67,8 +67,8 @@ def substring_count(text: Text, sub: Union[Text, int], *,
     return _core.substring_count(text, sub, mode, resolve(threads))
 
 
-def line_word_counts(text: Text, word: Text, *, sep: Optional[Text] = None,
-                     threads: Optional[int] = None) -> List[int]:
+def line_word_counts(text: Text, word: Text, *, sep: Text | None = None,
+                     threads: int | None = None) -> list[int]:
     """Return ``[ln.split(sep).count(word) for ln in text.splitlines()]``.
 
     >>> line_word_counts("a b a\\n\\nb a", "a")
@@ -81,9 +81,9 @@ def line_word_counts(text: Text, word: Text, *, sep: Optional[Text] = None,
 
 
 def parallel_word_count(text_bodies: Sequence[Text],
-                        words: Union[Text, Sequence[Text]], *,
-                        sep: Optional[Text] = None,
-                        threads: Optional[int] = None) -> List[int]:
+                        words: Text | Sequence[Text], *,
+                        sep: Text | None = None,
+                        threads: int | None = None) -> list[int]:
     """Return ``[t.split(sep).count(w) for t, w in zip(text_bodies, words,
     strict=True)]``, the texts shared out over every core.
 
@@ -107,8 +107,8 @@ def parallel_word_count(text_bodies: Sequence[Text],
 
 
 def sequential_word_count(text_bodies: Sequence[Text],
-                          words: Union[Text, Sequence[Text]], *,
-                          sep: Optional[Text] = None) -> List[int]:
+                          words: Text | Sequence[Text], *,
+                          sep: Text | None = None) -> list[int]:
     """Like ``parallel_word_count``, on the calling thread only.
 
     >>> sequential_word_count(["a b a", "b b"], "a")
@@ -118,8 +118,8 @@ def sequential_word_count(text_bodies: Sequence[Text],
 
 
 def parallel_substring_count(text_bodies: Sequence[Text],
-                             subs: Union[Text, int, Sequence[Text]], *,
-                             threads: Optional[int] = None) -> List[int]:
+                             subs: Text | int | Sequence[Text], *,
+                             threads: int | None = None) -> list[int]:
     """Return ``[t.count(s) for t, s in zip(text_bodies, subs,
     strict=True)]``, the texts shared out over every core.
 

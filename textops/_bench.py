@@ -34,19 +34,7 @@ import textops
 
 #: Real English words, most frequent first. Words placed at a given rank of
 #: the Zipf distribution come from ``_PLACED`` below.
-_COMMON_WORDS = (
-    "the of and to a in that he was it his I with as had for you her not on "
-    "is at be but by she him said all which my from they have were this so me "
-    "an one there no what or their we would been when them if will are who "
-    "The He It And But man then into more up out some could do upon now only "
-    "your like did than about these any time very little can over before "
-    "again old know after great down well see way where good long us our such "
-    "made must never himself come through much how should came other its "
-    "thought without own eyes hand first face two men may went sea ship head "
-    "day house night moment door life heart father mother young voice nothing "
-    "something looked room away yet still while once every here last left "
-    "Mr. Mrs. Prince Madame Monsieur count army letter water"
-).split()
+_COMMON_WORDS = ["the", "of", "and", "to", "a", "in", "that", "he", "was", "it", "his", "I", "with", "as", "had", "for", "you", "her", "not", "on", "is", "at", "be", "but", "by", "she", "him", "said", "all", "which", "my", "from", "they", "have", "were", "this", "so", "me", "an", "one", "there", "no", "what", "or", "their", "we", "would", "been", "when", "them", "if", "will", "are", "who", "The", "He", "It", "And", "But", "man", "then", "into", "more", "up", "out", "some", "could", "do", "upon", "now", "only", "your", "like", "did", "than", "about", "these", "any", "time", "very", "little", "can", "over", "before", "again", "old", "know", "after", "great", "down", "well", "see", "way", "where", "good", "long", "us", "our", "such", "made", "must", "never", "himself", "come", "through", "much", "how", "should", "came", "other", "its", "thought", "without", "own", "eyes", "hand", "first", "face", "two", "men", "may", "went", "sea", "ship", "head", "day", "house", "night", "moment", "door", "life", "heart", "father", "mother", "young", "voice", "nothing", "something", "looked", "room", "away", "yet", "still", "while", "once", "every", "here", "last", "left", "Mr.", "Mrs.", "Prince", "Madame", "Monsieur", "count", "army", "letter", "water"]
 
 #: Rare words at fixed ranks, so that "whale" and "Valjean" are present but
 #: uncommon, as in the real corpus. "Dantès" keeps some non-ASCII text in.
@@ -61,9 +49,8 @@ _PLACED = {
     "Bloom": 1100,
 }
 
-_ONSETS = ("b br c ch cl d dr f fl g gr h j k l m n p pl pr r s sh sl st t th "
-           "tr v w wh").split()
-_VOWELS = "a e i o u ai ea ee ie oo ou ow".split()
+_ONSETS = ["b", "br", "c", "ch", "cl", "d", "dr", "f", "fl", "g", "gr", "h", "j", "k", "l", "m", "n", "p", "pl", "pr", "r", "s", "sh", "sl", "st", "t", "th", "tr", "v", "w", "wh"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ee", "ie", "oo", "ou", "ow"]
 _CODAS = ["", "", "", "n", "r", "s", "st", "nd", "ll", "ck", "th", "m"]
 
 # Decorations around words and between them, with relative weights. The curly
@@ -510,7 +497,7 @@ def run(
 
     substring_impls: Impls = [("Python: text.count(w)", lambda: text.count(word))]
     substring_impls += [(f"substring_count(text, w, threads={n})",
-                         lambda n=n: textops_substring_count(text, word, n)) for n in threads]
+                         functools.partial(textops_substring_count, text, word, n)) for n in threads]
     word_impls: Impls = [
         ("Python: text.split().count(w)", lambda: split_count(text, word)),
         (f"ThreadPoolExecutor({workers}), a book per task", lambda: thread_pool_split(books, word, workers)),
@@ -519,7 +506,7 @@ def run(
         ("sum(parallel_word_count(books, w))", lambda: textops_parallel(books, word)),
     ]
     word_impls += [(f"word_count(text, w, threads={n})",
-                    lambda n=n: textops_word_count(text, word, n)) for n in threads]
+                    functools.partial(textops_word_count, text, word, n)) for n in threads]
     docs_substring_impls: Impls = [
         ("Python: [d.count(w) for d in docs]", lambda: python_count_each(docs, word)),
         ("parallel_substring_count(docs, w)", lambda: textops.parallel_substring_count(docs, word)),

@@ -14,7 +14,8 @@ from __future__ import annotations
 import operator
 import os
 from collections import Counter
-from typing import Any, Iterable, Iterator, List, Optional, Union, overload
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
 
 from . import _core, _files
 from ._errors import TextopsTypeError
@@ -50,7 +51,7 @@ class Corpus:
     ([2, 0], [1, 1])
     """
 
-    __slots__ = ("_buf", "_offsets", "_mode")
+    __slots__ = ("_buf", "_mode", "_offsets")
 
     def __init__(self, texts: Iterable[Text]) -> None:
         items, mode = text_list(texts, "texts")
@@ -60,7 +61,7 @@ class Corpus:
         self._buf, self._offsets = _core.pack(items, mode, text_checker(items, mode, "texts"))
 
     @classmethod
-    def from_files(cls, paths: Iterable[PathLike], encoding: Optional[str] = "utf-8") -> "Corpus":
+    def from_files(cls, paths: Iterable[PathLike], encoding: str | None = "utf-8") -> Corpus:
         """One document per file. ``encoding=None`` reads raw bytes (bytes
         semantics); otherwise each file is decoded, and an invalid one raises
         UnicodeDecodeError naming the file and the byte offset.
@@ -74,14 +75,14 @@ class Corpus:
             )
         mode = _core.BYTES if encoding is None else _core.UNICODE
 
-        def pack(buffers: List[Any], mode: int, nthreads: int) -> List[Any]:
+        def pack(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
             return [_core.pack(buffers, mode, _accept)]
 
         parts, _ = _files.run(paths, encoding, None, False, pack)
         return cls._packed(mode, *_joined(parts))
 
     @classmethod
-    def _packed(cls, mode: int, buf: Any, offsets: Any) -> "Corpus":
+    def _packed(cls, mode: int, buf: Any, offsets: Any) -> Corpus:
         """A Corpus of already packed documents."""
         corpus = cls.__new__(cls)
         corpus._mode, corpus._buf, corpus._offsets = mode, buf, offsets
@@ -93,12 +94,12 @@ class Corpus:
         return len(self._offsets) - 1
 
     @overload
-    def __getitem__(self, index: int) -> Union[str, bytes]: ...
+    def __getitem__(self, index: int) -> str | bytes: ...
 
     @overload
-    def __getitem__(self, index: slice) -> "Corpus": ...
+    def __getitem__(self, index: slice) -> Corpus: ...
 
-    def __getitem__(self, index: Union[int, slice]) -> Union[str, bytes, "Corpus"]:
+    def __getitem__(self, index: int | slice) -> str | bytes | Corpus:
         """The document at an index (an int or a NumPy integer), or for a
         slice a new Corpus of those documents: a view of this one's buffer
         when the step is 1 (no copy), else packed anew. A Corpus, not a
@@ -128,7 +129,7 @@ class Corpus:
         """The bytes of document i (0 <= i < len(self))."""
         return self._buf[int(self._offsets[i]):int(self._offsets[i + 1])].tobytes()
 
-    def _slice(self, key: slice) -> "Corpus":
+    def _slice(self, key: slice) -> Corpus:
         start, stop, step = key.indices(len(self))
         if step == 1:
             stop = max(start, stop)
@@ -138,7 +139,7 @@ class Corpus:
         docs = [self._bytes(i) for i in range(start, stop, step)]
         return self._packed(self._mode, *_core.pack(docs, self._mode, _accept))
 
-    def __iter__(self) -> Iterator[Union[str, bytes]]:
+    def __iter__(self) -> Iterator[str | bytes]:
         for i in range(len(self)):
             yield self[i]
 
@@ -153,8 +154,8 @@ class Corpus:
 
     # --- queries ------------------------------------------------------------
 
-    def word_count(self, word: Text, *, sep: Optional[Text] = None,
-                   threads: Optional[int] = None) -> Any:
+    def word_count(self, word: Text, *, sep: Text | None = None,
+                   threads: int | None = None) -> Any:
         """``[doc.split(sep).count(word) for doc in docs]`` as an int64 array.
 
         >>> Corpus(["a b a", "b"]).word_count("b").tolist()
@@ -165,7 +166,7 @@ class Corpus:
         return _core.corpus_count(self._buf, self._offsets, word, sep, True,
                                   self._mode, resolve(threads))
 
-    def substring_count(self, sub: Union[Text, int], *, threads: Optional[int] = None) -> Any:
+    def substring_count(self, sub: Text | int, *, threads: int | None = None) -> Any:
         """``[doc.count(sub) for doc in docs]`` as an int64 array.
 
         >>> Corpus(["aaaa", "a"]).substring_count("aa").tolist()
@@ -175,8 +176,8 @@ class Corpus:
         return _core.corpus_count(self._buf, self._offsets, sub, None, False,
                                   self._mode, resolve(threads))
 
-    def line_word_counts(self, word: Text, *, sep: Optional[Text] = None,
-                         threads: Optional[int] = None) -> List[Any]:
+    def line_word_counts(self, word: Text, *, sep: Text | None = None,
+                         threads: int | None = None) -> list[Any]:
         """``[[ln.split(sep).count(word) for ln in doc.splitlines()] for doc
         in docs]``, one int64 array per document.
 
@@ -188,8 +189,8 @@ class Corpus:
         return _core.corpus_line_word_counts(self._buf, self._offsets, word, sep,
                                              self._mode, resolve(threads))
 
-    def term_matrix(self, words: Iterable[Text], *, sep: Optional[Text] = None,
-                    threads: Optional[int] = None) -> Any:
+    def term_matrix(self, words: Iterable[Text], *, sep: Text | None = None,
+                    threads: int | None = None) -> Any:
         """The documents x words int64 matrix of ``doc.split(sep).count(w)``,
         each document read once whatever the number of words.
 
@@ -201,8 +202,8 @@ class Corpus:
         return _core.corpus_term_matrix(self._buf, self._offsets, items, sep,
                                         self._mode, resolve(threads))
 
-    def word_frequencies(self, *, sep: Optional[Text] = None,
-                         threads: Optional[int] = None) -> Counter:
+    def word_frequencies(self, *, sep: Text | None = None,
+                         threads: int | None = None) -> Counter:
         """``Counter`` of every document's ``split(sep)`` tokens, summed.
 
         >>> Corpus(["a b a", "b"]).word_frequencies()
@@ -213,7 +214,7 @@ class Corpus:
                                                 self._mode, resolve(threads)))
 
 
-def _joined(parts: List[Any]) -> Any:
+def _joined(parts: list[Any]) -> Any:
     """(buffer, offsets) of packed groups of documents, end to end."""
     np = _core._np()
     if not parts:

@@ -27,12 +27,14 @@ import mmap
 import os
 import stat
 from collections import Counter
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from typing import Any, Callable, Iterable, List, Optional, Tuple, Union
+from typing import Any
 
 from . import _core
 from ._threads import resolve
-from ._validate import PathLike, Text, as_sub, check_encoding, check_like, check_sep, paths as check_paths
+from ._validate import PathLike, Text, as_sub, check_encoding, check_like, check_sep
+from ._validate import paths as check_paths
 
 # Files are handled in groups (each group one parallel C call): mapped
 # together, then closed before the next group, so that any number of files
@@ -67,7 +69,7 @@ def _open(path: PathLike, stack: ExitStack) -> Any:
         raise type(exc)(exc.errno or errno.EIO, exc.strerror or str(exc), path) from exc
 
 
-def load(path: PathLike, codec: Optional[str], threads: int, stack: ExitStack) -> Any:
+def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> Any:
     """The file as a text to count in: its bytes (codec None, or UTF-8
     checked valid in C) or, for another codec, the decoded ``str``.
 
@@ -105,12 +107,12 @@ def _raise_decode_error(path: PathLike, data: Any, encoding: str, start: int, en
     ) from None
 
 
-def _groups(paths: List[PathLike], progress: bool) -> List[List[int]]:
+def _groups(paths: list[PathLike], progress: bool) -> list[list[int]]:
     """Indices of the paths, in groups of at most GROUP_FILES files and
     about GROUP_BYTES bytes (smaller with a progress bar)."""
     max_files = 8 if progress else GROUP_FILES
     max_bytes = GROUP_BYTES // 4 if progress else GROUP_BYTES
-    groups: List[List[int]] = [[]]
+    groups: list[list[int]] = [[]]
     size = 0
     for i, path in enumerate(paths):
         try:
@@ -125,7 +127,7 @@ def _groups(paths: List[PathLike], progress: bool) -> List[List[int]]:
     return groups if groups[0] else []
 
 
-def _progress_bar(paths: List[PathLike], enabled: bool) -> Any:
+def _progress_bar(paths: list[PathLike], enabled: bool) -> Any:
     if not enabled:
         return None
     try:
@@ -135,8 +137,8 @@ def _progress_bar(paths: List[PathLike], enabled: bool) -> Any:
     return tqdm(total=len(paths), unit="file", desc="textops")
 
 
-def run(paths: Any, encoding: Optional[str], threads: Optional[int], progress: bool,
-        count: Callable[[List[Any], int, int], List[Any]]) -> Tuple[List[Any], bool]:
+def run(paths: Any, encoding: str | None, threads: int | None, progress: bool,
+        count: Callable[[list[Any], int, int], list[Any]]) -> tuple[list[Any], bool]:
     """Open the files group by group and call ``count(texts, mode,
     nthreads)`` on each group; the results in order, and whether a single
     path was given."""
@@ -144,7 +146,7 @@ def run(paths: Any, encoding: Optional[str], threads: Optional[int], progress: b
     mode, codec = check_encoding(encoding)
     nthreads = resolve(threads)
     bar = _progress_bar(items, progress)
-    results: List[Any] = []
+    results: list[Any] = []
     try:
         for group in _groups(items, progress):
             with ExitStack() as stack:
@@ -162,14 +164,14 @@ def _accept(i: int, item: Any) -> Any:
     return item
 
 
-def _check_word(word: Any, encoding: Optional[str], name: str = "word") -> None:
+def _check_word(word: Any, encoding: str | None, name: str = "word") -> None:
     mode, _ = check_encoding(encoding)
     check_like(word, name, mode, "the files (str for an encoding, bytes for encoding=None)")
 
 
-def file_word_count(paths: Union[PathLike, Iterable[PathLike]], word: Text, *,
-                    sep: Optional[Text] = None, encoding: Optional[str] = "utf-8",
-                    threads: Optional[int] = None, progress: bool = False) -> Union[int, List[int]]:
+def file_word_count(paths: PathLike | Iterable[PathLike], word: Text, *,
+                    sep: Text | None = None, encoding: str | None = "utf-8",
+                    threads: int | None = None, progress: bool = False) -> int | list[int]:
     """``text.split(sep).count(word)`` for the text of a path (``text =
     Path(p).read_bytes().decode(encoding)``), or the list of them for an
     iterable of paths. ``encoding=None``
@@ -182,16 +184,16 @@ def file_word_count(paths: Union[PathLike, Iterable[PathLike]], word: Text, *,
     _check_word(word, encoding)
     check_sep(sep, mode, "the files")
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[int]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
         return _core.batch("words", buffers, [word], sep, mode, nthreads, _accept, _accept)
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
 
 
-def file_substring_count(paths: Union[PathLike, Iterable[PathLike]], sub: Union[Text, int], *,
-                         encoding: Optional[str] = "utf-8", threads: Optional[int] = None,
-                         progress: bool = False) -> Union[int, List[int]]:
+def file_substring_count(paths: PathLike | Iterable[PathLike], sub: Text | int, *,
+                         encoding: str | None = "utf-8", threads: int | None = None,
+                         progress: bool = False) -> int | list[int]:
     """``text.count(sub)`` for the text of each file.
 
     >>> file_substring_count([], "the")
@@ -200,17 +202,17 @@ def file_substring_count(paths: Union[PathLike, Iterable[PathLike]], sub: Union[
     mode, _ = check_encoding(encoding)
     sub = as_sub(sub, "sub", mode, "the files")
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[int]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
         return _core.batch("substrings", buffers, [sub], None, mode, nthreads, _accept, _accept)
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
 
 
-def file_line_word_counts(paths: Union[PathLike, Iterable[PathLike]], word: Text, *,
-                          sep: Optional[Text] = None, encoding: Optional[str] = "utf-8",
-                          threads: Optional[int] = None,
-                          progress: bool = False) -> Union[List[int], List[List[int]]]:
+def file_line_word_counts(paths: PathLike | Iterable[PathLike], word: Text, *,
+                          sep: Text | None = None, encoding: str | None = "utf-8",
+                          threads: int | None = None,
+                          progress: bool = False) -> list[int] | list[list[int]]:
     """``[ln.split(sep).count(word) for ln in text.splitlines()]`` for the
     text of each file.
 
@@ -221,16 +223,16 @@ def file_line_word_counts(paths: Union[PathLike, Iterable[PathLike]], word: Text
     _check_word(word, encoding)
     check_sep(sep, mode, "the files")
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[List[int]]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[list[int]]:
         return [_core.line_word_counts(b, word, sep, mode, nthreads) for b in buffers]
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
 
 
-def file_word_frequencies(paths: Union[PathLike, Iterable[PathLike]], *,
-                          sep: Optional[Text] = None, encoding: Optional[str] = "utf-8",
-                          threads: Optional[int] = None, progress: bool = False) -> Counter:
+def file_word_frequencies(paths: PathLike | Iterable[PathLike], *,
+                          sep: Text | None = None, encoding: str | None = "utf-8",
+                          threads: int | None = None, progress: bool = False) -> Counter:
     """``Counter(text.split(sep))`` summed over the texts of the files.
 
     >>> file_word_frequencies([])
@@ -240,7 +242,7 @@ def file_word_frequencies(paths: Union[PathLike, Iterable[PathLike]], *,
     check_sep(sep, mode, "the files")
     total: Counter = Counter()
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[Any]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
         # a str buffer (another encoding, decoded) is counted as a str
         total.update(_core.word_frequencies(buffers, sep, mode, nthreads, _accept))
         return []

@@ -8,11 +8,20 @@ Counter({'the': 2, 'cat': 1, 'and': 1, 'hat': 1})
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Dict, Iterable, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from . import _core
 from ._threads import resolve
-from ._validate import Text, check_sep, is_single_text, text_checker, text_mode, text_list, word_list
+from ._validate import (
+    Text,
+    check_sep,
+    is_single_text,
+    text_checker,
+    text_list,
+    text_mode,
+    word_list,
+)
 
 
 def _key(word: Any) -> Any:
@@ -20,8 +29,8 @@ def _key(word: Any) -> Any:
     return word if isinstance(word, (str, bytes)) else bytes(memoryview(word))
 
 
-def word_frequencies(text_or_texts: Any, *, sep: Optional[Text] = None,
-                     threads: Optional[int] = None) -> Counter:
+def word_frequencies(text_or_texts: Any, *, sep: Text | None = None,
+                     threads: int | None = None) -> Counter:
     """Return ``Counter(text.split(sep))``, or its sum over an iterable of
     texts, counted on every core.
 
@@ -38,7 +47,7 @@ def word_frequencies(text_or_texts: Any, *, sep: Optional[Text] = None,
     """
     name = "text_or_texts"
     if is_single_text(text_or_texts):
-        mode: Optional[int] = text_mode(text_or_texts, name)
+        mode: int | None = text_mode(text_or_texts, name)
         items = [text_or_texts]
     else:
         items, mode = text_list(text_or_texts, name)
@@ -52,8 +61,8 @@ def word_frequencies(text_or_texts: Any, *, sep: Optional[Text] = None,
 
 
 def word_counts(text: Text, words: Iterable[Text], *,
-                sep: Optional[Text] = None,
-                threads: Optional[int] = None) -> Dict[Any, int]:
+                sep: Text | None = None,
+                threads: int | None = None) -> dict[Any, int]:
     """Return ``{w: text.split(sep).count(w) for w in words}``, reading the
     text once whatever the number of words.
 

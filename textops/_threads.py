@@ -18,14 +18,13 @@ from __future__ import annotations
 import operator
 import os
 import warnings
-from typing import Optional
 
 from . import _core
 from ._errors import TextopsTypeError, TextopsValueError
 
 ENV_VAR = "TEXTOPS_NUM_THREADS"
 
-_default: Optional[int] = None
+_default: int | None = None
 
 
 def check_threads(threads: object, name: str = "threads") -> int:
@@ -43,7 +42,7 @@ def check_threads(threads: object, name: str = "threads") -> int:
     return value
 
 
-def _from_env() -> Optional[int]:
+def _from_env() -> int | None:
     """TEXTOPS_NUM_THREADS as an int >= 1, or None when it is unset, empty
     or bad (a bad value warns: it must not break every import)."""
     raw = os.environ.get(ENV_VAR)
@@ -90,7 +89,7 @@ def resolve(threads: object) -> int:
     return min(check_threads(threads), _core.MAX_THREADS)
 
 
-def set_num_threads(threads: Optional[int]) -> None:
+def set_num_threads(threads: int | None) -> None:
     """Set the thread count of calls that pass ``threads=None``.
 
     ``None`` restores the default (``TEXTOPS_NUM_THREADS``, else OpenMP's).

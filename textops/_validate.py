@@ -19,12 +19,13 @@ import codecs
 import mmap
 import os
 import sys
-from typing import Any, Callable, List, Optional, Tuple, Union
+from collections.abc import Callable
+from typing import Any, Union
 
 from . import _core
 from ._errors import TextopsTypeError, TextopsValueError
 
-Text = Union[str, bytes, bytearray, memoryview, Any]
+Text = Union[str, bytes, bytearray, memoryview, Any]  # noqa: UP007 (a runtime alias; Python 3.9)
 """A ``str`` or any object exposing a contiguous buffer (mmap, array...)."""
 
 PathLike = Union[str, bytes, "os.PathLike[Any]"]
@@ -107,7 +108,7 @@ def text_mode(obj: object, name: str) -> int:
     return _core.BYTES
 
 
-def check_like(obj: object, name: str, mode: Optional[int],
+def check_like(obj: object, name: str, mode: int | None,
                text_name: str) -> None:
     """Raise unless obj is of the same kind (str or bytes-like) as the text;
     mode None (an empty batch, no text to match) takes either kind.
@@ -133,7 +134,7 @@ def check_like(obj: object, name: str, mode: Optional[int],
         text_mode(obj, name)
 
 
-def check_sep(sep: object, mode: Optional[int], text_name: str) -> None:
+def check_sep(sep: object, mode: int | None, text_name: str) -> None:
     """Raise unless sep is None or a non-empty separator of the text's kind."""
     if sep is None:
         return
@@ -144,7 +145,7 @@ def check_sep(sep: object, mode: Optional[int], text_name: str) -> None:
         raise TextopsValueError("empty separator")
 
 
-def as_sub(sub: object, name: str, mode: Optional[int], text_name: str) -> Any:
+def as_sub(sub: object, name: str, mode: int | None, text_name: str) -> Any:
     """Validate a substring; for bytes, an int in range(256) is one byte.
 
     >>> as_sub(97, "sub", _core.BYTES, "text")
@@ -158,7 +159,7 @@ def as_sub(sub: object, name: str, mode: Optional[int], text_name: str) -> Any:
     return sub
 
 
-def _as_list(values: object, name: str, what: str) -> List[Any]:
+def _as_list(values: object, name: str, what: str) -> list[Any]:
     """values as a list (a list as it is, any other iterable read into a
     new one), or a TypeError naming the argument."""
     if _is_array_of_items(values) and values.ndim != 1:  # type: ignore[attr-defined]
@@ -175,7 +176,7 @@ def _as_list(values: object, name: str, what: str) -> List[Any]:
         ) from None
 
 
-def text_list(text_bodies: object, name: str) -> Tuple[List[Any], Optional[int]]:
+def text_list(text_bodies: object, name: str) -> tuple[list[Any], int | None]:
     """The texts of a batch as a list, and the mode of the first (None if
     there is none); the items themselves are checked by text_checker. A
     single text is refused (iterating it would give characters or bytes).
@@ -190,7 +191,7 @@ def text_list(text_bodies: object, name: str) -> Tuple[List[Any], Optional[int]]
     return items, mode
 
 
-def text_checker(items: List[Any], mode: int, name: str) -> Check:
+def text_checker(items: list[Any], mode: int, name: str) -> Check:
     """Checks name[i]: a text of the same kind as name[0]."""
     def check(i: int, text: Any) -> Any:
         if text_mode(text, f"{name}[{i}]") != mode:
@@ -203,8 +204,8 @@ def text_checker(items: List[Any], mode: int, name: str) -> Check:
     return check
 
 
-def patterns(values: object, name: str, items: List[Any], mode: Optional[int],
-             subs: bool) -> Tuple[List[Any], Check]:
+def patterns(values: object, name: str, items: list[Any], mode: int | None,
+             subs: bool) -> tuple[list[Any], Check]:
     """One word (or substring) per text, or a single one for all texts, and
     the check for each of them. A buffer other than bytes, bytearray,
     memoryview or mmap (an integer array, an array.array) is refused: it
@@ -237,7 +238,7 @@ def patterns(values: object, name: str, items: List[Any], mode: Optional[int],
     return listed, check
 
 
-def word_list(words: object, mode: Optional[int], text_name: str) -> List[Any]:
+def word_list(words: object, mode: int | None, text_name: str) -> list[Any]:
     """The words of word_counts / term_matrix, each of the text's kind.
 
     >>> word_list(("a", "b"), _core.UNICODE, "text")
@@ -256,7 +257,7 @@ def word_list(words: object, mode: Optional[int], text_name: str) -> List[Any]:
     return items
 
 
-def paths(values: Any) -> Tuple[List[PathLike], bool]:
+def paths(values: Any) -> tuple[list[PathLike], bool]:
     """The paths as a list, and whether a single path was given; each path
     is a str, bytes or os.PathLike, else a TextopsTypeError names its index.
 
@@ -288,7 +289,7 @@ def _path(path: Any, name: str) -> PathLike:
     )
 
 
-def check_encoding(encoding: object) -> Tuple[int, Optional[str]]:
+def check_encoding(encoding: object) -> tuple[int, str | None]:
     """The text mode and codec name for reading files in ``encoding``
     (None: raw bytes, bytes semantics).
 

@@ -19,7 +19,8 @@ are counted in place in Arrow's buffers; other Series (object dtype,
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -32,7 +33,7 @@ from ._validate import as_sub, check_like, check_sep, text_checker, word_list
 __all__ = ["TextopsAccessor"]
 
 
-def _arrow_chunks(series: pd.Series) -> Optional[List[Any]]:
+def _arrow_chunks(series: pd.Series) -> list[Any] | None:
     """The pyarrow string chunks behind the Series, or None.
 
     ``string_view`` chunks (views into many buffers, which the core cannot
@@ -51,7 +52,7 @@ def _arrow_chunks(series: pd.Series) -> Optional[List[Any]]:
     return None
 
 
-def _chunk_layout(chunk: Any) -> Tuple[Any, Any, Any]:
+def _chunk_layout(chunk: Any) -> tuple[Any, Any, Any]:
     """(data bytes, size_t offsets, missing mask) of one Arrow string chunk,
     read in place (the offsets are converted when they are 32-bit)."""
     _, offsets_buf, data_buf = chunk.buffers()
@@ -82,7 +83,7 @@ class TextopsAccessor:
             out[missing] = pd.NA
         return pd.Series(out, index=self._series.index, name=self._series.name)
 
-    def _strings(self) -> Tuple[list, Any]:
+    def _strings(self) -> tuple[list, Any]:
         """The present strings (as a list) and the missing mask."""
         data = getattr(self._series.array, "_pa_array", None)
         if data is not None and str(data.type) == "string_view":  # to_numpy cannot
@@ -101,7 +102,7 @@ class TextopsAccessor:
                 )
         return texts, missing
 
-    def _count(self, word: Any, sep: Optional[Any], words: bool, threads: int) -> pd.Series:
+    def _count(self, word: Any, sep: Any | None, words: bool, threads: int) -> pd.Series:
         chunks = _arrow_chunks(self._series)
         if chunks is not None:
             parts, masks = [], []
@@ -123,8 +124,8 @@ class TextopsAccessor:
 
     # --- the methods --------------------------------------------------------
 
-    def word_count(self, word: str, *, sep: Optional[str] = None,
-                   threads: Optional[int] = None) -> pd.Series:
+    def word_count(self, word: str, *, sep: str | None = None,
+                   threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: t.split(sep).count(word))``, <NA> for missing.
 
         >>> pd.Series(["a b a", None]).textops.word_count("a").tolist()
@@ -134,7 +135,7 @@ class TextopsAccessor:
         check_sep(sep, _core.UNICODE, "the series")
         return self._count(word, sep, True, resolve(threads))
 
-    def substring_count(self, sub: str, *, threads: Optional[int] = None) -> pd.Series:
+    def substring_count(self, sub: str, *, threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: t.count(sub))``, <NA> for missing.
 
         >>> pd.Series(["aaaa", "a"]).textops.substring_count("aa").tolist()
@@ -143,8 +144,8 @@ class TextopsAccessor:
         sub = as_sub(sub, "sub", _core.UNICODE, "the series")
         return self._count(sub, None, False, resolve(threads))
 
-    def line_word_counts(self, word: str, *, sep: Optional[str] = None,
-                         threads: Optional[int] = None) -> pd.Series:
+    def line_word_counts(self, word: str, *, sep: str | None = None,
+                         threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: [ln.split(sep).count(word) for ln in
         t.splitlines()])`` (lists), <NA> for missing.
 
@@ -159,8 +160,8 @@ class TextopsAccessor:
         values = [pd.NA if m else next(per_text) for m in missing]
         return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
 
-    def term_matrix(self, words: Iterable[str], *, sep: Optional[str] = None,
-                    threads: Optional[int] = None) -> pd.DataFrame:
+    def term_matrix(self, words: Iterable[str], *, sep: str | None = None,
+                    threads: int | None = None) -> pd.DataFrame:
         """A DataFrame, one column per word, of ``t.split(sep).count(w)``;
         rows of missing values are <NA>.
 
@@ -186,8 +187,8 @@ class TextopsAccessor:
         frame.columns = pd.Index(list(items), dtype=object)
         return frame
 
-    def word_frequencies(self, *, sep: Optional[str] = None,
-                         threads: Optional[int] = None) -> Counter:
+    def word_frequencies(self, *, sep: str | None = None,
+                         threads: int | None = None) -> Counter:
         """``Counter`` of every present string's ``split(sep)``, summed.
 
         >>> pd.Series(["a b a", None, "b"]).textops.word_frequencies()
