@@ -3,14 +3,18 @@
 Each file is memory-mapped and counted in place by the C core, on every
 core, within a file and across files; nothing of it becomes a Python object,
 so memory stays flat whatever the size (the mapped pages are the kernel's
-page cache, reclaimed as needed). With the default ``encoding="utf-8"`` a
-file has ``str`` semantics (Unicode whitespace and line breaks), exactly as
-if it were read with ``Path(path).read_bytes().decode("utf-8")`` (no
-newline translation); it is checked
-to be valid UTF-8 first, in C, and an invalid file raises UnicodeDecodeError
-naming the file and the byte offset. ``encoding=None`` gives bytes
-semantics, as ``Path(path).read_bytes()``. Another encoding decodes the file
-in Python (memory: the decoded text).
+page cache, reclaimed as needed). A file that cannot be mapped (empty, a
+/proc or /sys file, a pipe, a device) is read instead. With the default
+``encoding="utf-8"`` a file has ``str`` semantics (Unicode whitespace and
+line breaks), exactly as if it were read with
+``Path(path).read_bytes().decode("utf-8")`` (no newline translation); it is
+checked to be valid UTF-8 first, in C, and an invalid file raises the
+UnicodeDecodeError that expression raises (``start`` and ``end`` are file
+offsets), its reason naming the byte offset and the file, its ``object``
+the file's bytes up to ``end``. ``encoding=None`` gives bytes semantics, as
+``Path(path).read_bytes()``. Another encoding decodes the file in Python
+(memory: the decoded text). ``Corpus.from_files`` reads files the same way
+(``load``). Every OSError names the path.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
