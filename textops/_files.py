@@ -47,6 +47,12 @@ GROUP_FILES = 64
 GROUP_BYTES = 256 << 20
 
 
+# mmap's errors for a file the kernel does not let be mapped, whatever memory
+# there is: such a file is read instead.
+_CANNOT_MAP = {errno.ENODEV, errno.EINVAL, errno.EACCES,
+               getattr(errno, "ENOTSUP", errno.EINVAL), getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
+
+
 def _open(path: PathLike, stack: ExitStack) -> Any:
     """The file's bytes as a buffer to count in: its read-only mapping
     (closed by ``stack``), or the bytes read from it when it is empty or
@@ -61,8 +67,10 @@ def _open(path: PathLike, stack: ExitStack) -> Any:
                 return f.read()
             try:
                 data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
-            except OSError:  # e.g. ENODEV: a /sys file of size 4096
-                return f.read()
+            except OSError as exc:
+                if exc.errno not in _CANNOT_MAP:  # ENOMEM...: reading would not help
+                    raise
+                return f.read()  # e.g. ENODEV: a /sys file of size 4096
             stack.enter_context(data)
             if hasattr(data, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
                 data.madvise(mmap.MADV_SEQUENTIAL)
