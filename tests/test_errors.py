@@ -253,7 +253,15 @@ LIST_OF_TEXTS = {
     "file_word_frequencies": lambda paths: textops.file_word_frequencies(paths, encoding=None),
     "word_counts words": lambda words: textops.word_counts(b"a b a", words),
     "Corpus.term_matrix words": lambda words: textops.Corpus([b"a b a"]).term_matrix(words),
+    "Series.textops.term_matrix words": lambda words: _series().textops.term_matrix(words),
 }
+
+
+def _series():
+    pd = pytest.importorskip("pandas")
+    import textops.pandas  # noqa: F401  (the accessor)
+
+    return pd.Series(["a b a"])
 
 
 @pytest.mark.parametrize("name", LIST_OF_TEXTS)
