@@ -109,6 +109,8 @@ def test_bogus_encoding_on_stdin_exits_2(capsys, monkeypatch):
     for command in (["count", "a"], ["freq"]):
         status, out, err = run(capsys, *command, "--encoding", "bogus", stdin=b"a b", monkeypatch=monkeypatch)
         assert (status, out) == (2, "") and "not a known encoding" in err and "Traceback" not in err
+        status, out, err = run(capsys, *command, "--encoding", "rot13", stdin=b"a b", monkeypatch=monkeypatch)
+        assert (status, out) == (2, "") and "not a text encoding" in err
 
 
 def test_pattern_starting_with_a_dash_after_double_dash(capsys, tmp_path):

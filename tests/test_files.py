@@ -214,3 +214,16 @@ def test_one_message_for_a_bad_file(tmp_path):
             call()
         messages.add(str(info.value))
     assert len(messages) == 1, messages
+
+
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "zlib"])
+def test_codec_that_is_not_a_text_encoding(tmp_path, encoding):
+    """codecs.lookup knows these, but bytes.decode refuses them: a raw
+    LookupError came out of the first file; now a TextopsValueError naming
+    the encoding, before any file is read."""
+    path = write(tmp_path, "a.txt", b"a b")
+    for call in (lambda: textops.file_word_count(path, "a", encoding=encoding),
+                 lambda: textops.Corpus.from_files([path], encoding=encoding),
+                 lambda: textops.file_word_count(tmp_path / "missing", "a", encoding=encoding)):
+        with pytest.raises(textops.TextopsValueError, match=f"{encoding!r} is not a text encoding"):
+            call()

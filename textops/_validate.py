@@ -301,6 +301,13 @@ def check_encoding(encoding: object) -> tuple[int, str | None]:
     if not isinstance(encoding, str):
         raise TextopsTypeError(f"encoding must be a str or None, not {type_name(encoding)}")
     try:
-        return _core.UNICODE, codecs.lookup(encoding).name
+        name = codecs.lookup(encoding).name
     except LookupError:
         raise TextopsValueError(f"{encoding!r} is not a known encoding") from None
+    try:
+        b"".decode(name)  # codecs such as base64 or rot13 are not for text
+    except LookupError:
+        raise TextopsValueError(
+            f"{encoding!r} is not a text encoding (bytes.decode refuses it)"
+        ) from None
+    return _core.UNICODE, name
