@@ -304,8 +304,10 @@ def check_encoding(encoding: object) -> tuple[int, str | None]:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise TextopsValueError(f"{encoding!r} is not a known encoding") from None
-    try:
-        b"".decode(name)  # codecs such as base64 or rot13 are not for text
+    try:  # codecs such as base64 or rot13 are not for text (b"" is never looked up)
+        b"\0\0\0\0".decode(name)
+    except UnicodeError:  # a text encoding, which these bytes do not fit
+        pass
     except LookupError:
         raise TextopsValueError(
             f"{encoding!r} is not a text encoding (bytes.decode refuses it)"
