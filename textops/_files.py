@@ -23,6 +23,7 @@ in Python (memory: the decoded text).
 from __future__ import annotations
 
 import codecs
+import errno
 import mmap
 import os
 from collections import Counter
@@ -79,6 +80,8 @@ def _open(path: PathLike, codec: Optional[str], threads: int, stack: ExitStack) 
             data: Any = f.read()
         else:
             data = stack.enter_context(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+            # runs before the mapping closes (an ExitStack unwinds in reverse)
+            stack.callback(_unguard, path, _core.guard_mapping(data))
             if hasattr(data, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
                 data.madvise(mmap.MADV_SEQUENTIAL)
     if codec is None:
@@ -92,6 +95,14 @@ def _open(path: PathLike, codec: Optional[str], threads: int, stack: ExitStack) 
     if bad >= 0:
         _raise_decode_error(path, "utf-8", bytes(data[bad:bad + 4]), bad)
     return data
+
+
+def _unguard(path: PathLike, end_guard: Callable[[], bool]) -> None:
+    """End the guard of a file's mapping; raise OSError naming the file if
+    it shrank while it was read (the counts are then not of its content)."""
+    if end_guard():
+        raise OSError(errno.EIO, "the file changed size while being read",
+                      os.fsdecode(path))
 
 
 def _raise_decode_error(path: PathLike, encoding: str, window: bytes, offset: int) -> None:
