@@ -19,7 +19,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 CSRC = HERE / "csrc"
-SOURCES = ["search.c", "split.c", "parallel.c", "freq.c", "corpus.c", "utf8.c"]
+SOURCES = ["search.c", "split.c", "parallel.c", "freq.c", "corpus.c", "utf8.c", "mapguard.c"]
 
 CDEF = """
 size_t textops_substring_count(const char *text, size_t len,
@@ -73,6 +73,8 @@ void textops_gather(size_t ntexts, const char *const *texts,
                     const size_t *lens, char *out);
 size_t textops_utf8_check(const char *text, size_t len, int threads);
 void textops_watch(const volatile int *flag);
+int textops_guard_begin(const char *addr, size_t len);
+int textops_guard_end(int slot);
 void textops_free(void *p);
 int textops_openmp_enabled(void);
 int textops_default_threads(void);

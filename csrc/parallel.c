@@ -93,9 +93,11 @@ static void *tx_leader_main(void *unused)
     return NULL;
 }
 
-/* Starts the leader with every signal blocked (its OpenMP workers inherit
- * the mask), so signals keep going to the Python threads. Call with
- * tx_leader_lock held; returns 0 on success. */
+/* Starts the leader with every signal blocked but the synchronous faults
+ * (its OpenMP workers inherit the mask), so signals keep going to the
+ * Python threads. A fault is delivered to the thread that made it, and a
+ * blocked one ends the process: SIGBUS must reach mapguard.c's handler.
+ * Call with tx_leader_lock held; returns 0 on success. */
 static int tx_start_leader(void)
 {
     pthread_attr_t attr;
@@ -105,6 +107,10 @@ static int tx_start_leader(void)
         return -1;
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     sigfillset(&all);
+    sigdelset(&all, SIGBUS);
+    sigdelset(&all, SIGSEGV);
+    sigdelset(&all, SIGFPE);
+    sigdelset(&all, SIGILL);
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = pthread_create(&leader, &attr, tx_leader_main, NULL);
     pthread_sigmask(SIG_SETMASK, &old, NULL);

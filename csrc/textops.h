@@ -171,4 +171,16 @@ const char *textops_search_backend(int id);
  * changes nothing) if the CPU cannot run it. For tests and benchmarks. */
 int textops_set_search_backend(int id);
 
+/* Guards the mapped file bytes addr[0, len) until textops_guard_end: if
+ * the file shrinks meanwhile, a read past its new end (by textops or by
+ * anyone in the process) reads zeros instead of raising SIGBUS. Returns a
+ * slot for textops_guard_end, or -1 when nothing is guarded (len 0, no
+ * free slot, or no SIGBUS on this system). */
+int textops_guard_begin(const char *addr, size_t len);
+
+/* Ends the guard of `slot` (ignored when negative); returns 1 if a read
+ * faulted in the range, i.e. the file shrank under it and what was read
+ * is not its content, else 0. */
+int textops_guard_end(int slot);
+
 #endif

@@ -618,3 +618,22 @@ def utf8_check(data: Any, threads: int) -> int:
         if held is not None:
             ffi.release(held)
     return -1 if bad == n else bad
+
+
+def guard_mapping(mapped: Any) -> Callable[[], bool]:
+    """Guard the bytes of the mmap ``mapped`` against its file shrinking
+    (``csrc/mapguard.c``): until the returned function is called, a read
+    past the file's new end reads zeros instead of killing the process with
+    SIGBUS. The function ends the guard and returns True if such a read
+    happened (what was read is then not the file's content). Call it before
+    the mapping is closed.
+
+    >>> import mmap
+    >>> m = mmap.mmap(-1, 4096)
+    >>> guard_mapping(m)()
+    False
+    """
+    cdata = ffi.from_buffer(mapped)
+    slot = lib.textops_guard_begin(cdata, len(cdata))
+    ffi.release(cdata)
+    return lambda: bool(lib.textops_guard_end(slot))

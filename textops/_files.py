@@ -72,6 +72,8 @@ def _open(path: PathLike, stack: ExitStack) -> Any:
                     raise
                 return f.read()  # e.g. ENODEV: a /sys file of size 4096
             stack.enter_context(data)
+            # runs before the mapping closes (an ExitStack unwinds in reverse)
+            stack.callback(_unguard, path, _core.guard_mapping(data))
             if hasattr(data, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
                 data.madvise(mmap.MADV_SEQUENTIAL)
             return data
@@ -108,6 +110,13 @@ def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> A
             reason, end = exc.reason, exc.end
         _raise_decode_error(path, data, "utf-8", bad, bad + end, reason)
     return data
+
+
+def _unguard(path: PathLike, end_guard: Callable[[], bool]) -> None:
+    """End the guard of a file's mapping; raise OSError naming the file if
+    it shrank while it was read (the counts are then not of its content)."""
+    if end_guard():
+        raise OSError(errno.EIO, "the file changed size while being read", os.fsdecode(path))
 
 
 def _raise_decode_error(path: PathLike, data: Any, encoding: str, start: int, end: int,
