@@ -170,7 +170,8 @@ def _count(args: argparse.Namespace) -> int:
     files = args.files or ["-"]
     if "-" in files and len(files) > 1:
         _fail("count", "standard input ('-') cannot be mixed with files")
-    common = dict(threads=args.threads)
+    common: dict = {"threads": args.threads}
+    results: Any  # a list of ints, or of per-line lists (--lines)
     if files == ["-"]:
         text = _stdin(args)
         if args.substring:

@@ -479,7 +479,8 @@ def run(
 
     substring_impls: Impls = [("Python: text.count(w)", lambda: text.count(word))]
     substring_impls += [(f"substring_count(text, w, threads={n})",
-                         lambda n=n: textops_substring_count(text, word, n)) for n in threads]
+                         lambda n=n: textops_substring_count(text, word, n))  # type: ignore[misc]
+                        for n in threads]
     word_impls: Impls = [
         ("Python: text.split().count(w)", lambda: split_count(text, word)),
         (f"ThreadPoolExecutor({workers}), a book per task", lambda: thread_pool_split(books, word, workers)),
@@ -488,7 +489,8 @@ def run(
         ("sum(parallel_word_count(books, w))", lambda: textops_parallel(books, word)),
     ]
     word_impls += [(f"word_count(text, w, threads={n})",
-                    lambda n=n: textops_word_count(text, word, n)) for n in threads]
+                    lambda n=n: textops_word_count(text, word, n))  # type: ignore[misc]
+                   for n in threads]
     docs_substring_impls: Impls = [
         ("Python: [d.count(w) for d in docs]", lambda: python_count_each(docs, word)),
         ("parallel_substring_count(docs, w)", lambda: textops.parallel_substring_count(docs, word)),

@@ -71,7 +71,7 @@ class Corpus:
         self._buf, self._offsets = _core.pack(items, mode, _text_checker(items, mode, "texts"))
 
     @classmethod
-    def from_files(cls, paths: Iterable[PathLike], encoding: Optional[str] = "utf-8") -> "Corpus":
+    def from_files(cls, paths: Iterable[PathLike], encoding: Optional[str] = "utf-8") -> Corpus:
         """One document per file. ``encoding=None`` reads raw bytes (bytes
         semantics); otherwise each file is decoded, and an invalid one raises
         UnicodeDecodeError naming the file and the byte offset.

@@ -27,7 +27,7 @@ import mmap
 import os
 from collections import Counter
 from contextlib import ExitStack
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Iterable, List, Optional, Tuple, Union
 
 from . import _core
 from ._api import Text, _as_sub, _check_like, _check_sep

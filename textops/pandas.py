@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import _core
-from ._api import Text, _as_sub, _check_like, _check_sep, _text_checker
+from ._api import _as_sub, _check_like, _check_sep, _text_checker
 from ._errors import TextopsTypeError
 from ._freq import _word_list
 from ._threads import resolve
