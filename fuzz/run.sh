@@ -20,10 +20,11 @@ if [ -z "$cc" ]; then
 fi
 out="${FUZZ_OUT:-$(mktemp -d)}"
 mkdir -p "$out"
-mapfile -t built < <(bash fuzz/build.sh "$out" "$cc" -g -O1 \
-    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)
+# (a failed build stops the script here: an assignment keeps its status)
+built="$(bash fuzz/build.sh "$out" "$cc" -g -O1 \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=("${built[@]}")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets <<<"$built"
 
 for target in "${targets[@]}"; do
     [ -x "$out/fuzz_$target" ] || { echo "fuzz/run.sh: no target $target" >&2; exit 2; }
