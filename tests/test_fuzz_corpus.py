@@ -1,7 +1,7 @@
 """The fuzz corpus as regression tests, without clang or libFuzzer.
 
 Builds every fuzz target (fuzz/fuzz_*.c) with the C core and the
-differential harness through fuzz/build.sh, as replay drivers (with
+differential harness through fuzz/build.sh, as replay drivers (with OpenMP,
 AddressSanitizer and UndefinedBehaviorSanitizer when the compiler has them),
 and runs every committed input of fuzz/corpus/TARGET/ and
 fuzz/regressions/TARGET/ (inputs that once failed) through its target. The
@@ -35,7 +35,9 @@ def replay(tmp_path_factory):
     if not (FUZZ / "build.sh").exists() or shutil.which(cc) is None:
         pytest.skip("needs the source checkout and a C compiler")
     out = tmp_path_factory.mktemp("replay")
-    for flags in (SANITIZE, []):  # sanitizers when the compiler has them
+    # sanitizers and real OpenMP teams when the compiler has them (libFuzzer's
+    # build has no OpenMP, so this is where the targets' threads are checked)
+    for flags in (SANITIZE + ["-fopenmp"], SANITIZE, []):
         done = subprocess.run(["bash", str(FUZZ / "build.sh"), str(out), cc, "-O1", "-g",
                                *flags], capture_output=True, text=True, timeout=600)
         if done.returncode == 0:
