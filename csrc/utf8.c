@@ -102,8 +102,8 @@ static void check_pieces(void *arg)
             continue;
         size_t bad = check_piece(j->t, j->len, k, j->pieces, j->step);
         if (bad < j->len) {
-#ifdef _OPENMP
-#pragma omp critical(tx_utf8_first)
+#ifdef _OPENMP /* unnamed: a named critical is an exported symbol */
+#pragma omp critical
 #endif
             if (bad < j->first)
                 j->first = bad;

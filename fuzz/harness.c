@@ -1,6 +1,7 @@
 /* The fuzz harness: decodes an input (see harness.h), runs the entry point
  * under test on every configuration the input asks for, and compares with
- * the references of reference.c. */
+ * the references of reference.c. The one-text and batch checks are here;
+ * the others have a file each (check_*.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,7 @@ static const uint32_t ODD[] = {
 };
 #define NODD (sizeof ODD / sizeof ODD[0])
 
-/* A text both ways: code points for the reference (NULL for a raw text),
- * and the bytes textops reads, in a buffer of exactly that size so that
- * the sanitizers see any read past it. */
-typedef struct {
-    uint32_t *cp;
-    size_t n;
-    char *u;
-    size_t len;
-} fz_text;
-
-static void *fz_alloc(size_t n)
+void *fz_alloc(size_t n)
 {
     void *p = malloc(n ? n : 1);
     if (p == NULL)
@@ -63,11 +54,18 @@ static size_t utf8_put(uint32_t c, unsigned char *out)
     return 4;
 }
 
-/* The text that input bytes d[0, k) stand for, by mode. */
-static fz_text fz_decode(const uint8_t *d, size_t k, int unicode, int raw)
+size_t fz_utf8(const uint32_t *c, size_t n, unsigned char *out)
+{
+    unsigned char tmp[4];
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++)
+        len += utf8_put(c[i], out != NULL ? out + len : tmp);
+    return len;
+}
+
+fz_text fz_decode(const uint8_t *d, size_t k, int unicode, int raw)
 {
     fz_text t = {NULL, k, NULL, 0};
-    unsigned char tmp[4];
     if (!unicode || raw) {
         t.u = fz_alloc(k);
         if (k)
@@ -81,41 +79,29 @@ static fz_text fz_decode(const uint8_t *d, size_t k, int unicode, int raw)
         return t;
     }
     t.cp = fz_alloc(k * sizeof *t.cp);
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < k; i++)
         t.cp[i] = d[i] < 0x80 ? d[i] : ODD[(d[i] - 0x80) % NODD];
-        t.len += utf8_put(t.cp[i], tmp);
-    }
+    t.len = fz_utf8(t.cp, k, NULL);
     t.u = fz_alloc(t.len);
-    for (size_t i = 0, at = 0; i < k; i++)
-        at += utf8_put(t.cp[i], (unsigned char *)t.u + at);
+    fz_utf8(t.cp, k, (unsigned char *)t.u);
     return t;
 }
 
-static void fz_drop(fz_text *t)
+void fz_drop(fz_text *t)
 {
     free(t->cp);
     free(t->u);
 }
 
-static void fz_fail(const char *what, size_t got, size_t want, int threads,
-                    size_t min_chunk, int backend)
+void fz_fail(const char *what, size_t got, size_t want, const fz_query *q,
+             int threads)
 {
     fprintf(stderr,
             "textops fuzz: %s gave %zu, the reference %zu "
             "(threads %d, min chunk %zu, backend %d)\n",
-            what, got, want, threads, min_chunk, backend);
+            what, got, want, threads, q->min_chunk, q->backend);
     abort();
 }
-
-/* One decoded query: the options and the word, separator and text. */
-typedef struct {
-    int mode, raw, threads, backend, per_text;
-    size_t min_chunk;
-    fz_text word, sep, text;
-    const uint8_t *text_in, *word_in;
-    size_t text_in_len, word_in_len;
-    int has_sep;
-} fz_query;
 
 static void check_single(fz_target target, const fz_query *q, int threads)
 {
@@ -130,8 +116,7 @@ static void check_single(fz_target target, const fz_query *q, int threads)
         if (!q->raw) {
             size_t want = fz_ref_count(t->cp, t->n, w->cp, w->n);
             if (got != want)
-                fz_fail("textops_substring_count", got, want, threads,
-                        q->min_chunk, q->backend);
+                fz_fail("textops_substring_count", got, want, q, threads);
         }
     } else if (target == FZ_WORD_COUNT) {
         size_t got = textops_word_count(t->u, t->len, w->u, w->len, sep,
@@ -140,8 +125,7 @@ static void check_single(fz_target target, const fz_query *q, int threads)
             size_t want = fz_ref_words(t->cp, t->n, w->cp, w->n, ref_sep,
                                        s->n, unicode);
             if (got != want)
-                fz_fail("textops_word_count", got, want, threads,
-                        q->min_chunk, q->backend);
+                fz_fail("textops_word_count", got, want, q, threads);
         }
     } else {
         size_t *counts = NULL, nlines = 0;
@@ -153,66 +137,66 @@ static void check_single(fz_target target, const fz_query *q, int threads)
             size_t want = fz_ref_lines(t->cp, t->n, w->cp, w->n, ref_sep,
                                        s->n, unicode, NULL);
             if (nlines != want)
-                fz_fail("textops_line_word_counts (lines)", nlines, want,
-                        threads, q->min_chunk, q->backend);
+                fz_fail("textops_line_word_counts (lines)", nlines, want, q, threads);
             size_t *ref = fz_alloc(want * sizeof *ref);
             fz_ref_lines(t->cp, t->n, w->cp, w->n, ref_sep, s->n, unicode,
                          ref);
             for (size_t i = 0; i < want; i++)
                 if (counts[i] != ref[i])
                     fz_fail("textops_line_word_counts (a line)", counts[i],
-                            ref[i], threads, q->min_chunk, q->backend);
+                            ref[i], q, threads);
             free(ref);
         }
         textops_free(counts);
     }
 }
 
-/* Where the pieces of in[0, k) cut at 0xFE bytes start and end. */
-static size_t split_fe(const uint8_t *in, size_t k, size_t *starts,
-                       size_t *ends, size_t most)
+/* Decodes piece j of in[0, k) cut at 0xFE bytes; stores in *count how
+ * many pieces there are (at most FZ_MAX_TEXTS). */
+static fz_text piece(const fz_query *q, const uint8_t *in, size_t k,
+                     size_t j, size_t *count)
 {
-    size_t count = 0, start = 0;
-    for (size_t i = 0; i <= k && count < most; i++) {
+    size_t n = 0, start = 0, a = 0, b = k;
+    for (size_t i = 0; i <= k && n < FZ_MAX_TEXTS; i++) {
         if (i == k || in[i] == 0xFE) {
-            starts[count] = start;
-            ends[count++] = i;
+            if (n++ == j) {
+                a = start;
+                b = i;
+            }
             start = i + 1;
         }
     }
+    *count = n;
+    return fz_decode(in + a, b - a, q->mode == TEXTOPS_UNICODE, q->raw);
+}
+
+size_t fz_pieces(const fz_query *q, const uint8_t *in, size_t k,
+                 fz_text *out)
+{
+    size_t count = 1;
+    for (size_t j = 0; j < count; j++)
+        out[j] = piece(q, in, k, j, &count);
     return count;
 }
 
-#define FZ_MAX_TEXTS 64
-
 static void check_batch(const fz_query *q, int threads)
 {
-    size_t ts[FZ_MAX_TEXTS], te[FZ_MAX_TEXTS], ws[FZ_MAX_TEXTS],
-        we[FZ_MAX_TEXTS];
-    size_t ntexts = split_fe(q->text_in, q->text_in_len, ts, te,
-                             FZ_MAX_TEXTS);
-    size_t nw = q->per_text ? split_fe(q->word_in, q->word_in_len, ws, we,
-                                       FZ_MAX_TEXTS)
-                            : 0;
-    size_t nwords = q->per_text ? ntexts : 1;
     int unicode = q->mode == TEXTOPS_UNICODE;
     fz_text texts[FZ_MAX_TEXTS], words[FZ_MAX_TEXTS];
     const char *tp[FZ_MAX_TEXTS], *wp[FZ_MAX_TEXTS];
     size_t tl[FZ_MAX_TEXTS], wl[FZ_MAX_TEXTS], out[FZ_MAX_TEXTS];
+    size_t ntexts = fz_pieces(q, q->text_in, q->text_in_len, texts);
+    size_t nwords = q->per_text ? ntexts : 1, nw = 1;
+    for (size_t i = 0; i < nwords; i++) /* per text: the pieces in turn */
+        words[i] = q->per_text ? piece(q, q->word_in, q->word_in_len, i % nw,
+                                       &nw)
+                               : fz_decode(q->word_in, q->word_in_len,
+                                           unicode, q->raw);
     for (size_t i = 0; i < ntexts; i++) {
-        texts[i] = fz_decode(q->text_in + ts[i], te[i] - ts[i], unicode,
-                             q->raw);
         tp[i] = texts[i].u;
         tl[i] = texts[i].len;
     }
     for (size_t i = 0; i < nwords; i++) {
-        if (q->per_text) {
-            size_t j = i % nw;
-            words[i] = fz_decode(q->word_in + ws[j], we[j] - ws[j], unicode,
-                                 q->raw);
-        } else {
-            words[i] = fz_decode(q->word_in, q->word_in_len, unicode, q->raw);
-        }
         wp[i] = words[i].u;
         wl[i] = words[i].len;
     }
@@ -238,7 +222,7 @@ static void check_batch(const fz_query *q, int threads)
             if (out[i] != want)
                 fz_fail(kind == 0 ? "textops_batch_word_count"
                                   : "textops_batch_substring_count",
-                        out[i], want, threads, q->min_chunk, q->backend);
+                        out[i], want, q, threads);
         }
     }
     for (size_t i = 0; i < ntexts; i++)
@@ -249,6 +233,10 @@ static void check_batch(const fz_query *q, int threads)
 
 void fz_run(fz_target target, const uint8_t *data, size_t size)
 {
+    if (target == FZ_UTF8) { /* a layout of its own */
+        fz_check_utf8(data, size);
+        return;
+    }
     uint8_t head[4] = {0, 0, 0, 0};
     size_t off = size < 4 ? size : 4;
     memcpy(head, data, off);
@@ -285,6 +273,12 @@ void fz_run(fz_target target, const uint8_t *data, size_t size)
     for (int k = 0; k < 2; k++) {
         if (target == FZ_BATCH)
             check_batch(&q, counts[k]);
+        else if (target == FZ_FREQUENCIES)
+            fz_check_frequencies(&q, counts[k]);
+        else if (target == FZ_WORD_COUNTS)
+            fz_check_word_counts(&q, counts[k]);
+        else if (target == FZ_CORPUS)
+            fz_check_corpus(&q, counts[k]);
         else
             check_single(target, &q, counts[k]);
     }

@@ -22,12 +22,26 @@ def seed(flags: int, threads: int, backend: int, min_chunk: int, word: bytes,
     return bytes([flags, min_chunk - 1, len(word), len(sep)]) + word + sep + text
 
 
+def utf8_seed(threads: int, min_chunk: int, text: bytes) -> bytes:
+    """One input of the UTF-8 target: header, then the raw text."""
+    return bytes([(threads - 1) << 2, min_chunk - 1]) + text
+
+
 # Input bytes >= 0x80 stand for odd code points in str mode:
 # 0x80 U+0085, 0x81 U+00A0, 0x86 U+2028, 0x8A U+3000, 0x8B U+0084,
 # 0x93 U+200B, 0x9C U+D800, 0xA2 U+1F600 (see ODD in harness.c).
 ENGLISH = b"the cat sat on the mat\nthe\tthe\r\nthethe the\x0bthe the"
 ODD = b"a\x80b \x81the\x86the\x8athe\x8bthe \x93 \x9c\xa2 the\r\n\x1cthe\x1f"
 PERIODIC = b"aaaaab" * 30 + b"aa"
+# Texts cut at 0xFE: documents of a batch or a corpus, or many words.
+DOCS = ENGLISH + b"\xfe\xfe" + ODD + b"\xfe" + PERIODIC + b"\xfeaa aa\xfe"
+REPEATS = b"the cat the the\tcat\nmat the cat " * 12
+# Real UTF-8 and each way of breaking it (Python's strict decoder rejects
+# all of these): overlong, surrogate, above U+10FFFF, truncated, stray
+# continuation, bytes that never start a character.
+INTL = "Ελληνικά русский हिन्दी español 😀 \u2028\x85 ".encode() * 3
+BROKEN = [b"\xc0\x80", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
+          b"\xf0\x9f\x98", b"\x80", b"\xff", b"\xc2a", b"\xe2\x82a", b"\xf5\x80\x80\x80"]
 SEEDS = {
     "substring_count": [
         seed(0, 2, 1, 3, b"the", None, ENGLISH),
@@ -58,6 +72,38 @@ SEEDS = {
         seed(UNICODE | PER_TEXT, 3, 2, 2, b"the\xfea\xfe", None, ODD + b"\xfe" + PERIODIC + b"\xfe" + ODD),
         seed(PER_TEXT, 2, 0, 1, b"aa\xfe\xfeab", b"a", PERIODIC + b"\xfe" + ENGLISH + b"\xfea"),
         seed(UNICODE | RAW, 2, 1, 1, b"\xc2", None, b"\xc2\xfe\x85\xc2\x85\xfe"),
+    ],
+    "frequencies": [
+        seed(0, 2, 1, 3, b"", None, DOCS),
+        seed(UNICODE, 3, 2, 2, b"", None, DOCS + b"\xfe" + REPEATS),
+        seed(0, 2, 0, 1, b"", b"aa", b"aaaax" * 10 + b"\xfe\xfeaxa"),
+        seed(UNICODE, 4, 1, 2, b"", b"\x86", ODD * 3 + b"\xfe\x86"),
+        seed(0, 2, 1, 5, b"", None, REPEATS + b"\xfe" + bytes(range(1, 128))),
+        seed(UNICODE | RAW, 2, 1, 1, b"", None, b"a\xe2\x80\x80b\xc2\xa0\xe3 \xc2\xfe\x85"),
+    ],
+    "word_counts": [
+        seed(0, 2, 1, 3, b"the\xfecat\xfethe\xfe", None, DOCS),
+        seed(UNICODE | PER_TEXT, 3, 2, 2, b"the\xfe\xa2\xfea", None, DOCS + b"\xfe" + REPEATS),
+        seed(PER_TEXT, 2, 0, 1, b"\xfex\xfeaa", b"aa", b"aaaax" * 10 + b"\xfe\xfeaxa"),
+        seed(UNICODE, 4, 1, 2, b"the\xfe\x80the", b"\x86", ODD * 3 + b"\xfe\x86"),
+        seed(UNICODE | RAW | PER_TEXT, 2, 1, 1, b"a\xfe\xc2", None, b"a\xc2\x85a\xfe\xc2 a"),
+    ],
+    "corpus": [
+        seed(0, 2, 1, 3, b"the", None, DOCS),
+        seed(UNICODE, 3, 2, 2, b"the", None, DOCS + b"\xfe" + REPEATS),
+        seed(0, 2, 0, 1, b"", b"aa", b"aaaax" * 10 + b"\xfe\xfeaxa"),
+        seed(UNICODE, 4, 1, 2, b"the", b"\x86", ODD * 3 + b"\xfe\x86the\xfe"),
+        seed(0, 3, 1, 1, b"a", b"\r", b"a\r\r\na\n\ra\xfe\r\na\xfe\n" * 4),
+        seed(UNICODE, 2, 2, 2, b"aa", None, PERIODIC + b"\xfe" + PERIODIC),
+        seed(UNICODE | RAW, 2, 1, 1, b"a", None, b"a\xc2\x85a\xfe\xe2\x80\xa9a\r"),
+    ],
+    "utf8": [
+        utf8_seed(1, 256, b"plain ASCII, then nothing else" * 3),
+        utf8_seed(2, 1, INTL),
+        utf8_seed(3, 3, INTL + b"\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf"),
+        *(utf8_seed(2, 2 + n % 5, INTL[:40 + 7 * n] + bad + INTL[:20])
+          for n, bad in enumerate(BROKEN)),
+        utf8_seed(4, 1, INTL + b"\xf0\x9f"),
     ],
 }
 

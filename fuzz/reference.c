@@ -1,6 +1,7 @@
 /* Plain references for the fuzz targets: Python's definitions, on arrays
  * of code units (bytes, or code points for str), with no search tricks and
  * no knowledge of UTF-8. Quadratic in places; inputs are small. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
@@ -38,12 +39,11 @@ static int is_space(uint32_t c, int unicode)
            c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
-size_t fz_ref_words(const uint32_t *t, size_t n, const uint32_t *w,
-                    size_t wn, const uint32_t *sep, size_t sn, int unicode)
+size_t fz_ref_split(const uint32_t *t, size_t n, const uint32_t *sep,
+                    size_t sn, int unicode, size_t *starts, size_t *ends)
 {
-    size_t count = 0, start = 0, i;
+    size_t count = 0, start = 0, i = 0;
     if (sep == NULL) {
-        i = 0;
         for (;;) {
             while (i < n && is_space(t[i], unicode))
                 i++;
@@ -52,20 +52,38 @@ size_t fz_ref_words(const uint32_t *t, size_t n, const uint32_t *w,
             start = i;
             while (i < n && !is_space(t[i], unicode))
                 i++;
-            count += i - start == wn && same(t + start, w, wn);
+            starts[count] = start;
+            ends[count++] = i;
         }
     }
     /* greedy, left to right; empty tokens count */
-    for (i = 0; i + sn <= n;) {
+    while (i + sn <= n) {
         if (same(t + i, sep, sn)) {
-            count += i - start == wn && same(t + start, w, wn);
+            starts[count] = start;
+            ends[count++] = i;
             i += sn;
             start = i;
         } else {
             i++;
         }
     }
-    return count + (n - start == wn && same(t + start, w, wn));
+    starts[count] = start;
+    ends[count++] = n;
+    return count;
+}
+
+size_t fz_ref_words(const uint32_t *t, size_t n, const uint32_t *w,
+                    size_t wn, const uint32_t *sep, size_t sn, int unicode)
+{
+    size_t *starts = fz_alloc((n + 1) * sizeof *starts);
+    size_t *ends = fz_alloc((n + 1) * sizeof *ends);
+    size_t tokens = fz_ref_split(t, n, sep, sn, unicode, starts, ends);
+    size_t count = 0;
+    for (size_t k = 0; k < tokens; k++)
+        count += ends[k] - starts[k] == wn && same(t + starts[k], w, wn);
+    free(starts);
+    free(ends);
+    return count;
 }
 
 /* Length of the line break at t[i], or 0 (str.splitlines / bytes'). */
@@ -107,4 +125,47 @@ size_t fz_ref_lines(const uint32_t *t, size_t n, const uint32_t *w,
         lines++;
     }
     return lines;
+}
+
+/* Python's strict "utf-8" decoder, character by character: the lead byte
+ * says how many bytes follow, each must be a continuation byte, and the
+ * code point they spell must use no more bytes than it needs, lie in
+ * U+0000-U+10FFFF and not be a surrogate. The first character that breaks
+ * a rule is where the decoder reports the error. */
+size_t fz_ref_utf8(const uint8_t *t, size_t n)
+{
+    static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    size_t i = 0;
+    while (i < n) {
+        uint8_t c = t[i];
+        size_t need;
+        uint32_t cp;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        if ((c & 0xE0) == 0xC0) {
+            need = 2;
+            cp = c & 0x1Fu;
+        } else if ((c & 0xF0) == 0xE0) {
+            need = 3;
+            cp = c & 0x0Fu;
+        } else if ((c & 0xF8) == 0xF0) {
+            need = 4;
+            cp = c & 0x07u;
+        } else {
+            return i; /* a continuation byte or 0xF8-0xFF */
+        }
+        if (n - i < need)
+            return i;
+        for (size_t k = 1; k < need; k++) {
+            if ((t[i + k] & 0xC0) != 0x80)
+                return i;
+            cp = cp << 6 | (t[i + k] & 0x3Fu);
+        }
+        if (cp < least[need] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+            return i;
+        i += need;
+    }
+    return n;
 }

@@ -1,19 +1,17 @@
-/* Replays fuzz inputs without libFuzzer (any C compiler): for the tests
- * and for reproducing a crash.
+/* Replays fuzz inputs without libFuzzer (any C compiler): for the tests,
+ * valgrind and reproducing a crash. fuzz/build.sh links it with one target
+ * (fuzz_TARGET.c), whose LLVMFuzzerTestOneInput it calls:
  *
- *   replay TARGET FILE...   TARGET: substring_count, word_count,
- *                           line_word_counts or batch
+ *   fuzz_TARGET FILE...
  *
- * Runs every file through the target's differential check; aborts on the
- * first wrong answer, else prints how many inputs passed. */
+ * Runs every file through the target's check; aborts on the first wrong
+ * answer, else prints how many inputs passed. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness.h"
-
-static const char *const NAMES[] = {"substring_count", "word_count",
-                                    "line_word_counts", "batch"};
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned char *read_all(const char *path, size_t *size)
 {
@@ -44,27 +42,24 @@ static unsigned char *read_all(const char *path, size_t *size)
 
 int main(int argc, char **argv)
 {
-    int target = -1;
-    for (int i = 0; argc > 1 && i < 4; i++)
-        if (strcmp(argv[1], NAMES[i]) == 0)
-            target = i;
-    if (target < 0) {
-        fprintf(stderr, "usage: replay substring_count|word_count|"
-                        "line_word_counts|batch FILE...\n");
+    if (argc < 2) {
+        fprintf(stderr, "usage: %s FILE...\n", argv[0]);
         return 2;
     }
-    for (int i = 2; i < argc; i++) {
+    for (int i = 1; i < argc; i++) {
         size_t size;
         unsigned char *data = read_all(argv[i], &size);
         /* an exact-size copy, so that reads past the input are caught */
         unsigned char *exact = malloc(size ? size : 1);
         if (exact == NULL)
             return 2;
-        memcpy(exact, data, size);
+        if (size)
+            memcpy(exact, data, size);
         free(data);
-        fz_run((fz_target)target, exact, size);
+        LLVMFuzzerTestOneInput(exact, size);
         free(exact);
     }
-    printf("%s: %d inputs passed\n", NAMES[target], argc - 2);
+    const char *name = strrchr(argv[0], '/');
+    printf("%s: %d inputs passed\n", name ? name + 1 : argv[0], argc - 1);
     return 0;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (clang, with ASan and UBSan) and runs each for
-# a bounded time, starting from the committed seed corpus.
+# Builds the libFuzzer targets (clang, with ASan and UBSan; fuzz/build.sh)
+# and runs each for a bounded time, starting from the committed seed corpus.
 #
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60, all four)
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60, every
+#                                                     fuzz/fuzz_TARGET.c)
 #
 # New inputs go to $FUZZ_OUT/corpus_TARGET (a temporary folder unless set);
 # a failing input is written to $FUZZ_OUT/crash_TARGET-* and the script
@@ -12,8 +13,6 @@ cd "$(dirname "$0")/.."
 
 seconds="${1:-60}"
 shift || true
-targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(substring_count word_count line_word_counts batch)
 cc="${FUZZ_CC:-$(command -v clang || command -v clang-14 || true)}"
 if [ -z "$cc" ]; then
     echo "fuzz/run.sh: clang is needed (apt-get install clang-14 libclang-rt-14-dev)" >&2
@@ -21,13 +20,14 @@ if [ -z "$cc" ]; then
 fi
 out="${FUZZ_OUT:-$(mktemp -d)}"
 mkdir -p "$out"
+# (a failed build stops the script here: an assignment keeps its status)
+built="$(bash fuzz/build.sh "$out" "$cc" -g -O1 \
+    -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all)"
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || mapfile -t targets <<<"$built"
 
 for target in "${targets[@]}"; do
-    "$cc" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
-        -fno-sanitize-recover=all -Icsrc -Ifuzz \
-        csrc/search.c csrc/split.c csrc/parallel.c \
-        fuzz/harness.c fuzz/reference.c "fuzz/fuzz_$target.c" \
-        -o "$out/fuzz_$target"
+    [ -x "$out/fuzz_$target" ] || { echo "fuzz/run.sh: no target $target" >&2; exit 2; }
     mkdir -p "$out/corpus_$target"
     echo "== fuzz_$target: ${seconds} s"
     "$out/fuzz_$target" -max_total_time="$seconds" -max_len=4096 \

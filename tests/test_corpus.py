@@ -16,8 +16,8 @@ import textops
 from strategies import (
     ALPHABETS,
     BYTES,
-    THREAD_COUNTS,
     SMALL_MIN_CHUNKS,
+    THREAD_COUNTS,
     Buffers,
     batch_cases,
     needles,

@@ -13,7 +13,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import textops
-from textops import _core
 from strategies import (
     ALPHABETS,
     ASCII_WHITESPACE,
@@ -34,6 +33,7 @@ from strategies import (
     pairs,
     texts,
 )
+from textops import _core
 
 BY_ALPHABET = pytest.mark.parametrize("alphabet", ALPHABETS, ids=str)
 # Big inputs cost ~0.1 s per example, so they get far fewer examples.

@@ -5,14 +5,13 @@ semantics, the default) or ``Path(p).read_bytes()`` (encoding=None).
 """
 import os
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import textops
-from strategies import ALPHABETS, BYTES, STR, SMALL_MIN_CHUNKS, THREAD_COUNTS, cases
+from strategies import ALPHABETS, SMALL_MIN_CHUNKS, STR, THREAD_COUNTS, cases
 
 BY_ALPHABET = pytest.mark.parametrize("alphabet", ALPHABETS, ids=str)
 FEW_EXAMPLES = max(10, settings().max_examples // 8)

@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 import textops
 from strategies import (
     ALPHABETS,
-    THREAD_COUNTS,
     SMALL_MIN_CHUNKS,
+    THREAD_COUNTS,
     Buffers,
     batch_cases,
     big_texts,

@@ -232,7 +232,7 @@ def test_batch_drops_the_references_it_takes():
         assert function(texts, words, threads=2) == [t.count("the") for t in texts]
         for bad in (1, 5, len(texts) - 1):
             broken = texts[:bad] + [b"x"] + texts[bad + 1:]
-            check_raises(TypeError, lambda: function(broken, "the"), f"text_bodies[{bad}]")
+            check_raises(TypeError, lambda: function(broken, "the"), f"text_bodies[{bad}]")  # noqa: F821 (ruff, misled by the del below)
     del broken
     gc.collect()  # the tracebacks of the errors hold the broken lists
     assert [sys.getrefcount(t) for t in texts] == before
@@ -255,9 +255,8 @@ def test_batch_list_shrunk_while_read():
         texts.pop()
         return text
 
-    with _core._Pins() as pins:
-        with pytest.raises(RuntimeError, match="changed size"):
-            _core._spans(pins, texts, _core.UNICODE, check)
+    with _core._Pins() as pins, pytest.raises(RuntimeError, match="changed size"):
+        _core._spans(pins, texts, _core.UNICODE, check)
     gc.collect()
     after = sys.getrefcount(texts[0])  # not inside assert: pytest keeps temporaries
     assert after == before

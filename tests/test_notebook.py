@@ -1,7 +1,6 @@
 """The quickstart notebook runs in a real Jupyter kernel, and a long call
 in a kernel stops when the kernel is interrupted (the notebook's stop
 button)."""
-import os
 import time
 from pathlib import Path
 

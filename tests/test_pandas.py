@@ -8,7 +8,7 @@ pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 import textops  # noqa: E402
 import textops.pandas  # noqa: E402,F401
-from strategies import STR, SMALL_MIN_CHUNKS, needles, texts, words  # noqa: E402
+from strategies import SMALL_MIN_CHUNKS, STR, needles, texts, words  # noqa: E402
 
 FEW_EXAMPLES = max(10, settings().max_examples // 8)
 DTYPES = [object, "string[python]", "string[pyarrow]", "str"]

@@ -3,8 +3,7 @@ copies; plain Python results out.
 
 Arguments reaching this module are already validated by ``_api``. A ``str``
 is passed as its UTF-8 form from ``PyUnicode_AsUTF8AndSize`` (CPython's
-public C API, called by the binding glue of ``build_ffi.py`` for exact
-``str`` objects and through ``ctypes.pythonapi`` for others): the string's
+public C API, called by the binding glue ``textops/_glue.c``): the string's
 own storage when it is ASCII, otherwise a UTF-8 copy that CPython caches on
 the string, so only the first call on a string pays for it. A string holding
 lone surrogates has no UTF-8 form and is encoded with "surrogatepass" on
@@ -21,7 +20,6 @@ all when the call returns.
 from __future__ import annotations
 
 import _thread
-import ctypes
 import sys
 import threading
 from itertools import accumulate
@@ -40,11 +38,6 @@ BYTES: int = lib.TEXTOPS_BYTES
 UNICODE: int = lib.TEXTOPS_UNICODE
 MAX_THREADS: int = lib.TEXTOPS_MAX_THREADS
 
-_as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
-_as_utf8.restype = ctypes.c_void_p
-_as_utf8.argtypes = (ctypes.py_object, ctypes.POINTER(ctypes.c_ssize_t))
-
-
 # CPython's id() is the object's address, which the binding glue reads
 # (textops_py_count, textops_py_spans) to find the bytes of exact str and
 # bytes objects in C; elsewhere every text takes the path through _text.
@@ -55,11 +48,11 @@ _PY_SLOW: int = lib.TEXTOPS_PY_SLOW
 def _utf8(text: str) -> Tuple[int, int]:
     """Address and byte length of the UTF-8 form of text, or (0, -1) when it
     has none (lone surrogates). Valid while text is alive."""
-    n = ctypes.c_ssize_t()
-    try:
-        return _as_utf8(text, ctypes.byref(n)), n.value
-    except UnicodeEncodeError:
+    if not _ID_IS_ADDRESS:
         return 0, -1
+    size = ffi.new("size_t *")
+    address = lib.textops_py_utf8(id(text), size)
+    return (address, size[0]) if address else (0, -1)
 
 
 def _pattern(obj: Any) -> Any:
@@ -85,7 +78,7 @@ class _Pins:
         self._alive: List[Any] = []
         self._owned: List[Tuple[Any, int]] = []
 
-    def __enter__(self) -> "_Pins":
+    def __enter__(self) -> _Pins:
         return self
 
     def __exit__(self, *exc_info: object) -> None:

@@ -5,7 +5,6 @@ Usage: python interrupt_child.py FILE  (FILE: a large text file to count in)
 """
 import json
 import os
-import resource
 import signal
 import sys
 import threading

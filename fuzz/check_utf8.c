@@ -1,0 +1,29 @@
+/* The check of textops_utf8_check against a decoder written from Python's
+ * strict "utf-8" rules (fz_ref_utf8). Layout: [0] bits 2-3 thread count
+ * - 1, [1] minimum chunk - 1 (tiny chunks cut the text inside
+ * characters), then the text, raw bytes. */
+#include <string.h>
+
+#include "harness.h"
+#include "textops.h"
+
+void fz_check_utf8(const uint8_t *data, size_t size)
+{
+    uint8_t head[2] = {0, 0};
+    size_t off = size < 2 ? size : 2;
+    if (off)
+        memcpy(head, data, off);
+    fz_query q; /* for the failure message */
+    memset(&q, 0, sizeof q);
+    q.min_chunk = (size_t)head[1] + 1;
+    const char *text = (const char *)data + off;
+    size_t len = size - off, want = fz_ref_utf8(data + off, len);
+    size_t old_chunk = textops_set_min_chunk(q.min_chunk);
+    int counts[2] = {1, (head[0] >> 2 & 3) + 1};
+    for (int k = 0; k < 2; k++) {
+        size_t got = textops_utf8_check(text, len, counts[k]);
+        if (got != want)
+            fz_fail("textops_utf8_check", got, want, &q, counts[k]);
+    }
+    textops_set_min_chunk(old_chunk);
+}

@@ -1,0 +1,11 @@
+/* libFuzzer target: textops_utf8_check against a strict UTF-8 decoder
+ * (harness.h). */
+#include "harness.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fz_run(FZ_UTF8, data, size);
+    return 0;
+}

@@ -1,0 +1,142 @@
+/* The binding glue (see _glue.h): compiled into the extension beside the
+ * cffi-generated module, with the core's warnings. It reads only fields of
+ * str and bytes objects that never change (both are immutable) and takes
+ * the GIL back where it touches reference counts or CPython may have to
+ * make the UTF-8 form. */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include "_glue.h"
+#include "textops.h"
+
+/* Stores the bytes of obj in *data and *size and returns 0 if obj is an
+ * exact str with a UTF-8 form (mode TEXTOPS_UNICODE) or an exact bytes
+ * (otherwise); returns -1 for anything else (subclasses, buffers, strings
+ * with lone surrogates), which the caller handles in Python. Takes the GIL
+ * for a non-ASCII str unless the caller holds it (has_gil). */
+static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
+                   Py_ssize_t *size)
+{
+    if (mode == TEXTOPS_UNICODE && PyUnicode_CheckExact(obj)) {
+        if (PyUnicode_IS_COMPACT_ASCII(obj)) {
+            *data = (const char *)PyUnicode_DATA(obj);
+            *size = PyUnicode_GET_LENGTH(obj);
+            return 0;
+        }
+#ifndef Py_GIL_DISABLED /* with a GIL, nothing sets the field meanwhile */
+        if (has_gil && PyUnicode_IS_COMPACT(obj) &&
+            ((PyCompactUnicodeObject *)obj)->utf8 != NULL) {
+            /* the UTF-8 form CPython keeps (what AsUTF8AndSize returns) */
+            *data = ((PyCompactUnicodeObject *)obj)->utf8;
+            *size = ((PyCompactUnicodeObject *)obj)->utf8_length;
+            return 0;
+        }
+#endif
+        PyGILState_STATE gil = PyGILState_UNLOCKED;
+        if (!has_gil)
+            gil = PyGILState_Ensure();
+        *data = PyUnicode_AsUTF8AndSize(obj, size); /* cached on obj */
+        if (*data == NULL)
+            PyErr_Clear(); /* lone surrogates: no UTF-8 form */
+        if (!has_gil)
+            PyGILState_Release(gil);
+        return *data != NULL ? 0 : -1;
+    }
+    if (mode != TEXTOPS_UNICODE && PyBytes_CheckExact(obj)) {
+        *data = PyBytes_AS_STRING(obj);
+        *size = PyBytes_GET_SIZE(obj);
+        return 0;
+    }
+    return -1;
+}
+
+uintptr_t textops_py_utf8(uintptr_t text, size_t *size)
+{
+    PyObject *obj = (PyObject *)text;
+    const char *data = NULL;
+    Py_ssize_t n = 0;
+    PyGILState_STATE gil = PyGILState_Ensure();
+    if (PyUnicode_Check(obj)) { /* str subclasses too */
+        data = PyUnicode_AsUTF8AndSize(obj, &n);
+        if (data == NULL)
+            PyErr_Clear(); /* lone surrogates: no UTF-8 form */
+    }
+    PyGILState_Release(gil);
+    *size = data != NULL ? (size_t)n : 0;
+    return (uintptr_t)data;
+}
+
+/* How many items ahead the loops over a batch's objects ask the memory for
+ * the next header: each object is a cache miss of its own. */
+#define TEXTOPS_PY_AHEAD 16
+
+long textops_py_spans(void *list, size_t n, size_t start, int mode,
+                      uintptr_t *addrs, size_t *lens, void **owned)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject **item = ((PyListObject *)list)->ob_item;
+    long next = (size_t)PyList_GET_SIZE((PyObject *)list) == n ? -1 : -2;
+    for (size_t i = start; next == -1 && i < n; i++) {
+        const char *data;
+        Py_ssize_t size;
+        if (i + TEXTOPS_PY_AHEAD < n)
+            __builtin_prefetch(item[i + TEXTOPS_PY_AHEAD]);
+        if (py_text(item[i], mode, 1, &data, &size) != 0) {
+            next = (long)i;
+            break;
+        }
+        Py_INCREF(item[i]);
+        owned[i] = item[i];
+        addrs[i] = (uintptr_t)data;
+        lens[i] = (size_t)size;
+    }
+    PyGILState_Release(gil);
+    return next;
+}
+
+void textops_py_release(void **owned, size_t n)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    for (size_t i = 0; i < n; i++) {
+        if (i + TEXTOPS_PY_AHEAD < n && owned[i + TEXTOPS_PY_AHEAD] != NULL)
+            __builtin_prefetch(owned[i + TEXTOPS_PY_AHEAD], 1);
+        Py_XDECREF((PyObject *)owned[i]);
+        owned[i] = NULL;
+    }
+    PyGILState_Release(gil);
+}
+
+int textops_py_fill(void *list, const size_t *counts, size_t n)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    PyObject **item = ((PyListObject *)list)->ob_item;
+    int rc = 0;
+    for (size_t i = 0; i < n; i++) {
+        PyObject *value = PyLong_FromSize_t(counts[i]);
+        if (value == NULL) {
+            PyErr_Clear();
+            rc = -1;
+            break;
+        }
+        PyObject *old = item[i];
+        item[i] = value;
+        Py_DECREF(old);
+    }
+    PyGILState_Release(gil);
+    return rc;
+}
+
+size_t textops_py_count(uintptr_t text, int words, const char *word,
+                        size_t word_len, const char *sep, size_t sep_len,
+                        int mode, int threads)
+{
+    const char *data;
+    Py_ssize_t size;
+    if (py_text((PyObject *)text, mode, 0, &data, &size) != 0)
+        return TEXTOPS_PY_SLOW;
+    if (words)
+        return textops_word_count(data, (size_t)size, word, word_len, sep,
+                                  sep_len, mode, threads);
+    return textops_substring_count(data, (size_t)size, word, word_len, mode,
+                                   threads);
+}

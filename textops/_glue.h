@@ -1,0 +1,51 @@
+/* The binding glue: the few C functions of the extension that know Python
+ * objects (csrc/ itself knows no Python). They find the bytes of exact str
+ * and bytes objects in C, so that a call on a short text and a batch of a
+ * million short texts cost little Python work, and they give the one path
+ * to a str's UTF-8 form. Objects are passed as their addresses (CPython's
+ * id()), since cffi has no PyObject type. build_ffi.py parses this header
+ * into the cdef, so keep it to plain declarations and #define constants. */
+#ifndef TEXTOPS_GLUE_H
+#define TEXTOPS_GLUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What textops_py_count returns when it cannot read the text itself (the
+ * caller then takes the general path in Python). */
+#define TEXTOPS_PY_SLOW ((size_t)-1)
+
+/* The address of the UTF-8 form of the str at address `text`, with its
+ * length in bytes in *size, or 0 when it has none (lone surrogates; the
+ * caller then encodes with "surrogatepass"). The string's own storage when
+ * it is ASCII, else the UTF-8 copy CPython caches on the string
+ * (PyUnicode_AsUTF8AndSize); valid while the string is alive. Takes the
+ * GIL itself. */
+uintptr_t textops_py_utf8(uintptr_t text, size_t *size);
+
+/* Fills addrs[i], lens[i] and owned[i] from start on while the glue can
+ * read list[i] (an exact str with a UTF-8 form in mode TEXTOPS_UNICODE, an
+ * exact bytes otherwise). owned[i] is a new reference to list[i], which
+ * keeps its bytes alive once the GIL is released (textops_py_release drops
+ * them). Returns the first index it could not fill, -1 when all n are
+ * filled, or -2 when the list no longer holds n items (another thread
+ * changed it). */
+long textops_py_spans(void *list, size_t n, size_t start, int mode,
+                      uintptr_t *addrs, size_t *lens, void **owned);
+
+/* Drops the references of owned[0, n) that are not NULL, and clears them. */
+void textops_py_release(void **owned, size_t n);
+
+/* Replaces the items of `list`, a list of n small ints that only the
+ * caller holds, by the ints counts[0, n). Returns 0, or -1 when out of
+ * memory (the items not yet replaced stay as they were). */
+int textops_py_fill(void *list, const size_t *counts, size_t n);
+
+/* textops_word_count (words != 0) or textops_substring_count on the text
+ * object at address `text`, or TEXTOPS_PY_SLOW if the glue cannot read it
+ * (see textops_py_spans). */
+size_t textops_py_count(uintptr_t text, int words, const char *word,
+                        size_t word_len, const char *sep, size_t sep_len,
+                        int mode, int threads);
+
+#endif
