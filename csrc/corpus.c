@@ -149,8 +149,10 @@ void textops_corpus_count(const char *buf, const size_t *offsets,
 }
 
 /* Without starts, stores each document's number of lines in out[d];
- * with starts, stores document d's per-line counts at out + starts[d].
- * Shares the documents among the threads of an enclosing team, if any. */
+ * with starts, stores document d's per-line counts at out + starts[d],
+ * at most starts[d + 1] - starts[d] of them (what the first pass counted:
+ * the documents may have changed since). Shares the documents among the
+ * threads of an enclosing team, if any. */
 static void lines_of_docs(const tx_query *q, const unsigned char *t,
                           const size_t *off, size_t ndocs,
                           const size_t *starts, size_t *out)
@@ -159,12 +161,17 @@ static void lines_of_docs(const tx_query *q, const unsigned char *t,
 #pragma omp for schedule(dynamic, 256)
 #endif
     for (size_t d = 0; d < ndocs; d++) {
-        if (TX_STOPPED(q->stop))
+        const unsigned char *doc = t + off[d];
+        size_t len = off[d + 1] - off[d];
+        if (starts == NULL) {
+            out[d] = TX_STOPPED(q->stop) ? 0 : tx_lines(q, doc, len, NULL, 0);
             continue;
-        if (starts == NULL)
-            out[d] = tx_lines(q, t + off[d], off[d + 1] - off[d], NULL);
-        else
-            tx_lines(q, t + off[d], off[d + 1] - off[d], out + starts[d]);
+        }
+        size_t cap = starts[d + 1] - starts[d], *slots = out + starts[d];
+        size_t got = TX_STOPPED(q->stop) ? 0 : tx_lines(q, doc, len, slots,
+                                                        cap);
+        for (size_t i = got; i < cap; i++)
+            slots[i] = 0;
     }
 }
 
@@ -185,27 +192,30 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
     size_t nthreads = tx_resolve_threads(threads);
     size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
     int serial = tx_serial(total, nthreads);
-    /* lines per document, then each document's counts in its place */
-    runs_job job = {&q, t, offsets, ndocs, 0, NULL, nlines};
+    /* lines per document (starts, of our own: the second pass trusts no
+     * memory another thread can write), then each document's counts */
+    size_t *starts = malloc((ndocs + 1) * sizeof *starts);
+    if (starts == NULL)
+        return -1;
+    runs_job job = {&q, t, offsets, ndocs, 0, NULL, starts + 1};
     if (serial || !tx_team_parallel(nthreads, lines_body, &job))
         lines_body(&job);
-    size_t sum = 0;
+    starts[0] = 0;
     for (size_t d = 0; d < ndocs; d++)
-        sum += nlines[d];
-    size_t *all = malloc((sum ? sum : 1) * sizeof *all);
-    if (all == NULL)
-        return -1;
-    size_t *starts = malloc((ndocs ? ndocs : 1) * sizeof *starts);
-    if (starts == NULL) {
-        free(all);
+        starts[d + 1] += starts[d];
+    size_t *all = malloc((starts[ndocs] ? starts[ndocs] : 1) * sizeof *all);
+    if (all == NULL) {
+        free(starts);
         return -1;
     }
-    for (size_t d = 0, at = 0; d < ndocs; at += nlines[d], d++)
-        starts[d] = at;
+    if (tx_between_passes != NULL)
+        tx_between_passes();
     job.starts = starts;
     job.out = all;
     if (serial || !tx_team_parallel(nthreads, lines_body, &job))
         lines_body(&job);
+    for (size_t d = 0; d < ndocs; d++)
+        nlines[d] = starts[d + 1] - starts[d];
     free(starts);
     *counts = all;
     return 0;

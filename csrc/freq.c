@@ -705,6 +705,8 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
             if (table_add(&tables[0], &k, e->value, e->text) == NULL)
                 rc = -1;
         }
+    if (rc == 0 && tx_between_passes != NULL)
+        tx_between_passes(); /* lay_out reads long tokens again */
     if (rc == 0)
         rc = lay_out(&tables[0], mode, out);
     for (size_t i = 0; tables != NULL && i < nthreads; i++)

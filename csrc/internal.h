@@ -106,12 +106,21 @@ void tx_prepare(tx_query *q);
  * TX_COUNT query, t.count(word). */
 size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
 
-/* Walks the lines of t.splitlines(); when out is not NULL stores each line's
- * tx_words count in out[0..]. Returns the number of lines. */
+/* Walks the lines of t.splitlines() and stores the tx_words counts of the
+ * first `cap` of them in out[0, cap) (out may be NULL when cap is 0).
+ * Returns the number of lines, which may differ from what an earlier walk
+ * of the same bytes found if another thread wrote to them meanwhile: cap,
+ * not that earlier count, bounds the writes. */
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
-                size_t *out);
+                size_t *out, size_t cap);
 
 /* parallel.c */
+
+/* A test hook (NULL outside tests): called by the functions that read
+ * their texts in two passes (the line counts, frequencies) between the
+ * passes, so that a fuzz target can change the texts there and check that
+ * no pass trusts what an earlier one saw (fuzz/fuzz_mutate.c). */
+extern void (*tx_between_passes)(void);
 
 /* A prepared query watching the calling thread's stop flag (the word may
  * be NULL in a batch's template; sep NULL splits on whitespace). */

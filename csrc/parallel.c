@@ -425,8 +425,23 @@ static size_t count_serial(const tx_query *q, const unsigned char *t,
     return sum;
 }
 
+void (*tx_between_passes)(void);
+
+/* Counts the lines of t[0, n) into out[0, cap): each slot gets its line's
+ * count, or 0 when the text now holds fewer lines than an earlier pass saw
+ * (another thread wrote to it: the counts are then of no use, but every
+ * slot is written and none past cap). */
+static void lines_into(const tx_query *q, const unsigned char *t, size_t n,
+                       size_t *out, size_t cap)
+{
+    size_t got = TX_STOPPED(q->stop) ? 0 : tx_lines(q, t, n, out, cap);
+    for (size_t i = got; i < cap; i++)
+        out[i] = 0;
+}
+
 /* Lines in three steps: find the cuts and count each piece's lines; lay
- * the pieces out in one array; fill each piece's part of it. */
+ * the pieces out in one array; fill each piece's part of it, never more
+ * than the first step counted (the text may have changed meanwhile). */
 static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
                         size_t pieces, size_t *cuts, size_t *starts,
                         size_t **out)
@@ -443,7 +458,7 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
     for (size_t k = 0; k < pieces; k++) {
         size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
         starts[k + 1] = a == TX_NONE || TX_STOPPED(q->stop)
-                            ? 0 : tx_lines(q, t + a, b - a, NULL);
+                            ? 0 : tx_lines(q, t + a, b - a, NULL, 0);
     }
 #ifdef _OPENMP
 #pragma omp single
@@ -453,6 +468,8 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
         for (size_t k = 0; k < pieces; k++)
             starts[k + 1] += starts[k];
         *out = malloc((starts[pieces] ? starts[pieces] : 1) * sizeof(size_t));
+        if (tx_between_passes != NULL)
+            tx_between_passes();
     }
     if (*out == NULL)
         return;
@@ -461,8 +478,9 @@ static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
 #endif
     for (size_t k = 0; k < pieces; k++) {
         size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        if (a != TX_NONE && !TX_STOPPED(q->stop))
-            tx_lines(q, t + a, b - a, *out + starts[k]);
+        if (a != TX_NONE)
+            lines_into(q, t + a, b - a, *out + starts[k],
+                       starts[k + 1] - starts[k]);
     }
 }
 

@@ -235,7 +235,7 @@ static int maybe_break(unsigned char c, int mode)
 }
 
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
-                size_t *out)
+                size_t *out, size_t cap)
 {
     size_t lines = 0, start = 0, i = 0;
     while (i < n) {
@@ -245,14 +245,14 @@ size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
             i++;
             continue;
         }
-        if (out != NULL)
+        if (lines < cap)
             out[lines] = tx_words(q, t + start, i - start);
         lines++;
         i += br;
         start = i;
     }
     if (start < n) {
-        if (out != NULL)
+        if (lines < cap)
             out[lines] = tx_words(q, t + start, n - start);
         lines++;
     }

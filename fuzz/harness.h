@@ -31,7 +31,8 @@ typedef enum {
     FZ_SUBSTRING_COUNT,
     FZ_WORD_COUNT,
     FZ_LINE_WORD_COUNTS,
-    FZ_BATCH
+    FZ_BATCH,
+    FZ_MUTATE /* the text changes between the passes: sanity checks only */
 } fz_target;
 
 /* Runs one input against one target; aborts on any wrong answer. */

@@ -2,7 +2,7 @@
  * and for reproducing a crash.
  *
  *   replay TARGET FILE...   TARGET: substring_count, word_count,
- *                           line_word_counts or batch
+ *                           line_word_counts, batch or mutate
  *
  * Runs every file through the target's differential check; aborts on the
  * first wrong answer, else prints how many inputs passed. */
@@ -13,7 +13,8 @@
 #include "harness.h"
 
 static const char *const NAMES[] = {"substring_count", "word_count",
-                                    "line_word_counts", "batch"};
+                                    "line_word_counts", "batch", "mutate"};
+#define NTARGETS (sizeof NAMES / sizeof NAMES[0])
 
 static unsigned char *read_all(const char *path, size_t *size)
 {
@@ -45,12 +46,12 @@ static unsigned char *read_all(const char *path, size_t *size)
 int main(int argc, char **argv)
 {
     int target = -1;
-    for (int i = 0; argc > 1 && i < 4; i++)
+    for (int i = 0; argc > 1 && i < (int)NTARGETS; i++)
         if (strcmp(argv[1], NAMES[i]) == 0)
             target = i;
     if (target < 0) {
         fprintf(stderr, "usage: replay substring_count|word_count|"
-                        "line_word_counts|batch FILE...\n");
+                        "line_word_counts|batch|mutate FILE...\n");
         return 2;
     }
     for (int i = 2; i < argc; i++) {

@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets (clang, with ASan and UBSan) and runs each for
 # a bounded time, starting from the committed seed corpus.
 #
-#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60, all four)
+#   fuzz/run.sh [SECONDS_PER_TARGET] [TARGET...]     (default 60, all five)
 #
 # New inputs go to $FUZZ_OUT/corpus_TARGET (a temporary folder unless set);
 # a failing input is written to $FUZZ_OUT/crash_TARGET-* and the script
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-60}"
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(substring_count word_count line_word_counts batch)
+[ ${#targets[@]} -gt 0 ] || targets=(substring_count word_count line_word_counts batch mutate)
 cc="${FUZZ_CC:-$(command -v clang || command -v clang-14 || true)}"
 if [ -z "$cc" ]; then
     echo "fuzz/run.sh: clang is needed (apt-get install clang-14 libclang-rt-14-dev)" >&2
@@ -25,7 +25,7 @@ mkdir -p "$out"
 for target in "${targets[@]}"; do
     "$cc" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=all -Icsrc -Ifuzz \
-        csrc/search.c csrc/split.c csrc/parallel.c \
+        csrc/search.c csrc/split.c csrc/parallel.c csrc/freq.c csrc/corpus.c \
         fuzz/harness.c fuzz/reference.c "fuzz/fuzz_$target.c" \
         -o "$out/fuzz_$target"
     mkdir -p "$out/corpus_$target"
