@@ -17,10 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
+#include "batch.h"
 #include "tokens.h"
 
 /* --- hash table of tokens ------------------------------------------------ */
@@ -278,125 +275,25 @@ static tx_key entry_key(const tx_entry *e)
     return k;
 }
 
-/* --- the parallel walk ---------------------------------------------------- */
+/* --- pieces of a batch ---------------------------------------------------- */
 
-/* What a walk does with the tokens of one piece of text `text`, on thread
- * `tid`; `shared` is 1 when other threads may walk other pieces of the same
- * text at the same time. Returns nonzero to stop (no memory). */
-typedef struct tx_walker {
-    int (*piece)(struct tx_walker *self, size_t tid, size_t text,
-                 const unsigned char *t, size_t n, int drop_last,
-                 int shared);
-} tx_walker;
+/* Hands the tokens of share k of `pieces` of text i (the whole text when
+ * pieces is 0) to piece(self, tid, i, t, n, drop_last, shared), and marks
+ * the batch failed when it returns nonzero (no memory). */
+typedef int (*tx_piece_fn)(tx_batch *self, size_t tid, size_t text,
+                           const unsigned char *t, size_t n, int drop_last,
+                           int shared);
 
-typedef struct {
-    const tx_query *q;
-    size_t ntexts;
-    const char *const *texts;
-    const size_t *lens;
-    tx_walker *walker;
-    volatile int failed;
-} tx_walk;
-
-/* Share k of `pieces` of text i. */
-static void walk_share(tx_walk *w, size_t tid, size_t i, size_t k,
-                       size_t pieces)
+static size_t on_piece(tx_batch *b, const tx_query *q, tx_piece_fn piece,
+                       size_t tid, size_t i, size_t k, size_t pieces)
 {
-    const unsigned char *t = (const unsigned char *)w->texts[i];
-    size_t n = w->lens[i], a, b;
-    if (w->failed || TX_STOPPED(w->q->stop) ||
-        !tx_share_piece(w->q, t, n, k, pieces, &a, &b))
-        return;
-    if (w->walker->piece(w->walker, tid, i, t + a, b - a, b < n, 1))
-        w->failed = 1;
-}
-
-static void walk_text(tx_walk *w, size_t tid, size_t i)
-{
-    if (!w->failed &&
-        w->walker->piece(w->walker, tid, i,
-                         (const unsigned char *)w->texts[i], w->lens[i], 0,
-                         0))
-        w->failed = 1;
-}
-
-/* The shared pool of one walk: small texts whole, shares of large ones. */
-typedef struct {
-    tx_walk *w;
-    size_t nthreads, big, nshares;
-    const size_t (*shares)[2];
-    int chunk;
-} walk_job;
-
-/* A team's part of a walk (the calling thread's alone without a team). */
-static void walk_body(void *arg)
-{
-    const walk_job *j = arg;
-    tx_walk *w = j->w;
-    size_t tid = 0;
-    int chunk = j->chunk;
-    (void)chunk;
-#ifdef _OPENMP
-    tid = (size_t)omp_get_thread_num();
-#pragma omp for schedule(dynamic, chunk) nowait
-#endif
-    for (size_t i = 0; i < w->ntexts; i++)
-        if (w->lens[i] < j->big && !TX_STOPPED(w->q->stop))
-            walk_text(w, tid, i);
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (size_t s = 0; s < j->nshares; s++) {
-        size_t i = j->shares[s][0];
-        walk_share(w, tid, i, j->shares[s][1],
-                   tx_share_count(w->lens[i], j->nthreads));
-    }
-}
-
-/* Walks every text with up to nthreads threads (thread ids below
- * nthreads): small texts whole, large ones in shares, all in one pool.
- * Returns 0, or -1 when a walker ran out of memory. */
-static int walk(tx_walk *w, size_t nthreads)
-{
-    size_t total = 0, nshares = 0;
-    for (size_t i = 0; i < w->ntexts; i++)
-        total += w->lens[i];
-    w->failed = 0;
-    if (tx_serial(total, nthreads)) {
-        for (size_t i = 0; i < w->ntexts && !TX_STOPPED(w->q->stop); i++) {
-            if (w->lens[i] <= TX_CHECK_BYTES) {
-                walk_text(w, 0, i);
-                continue;
-            }
-            size_t pieces = tx_share_count(w->lens[i], 1);
-            for (size_t k = 0; k < pieces && !TX_STOPPED(w->q->stop); k++)
-                walk_share(w, 0, i, k, pieces);
-        }
-        return w->failed ? -1 : 0;
-    }
-    size_t big = tx_big_text(total, nthreads);
-    for (size_t i = 0; i < w->ntexts; i++)
-        if (w->lens[i] >= big)
-            nshares += tx_share_count(w->lens[i], nthreads);
-    size_t (*shares)[2] = malloc((nshares ? nshares : 1) * sizeof *shares);
-    if (shares == NULL)
-        return -1;
-    for (size_t i = 0, j = 0; i < w->ntexts; i++) {
-        if (w->lens[i] < big)
-            continue;
-        size_t pieces = tx_share_count(w->lens[i], nthreads);
-        for (size_t k = 0; k < pieces; k++, j++) {
-            shares[j][0] = i;
-            shares[j][1] = k;
-        }
-    }
-    size_t grain = w->ntexts / (16 * nthreads);
-    walk_job job = {w, nthreads, big, nshares, shares,
-                    grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
-    if (!tx_team_parallel(nthreads, walk_body, &job))
-        walk_body(&job);
-    free(shares);
-    return w->failed ? -1 : 0;
+    const unsigned char *t = (const unsigned char *)b->texts[i];
+    size_t n = b->lens[i], a = 0, e = n;
+    if (pieces != 0 && !tx_share_piece(q, t, n, k, pieces, &a, &e))
+        return 0;
+    if (piece(b, tid, i, t + a, e - a, e < n, pieces != 0))
+        b->failed = 1;
+    return 0;
 }
 
 /* --- frequencies --------------------------------------------------------- */
@@ -434,22 +331,33 @@ static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
 }
 
 typedef struct {
-    tx_walker base;
+    tx_batch b;
     const tx_query *q;
     tx_table *tables; /* one per thread */
-} freq_walker;
+} freq_batch;
 
-static int freq_piece(tx_walker *w, size_t tid, size_t text,
+static int freq_piece(tx_batch *b, size_t tid, size_t text,
                       const unsigned char *t, size_t n, int drop_last,
                       int shared)
 {
-    freq_walker *fw = (freq_walker *)w;
-    freq_sink sink = {{freq_token, t + n}, &fw->tables[tid], text, 0,
+    freq_batch *fb = (freq_batch *)b;
+    freq_sink sink = {{freq_token, t + n}, &fb->tables[tid], text, 0,
                       {{0}}};
     (void)shared;
-    if (tx_tokens(fw->q, t, n, drop_last, &sink.base) != 0)
+    if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0)
         return -1;
     return freq_flush(&sink);
+}
+
+static size_t freq_text(tx_batch *b, size_t tid, size_t i)
+{
+    return on_piece(b, ((freq_batch *)b)->q, freq_piece, tid, i, 0, 0);
+}
+
+static size_t freq_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                         size_t pieces)
+{
+    return on_piece(b, ((freq_batch *)b)->q, freq_piece, tid, i, k, pieces);
 }
 
 /* An entry's first occurrence, sorted without reading the entry again. */
@@ -519,16 +427,17 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              textops_tokens *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
-    size_t nthreads = tx_resolve_threads(threads);
+    freq_batch fb = {{freq_text, freq_share, ntexts, texts, lens, q.stop,
+                      NULL, 0, 0, 0},
+                     &q, NULL};
+    size_t nthreads = tx_batch_plan(&fb.b, threads);
     tx_table *tables = calloc(nthreads, sizeof *tables);
     int rc = tables == NULL ? -1 : 0;
     for (size_t i = 0; i < nthreads && rc == 0; i++)
         rc = table_init(&tables[i], TX_TABLE_START);
-    if (rc == 0) {
-        freq_walker fw = {{freq_piece}, &q, tables};
-        tx_walk w = {&q, ntexts, texts, lens, &fw.base, 0};
-        rc = walk(&w, nthreads);
-    }
+    fb.tables = tables;
+    if (rc == 0)
+        rc = tx_batch_run(&fb.b);
     for (size_t i = 1; i < nthreads && rc == 0; i++) /* merge into 0 */
         for (size_t j = 0; j < tables[i].used && rc == 0; j++) {
             const tx_entry *e = &tables[i].entries[j];
@@ -599,29 +508,41 @@ static int words_token(tx_sink *s, const unsigned char *t, size_t n)
 }
 
 typedef struct {
-    tx_walker base;
+    tx_batch b;
     const tx_query *q;
     const tx_table *words;
     size_t nwords;
     const uint32_t *shapes;
     size_t *out;    /* per text: ntexts rows of nwords, else NULL */
     size_t *totals; /* else one row of nwords per thread */
-} words_walker;
+} words_batch;
 
-static int words_piece(tx_walker *w, size_t tid, size_t text,
+static int words_piece(tx_batch *b, size_t tid, size_t text,
                        const unsigned char *t, size_t n, int drop_last,
                        int shared)
 {
-    words_walker *ww = (words_walker *)w;
-    words_sink sink = {{words_token, t + n}, ww->words, ww->shapes, NULL,
+    words_batch *wb = (words_batch *)b;
+    words_sink sink = {{words_token, t + n}, wb->words, wb->shapes, NULL,
                        0};
-    if (ww->out != NULL) {
-        sink.row = ww->out + text * ww->nwords;
+    if (wb->out != NULL) {
+        sink.row = wb->out + text * wb->nwords;
         sink.atomic = shared;
     } else {
-        sink.row = ww->totals + tid * ww->nwords;
+        sink.row = wb->totals + tid * wb->nwords;
     }
-    return tx_tokens(ww->q, t, n, drop_last, &sink.base);
+    return tx_tokens(wb->q, t, n, drop_last, &sink.base);
+}
+
+static size_t words_text(tx_batch *b, size_t tid, size_t i)
+{
+    return on_piece(b, ((words_batch *)b)->q, words_piece, tid, i, 0, 0);
+}
+
+static size_t words_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                          size_t pieces)
+{
+    return on_piece(b, ((words_batch *)b)->q, words_piece, tid, i, k,
+                    pieces);
 }
 
 /* A filter that most tokens fail at once: shapes[c] has bit min(len, 31)
@@ -645,7 +566,10 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
                         int threads, int per_text, size_t *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
-    size_t nthreads = tx_resolve_threads(threads), capacity = 16;
+    words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
+                       NULL, 0, 0, 0},
+                      &q, NULL, nwords, NULL, per_text ? out : NULL, NULL};
+    size_t nthreads = tx_batch_plan(&wb.b, threads), capacity = 16;
     while (capacity < 2 * nwords + 2)
         capacity *= 2;
     tx_table set;
@@ -679,11 +603,11 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
         memset(out, 0, ntexts * nwords * sizeof *out);
     uint32_t shapes[257];
     word_shapes(nwords, words, word_lens, shapes);
-    words_walker ww = {{words_piece}, &q, &set, nwords, shapes,
-                       per_text ? out : NULL, totals};
-    tx_walk w = {&q, ntexts, texts, lens, &ww.base, 0};
+    wb.words = &set;
+    wb.shapes = shapes;
+    wb.totals = totals;
     if (rc == 0)
-        rc = walk(&w, nthreads);
+        rc = tx_batch_run(&wb.b);
     if (rc == 0 && !per_text)
         for (size_t j = 0; j < nwords; j++) {
             size_t sum = 0;

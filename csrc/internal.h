@@ -158,6 +158,11 @@ size_t tx_big_text(size_t total, size_t threads);
  * least the minimum chunk, at most TEXTOPS_MAX_THREADS. */
 size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread);
 
+/* The cut owned by share k of `pieces` of t for query q (0 for share 0),
+ * or (size_t)-1 when the share holds none. */
+size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,
+                    size_t k, size_t pieces);
+
 /* The piece of share k of `pieces` of t for query q (see parallel.c): sets
  * [*start, *end) and returns 1, or returns 0 when the share holds no cut
  * (its bytes belong to an earlier piece). For split(sep) a piece that ends

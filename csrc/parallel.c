@@ -38,6 +38,7 @@
 #include <omp.h>
 #endif
 
+#include "batch.h"
 #include "internal.h"
 
 #define TX_NONE ((size_t)-1)
@@ -365,32 +366,27 @@ static size_t share_end(size_t n, size_t pieces, size_t k)
     return k + 1 == pieces ? n : (k + 1) * (n / pieces);
 }
 
-/* The end of piece k: the next cut that was found, or n. */
-static size_t piece_end(const size_t *cuts, size_t pieces, size_t k,
-                        size_t n)
-{
-    for (k++; k < pieces; k++)
-        if (cuts[k] != TX_NONE)
-            return cuts[k];
-    return n;
-}
-
 /* The count for share k of `pieces` of t: its piece runs from its own cut
  * to the first cut found in a later share (or the end), counted as a text
  * of its own. Each share finds the cuts it needs itself, so shares need no
  * order and no barrier. A piece cut after a separator ends in an empty
  * token that belongs to the next piece. */
+size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,
+                    size_t k, size_t pieces)
+{
+    return k == 0 ? 0 : find_cut(q, t, n, k * (n / pieces),
+                                 share_end(n, pieces, k));
+}
+
 int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
                    size_t k, size_t pieces, size_t *start, size_t *end)
 {
-    size_t step = n / pieces;
-    size_t a = k == 0 ? 0 : find_cut(q, t, n, k * step,
-                                     share_end(n, pieces, k));
+    size_t a = tx_share_cut(q, t, n, k, pieces);
     if (a == TX_NONE)
         return 0;
     size_t b = TX_NONE;
     for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
-        b = find_cut(q, t, n, j * step, share_end(n, pieces, j));
+        b = tx_share_cut(q, t, n, j, pieces);
     *start = a;
     *end = b == TX_NONE ? n : b;
     return 1;
@@ -412,19 +408,6 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
     return c;
 }
 
-/* The count for all of t on the calling thread, in shares of at most
- * about TX_CHECK_BYTES so that the stop flag is seen in time. */
-static size_t count_serial(const tx_query *q, const unsigned char *t,
-                           size_t n)
-{
-    if (n <= TX_CHECK_BYTES)
-        return tx_words(q, t, n);
-    size_t pieces = tx_share_count(n, 1), sum = 0;
-    for (size_t k = 0; k < pieces && !TX_STOPPED(q->stop); k++)
-        sum += count_share(q, t, n, k, pieces);
-    return sum;
-}
-
 void (*tx_between_passes)(void);
 
 /* Counts the lines of t[0, n) into out[0, cap): each slot gets its line's
@@ -439,62 +422,50 @@ static void lines_into(const tx_query *q, const unsigned char *t, size_t n,
         out[i] = 0;
 }
 
-/* Lines in three steps: find the cuts and count each piece's lines; lay
- * the pieces out in one array; fill each piece's part of it, never more
- * than the first step counted (the text may have changed meanwhile). */
-static void line_pieces(const tx_query *q, const unsigned char *t, size_t n,
-                        size_t pieces, size_t *cuts, size_t *starts,
-                        size_t **out)
+/* The lines of one text as a batch of one, in three passes over the same
+ * pieces: find the cut of each share (so that every later pass sees the
+ * same pieces, whatever happens to the text), count each piece's lines
+ * (into starts[k + 1]), then, once the pieces are laid out end to end in
+ * one array, fill each piece's part of it, never more than the count
+ * pass found (the text may have changed meanwhile). */
+typedef enum { TX_PASS_CUTS, TX_PASS_COUNT, TX_PASS_FILL } tx_pass;
+
+typedef struct {
+    tx_batch b;
+    const tx_query *q;
+    tx_pass pass;
+    size_t cuts[TX_LOCAL_SHARES];       /* TX_NONE: the share has none */
+    size_t starts[TX_LOCAL_SHARES + 1]; /* lines before piece k */
+    size_t *out;
+} lines_batch;
+
+static size_t lines_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                          size_t pieces)
 {
-    size_t step = n / pieces;
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (size_t k = 1; k < pieces; k++)
-        cuts[k] = find_cut(q, t, n, k * step, share_end(n, pieces, k));
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (size_t k = 0; k < pieces; k++) {
-        size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        starts[k + 1] = a == TX_NONE || TX_STOPPED(q->stop)
-                            ? 0 : tx_lines(q, t + a, b - a, NULL, 0);
+    lines_batch *lb = (lines_batch *)b;
+    const unsigned char *t = (const unsigned char *)b->texts[i];
+    size_t n = b->lens[i], a = lb->cuts[k], e = n;
+    (void)tid;
+    if (lb->pass == TX_PASS_CUTS) {
+        lb->cuts[k] = tx_share_cut(lb->q, t, n, k, pieces);
+        return 0;
     }
-#ifdef _OPENMP
-#pragma omp single
-#endif
-    {
-        starts[0] = 0;
-        for (size_t k = 0; k < pieces; k++)
-            starts[k + 1] += starts[k];
-        *out = malloc((starts[pieces] ? starts[pieces] : 1) * sizeof(size_t));
-        if (tx_between_passes != NULL)
-            tx_between_passes();
-    }
-    if (*out == NULL)
-        return;
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (size_t k = 0; k < pieces; k++) {
-        size_t a = cuts[k], b = piece_end(cuts, pieces, k, n);
-        if (a != TX_NONE)
-            lines_into(q, t + a, b - a, *out + starts[k],
-                       starts[k + 1] - starts[k]);
-    }
+    if (a == TX_NONE) /* its bytes belong to an earlier piece */
+        return 0;
+    for (size_t j = k + 1; j < pieces && e == n; j++)
+        if (lb->cuts[j] != TX_NONE)
+            e = lb->cuts[j];
+    if (lb->pass == TX_PASS_COUNT)
+        lb->starts[k + 1] = tx_lines(lb->q, t + a, e - a, NULL, 0);
+    else
+        lines_into(lb->q, t + a, e - a, lb->out + lb->starts[k],
+                   lb->starts[k + 1] - lb->starts[k]);
+    return 0;
 }
 
-/* The arguments of line_pieces, as a body for tx_team_parallel. */
-typedef struct {
-    const tx_query *q;
-    const unsigned char *t;
-    size_t n, pieces, *cuts, *starts, **out;
-} lines_job;
-
-static void lines_body(void *arg)
+static size_t lines_text(tx_batch *b, size_t tid, size_t i)
 {
-    lines_job *j = arg;
-    line_pieces(j->q, j->t, j->n, j->pieces, j->cuts, j->starts, j->out);
+    return lines_share(b, tid, i, 0, 1);
 }
 
 tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
@@ -518,165 +489,92 @@ int textops_line_word_counts(const char *text, size_t len,
                              size_t **counts, size_t *nlines)
 {
     tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
-    const unsigned char *t = (const unsigned char *)text;
-    size_t nthreads = tx_resolve_threads(threads);
-    size_t pieces = tx_share_count(len, nthreads);
-    size_t cuts[TEXTOPS_MAX_THREADS], starts[TEXTOPS_MAX_THREADS + 1];
-    size_t *out = NULL;
-    cuts[0] = 0;
-    lines_job job = {&q, t, len, pieces, cuts, starts, &out};
-    if (pieces == 1 || nthreads == 1 ||
-        !tx_team_parallel(pieces < nthreads ? pieces : nthreads, lines_body,
-                          &job))
-        lines_body(&job); /* the loops run on this thread */
-    if (out == NULL)
+    lines_batch lb = {{lines_text, lines_share, 1, &text, &len, q.stop,
+                       NULL, 0, 0, 0},
+                      &q, TX_PASS_CUTS, {0}, {0}, NULL};
+    for (size_t k = 1; k < TX_LOCAL_SHARES; k++)
+        lb.cuts[k] = TX_NONE; /* until found (a stopped call finds none) */
+    tx_batch_plan(&lb.b, threads);
+    size_t pieces = tx_batch_pieces(&lb.b, 0);
+    if (pieces != 0) /* else the text goes whole, as one piece */
+        tx_batch_run(&lb.b);
+    else
+        pieces = 1;
+    lb.pass = TX_PASS_COUNT; /* a share the stop flag skips counts none */
+    tx_batch_run(&lb.b);
+    for (size_t k = 0; k < pieces; k++)
+        lb.starts[k + 1] += lb.starts[k];
+    size_t total = lb.starts[pieces];
+    lb.out = calloc(total ? total : 1, sizeof *lb.out);
+    if (lb.out == NULL)
         return -1;
-    if (starts[pieces] == 0) {
-        free(out);
-        out = NULL;
+    if (tx_between_passes != NULL)
+        tx_between_passes();
+    lb.pass = TX_PASS_FILL;
+    tx_batch_run(&lb.b);
+    if (total == 0) {
+        free(lb.out);
+        lb.out = NULL;
     }
-    *counts = out;
-    *nlines = starts[pieces];
+    *counts = lb.out;
+    *nlines = total;
     return 0;
 }
 
-/* The prepared query for text i of a batch: `shared` when every text has
- * the same word, else *own, made from base and words[i]. */
-static const tx_query *query_for(const tx_query *base,
-                                 const tx_query *shared,
-                                 const char *const *words,
-                                 const size_t *word_lens, size_t i,
+/* A batch of counts: out[i] = the count of text i's word in text i. */
+typedef struct {
+    tx_batch b;
+    const tx_query *base;   /* sep and mode; the word comes from words */
+    const tx_query *shared; /* the prepared query when nwords is 1 */
+    const char *const *words;
+    const size_t *word_lens;
+} count_batch;
+
+/* The prepared query for text i: `shared` when every text has the same
+ * word, else *own, made from base and words[i]. */
+static const tx_query *query_for(const count_batch *cb, size_t i,
                                  tx_query *own)
 {
-    if (shared != NULL)
-        return shared;
-    *own = *base;
-    own->word = (const unsigned char *)words[i];
-    own->word_len = word_lens[i];
+    if (cb->shared != NULL)
+        return cb->shared;
+    *own = *cb->base;
+    own->word = (const unsigned char *)cb->words[i];
+    own->word_len = cb->word_lens[i];
     tx_prepare(own);
     return own;
 }
 
-/* One share of a large text, as a unit of parallel work. */
-typedef struct {
-    size_t text, k, pieces;
-} tx_share;
-
-/* How many texts ahead a batch asks the memory for the next text. */
-#define TX_AHEAD 16
-
-/* The arguments of a batch's pool of work, a body for tx_team_parallel. */
-typedef struct {
-    const tx_query *base, *shared;
-    size_t ntexts;
-    const char *const *texts;
-    const size_t *lens;
-    const char *const *words;
-    const size_t *word_lens;
-    size_t *out;
-    size_t nthreads, big, nshares;
-    const tx_share *shares;
-    size_t *sums;
-    int chunk;
-} batch_job;
-
-static void batch_body(void *arg)
+static size_t count_text(tx_batch *b, size_t tid, size_t i)
 {
-    const batch_job *b = arg;
-    int chunk = b->chunk;
-    (void)chunk;
-    {
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, chunk) nowait
-#endif
-        for (size_t i = 0; i < b->ntexts; i++) {
-            if (i + TX_AHEAD < b->ntexts) { /* each text is a cache miss */
-                __builtin_prefetch(b->texts[i + TX_AHEAD]);
-                __builtin_prefetch(b->texts[i + TX_AHEAD] + 64);
-            }
-            if (b->lens[i] >= b->big || TX_STOPPED(b->base->stop))
-                continue;
-            tx_query own;
-            const tx_query *q = query_for(b->base, b->shared, b->words,
-                                          b->word_lens, i, &own);
-            b->out[i] = tx_words(q, (const unsigned char *)b->texts[i],
-                                 b->lens[i]);
-        }
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-        for (size_t j = 0; j < b->nshares; j++) {
-            size_t i = b->shares[j].text;
-            b->sums[j] = 0;
-            if (TX_STOPPED(b->base->stop))
-                continue;
-            tx_query own;
-            const tx_query *q = query_for(b->base, b->shared, b->words,
-                                          b->word_lens, i, &own);
-            b->sums[j] = count_share(q, (const unsigned char *)b->texts[i],
-                                     b->lens[i], b->shares[j].k,
-                                     b->shares[j].pieces);
-        }
-    }
+    tx_query own;
+    (void)tid;
+    return tx_words(query_for((count_batch *)b, i, &own),
+                    (const unsigned char *)b->texts[i], b->lens[i]);
 }
 
-/* Small texts go whole to whichever thread is free; a text that is large
- * against the total (and worth cutting) is cut into shares, which join the
- * same pool of work. One parallel region serves the whole call; when the
- * team is busy (another call has it) the call runs on its own thread. */
-static void run_batch(const tx_query *base, size_t ntexts,
-                      const char *const *texts, const size_t *lens,
-                      size_t nwords, const char *const *words,
-                      const size_t *word_lens, int threads, size_t *out)
+static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
+                          size_t pieces)
 {
-    size_t nthreads = 1, total = 0, nshares = 0;
+    tx_query own;
+    (void)tid;
+    return count_share(query_for((count_batch *)b, i, &own),
+                       (const unsigned char *)b->texts[i], b->lens[i], k,
+                       pieces);
+}
+
+static void run_counts(const tx_query *base, size_t ntexts,
+                       const char *const *texts, const size_t *lens,
+                       size_t nwords, const char *const *words,
+                       const size_t *word_lens, int threads, size_t *out)
+{
     tx_query one;
-    const tx_query *shared = NULL;
+    count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
+                       base->stop, out, 0, 0, 0},
+                      base, NULL, words, word_lens};
     if (nwords == 1)
-        shared = query_for(base, NULL, words, word_lens, 0, &one);
-    for (size_t i = 0; i < ntexts; i++) /* saturating: texts may repeat */
-        total = total + lens[i] < total ? (size_t)-1 : total + lens[i];
-    if (!tx_serial(total, 2)) /* ask OpenMP only where it matters */
-        nthreads = tx_resolve_threads(threads);
-    if (tx_serial(total, nthreads)) {
-        for (size_t i = 0; i < ntexts && !TX_STOPPED(base->stop); i++) {
-            tx_query own;
-            const tx_query *q =
-                query_for(base, shared, words, word_lens, i, &own);
-            out[i] = count_serial(q, (const unsigned char *)texts[i],
-                                  lens[i]);
-        }
-        return;
-    }
-    size_t big = tx_big_text(total, nthreads);
-    for (size_t i = 0; i < ntexts; i++)
-        if (lens[i] >= big)
-            nshares += tx_share_count(lens[i], nthreads);
-    tx_share *shares = malloc((nshares ? nshares : 1) * sizeof *shares);
-    size_t *sums = malloc((nshares ? nshares : 1) * sizeof *sums);
-    if (shares == NULL || sums == NULL) {
-        nshares = 0; /* no memory for shares: count every text whole */
-        big = TX_NONE;
-    }
-    for (size_t i = 0, j = 0; i < ntexts && j < nshares; i++) {
-        if (lens[i] < big)
-            continue;
-        size_t pieces = tx_share_count(lens[i], nthreads);
-        for (size_t k = 0; k < pieces; k++, j++)
-            shares[j] = (tx_share){i, k, pieces};
-    }
-    size_t grain = ntexts / (16 * nthreads);
-    batch_job job = {base, shared, ntexts, texts, lens, words, word_lens,
-                     out, nthreads, big, nshares, shares, sums,
-                     grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
-    if (!tx_team_parallel(nthreads, batch_body, &job))
-        batch_body(&job); /* the team is busy: the pool on this thread */
-    for (size_t j = 0; j < nshares; j++)
-        out[shares[j].text] = 0;
-    for (size_t j = 0; j < nshares; j++)
-        out[shares[j].text] += sums[j];
-    free(shares);
-    free(sums);
+        cb.shared = query_for(&cb, 0, &one);
+    tx_batch_plan(&cb.b, threads);
+    tx_batch_run(&cb.b);
 }
 
 size_t textops_substring_count(const char *text, size_t len,
@@ -685,7 +583,7 @@ size_t textops_substring_count(const char *text, size_t len,
 {
     tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     size_t out;
-    run_batch(&base, 1, &text, &len, 1, &sub, &sub_len, threads, &out);
+    run_counts(&base, 1, &text, &len, 1, &sub, &sub_len, threads, &out);
     return out;
 }
 
@@ -696,7 +594,7 @@ size_t textops_word_count(const char *text, size_t len,
 {
     tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     size_t out;
-    run_batch(&base, 1, &text, &len, 1, &word, &word_len, threads, &out);
+    run_counts(&base, 1, &text, &len, 1, &word, &word_len, threads, &out);
     return out;
 }
 
@@ -708,8 +606,8 @@ void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               int mode, int threads, size_t *out)
 {
     tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
-    run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
-              out);
+    run_counts(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
+               out);
 }
 
 void textops_batch_substring_count(size_t ntexts, const char *const *texts,
@@ -719,8 +617,8 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    int mode, int threads, size_t *out)
 {
     tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
-    run_batch(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
-              out);
+    run_counts(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
+               out);
 }
 
 void textops_free(void *p) { free(p); }
