@@ -19,7 +19,7 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 CSRC = HERE / "csrc"
-SOURCES = ["search.c", "split.c", "tokens.c", "batch.c", "parallel.c", "freq.c", "corpus.c", "utf8.c"]
+SOURCES = sorted(path.name for path in CSRC.glob("*.c"))  # every file of the core
 
 CDEF = """
 size_t textops_substring_count(const char *text, size_t len,

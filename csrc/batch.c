@@ -5,7 +5,7 @@
  * only decides who works on what, and when to stop.
  *
  * A text that is large against the batch is cut into shares (exact pieces,
- * see shares), a few per thread, which join the small texts in one pool of
+ * see shares.c), a few per thread, which join the small texts in one pool of
  * work: a single large text keeps every thread busy, and so does a batch of
  * a million short ones. */
 #include <stdlib.h>
@@ -16,6 +16,10 @@
 
 #include "batch.h"
 #include "internal.h"
+#include "shares.h"
+#include "team.h"
+
+void (*tx_between_passes)(void);
 
 /* One share of a large text, as a unit of parallel work. */
 typedef struct {
@@ -165,4 +169,18 @@ int tx_batch_run(tx_batch *b)
         free(sums);
     }
     return b->failed ? -1 : 0;
+}
+
+int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
+                   size_t pieces, const unsigned char **t, size_t *n,
+                   int *drop_last)
+{
+    const unsigned char *text = (const unsigned char *)b->texts[i];
+    size_t len = b->lens[i], a = 0, e = len;
+    if (pieces != 0 && !tx_share_piece(q, text, len, k, pieces, &a, &e))
+        return 0;
+    *t = text + a;
+    *n = e - a;
+    *drop_last = e < len;
+    return 1;
 }

@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "internal.h"
+
 /* A batch of texts and what to do with each. The caller fills the fields
  * above `nthreads` (a struct embedding this one first may carry more),
  * then calls tx_batch_plan and tx_batch_run. */
@@ -43,6 +45,21 @@ size_t tx_batch_plan(tx_batch *b, int threads);
  * exactly this, except for a batch of more than TX_LOCAL_SHARES shares
  * when memory runs out: its texts then all go whole. */
 size_t tx_batch_pieces(const tx_batch *b, size_t i);
+
+/* The piece a callback works on: text i whole when pieces is 0, else the
+ * piece of share k of `pieces` for query q (tx_share_piece). Sets *t, *n
+ * and *drop_last (1 when the piece ends before the text: for split(sep),
+ * its last, empty token belongs to the next piece) and returns 1, or
+ * returns 0 when the share holds no piece. */
+int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
+                   size_t pieces, const unsigned char **t, size_t *n,
+                   int *drop_last);
+
+/* A test hook (NULL outside tests): called by the functions that read
+ * their texts in two passes (the line counts, frequencies) between the
+ * passes, so that a fuzz target can change the texts there and check that
+ * no pass trusts what an earlier one saw (fuzz/fuzz_mutate.c). */
+extern void (*tx_between_passes)(void);
 
 /* Shares a batch lays out without allocating: every batch of one text. */
 #define TX_LOCAL_SHARES 256

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "count.h"
 #include "internal.h"
 
 typedef struct {

@@ -1,4 +1,7 @@
-/* Internal interface between the serial kernels and the parallel driver.
+/* The types every part of the core shares (queries, needles, visitors,
+ * the stop flag), and the serial kernels of search.c and split.c. Each
+ * other .c file declares what it exports inside the core in a header of
+ * its own (team.h, shares.h, batch.h, count.h, table.h, tokens.h).
  * Nothing here is exported from the extension; public names are in
  * textops.h. Every function takes a text as pointer plus length and treats
  * it as a whole text of its own: the driver passes sub-ranges of a larger
@@ -113,62 +116,5 @@ size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
  * not that earlier count, bounds the writes. */
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
                 size_t *out, size_t cap);
-
-/* parallel.c */
-
-/* A test hook (NULL outside tests): called by the functions that read
- * their texts in two passes (the line counts, frequencies) between the
- * passes, so that a fuzz target can change the texts there and check that
- * no pass trusts what an earlier one saw (fuzz/fuzz_mutate.c). */
-extern void (*tx_between_passes)(void);
-
-/* A prepared query watching the calling thread's stop flag (the word may
- * be NULL in a batch's template; sep NULL splits on whitespace). */
-tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
-                       const char *sep, size_t sep_len, int mode);
-
-/* Shares per thread for one large text: enough to even out the load. */
-#define TX_SHARES_PER_THREAD 4
-
-/* The stop flag the calling thread watches (textops_watch), or NULL. */
-const volatile int *tx_stop_flag(void);
-
-/* How many shares to cut a text of n bytes into for `threads` threads:
- * TX_SHARES_PER_THREAD per thread, more for a large text so that no share
- * is much above TX_CHECK_BYTES, within the limits of tx_plan_pieces. */
-size_t tx_share_count(size_t n, size_t threads);
-
-/* The thread count for a call that asks for `requested` (<= 0: default). */
-size_t tx_resolve_threads(int requested);
-
-/* 1 when `total` bytes are best counted on the calling thread alone. */
-int tx_serial(size_t total, size_t threads);
-
-/* Runs body(job) as a parallel region of `threads` threads on the one team
- * of the process (see parallel.c) and returns 1; returns 0, running
- * nothing, when another call has the team. The caller then runs body(job)
- * itself: its worksharing loops (orphaned `omp for`) run whole on the
- * calling thread. */
-int tx_team_parallel(size_t threads, void (*body)(void *job), void *job);
-
-/* Texts of a batch of `total` bytes at least this long are cut in shares. */
-size_t tx_big_text(size_t total, size_t threads);
-
-/* How many shares to cut n bytes into: `per_thread` per thread, each at
- * least the minimum chunk, at most TEXTOPS_MAX_THREADS. */
-size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread);
-
-/* The cut owned by share k of `pieces` of t for query q (0 for share 0),
- * or (size_t)-1 when the share holds none. */
-size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,
-                    size_t k, size_t pieces);
-
-/* The piece of share k of `pieces` of t for query q (see parallel.c): sets
- * [*start, *end) and returns 1, or returns 0 when the share holds no cut
- * (its bytes belong to an earlier piece). For split(sep) a piece that ends
- * before n ends just after a separator: its last, empty token belongs to
- * the next piece. */
-int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
-                   size_t k, size_t pieces, size_t *start, size_t *end);
 
 #endif

@@ -15,7 +15,7 @@
  * At most one OpenMP team runs at a time in the process, always started by
  * one textops thread (the leader): a call that finds the team busy runs on
  * its calling thread, so many calling threads never multiply the number of
- * OS threads (see parallel.c). A call with threads == 1 starts no team.
+ * OS threads (see team.c). A call with threads == 1 starts no team.
  *
  * No function keeps a pointer after it returns; all are safe to call from
  * several threads at once.

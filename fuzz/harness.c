@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "internal.h" /* tx_between_passes */
+#include "batch.h" /* tx_between_passes */
 #include "textops.h"
 
 /* The code points that input bytes 0x80-0xFF stand for in str mode:

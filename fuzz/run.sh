@@ -25,7 +25,7 @@ mkdir -p "$out"
 for target in "${targets[@]}"; do
     "$cc" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=all -Icsrc -Ifuzz \
-        csrc/search.c csrc/split.c csrc/batch.c csrc/parallel.c csrc/tokens.c csrc/freq.c csrc/corpus.c \
+        csrc/*.c \
         fuzz/harness.c fuzz/reference.c "fuzz/fuzz_$target.c" \
         -o "$out/fuzz_$target"
     mkdir -p "$out/corpus_$target"
