@@ -3,9 +3,9 @@
 The corpus is, in order of preference:
 
 1. the ``*.txt`` books in the directory ``$TEXTOPS_CORPUS``;
-2. the books in ``../shared/corpus`` relative to the repository root;
-3. generated English-like text (``textops._bench.generate_books``), so that a
-   fresh clone runs the suite without any files.
+2. generated English-like text (``textops._bench.generate_books``), so that a
+   fresh clone runs the suite without any files
+(``textops._bench.find_corpus_dir``, the rule ``textops bench`` follows).
 
 Each book is repeated to reach about ``$TEXTOPS_BENCH_MB`` megabytes (UTF-8)
 in all, 100 by default. Books are read from where they are; nothing is copied
@@ -42,9 +42,15 @@ from pathlib import Path
 import pytest
 
 import textops
-from textops._bench import Corpus, cut_documents, make_corpus, python_count_each, python_split_each
+from textops._bench import (
+    BenchCorpus,
+    cut_documents,
+    find_corpus_dir,
+    make_corpus,
+    python_count_each,
+    python_split_each,
+)
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MB = 100.0
 DEFAULT_DOCS = 1_000_000
 DEFAULT_ROW3_MB = 1000.0
@@ -52,13 +58,7 @@ DEFAULT_ROW3_MB = 1000.0
 
 def corpus_dir() -> Path | None:
     """Return the directory of real books to use, or None for generated text."""
-    env = os.environ.get("TEXTOPS_CORPUS")
-    if env:
-        return Path(env)
-    shared = REPO_ROOT.parent / "shared" / "corpus"
-    if shared.is_dir() and any(shared.glob("*.txt")):
-        return shared
-    return None
+    return find_corpus_dir()
 
 
 def _env_number(name: str, default: float) -> float:
@@ -103,7 +103,7 @@ def warm(texts: Sequence[str]) -> None:
 
 
 @pytest.fixture(scope="session")
-def corpus() -> Corpus:
+def corpus() -> BenchCorpus:
     """The books, their concatenation and its two halves (built and warmed once)."""
     built = make_corpus(int(corpus_mb() * 1e6), corpus_dir())
     warm([built.text, *built.halves, *built.books])
@@ -111,7 +111,7 @@ def corpus() -> Corpus:
 
 
 @pytest.fixture(scope="session")
-def books(corpus: Corpus) -> str:
+def books(corpus: BenchCorpus) -> str:
     """BOOKS: every book (repeated to the size) joined by newlines, one ``str``."""
     return corpus.text
 
@@ -154,7 +154,7 @@ def gigabyte(books_bytes: bytes) -> bytes:
 
 
 @pytest.fixture(scope="session")
-def word_frequencies(corpus: Corpus) -> Counter[str]:
+def word_frequencies(corpus: BenchCorpus) -> Counter[str]:
     """How often each token of ``book.split()`` occurs, over all books (one pass).
 
     The books are joined by newlines into BOOKS, so ``books.split().count(w)``

@@ -1,4 +1,8 @@
 """``python -m textops bench`` and its corpus helpers, on tiny inputs (no timing is checked)."""
+from pathlib import Path
+
+import pytest
+
 from textops import _bench
 from textops.__main__ import main
 
@@ -17,3 +21,23 @@ def test_bench_command_counts_agree(capsys):
     for title in ("1. substring count", "2. word count", "5. word count per document", "7. word count"):
         assert title in out
     assert "all counts agree" in out
+
+
+def test_benchmark_books_are_given_or_generated(tmp_path, monkeypatch):
+    """The benchmark input is the books of --corpus or $TEXTOPS_CORPUS, else
+    generated text, labelled so; nothing outside the repository (such as
+    ../shared/corpus) is looked for. Its type is not named Corpus, which is
+    textops.Corpus."""
+    assert not hasattr(_bench, "Corpus") and _bench.BenchCorpus.__name__ == "BenchCorpus"
+    monkeypatch.delenv("TEXTOPS_CORPUS", raising=False)
+    assert _bench.find_corpus_dir() is None
+    assert _bench.make_corpus(10_000).source.startswith("generated")
+    monkeypatch.setenv("TEXTOPS_CORPUS", str(tmp_path))
+    with pytest.warns(RuntimeWarning, match="holds no"):
+        assert _bench.find_corpus_dir() is None
+    (tmp_path / "a.txt").write_text("the whale\n")
+    assert _bench.find_corpus_dir() == tmp_path
+    assert _bench.find_corpus_dir("elsewhere") == Path("elsewhere")
+    assert _bench.make_corpus(100, _bench.find_corpus_dir()).books[0].split().count("whale") >= 1
+    conftest = Path(__file__).resolve().parent.parent / "benchmarks" / "conftest.py"
+    assert "shared" not in conftest.read_text()

@@ -102,3 +102,40 @@ def test_python_m_textops_runs(tmp_path, files):
     done = subprocess.run([sys.executable, "-m", "textops", "count", "whale", str(tmp_path / "no")],
                           capture_output=True, text=True, cwd=tmp_path)
     assert done.returncode == 2 and "cannot read" in done.stderr
+
+
+def test_bogus_encoding_on_stdin_exits_2(capsys, monkeypatch):
+    """--encoding bogus with standard input gave a LookupError traceback."""
+    for command in (["count", "a"], ["freq"]):
+        status, out, err = run(capsys, *command, "--encoding", "bogus", stdin=b"a b", monkeypatch=monkeypatch)
+        assert (status, out) == (2, "") and "not a known encoding" in err and "Traceback" not in err
+        status, out, err = run(capsys, *command, "--encoding", "rot13", stdin=b"a b", monkeypatch=monkeypatch)
+        assert (status, out) == (2, "") and "not a text encoding" in err
+
+
+def test_pattern_starting_with_a_dash_after_double_dash(capsys, tmp_path):
+    """`textops count -- -x FILE` counts the word -x (parse_intermixed_args
+    ignored the `--`)."""
+    path = tmp_path / "dash.txt"
+    path.write_text("-x a -x --lines b -x")
+    assert run(capsys, "count", "--", "-x", str(path)) == (0, "3\n", "")
+    assert run(capsys, "count", "--substring", "--", "-x", str(path)) == (0, "3\n", "")
+    assert run(capsys, "count", "--bytes", "--", "--lines", str(path)) == (0, "1\n", "")
+    assert run(capsys, "freq", "-n", "1", "--", str(path)) == (0, "3\t-x\n", "")
+    # options before the -- still apply; files may still come before options
+    assert run(capsys, "count", "a", str(path), "--json") == (0, json.dumps([{"file": str(path), "count": 1}]) + "\n", "")
+
+
+def test_closed_pipe_exits_quietly(tmp_path):
+    """`textops freq ... | head -1` printed "Broken pipe" and exited 2. Now it
+    stops quietly with status 141, what a shell shows for grep or wc killed
+    by SIGPIPE (128 + 13)."""
+    path = tmp_path / "many.txt"
+    path.write_text(" ".join(f"w{i}" for i in range(200_000)))
+    process = subprocess.Popen([sys.executable, "-m", "textops", "freq", "-n", "200000", str(path)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    process.stdout.readline()
+    process.stdout.close()
+    err = process.stderr.read()
+    assert process.wait(timeout=60) == 141
+    assert err == b""

@@ -115,7 +115,7 @@ def test_from_files(tmp_path):
     latin = tmp_path / "latin.txt"
     latin.write_bytes("caf\xe9".encode("latin-1"))
     assert textops.Corpus.from_files([latin], encoding="latin-1")[0] == "caf\xe9"
-    with pytest.raises(UnicodeDecodeError, match="latin.txt.*byte offset 3"):
+    with pytest.raises(UnicodeDecodeError, match="byte offset 3 of file .*latin.txt"):
         textops.Corpus.from_files([latin])
     with pytest.raises(FileNotFoundError, match="missing.txt"):
         textops.Corpus.from_files([tmp_path / "missing.txt"])
@@ -123,3 +123,27 @@ def test_from_files(tmp_path):
         textops.Corpus.from_files(paths, encoding="nope")
     with pytest.raises(textops.TextopsTypeError, match="not a single str"):
         textops.Corpus.from_files(str(paths[0]))
+
+
+def test_numpy_integer_indices_and_slices():
+    """NumPy integers index a Corpus (as a list); a slice is a new Corpus of
+    those documents (a view of the packed buffer when the step is 1)."""
+    docs = ["the cat", "", "the the", "é\ud800 the", "x"]
+    corpus = textops.Corpus(docs)
+    assert corpus[np.int64(1)] == docs[1] and corpus[np.intp(-2)] == docs[-2]
+    for key in [slice(1, 4), slice(None), slice(3, 1), slice(None, None, 2),
+                slice(None, None, -1), slice(-3, None), slice(10, 20)]:
+        part = corpus[key]
+        assert isinstance(part, textops.Corpus)
+        assert list(part) == docs[key] and len(part) == len(docs[key])
+        assert part.word_count("the").tolist() == [d.split().count("the") for d in docs[key]]
+        assert part.word_frequencies() == Counter(w for d in docs[key] for w in d.split())
+    raw = textops.Corpus([d.encode("utf-8", "surrogatepass") for d in docs])
+    assert list(raw[3:0:-1]) == [d.encode("utf-8", "surrogatepass") for d in docs[3:0:-1]]
+    assert list(raw[2:2]) == [] and raw[2:2].word_count(b"a").tolist() == []
+    with pytest.raises(textops.TextopsTypeError, match="bytes-like object like the corpus, not str"):
+        raw[2:2].word_count("a")  # an empty slice keeps the bytes semantics
+    with pytest.raises(textops.TextopsTypeError):
+        corpus[np.float64(1)]
+    with pytest.raises(textops.TextopsTypeError):
+        corpus[True]

@@ -221,3 +221,108 @@ def test_non_contiguous_text(name):
 def test_non_contiguous_needle(name):
     """A strided memoryview as word/sub is refused the same way."""
     check_raises(ValueError, call_with(name, b"a c e", NON_CONTIGUOUS), "contiguous")
+
+
+# --------------------------------------------------------------------------
+# A single bytes-like text where a list of texts (or of words) is expected
+# --------------------------------------------------------------------------
+
+def _single_buffers():
+    """One text of every bytes-like kind, each "a b a" (the caller closes
+    the mmap)."""
+    import array
+    import mmap
+
+    import numpy as np
+
+    m = mmap.mmap(-1, 5)
+    m.write(b"a b a")
+    return [m, memoryview(b"a b a"), bytearray(b"a b a"), array.array("b", b"a b a"),
+            np.frombuffer(b"a b a", dtype=np.uint8)]
+
+
+LIST_OF_TEXTS = {
+    "parallel_word_count": lambda texts: textops.parallel_word_count(texts, b"a"),
+    "sequential_word_count": lambda texts: textops.sequential_word_count(texts, b"a"),
+    "parallel_substring_count": lambda texts: textops.parallel_substring_count(texts, b"a"),
+    "Corpus": lambda texts: textops.Corpus(texts),
+    "Corpus.from_files": lambda paths: textops.Corpus.from_files(paths),
+    "file_word_count": lambda paths: textops.file_word_count(paths, b"a", encoding=None),
+    "file_substring_count": lambda paths: textops.file_substring_count(paths, b"a", encoding=None),
+    "file_line_word_counts": lambda paths: textops.file_line_word_counts(paths, b"a", encoding=None),
+    "file_word_frequencies": lambda paths: textops.file_word_frequencies(paths, encoding=None),
+    "word_counts words": lambda words: textops.word_counts(b"a b a", words),
+    "Corpus.term_matrix words": lambda words: textops.Corpus([b"a b a"]).term_matrix(words),
+    "Series.textops.term_matrix words": lambda words: _series().textops.term_matrix(words),
+}
+
+
+def _series():
+    pd = pytest.importorskip("pandas")
+    import textops.pandas  # noqa: F401  (the accessor)
+
+    return pd.Series(["a b a"])
+
+
+@pytest.mark.parametrize("name", LIST_OF_TEXTS)
+def test_single_buffer_is_not_a_list_of_texts(name):
+    """parallel_word_count(mmap of b"a b a", b"a") gave [1, 0, 0, 0, 1]: the
+    mmap was iterated byte by byte. Every bytes-like object is one text,
+    refused where a list is expected, as a single bytes is."""
+    call = LIST_OF_TEXTS[name]
+    buffers = _single_buffers()
+    path_taking = "file" in name  # there a bytes is one path
+    try:
+        for single in [*([] if path_taking else [b"a b a"]), *buffers]:
+            check_raises(TypeError, lambda: call(single), "not a single", type(single).__name__)
+    finally:
+        buffers[0].close()
+
+
+def test_single_buffer_is_one_text_of_text_or_texts():
+    """word_frequencies takes one text or many: a bytes-like object is one."""
+    from collections import Counter
+
+    buffers = _single_buffers()
+    try:
+        for single in buffers:
+            assert textops.word_frequencies(single) == Counter(b"a b a".split())
+    finally:
+        buffers[0].close()
+
+
+def test_word_frequencies_of_closed_mmap():
+    """A closed mmap gave a bare ValueError; now it is a TextopsValueError
+    naming the argument, as word_count gives."""
+    import mmap
+
+    m = mmap.mmap(-1, 5)
+    m.close()
+    check_raises(ValueError, lambda: textops.word_frequencies(m), "text_or_texts", "mmap")
+    check_raises(ValueError, lambda: textops.word_count(m, b"a"), "text", "mmap")
+    check_raises(TypeError, lambda: textops.parallel_word_count(m, b"a"), "text_bodies", "not a single")
+
+
+# --------------------------------------------------------------------------
+# Paths of the wrong type
+# --------------------------------------------------------------------------
+
+FILE_FUNCTIONS = {
+    "file_word_count": lambda paths: textops.file_word_count(paths, "a"),
+    "file_substring_count": lambda paths: textops.file_substring_count(paths, "a"),
+    "file_line_word_counts": lambda paths: textops.file_line_word_counts(paths, "a"),
+    "file_word_frequencies": lambda paths: textops.file_word_frequencies(paths),
+    "Corpus.from_files": lambda paths: textops.Corpus.from_files(paths),
+}
+
+
+@pytest.mark.parametrize("name", FILE_FUNCTIONS)
+@pytest.mark.parametrize("bad", [None, 3, 1.5], ids=lambda value: type(value).__name__)
+def test_path_of_wrong_type_names_the_index(name, bad, tmp_path):
+    """[path, None] gave a raw TypeError from os.stat, [path, 3] a raw
+    OSError [Errno 9] (3 was taken as a file descriptor)."""
+    good = tmp_path / "a.txt"
+    good.write_text("a b a")
+    call = FILE_FUNCTIONS[name]
+    check_raises(TypeError, lambda: call([str(good), bad]),
+                 exact=f"paths[1] must be a path (str, bytes or os.PathLike), not {type(bad).__name__}")

@@ -126,3 +126,104 @@ def test_many_files_and_progress_bar(tmp_path, capsys):
     assert "150/150" in capsys.readouterr().err
     assert textops.file_word_count(paths, "the") == [2] * 150
     assert capsys.readouterr().err == ""
+
+
+def _sysfs_file():
+    """A readable /sys file that mmap cannot map (st_size 4096), or None."""
+    for candidate in ["/sys/kernel/mm/transparent_hugepage/enabled", "/sys/devices/system/cpu/online",
+                      "/sys/kernel/mm/transparent_hugepage/defrag", "/sys/power/state"]:
+        try:
+            Path(candidate).read_bytes()
+        except OSError:
+            continue
+        return candidate
+    return None
+
+
+def test_file_that_cannot_be_mapped_is_read(tmp_path):
+    """/sys files (st_size 4096, mmap gives ENODEV) raised OSError [Errno 19]
+    naming no file, where Path(p).read_text() works: they are read."""
+    path = _sysfs_file()
+    if path is None:
+        pytest.skip("no readable /sys file here")
+    text = Path(path).read_text()
+    word = text.split()[0] if text.split() else "x"
+    assert textops.file_word_count(path, word) == text.split().count(word)
+    assert textops.file_substring_count([path], "e") == [text.count("e")]
+    assert textops.file_line_word_counts(path, word) == [ln.split().count(word) for ln in text.splitlines()]
+    assert textops.file_word_frequencies(path) == Counter(text.split())
+    assert list(textops.Corpus.from_files([path])) == [text]
+    # a FIFO (no mapping either) is read too
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    import threading
+
+    writer = threading.Thread(target=lambda: fifo.write_bytes(b"a b a\n"))
+    writer.start()
+    try:
+        assert textops.file_word_count(fifo, "a") == 2
+    finally:
+        writer.join(10)
+
+
+def test_every_os_error_names_the_path(tmp_path):
+    """Errors from reading (not only from open) carry the file name."""
+    for bad in [tmp_path, "/proc/self/mem"]:  # EISDIR at open, EIO at read
+        for call in (lambda p: textops.file_word_count(p, "a"), lambda p: textops.Corpus.from_files([p])):
+            with pytest.raises(OSError) as info:
+                call(bad)
+            assert info.value.filename is not None and os.fsdecode(info.value.filename) == str(bad)
+
+
+@pytest.mark.parametrize("encoding, data", [
+    ("utf-8", "abc é ".encode() * 3 + b"\xff tail"),
+    ("utf-8", b"x" * 700_001 + b"\xf0\x9f\x98"),
+    ("utf-8", b"ok \xe2\x80 more"),
+    ("ascii", b"the \xe9 cafe"),
+    ("utf-16-le", b"a\x00b\x00\x00\xdc"),
+])
+def test_decode_error_offsets_are_file_offsets(tmp_path, encoding, data):
+    """The UnicodeDecodeError said "in position 0 ... at byte offset 6": its
+    start and end described a 4-byte window. They are now the reference's
+    (Path(p).read_bytes().decode(encoding)) file offsets, and object holds
+    the file's bytes up to end, so message and attributes agree."""
+    path = write(tmp_path, "bad.txt", data)
+    with pytest.raises(UnicodeDecodeError) as python:
+        data.decode(encoding)
+    ref = python.value
+    for call in (lambda: textops.file_word_count(path, "a", encoding=encoding),
+                 lambda: textops.file_word_frequencies([path], encoding=encoding, threads=2),
+                 lambda: textops.Corpus.from_files([path], encoding=encoding)):
+        with pytest.raises(UnicodeDecodeError) as info:
+            call()
+        exc = info.value
+        assert (exc.encoding, exc.start, exc.end, exc.reason.split(" at byte")[0]) == (
+            ref.encoding, ref.start, ref.end, ref.reason)
+        assert exc.object[exc.start:exc.end] == data[ref.start:ref.end]
+        assert data.startswith(exc.object) and len(exc.object) >= exc.end
+        assert f"position {ref.start}" in str(exc)
+        assert f"byte offset {ref.start} of file {str(path)!r}" in str(exc)
+
+
+def test_one_message_for_a_bad_file(tmp_path):
+    """Corpus.from_files and the file_* functions give the same error."""
+    bad = write(tmp_path, "bad.txt", b"ok \xff")
+    messages = set()
+    for call in (lambda: textops.file_word_count(bad, "ok"), lambda: textops.Corpus.from_files([bad])):
+        with pytest.raises(UnicodeDecodeError) as info:
+            call()
+        messages.add(str(info.value))
+    assert len(messages) == 1, messages
+
+
+@pytest.mark.parametrize("encoding", ["base64", "rot13", "zlib"])
+def test_codec_that_is_not_a_text_encoding(tmp_path, encoding):
+    """codecs.lookup knows these, but bytes.decode refuses them: a raw
+    LookupError came out of the first file; now a TextopsValueError naming
+    the encoding, before any file is read."""
+    path = write(tmp_path, "a.txt", b"a b")
+    for call in (lambda: textops.file_word_count(path, "a", encoding=encoding),
+                 lambda: textops.Corpus.from_files([path], encoding=encoding),
+                 lambda: textops.file_word_count(tmp_path / "missing", "a", encoding=encoding)):
+        with pytest.raises(textops.TextopsValueError, match=f"{encoding!r} is not a text encoding"):
+            call()

@@ -176,3 +176,26 @@ def test_textops_first_used_in_child(tmp_path):
     expected = [text.split().count("the"), text.count("the"),
                 sum(line.split().count("the") for line in text.splitlines())]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {m: expected for m in METHODS}
+
+
+def child_thread_settings():
+    """get_num_threads() in a forked child, by default and after set_num_threads(2)."""
+    default = textops.get_num_threads()
+    textops.set_num_threads(2)
+    try:
+        return [default, textops.get_num_threads()]
+    finally:
+        textops.set_num_threads(None)
+
+
+def test_get_num_threads_in_fork_child_says_what_runs(parent_ran_parallel_region):
+    """In a forked child every call runs on one thread: get_num_threads()
+    said 2 after set_num_threads(2) there; it reports 1."""
+    with FORK.Pool(1) as pool:
+        result = pool.apply_async(child_thread_settings).get(timeout=TIMEOUT)
+    assert result == [1, 1]
+    textops.set_num_threads(2)  # the parent is not a forked child
+    try:
+        assert textops.get_num_threads() == 2
+    finally:
+        textops.set_num_threads(None)

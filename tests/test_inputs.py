@@ -231,3 +231,71 @@ def test_options_are_keyword_only(name):
     assert parameters["threads"].kind is inspect.Parameter.KEYWORD_ONLY
     if "sep" in parameters:
         assert parameters["sep"].kind is inspect.Parameter.KEYWORD_ONLY
+
+
+# --------------------------------------------------------------------------
+# Arrays as the words (or substrings) of a batch
+# --------------------------------------------------------------------------
+
+def test_numpy_arrays_of_words_are_one_word_per_text():
+    """An array of str, bytes or objects is a sequence of words, as a list
+    is (np.array([b"a", b"c"]) was taken as the one word b"ac")."""
+    np = pytest.importorskip("numpy")
+    texts_b, texts_s = [b"a b", b"c"], ["a b", "c"]
+    for texts, words in [(texts_b, np.array([b"a", b"c"])), (texts_s, np.array(["a", "c"])),
+                         (texts_s, np.array(["a", "c"], dtype=object))]:
+        expected = [t.split().count(w) for t, w in zip(texts, words)]
+        assert expected == [1, 1]
+        assert_exact(textops.parallel_word_count(texts, words), expected)
+        assert_exact(textops.sequential_word_count(texts, words), expected)
+        assert_exact(textops.parallel_substring_count(texts, words), [t.count(w) for t, w in zip(texts, words)])
+
+
+def test_pandas_series_of_words_is_one_word_per_text():
+    pd = pytest.importorskip("pandas")
+    texts = ["a b", "c"]
+    for dtype in [object, "string[python]"]:
+        words = pd.Series(["a", "c"], dtype=dtype, index=[5, 7])
+        assert_exact(textops.parallel_word_count(texts, words), [1, 1])
+        assert_exact(textops.parallel_substring_count(texts, words), [1, 1])
+
+
+def test_other_buffers_as_words_are_ambiguous():
+    """An integer array or array.array could be one word (its bytes) or one
+    byte per text: refused, saying how to ask for either."""
+    np = pytest.importorskip("numpy")
+    from textops import TextopsTypeError
+
+    texts = [b"a b", b"c"]
+    for words in [np.array([97, 99], np.uint8), array.array("B", b"ac"), np.array([b"a", b"c"]).view(np.uint8)]:
+        for call in (textops.parallel_word_count, textops.sequential_word_count,
+                     textops.parallel_substring_count):
+            with pytest.raises(TextopsTypeError) as info:
+                call(texts, words)
+            assert "bytes(" in str(info.value) and "list" in str(info.value), str(info.value)
+    with pytest.raises(TextopsTypeError, match="1-dimensional"):
+        textops.parallel_word_count(texts, np.array([[b"a"], [b"c"]]))
+    # the plain bytes-like kinds stay one word for every text
+    for word in [b"a", bytearray(b"a"), memoryview(b"a")]:
+        assert_exact(textops.parallel_word_count(texts, word), [1, 0])
+
+
+# --------------------------------------------------------------------------
+# A str subclass overriding encode
+# --------------------------------------------------------------------------
+
+class LyingStr(str):
+    """A str whose encode() lies."""
+
+    def encode(self, *args, **kwargs):
+        return b"zzz"
+
+
+@pytest.mark.parametrize("text", ["a b a", "a b\ud800 a"], ids=["utf8", "surrogate"])
+def test_str_subclass_encode_override_is_ignored(text):
+    """Only the characters count, never an override of encode."""
+    word = LyingStr("a")
+    assert_exact(textops_results(LyingStr(text), word), reference_results(text, "a"))
+    assert_exact(textops.parallel_word_count([LyingStr(text)], [word]), [text.split().count("a")])
+    assert_exact(textops.word_counts(LyingStr(text), [word]), {"a": text.split().count("a")})
+    assert_exact(textops.word_frequencies(LyingStr(text)), __import__("collections").Counter(text.split()))

@@ -22,6 +22,8 @@ def outputs(cell, kind):
 
 def test_quickstart_notebook_runs(monkeypatch):
     monkeypatch.setenv("QUICKSTART_MB", "1")  # a short run: 1 M characters a book
+    monkeypatch.delenv("TEXTOPS_CORPUS", raising=False)  # what a fresh clone has
+    assert "shared" not in NOTEBOOK.read_text()  # no folder outside the repository
     nb = nbformat.read(NOTEBOOK, as_version=4)
     client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
                                      resources={"metadata": {"path": str(NOTEBOOK.parent)}})
@@ -30,6 +32,7 @@ def test_quickstart_notebook_runs(monkeypatch):
     assert all(not outputs(c, "error") for c in code)
     text = "".join(o.get("text", "") for c in code for o in outputs(c, "stream"))
     assert "textops" in text and "times in" in text
+    assert "generated-1" in text  # generated books, labelled so
     # the timing table, the term matrix and the frequency table are DataFrames
     html = [o["data"]["text/html"] for c in code for o in outputs(c, "text/html")]
     assert any("speed-up" in h for h in html)

@@ -74,3 +74,21 @@ def test_dataframe_column_and_errors():
         df["text"].textops.word_count(b"a")
     empty = pd.Series([], dtype=object)
     assert empty.textops.word_count("a").tolist() == []
+
+
+def test_arrow_string_view_series():
+    """pd.ArrowDtype(pa.string_view()) raised a raw ArrowNotImplementedError."""
+    if not hasattr(pa, "string_view"):
+        pytest.skip("pyarrow without string_view")
+    values = ["the cat", None, "the the\nthe", "", "x the " * 10]
+    series = pd.Series(values, dtype=pd.ArrowDtype(pa.string_view()), index=range(10, 15))
+    sliced = series.iloc[1:]
+    for s, vals in ((series, values), (sliced, values[1:])):
+        assert s.textops.word_count("the").tolist() == expected(vals, lambda t: t.split().count("the"))
+        assert s.textops.substring_count("th").tolist() == expected(vals, lambda t: t.count("th"))
+        assert s.textops.word_count("the").index.equals(s.index)
+        lines = s.textops.line_word_counts("the").tolist()
+        assert lines == [pd.NA if t is None else [ln.split().count("the") for ln in t.splitlines()] for t in vals]
+        present = [t for t in vals if t is not None]
+        assert s.textops.word_frequencies() == __import__("collections").Counter(w for t in present for w in t.split())
+        assert s.textops.term_matrix(["the", "x"]).iloc[:, 0].tolist() == expected(vals, lambda t: t.split().count("the"))

@@ -377,3 +377,23 @@ def test_threads_1_starts_no_team():
     )
     assert counts == [500_000, 499_999] + [500_000] * 5
     assert after == before
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-2", "1.5"])
+def test_bad_env_var_warns_and_uses_the_default(value):
+    """A bad TEXTOPS_NUM_THREADS made `import textops` raise; it now warns
+    (RuntimeWarning naming the variable and the value) and the default
+    applies, as with the variable unset."""
+    code = (
+        "import json, warnings\n"
+        "with warnings.catch_warnings(record=True) as caught:\n"
+        "    warnings.simplefilter('always')\n"
+        "    import textops\n"
+        "print(json.dumps([textops.get_num_threads(), textops.word_count('a b a', 'a'),\n"
+        "                  [(w.category.__name__, str(w.message)) for w in caught]]))"
+    )
+    default = run_python(code)[0]
+    threads, count, caught = run_python(code, TEXTOPS_NUM_THREADS=value)
+    assert (threads, count) == (default, 2)
+    assert len(caught) == 1 and caught[0][0] == "RuntimeWarning"
+    assert "TEXTOPS_NUM_THREADS" in caught[0][1] and repr(value) in caught[0][1]

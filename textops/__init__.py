@@ -21,6 +21,7 @@ from ._api import (
     word_count,
 )
 from ._corpus import Corpus
+from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._files import (
     file_line_word_counts,
     file_substring_count,
@@ -28,7 +29,6 @@ from ._files import (
     file_word_frequencies,
 )
 from ._freq import word_counts, word_frequencies
-from ._errors import TextopsError, TextopsTypeError, TextopsValueError
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
 
 __version__ = "0.1.0"

@@ -11,7 +11,8 @@ unreadable file.
 ``bench [--mb MB] [--word W] [--repeat N] [--corpus DIR] [--docs N]``
 compares textops with pure Python (``str.count``, ``str.split``, a thread
 pool and a process pool) on a generated English-like corpus, or on the
-``*.txt`` books of ``--corpus``, and on short documents cut from it: the
+``*.txt`` books of ``--corpus`` (or ``$TEXTOPS_CORPUS``), and on short
+documents cut from it: the
 headline rows 1, 2, 5 and 7 of the targets that ``benchmarks/`` measures in
 full. It prints seconds, GB/s and the speed-up over pure Python, and exits
 with status 1 if any implementation gives a different count.
@@ -24,7 +25,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn, Optional
+from typing import Any, NoReturn
 
 
 def _positive_float(value: str) -> float:
@@ -125,7 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="report the best of N runs; the first run on a non-ASCII str also pays "
                             "for the UTF-8 copy CPython caches on it (default: %(default)s)")
     bench.add_argument("--corpus", metavar="DIR", default=None,
-                       help="use the *.txt books in DIR (repeated to --mb) instead of generated text")
+                       help="use the *.txt books in DIR (repeated to --mb) instead of generated "
+                            "text (default: $TEXTOPS_CORPUS if it holds books, else generated)")
     bench.add_argument("--docs", type=_positive_int, default=200_000,
                        help="number of short documents (40-200 characters) cut from the corpus "
                             "for the batch comparison (default: %(default)s)")
@@ -139,7 +141,7 @@ def _fail(command: str, message: str) -> NoReturn:
     sys.exit(2)
 
 
-def _pattern(value: Optional[str], as_bytes: bool) -> Any:
+def _pattern(value: str | None, as_bytes: bool) -> Any:
     """A command-line pattern as str, or as the bytes the shell gave."""
     if value is None:
         return None
@@ -148,6 +150,10 @@ def _pattern(value: Optional[str], as_bytes: bool) -> Any:
 
 def _stdin(args: argparse.Namespace) -> Any:
     """Standard input as bytes, or decoded to str."""
+    from ._validate import check_encoding
+
+    if not args.bytes:
+        check_encoding(args.encoding)  # a bad one raises before reading
     data = sys.stdin.buffer.read()
     if args.bytes:
         return data
@@ -170,7 +176,8 @@ def _count(args: argparse.Namespace) -> int:
     files = args.files or ["-"]
     if "-" in files and len(files) > 1:
         _fail("count", "standard input ('-') cannot be mixed with files")
-    common = dict(threads=args.threads)
+    common: dict[str, Any] = {"threads": args.threads}
+    results: Any  # a list: files is a list of paths here
     if files == ["-"]:
         text = _stdin(args)
         if args.substring:
@@ -219,13 +226,44 @@ def _freq(args: argparse.Namespace) -> int:
     return 0
 
 
+def _parse_intermixed(command: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse argv with the files before or after the options; everything
+    after a ``--`` is a PATTERN or FILE even if it starts with '-'
+    (``parse_intermixed_args`` alone ignores the ``--``). Those arguments
+    are parsed as placeholders that no option can take, then put back."""
+    if "--" not in argv:
+        return command.parse_intermixed_args(argv)
+    cut = argv.index("--")
+    tail = argv[cut + 1:]
+    # a NUL cannot occur in a command-line argument: these match no option
+    placeholders = {f"\0{i}": arg for i, arg in enumerate(tail)}
+    args = command.parse_intermixed_args(argv[:cut] + list(placeholders))
+    if getattr(args, "pattern", None) in placeholders:
+        args.pattern = placeholders[args.pattern]
+    args.files = [placeholders.get(name, name) for name in args.files]
+    return args
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of standard output went away (``| head -1``): stop
+    quietly with status 141, what a shell reports for grep or wc killed by
+    SIGPIPE (128 + 13). Standard output is pointed at /dev/null so that the
+    interpreter's last flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real file descriptor
+        pass
+    return 141
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return its exit status."""
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in ("count", "freq"):
-        # files may come before or after the options
-        args = parser.commands[argv[0]].parse_intermixed_args(argv[1:])  # type: ignore[attr-defined]
+        args = _parse_intermixed(parser.commands[argv[0]], argv[1:])  # type: ignore[attr-defined]
         args.command = argv[0]
     else:
         args = parser.parse_args(argv)
@@ -235,7 +273,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.sep == "":
             _fail(args.command, "--sep must not be empty")
         try:
-            return _count(args) if args.command == "count" else _freq(args)
+            status = _count(args) if args.command == "count" else _freq(args)
+            sys.stdout.flush()
+            return status
+        except BrokenPipeError:
+            return _quiet_broken_pipe()
         except (OSError, UnicodeDecodeError, ImportError, textops.TextopsError) as exc:
             if isinstance(exc, OSError) and exc.filename is not None:
                 _fail(args.command, f"cannot read {os.fsdecode(exc.filename)!r}: {exc.strerror}")

@@ -19,6 +19,7 @@ import platform
 import random
 import sys
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from itertools import repeat
@@ -33,19 +34,7 @@ import textops
 
 #: Real English words, most frequent first. Words placed at a given rank of
 #: the Zipf distribution come from ``_PLACED`` below.
-_COMMON_WORDS = (
-    "the of and to a in that he was it his I with as had for you her not on "
-    "is at be but by she him said all which my from they have were this so me "
-    "an one there no what or their we would been when them if will are who "
-    "The He It And But man then into more up out some could do upon now only "
-    "your like did than about these any time very little can over before "
-    "again old know after great down well see way where good long us our such "
-    "made must never himself come through much how should came other its "
-    "thought without own eyes hand first face two men may went sea ship head "
-    "day house night moment door life heart father mother young voice nothing "
-    "something looked room away yet still while once every here last left "
-    "Mr. Mrs. Prince Madame Monsieur count army letter water"
-).split()
+_COMMON_WORDS = ["the", "of", "and", "to", "a", "in", "that", "he", "was", "it", "his", "I", "with", "as", "had", "for", "you", "her", "not", "on", "is", "at", "be", "but", "by", "she", "him", "said", "all", "which", "my", "from", "they", "have", "were", "this", "so", "me", "an", "one", "there", "no", "what", "or", "their", "we", "would", "been", "when", "them", "if", "will", "are", "who", "The", "He", "It", "And", "But", "man", "then", "into", "more", "up", "out", "some", "could", "do", "upon", "now", "only", "your", "like", "did", "than", "about", "these", "any", "time", "very", "little", "can", "over", "before", "again", "old", "know", "after", "great", "down", "well", "see", "way", "where", "good", "long", "us", "our", "such", "made", "must", "never", "himself", "come", "through", "much", "how", "should", "came", "other", "its", "thought", "without", "own", "eyes", "hand", "first", "face", "two", "men", "may", "went", "sea", "ship", "head", "day", "house", "night", "moment", "door", "life", "heart", "father", "mother", "young", "voice", "nothing", "something", "looked", "room", "away", "yet", "still", "while", "once", "every", "here", "last", "left", "Mr.", "Mrs.", "Prince", "Madame", "Monsieur", "count", "army", "letter", "water"]
 
 #: Rare words at fixed ranks, so that "whale" and "Valjean" are present but
 #: uncommon, as in the real corpus. "Dantès" keeps some non-ASCII text in.
@@ -60,9 +49,8 @@ _PLACED = {
     "Bloom": 1100,
 }
 
-_ONSETS = ("b br c ch cl d dr f fl g gr h j k l m n p pl pr r s sh sl st t th "
-           "tr v w wh").split()
-_VOWELS = "a e i o u ai ea ee ie oo ou ow".split()
+_ONSETS = ["b", "br", "c", "ch", "cl", "d", "dr", "f", "fl", "g", "gr", "h", "j", "k", "l", "m", "n", "p", "pl", "pr", "r", "s", "sh", "sl", "st", "t", "th", "tr", "v", "w", "wh"]
+_VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ee", "ie", "oo", "ou", "ow"]
 _CODAS = ["", "", "", "n", "r", "s", "st", "nd", "ll", "ck", "th", "m"]
 
 # Decorations around words and between them, with relative weights. The curly
@@ -235,8 +223,9 @@ def cut_documents(
     return docs
 
 
-class Corpus(NamedTuple):
-    """The benchmark input in the shapes the implementations take."""
+class BenchCorpus(NamedTuple):
+    """The benchmark input in the shapes the implementations take (not a
+    :class:`textops.Corpus`: plain ``str`` books)."""
 
     source: str  #: where the books came from
     books: list[str]  #: the books, each a separate ``str``
@@ -245,8 +234,37 @@ class Corpus(NamedTuple):
     nbytes: int  #: UTF-8 size of the books
 
 
-def make_corpus(target_bytes: int, corpus_dir: str | os.PathLike[str] | None = None) -> Corpus:
-    """Build a :class:`Corpus` of about ``target_bytes``.
+#: The environment variable naming a folder of ``*.txt`` books to measure on.
+CORPUS_ENV = "TEXTOPS_CORPUS"
+#: How make_corpus labels generated text.
+GENERATED = f"generated English-like text (no books given: --corpus DIR or ${CORPUS_ENV})"
+
+
+def find_corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path | None:
+    """The folder of books to measure on, or None for generated text.
+
+    ``explicit`` (``--corpus``) wins; else ``$TEXTOPS_CORPUS`` when it names
+    a folder holding ``*.txt`` files (one that holds none warns and gives
+    generated text). Nothing outside the repository is looked for, so a
+    fresh clone measures generated text.
+
+    >>> find_corpus_dir("books") == Path("books")
+    True
+    """
+    if explicit is not None:
+        return Path(explicit)
+    env = os.environ.get(CORPUS_ENV)
+    if not env:
+        return None
+    if any(Path(env).glob("*.txt")):
+        return Path(env)
+    warnings.warn(f"{CORPUS_ENV}={env!r} holds no *.txt books; measuring generated text",
+                  RuntimeWarning, stacklevel=2)
+    return None
+
+
+def make_corpus(target_bytes: int, corpus_dir: str | os.PathLike[str] | None = None) -> BenchCorpus:
+    """Build a :class:`BenchCorpus` of about ``target_bytes``.
 
     Uses the ``*.txt`` books of ``corpus_dir`` when given (each repeated to
     reach the size), else the generated books.
@@ -255,12 +273,12 @@ def make_corpus(target_bytes: int, corpus_dir: str | os.PathLike[str] | None = N
         raise ValueError(f"{target_bytes} is not a valid corpus size, must be 1 byte or more")
     if corpus_dir is None:
         books = generate_books(target_bytes)
-        source = "generated"
+        source = GENERATED
     else:
         books = repeat_to_size(load_books(corpus_dir), target_bytes)
         source = os.fspath(corpus_dir)
     text = "\n".join(books)
-    return Corpus(source, books, text, split_at_whitespace(text), utf8_size(books))
+    return BenchCorpus(source, books, text, split_at_whitespace(text), utf8_size(books))
 
 
 # ---------------------------------------------------------------------------
@@ -465,7 +483,7 @@ def run(
 
     print(machine_info())
     start = time.perf_counter()
-    corpus = make_corpus(int(mb * 1e6), corpus_dir)
+    corpus = make_corpus(int(mb * 1e6), find_corpus_dir(corpus_dir))
     books, text, halves = corpus.books, corpus.text, corpus.halves
     docs = cut_documents(text, n_docs)
     docs_nbytes = utf8_size(docs)
@@ -479,7 +497,7 @@ def run(
 
     substring_impls: Impls = [("Python: text.count(w)", lambda: text.count(word))]
     substring_impls += [(f"substring_count(text, w, threads={n})",
-                         lambda n=n: textops_substring_count(text, word, n)) for n in threads]
+                         functools.partial(textops_substring_count, text, word, n)) for n in threads]
     word_impls: Impls = [
         ("Python: text.split().count(w)", lambda: split_count(text, word)),
         (f"ThreadPoolExecutor({workers}), a book per task", lambda: thread_pool_split(books, word, workers)),
@@ -488,7 +506,7 @@ def run(
         ("sum(parallel_word_count(books, w))", lambda: textops_parallel(books, word)),
     ]
     word_impls += [(f"word_count(text, w, threads={n})",
-                    lambda n=n: textops_word_count(text, word, n)) for n in threads]
+                    functools.partial(textops_word_count, text, word, n)) for n in threads]
     docs_substring_impls: Impls = [
         ("Python: [d.count(w) for d in docs]", lambda: python_count_each(docs, word)),
         ("parallel_substring_count(docs, w)", lambda: textops.parallel_substring_count(docs, word)),

@@ -68,7 +68,7 @@ def _pattern(obj: Any) -> Any:
     Patterns are short, so a str is simply encoded (surrogatepass keeps
     lone surrogates comparable with the text's encoding)."""
     if isinstance(obj, str):
-        return obj.encode("utf-8", "surrogatepass")
+        return str.encode(obj, "utf-8", "surrogatepass")
     return obj if type(obj) is bytes else bytes(memoryview(obj))
 
 
@@ -112,7 +112,7 @@ class _Pins:
             if size >= 0:
                 self._alive.append(obj)
                 return address, size
-            obj = obj.encode("utf-8", "surrogatepass")
+            obj = str.encode(obj, "utf-8", "surrogatepass")
         cdata = self._buffer(obj)
         return int(ffi.cast("uintptr_t", cdata)), len(cdata)
 
@@ -124,7 +124,7 @@ def _text(text: Any) -> Tuple[Any, int, Any]:
         address, size = _utf8(text)
         if size >= 0:
             return ffi.cast("const char *", address), size, None
-        text = text.encode("utf-8", "surrogatepass")
+        text = str.encode(text, "utf-8", "surrogatepass")
     if type(text) is bytes:
         return text, len(text), None
     cdata = ffi.from_buffer(text)

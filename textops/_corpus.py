@@ -11,40 +11,30 @@
 """
 from __future__ import annotations
 
-import codecs
+import operator
 import os
 from collections import Counter
-from typing import Any, Iterable, Iterator, List, Optional, Union
+from collections.abc import Iterable, Iterator
+from typing import Any, overload
 
-from . import _core
-from ._api import Text, _as_sub, _check_like, _check_sep, _text_checker, _texts
-from ._errors import TextopsTypeError, TextopsValueError
-from ._freq import _word_list
+from . import _core, _files
+from ._errors import TextopsTypeError
 from ._threads import resolve
+from ._validate import (
+    PathLike,
+    Text,
+    as_sub,
+    check_like,
+    check_sep,
+    text_checker,
+    text_list,
+    type_name,
+    word_list,
+)
 
-PathLike = Union[str, "os.PathLike[str]"]
 
-
-def _read_file(path: PathLike, encoding: Optional[str]) -> bytes:
-    """The file's bytes, as UTF-8 when an encoding is given.
-
-    Raises UnicodeDecodeError naming the file and the byte offset when the
-    file is not valid in that encoding.
-    """
-    with open(path, "rb") as f:
-        data = f.read()
-    if encoding is None:
-        return data
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise UnicodeDecodeError(
-            exc.encoding, exc.object, exc.start, exc.end,
-            f"{exc.reason} (file {os.fspath(path)!r}, byte offset {exc.start})",
-        ) from None
-    if codecs.lookup(encoding).name == "utf-8":
-        return data  # valid: kept as it is
-    return text.encode("utf-8", "surrogatepass")
+def _accept(i: int, item: Any) -> Any:
+    return item
 
 
 class Corpus:
@@ -61,17 +51,17 @@ class Corpus:
     ([2, 0], [1, 1])
     """
 
-    __slots__ = ("_buf", "_offsets", "_mode")
+    __slots__ = ("_buf", "_mode", "_offsets")
 
     def __init__(self, texts: Iterable[Text]) -> None:
-        items, mode = _texts(texts, "texts")
+        items, mode = text_list(texts, "texts")
         if mode is None:
             mode = _core.UNICODE
         self._mode = mode
-        self._buf, self._offsets = _core.pack(items, mode, _text_checker(items, mode, "texts"))
+        self._buf, self._offsets = _core.pack(items, mode, text_checker(items, mode, "texts"))
 
     @classmethod
-    def from_files(cls, paths: Iterable[PathLike], encoding: Optional[str] = "utf-8") -> "Corpus":
+    def from_files(cls, paths: Iterable[PathLike], encoding: str | None = "utf-8") -> Corpus:
         """One document per file. ``encoding=None`` reads raw bytes (bytes
         semantics); otherwise each file is decoded, and an invalid one raises
         UnicodeDecodeError naming the file and the byte offset.
@@ -81,17 +71,21 @@ class Corpus:
         """
         if isinstance(paths, (str, bytes, os.PathLike)):
             raise TextopsTypeError(
-                f"paths must be an iterable of paths, not a single {type(paths).__name__}; use [path]"
+                f"paths must be an iterable of paths, not a single {type_name(paths)}; use [path]"
             )
-        if encoding is not None:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                raise TextopsValueError(f"{encoding!r} is not a known encoding") from None
-        datas = [_read_file(path, encoding) for path in paths]
+        mode = _core.BYTES if encoding is None else _core.UNICODE
+
+        def pack(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
+            return [_core.pack(buffers, mode, _accept)]
+
+        parts, _ = _files.run(paths, encoding, None, False, pack)
+        return cls._packed(mode, *_joined(parts))
+
+    @classmethod
+    def _packed(cls, mode: int, buf: Any, offsets: Any) -> Corpus:
+        """A Corpus of already packed documents."""
         corpus = cls.__new__(cls)
-        corpus._mode = _core.BYTES if encoding is None else _core.UNICODE
-        corpus._buf, corpus._offsets = _core.pack(datas, corpus._mode, lambda i, item: item)
+        corpus._mode, corpus._buf, corpus._offsets = mode, buf, offsets
         return corpus
 
     # --- the documents ------------------------------------------------------
@@ -99,17 +93,53 @@ class Corpus:
     def __len__(self) -> int:
         return len(self._offsets) - 1
 
-    def __getitem__(self, index: int) -> Union[str, bytes]:
-        if isinstance(index, bool) or not isinstance(index, int):
-            raise TextopsTypeError(f"corpus indices must be integers, not {type(index).__name__}")
+    @overload
+    def __getitem__(self, index: int) -> str | bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Corpus: ...
+
+    def __getitem__(self, index: int | slice) -> str | bytes | Corpus:
+        """The document at an index (an int or a NumPy integer), or for a
+        slice a new Corpus of those documents: a view of this one's buffer
+        when the step is 1 (no copy), else packed anew. A Corpus, not a
+        list, so that the documents stay packed for the next queries.
+
+        >>> c = Corpus(["a", "b a", "c"])
+        >>> c[1], list(c[1:]), c[::2].word_count("c").tolist()
+        ('b a', ['b a', 'c'], [0, 1])
+        """
+        if isinstance(index, slice):
+            return self._slice(index)
+        if isinstance(index, bool):
+            raise TextopsTypeError("corpus indices must be integers or slices, not bool")
+        try:
+            i = operator.index(index)
+        except TypeError:
+            raise TextopsTypeError(
+                f"corpus indices must be integers or slices, not {type_name(index)}"
+            ) from None
         n = len(self)
-        if not -n <= index < n:
-            raise IndexError(f"corpus index {index} out of range for {n} documents")
-        index %= n
-        data = self._buf[int(self._offsets[index]):int(self._offsets[index + 1])].tobytes()
+        if not -n <= i < n:
+            raise IndexError(f"corpus index {i} out of range for {n} documents")
+        data = self._bytes(i % n)
         return data.decode("utf-8", "surrogatepass") if self._mode == _core.UNICODE else data
 
-    def __iter__(self) -> Iterator[Union[str, bytes]]:
+    def _bytes(self, i: int) -> bytes:
+        """The bytes of document i (0 <= i < len(self))."""
+        return self._buf[int(self._offsets[i]):int(self._offsets[i + 1])].tobytes()
+
+    def _slice(self, key: slice) -> Corpus:
+        start, stop, step = key.indices(len(self))
+        if step == 1:
+            stop = max(start, stop)
+            first, last = self._offsets[start], self._offsets[stop]
+            return self._packed(self._mode, self._buf[int(first):int(last)],
+                                self._offsets[start:stop + 1] - first)
+        docs = [self._bytes(i) for i in range(start, stop, step)]
+        return self._packed(self._mode, *_core.pack(docs, self._mode, _accept))
+
+    def __iter__(self) -> Iterator[str | bytes]:
         for i in range(len(self)):
             yield self[i]
 
@@ -124,61 +154,77 @@ class Corpus:
 
     # --- queries ------------------------------------------------------------
 
-    def word_count(self, word: Text, *, sep: Optional[Text] = None,
-                   threads: Optional[int] = None) -> Any:
+    def word_count(self, word: Text, *, sep: Text | None = None,
+                   threads: int | None = None) -> Any:
         """``[doc.split(sep).count(word) for doc in docs]`` as an int64 array.
 
         >>> Corpus(["a b a", "b"]).word_count("b").tolist()
         [1, 1]
         """
-        _check_like(word, "word", self._mode, "the corpus")
-        _check_sep(sep, self._mode, "the corpus")
+        check_like(word, "word", self._mode, "the corpus")
+        check_sep(sep, self._mode, "the corpus")
         return _core.corpus_count(self._buf, self._offsets, word, sep, True,
                                   self._mode, resolve(threads))
 
-    def substring_count(self, sub: Union[Text, int], *, threads: Optional[int] = None) -> Any:
+    def substring_count(self, sub: Text | int, *, threads: int | None = None) -> Any:
         """``[doc.count(sub) for doc in docs]`` as an int64 array.
 
         >>> Corpus(["aaaa", "a"]).substring_count("aa").tolist()
         [2, 0]
         """
-        sub = _as_sub(sub, "sub", self._mode, "the corpus")
+        sub = as_sub(sub, "sub", self._mode, "the corpus")
         return _core.corpus_count(self._buf, self._offsets, sub, None, False,
                                   self._mode, resolve(threads))
 
-    def line_word_counts(self, word: Text, *, sep: Optional[Text] = None,
-                         threads: Optional[int] = None) -> List[Any]:
+    def line_word_counts(self, word: Text, *, sep: Text | None = None,
+                         threads: int | None = None) -> list[Any]:
         """``[[ln.split(sep).count(word) for ln in doc.splitlines()] for doc
         in docs]``, one int64 array per document.
 
         >>> [a.tolist() for a in Corpus(["a\\nb a", ""]).line_word_counts("a")]
         [[1, 1], []]
         """
-        _check_like(word, "word", self._mode, "the corpus")
-        _check_sep(sep, self._mode, "the corpus")
+        check_like(word, "word", self._mode, "the corpus")
+        check_sep(sep, self._mode, "the corpus")
         return _core.corpus_line_word_counts(self._buf, self._offsets, word, sep,
                                              self._mode, resolve(threads))
 
-    def term_matrix(self, words: Iterable[Text], *, sep: Optional[Text] = None,
-                    threads: Optional[int] = None) -> Any:
+    def term_matrix(self, words: Iterable[Text], *, sep: Text | None = None,
+                    threads: int | None = None) -> Any:
         """The documents x words int64 matrix of ``doc.split(sep).count(w)``,
         each document read once whatever the number of words.
 
         >>> Corpus(["a b a", "b"]).term_matrix(["a", "b"]).tolist()
         [[2, 1], [0, 1]]
         """
-        items = _word_list(words, self._mode, "the corpus")
-        _check_sep(sep, self._mode, "the corpus")
+        items = word_list(words, self._mode, "the corpus")
+        check_sep(sep, self._mode, "the corpus")
         return _core.corpus_term_matrix(self._buf, self._offsets, items, sep,
                                         self._mode, resolve(threads))
 
-    def word_frequencies(self, *, sep: Optional[Text] = None,
-                         threads: Optional[int] = None) -> Counter:
+    def word_frequencies(self, *, sep: Text | None = None,
+                         threads: int | None = None) -> Counter:
         """``Counter`` of every document's ``split(sep)`` tokens, summed.
 
         >>> Corpus(["a b a", "b"]).word_frequencies()
         Counter({'a': 2, 'b': 2})
         """
-        _check_sep(sep, self._mode, "the corpus")
+        check_sep(sep, self._mode, "the corpus")
         return Counter(_core.corpus_frequencies(self._buf, self._offsets, sep,
                                                 self._mode, resolve(threads)))
+
+
+def _joined(parts: list[Any]) -> Any:
+    """(buffer, offsets) of packed groups of documents, end to end."""
+    np = _core._np()
+    if not parts:
+        return np.zeros(0, dtype=np.uint8), np.zeros(1, dtype=np.uintp)
+    if len(parts) == 1:
+        return parts[0]
+    bufs = [buf for buf, _ in parts]
+    offsets = [parts[0][1]]
+    base = parts[0][1][-1]
+    for _, more in parts[1:]:
+        offsets.append(more[1:] + base)
+        base = base + more[-1]
+    return np.concatenate(bufs), np.concatenate(offsets)

@@ -3,14 +3,18 @@
 Each file is memory-mapped and counted in place by the C core, on every
 core, within a file and across files; nothing of it becomes a Python object,
 so memory stays flat whatever the size (the mapped pages are the kernel's
-page cache, reclaimed as needed). With the default ``encoding="utf-8"`` a
-file has ``str`` semantics (Unicode whitespace and line breaks), exactly as
-if it were read with ``Path(path).read_bytes().decode("utf-8")`` (no
-newline translation); it is checked
-to be valid UTF-8 first, in C, and an invalid file raises UnicodeDecodeError
-naming the file and the byte offset. ``encoding=None`` gives bytes
-semantics, as ``Path(path).read_bytes()``. Another encoding decodes the file
-in Python (memory: the decoded text).
+page cache, reclaimed as needed). A file that cannot be mapped (empty, a
+/proc or /sys file, a pipe, a device) is read instead. With the default
+``encoding="utf-8"`` a file has ``str`` semantics (Unicode whitespace and
+line breaks), exactly as if it were read with
+``Path(path).read_bytes().decode("utf-8")`` (no newline translation); it is
+checked to be valid UTF-8 first, in C, and an invalid file raises the
+UnicodeDecodeError that expression raises (``start`` and ``end`` are file
+offsets), its reason naming the byte offset and the file, its ``object``
+the file's bytes up to ``end``. ``encoding=None`` gives bytes semantics, as
+``Path(path).read_bytes()``. Another encoding decodes the file in Python
+(memory: the decoded text). ``Corpus.from_files`` reads files the same way
+(``load``). Every OSError names the path.
 
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "a.txt")
@@ -22,19 +26,19 @@ in Python (memory: the decoded text).
 """
 from __future__ import annotations
 
-import codecs
+import errno
 import mmap
 import os
+import stat
 from collections import Counter
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
-from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple, Union
+from typing import Any
 
 from . import _core
-from ._api import Text, _as_sub, _check_like, _check_sep
-from ._errors import TextopsTypeError, TextopsValueError
 from ._threads import resolve
-
-PathLike = Union[str, bytes, "os.PathLike[Any]"]
+from ._validate import PathLike, Text, as_sub, check_encoding, check_like, check_sep
+from ._validate import paths as check_paths
 
 # Files are handled in groups (each group one parallel C call): mapped
 # together, then closed before the next group, so that any number of files
@@ -43,76 +47,84 @@ GROUP_FILES = 64
 GROUP_BYTES = 256 << 20
 
 
-def _paths(paths: Any) -> Tuple[List[PathLike], bool]:
-    """The paths as a list, and whether a single path was given."""
-    if isinstance(paths, (str, bytes, os.PathLike)):
-        return [paths], True
-    try:
-        return list(paths), False
-    except TypeError:
-        raise TextopsTypeError(
-            f"paths must be a path or an iterable of paths, not {type(paths).__name__}"
-        ) from None
+# mmap's errors for a file the kernel does not let be mapped, whatever memory
+# there is: such a file is read instead.
+_CANNOT_MAP = {errno.ENODEV, errno.EINVAL, errno.EACCES,
+               getattr(errno, "ENOTSUP", errno.EINVAL), getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
 
 
-def _mode(encoding: Optional[str]) -> Tuple[int, Optional[str]]:
-    """The text mode and the codec name (None: raw bytes)."""
-    if encoding is None:
-        return _core.BYTES, None
-    if not isinstance(encoding, str):
-        raise TextopsTypeError(f"encoding must be a str or None, not {type(encoding).__name__}")
-    try:
-        return _core.UNICODE, codecs.lookup(encoding).name
-    except LookupError:
-        raise TextopsValueError(f"{encoding!r} is not a known encoding") from None
+def _open(path: PathLike, stack: ExitStack) -> Any:
+    """The file's bytes as a buffer to count in: its read-only mapping
+    (closed by ``stack``), or the bytes read from it when it is empty or
+    cannot be mapped (/proc and /sys files, pipes, devices).
 
-
-def _open(path: PathLike, codec: Optional[str], threads: int, stack: ExitStack) -> Any:
-    """The file's content as a buffer to count in (its mapping, usually).
-
-    Raises the OSError of open() (it names the path) or a UnicodeDecodeError
-    naming the path and the byte offset.
+    Every OSError names the path.
     """
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        if size == 0:  # empty, or a file such as /proc's that mmap cannot map
-            data: Any = f.read()
-        else:
-            data = stack.enter_context(mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ))
+    try:
+        with open(path, "rb") as f:
+            info = os.fstat(f.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_size == 0:
+                return f.read()
+            try:
+                data = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+            except OSError as exc:
+                if exc.errno not in _CANNOT_MAP:  # ENOMEM...: reading would not help
+                    raise
+                return f.read()  # e.g. ENODEV: a /sys file of size 4096
+            stack.enter_context(data)
             if hasattr(data, "madvise") and hasattr(mmap, "MADV_SEQUENTIAL"):
                 data.madvise(mmap.MADV_SEQUENTIAL)
+            return data
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise type(exc)(exc.errno or errno.EIO, exc.strerror or str(exc), path) from exc
+
+
+def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> Any:
+    """The file as a text to count in: its bytes (codec None, or UTF-8
+    checked valid in C) or, for another codec, the decoded ``str``.
+
+    Raises the OSError of reading (naming the path) or a UnicodeDecodeError
+    as ``Path(path).read_bytes().decode(codec)`` raises it (``start`` and
+    ``end`` are offsets in the file), whose reason names the path and the
+    byte offset, and whose ``object`` is the file's bytes up to ``end``
+    (not the whole file, which may be gigabytes).
+    """
+    data = _open(path, stack)
     if codec is None:
         return data
     if codec != "utf-8":
         try:
             return bytes(data).decode(codec)
         except UnicodeDecodeError as exc:
-            _raise_decode_error(path, exc.encoding, bytes(data[exc.start:exc.start + 4]), exc.start)
+            _raise_decode_error(path, data, exc.encoding, exc.start, exc.end, exc.reason)
     bad = _core.utf8_check(data, threads)
     if bad >= 0:
-        _raise_decode_error(path, "utf-8", bytes(data[bad:bad + 4]), bad)
+        try:  # the error's extent and reason: a UTF-8 sequence has <= 4 bytes
+            bytes(data[bad:bad + 4]).decode("utf-8")
+            reason, end = "invalid data", 1
+        except UnicodeDecodeError as exc:
+            reason, end = exc.reason, exc.end
+        _raise_decode_error(path, data, "utf-8", bad, bad + end, reason)
     return data
 
 
-def _raise_decode_error(path: PathLike, encoding: str, window: bytes, offset: int) -> None:
-    """Raise UnicodeDecodeError for the bytes at ``offset`` of the file."""
-    try:
-        window.decode(encoding)
-        reason, end = "invalid data", 1
-    except UnicodeDecodeError as exc:
-        reason, end = exc.reason, exc.end
+def _raise_decode_error(path: PathLike, data: Any, encoding: str, start: int, end: int,
+                        reason: str) -> None:
+    """Raise UnicodeDecodeError for bytes [start, end) of the file."""
     raise UnicodeDecodeError(
-        encoding, window, 0, end,
-        f"{reason} at byte offset {offset} of file {os.fsdecode(path)!r}",
+        encoding, bytes(data[:end]), start, end,
+        f"{reason} at byte offset {start} of file {os.fsdecode(path)!r}",
     ) from None
 
 
-def _groups(paths: List[PathLike], progress: bool) -> List[List[int]]:
+def _groups(paths: list[PathLike], progress: bool) -> list[list[int]]:
     """Indices of the paths, in groups of at most GROUP_FILES files and
     about GROUP_BYTES bytes (smaller with a progress bar)."""
     max_files = 8 if progress else GROUP_FILES
     max_bytes = GROUP_BYTES // 4 if progress else GROUP_BYTES
-    groups: List[List[int]] = [[]]
+    groups: list[list[int]] = [[]]
     size = 0
     for i, path in enumerate(paths):
         try:
@@ -127,7 +139,7 @@ def _groups(paths: List[PathLike], progress: bool) -> List[List[int]]:
     return groups if groups[0] else []
 
 
-def _progress_bar(paths: List[PathLike], enabled: bool) -> Any:
+def _progress_bar(paths: list[PathLike], enabled: bool) -> Any:
     if not enabled:
         return None
     try:
@@ -137,20 +149,20 @@ def _progress_bar(paths: List[PathLike], enabled: bool) -> Any:
     return tqdm(total=len(paths), unit="file", desc="textops")
 
 
-def _run(paths: Any, encoding: Optional[str], threads: Optional[int], progress: bool,
-         count: Callable[[List[Any], int, int], List[Any]]) -> Tuple[List[Any], bool]:
-    """Open the files group by group and call ``count(buffers, mode,
+def run(paths: Any, encoding: str | None, threads: int | None, progress: bool,
+        count: Callable[[list[Any], int, int], list[Any]]) -> tuple[list[Any], bool]:
+    """Open the files group by group and call ``count(texts, mode,
     nthreads)`` on each group; the results in order, and whether a single
     path was given."""
-    items, single = _paths(paths)
-    mode, codec = _mode(encoding)
+    items, single = check_paths(paths)
+    mode, codec = check_encoding(encoding)
     nthreads = resolve(threads)
     bar = _progress_bar(items, progress)
-    results: List[Any] = []
+    results: list[Any] = []
     try:
         for group in _groups(items, progress):
             with ExitStack() as stack:
-                buffers = [_open(items[i], codec, nthreads, stack) for i in group]
+                buffers = [load(items[i], codec, nthreads, stack) for i in group]
                 results.extend(count(buffers, mode, nthreads))
             if bar is not None:
                 bar.update(len(group))
@@ -164,14 +176,14 @@ def _accept(i: int, item: Any) -> Any:
     return item
 
 
-def _check_word(word: Any, encoding: Optional[str], name: str = "word") -> None:
-    mode, _ = _mode(encoding)
-    _check_like(word, name, mode, "the files (str for an encoding, bytes for encoding=None)")
+def _check_word(word: Any, encoding: str | None, name: str = "word") -> None:
+    mode, _ = check_encoding(encoding)
+    check_like(word, name, mode, "the files (str for an encoding, bytes for encoding=None)")
 
 
-def file_word_count(paths: Union[PathLike, Iterable[PathLike]], word: Text, *,
-                    sep: Optional[Text] = None, encoding: Optional[str] = "utf-8",
-                    threads: Optional[int] = None, progress: bool = False) -> Union[int, List[int]]:
+def file_word_count(paths: PathLike | Iterable[PathLike], word: Text, *,
+                    sep: Text | None = None, encoding: str | None = "utf-8",
+                    threads: int | None = None, progress: bool = False) -> int | list[int]:
     """``text.split(sep).count(word)`` for the text of a path (``text =
     Path(p).read_bytes().decode(encoding)``), or the list of them for an
     iterable of paths. ``encoding=None``
@@ -180,72 +192,72 @@ def file_word_count(paths: Union[PathLike, Iterable[PathLike]], word: Text, *,
     >>> file_word_count([], "the")
     []
     """
-    mode, _ = _mode(encoding)
+    mode, _ = check_encoding(encoding)
     _check_word(word, encoding)
-    _check_sep(sep, mode, "the files")
+    check_sep(sep, mode, "the files")
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[int]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
         return _core.batch("words", buffers, [word], sep, mode, nthreads, _accept, _accept)
 
-    results, single = _run(paths, encoding, threads, progress, count)
+    results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
 
 
-def file_substring_count(paths: Union[PathLike, Iterable[PathLike]], sub: Union[Text, int], *,
-                         encoding: Optional[str] = "utf-8", threads: Optional[int] = None,
-                         progress: bool = False) -> Union[int, List[int]]:
+def file_substring_count(paths: PathLike | Iterable[PathLike], sub: Text | int, *,
+                         encoding: str | None = "utf-8", threads: int | None = None,
+                         progress: bool = False) -> int | list[int]:
     """``text.count(sub)`` for the text of each file.
 
     >>> file_substring_count([], "the")
     []
     """
-    mode, _ = _mode(encoding)
-    sub = _as_sub(sub, "sub", mode, "the files")
+    mode, _ = check_encoding(encoding)
+    sub = as_sub(sub, "sub", mode, "the files")
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[int]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
         return _core.batch("substrings", buffers, [sub], None, mode, nthreads, _accept, _accept)
 
-    results, single = _run(paths, encoding, threads, progress, count)
+    results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
 
 
-def file_line_word_counts(paths: Union[PathLike, Iterable[PathLike]], word: Text, *,
-                          sep: Optional[Text] = None, encoding: Optional[str] = "utf-8",
-                          threads: Optional[int] = None,
-                          progress: bool = False) -> Union[List[int], List[List[int]]]:
+def file_line_word_counts(paths: PathLike | Iterable[PathLike], word: Text, *,
+                          sep: Text | None = None, encoding: str | None = "utf-8",
+                          threads: int | None = None,
+                          progress: bool = False) -> list[int] | list[list[int]]:
     """``[ln.split(sep).count(word) for ln in text.splitlines()]`` for the
     text of each file.
 
     >>> file_line_word_counts([], "the")
     []
     """
-    mode, _ = _mode(encoding)
+    mode, _ = check_encoding(encoding)
     _check_word(word, encoding)
-    _check_sep(sep, mode, "the files")
+    check_sep(sep, mode, "the files")
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[List[int]]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[list[int]]:
         return [_core.line_word_counts(b, word, sep, mode, nthreads) for b in buffers]
 
-    results, single = _run(paths, encoding, threads, progress, count)
+    results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
 
 
-def file_word_frequencies(paths: Union[PathLike, Iterable[PathLike]], *,
-                          sep: Optional[Text] = None, encoding: Optional[str] = "utf-8",
-                          threads: Optional[int] = None, progress: bool = False) -> Counter:
+def file_word_frequencies(paths: PathLike | Iterable[PathLike], *,
+                          sep: Text | None = None, encoding: str | None = "utf-8",
+                          threads: int | None = None, progress: bool = False) -> Counter:
     """``Counter(text.split(sep))`` summed over the texts of the files.
 
     >>> file_word_frequencies([])
     Counter()
     """
-    mode, _ = _mode(encoding)
-    _check_sep(sep, mode, "the files")
+    mode, _ = check_encoding(encoding)
+    check_sep(sep, mode, "the files")
     total: Counter = Counter()
 
-    def count(buffers: List[Any], mode: int, nthreads: int) -> List[Any]:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
         # a str buffer (another encoding, decoded) is counted as a str
         total.update(_core.word_frequencies(buffers, sep, mode, nthreads, _accept))
         return []
 
-    _run(paths, encoding, threads, progress, count)
+    run(paths, encoding, threads, progress, count)
     return total

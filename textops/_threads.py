@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import operator
 import os
-from typing import Optional
+import warnings
 
 from . import _core
 from ._errors import TextopsTypeError, TextopsValueError
 
 ENV_VAR = "TEXTOPS_NUM_THREADS"
 
-_default: Optional[int] = None
+_default: int | None = None
 
 
 def check_threads(threads: object, name: str = "threads") -> int:
@@ -42,7 +42,9 @@ def check_threads(threads: object, name: str = "threads") -> int:
     return value
 
 
-def _from_env() -> Optional[int]:
+def _from_env() -> int | None:
+    """TEXTOPS_NUM_THREADS as an int >= 1, or None when it is unset, empty
+    or bad (a bad value warns: it must not break every import)."""
     raw = os.environ.get(ENV_VAR)
     if raw is None or raw.strip() == "":
         return None
@@ -51,15 +53,30 @@ def _from_env() -> Optional[int]:
     except ValueError:
         value = 0
     if value < 1:
-        raise TextopsValueError(
-            f"environment variable {ENV_VAR} must be an integer >= 1, "
-            f"got {raw!r}"
+        warnings.warn(
+            f"environment variable {ENV_VAR} must be an integer >= 1, got {raw!r}; "
+            "using the default thread count",
+            RuntimeWarning, stacklevel=2,
         )
+        return None
     return value
 
 
 # Read once, at import, as OpenMP reads OMP_NUM_THREADS at start-up.
 _ENV_DEFAULT = _from_env()
+
+# In a process made by fork every call runs on one thread (the core's
+# rule: GNU libgomp's pool does not survive fork), whatever was asked.
+_forked = False
+
+
+def _after_fork_in_child() -> None:
+    global _forked
+    _forked = True
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def resolve(threads: object) -> int:
@@ -72,7 +89,7 @@ def resolve(threads: object) -> int:
     return min(check_threads(threads), _core.MAX_THREADS)
 
 
-def set_num_threads(threads: Optional[int]) -> None:
+def set_num_threads(threads: int | None) -> None:
     """Set the thread count of calls that pass ``threads=None``.
 
     ``None`` restores the default (``TEXTOPS_NUM_THREADS``, else OpenMP's).
@@ -87,12 +104,15 @@ def set_num_threads(threads: Optional[int]) -> None:
 
 
 def get_num_threads() -> int:
-    """Return the thread count a call with ``threads=None`` would ask for.
+    """Return the thread count a call with ``threads=None`` runs on: 1 in a
+    process made by fork, where every call runs on the calling thread.
 
     >>> import textops
     >>> textops.get_num_threads() >= 1
     True
     """
+    if _forked:
+        return 1
     chosen = resolve(None)
     return chosen if chosen else _core.default_threads()
 

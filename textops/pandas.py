@@ -19,34 +19,40 @@ are counted in place in Arrow's buffers; other Series (object dtype,
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Iterable, List, Optional, Tuple
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from . import _core
-from ._api import Text, _as_sub, _check_like, _check_sep, _text_checker
 from ._errors import TextopsTypeError
-from ._freq import _word_list
 from ._threads import resolve
+from ._validate import as_sub, check_like, check_sep, text_checker, word_list
 
 __all__ = ["TextopsAccessor"]
 
 
-def _arrow_chunks(series: pd.Series) -> Optional[List[Any]]:
-    """The pyarrow string chunks behind the Series, or None."""
+def _arrow_chunks(series: pd.Series) -> list[Any] | None:
+    """The pyarrow string chunks behind the Series, or None.
+
+    ``string_view`` chunks (views into many buffers, which the core cannot
+    read as one buffer plus offsets) are cast to ``large_string``: one copy
+    of a chunk at a time."""
     array = series.array
     data = getattr(array, "_pa_array", None)
     if data is None:
         return None
     import pyarrow as pa
 
-    if not (pa.types.is_string(data.type) or pa.types.is_large_string(data.type)):
-        return None
-    return list(data.chunks)
+    if pa.types.is_string(data.type) or pa.types.is_large_string(data.type):
+        return list(data.chunks)
+    if getattr(pa.types, "is_string_view", lambda t: False)(data.type):
+        return [chunk.cast(pa.large_string()) for chunk in data.chunks]
+    return None
 
 
-def _chunk_layout(chunk: Any) -> Tuple[Any, Any, Any]:
+def _chunk_layout(chunk: Any) -> tuple[Any, Any, Any]:
     """(data bytes, size_t offsets, missing mask) of one Arrow string chunk,
     read in place (the offsets are converted when they are 32-bit)."""
     _, offsets_buf, data_buf = chunk.buffers()
@@ -77,9 +83,15 @@ class TextopsAccessor:
             out[missing] = pd.NA
         return pd.Series(out, index=self._series.index, name=self._series.name)
 
-    def _strings(self) -> Tuple[list, Any]:
+    def _strings(self) -> tuple[list, Any]:
         """The present strings (as a list) and the missing mask."""
-        values = self._series.to_numpy(dtype=object, na_value=None)
+        data = getattr(self._series.array, "_pa_array", None)
+        if data is not None and str(data.type) == "string_view":  # to_numpy cannot
+            chunks = _arrow_chunks(self._series) or []
+            values = np.empty(len(data), dtype=object)
+            values[:] = [v for chunk in chunks for v in chunk.to_pylist()]
+        else:
+            values = self._series.to_numpy(dtype=object, na_value=None)
         missing = pd.isna(values)
         texts = values[~missing].tolist()
         for position, text in zip(np.flatnonzero(~missing), texts):
@@ -90,7 +102,7 @@ class TextopsAccessor:
                 )
         return texts, missing
 
-    def _count(self, word: Any, sep: Optional[Any], words: bool, threads: int) -> pd.Series:
+    def _count(self, word: Any, sep: Any | None, words: bool, threads: int) -> pd.Series:
         chunks = _arrow_chunks(self._series)
         if chunks is not None:
             parts, masks = [], []
@@ -105,59 +117,59 @@ class TextopsAccessor:
         values = np.zeros(len(missing), dtype=np.int64)
         if texts:
             kind = "words" if words else "substrings"
-            accept = _text_checker(texts, _core.UNICODE, "series")
+            accept = text_checker(texts, _core.UNICODE, "series")
             values[~missing] = _core.batch(kind, texts, [word], sep, _core.UNICODE, threads,
                                            accept, lambda i, item: item)
         return self._result(values, missing)
 
     # --- the methods --------------------------------------------------------
 
-    def word_count(self, word: str, *, sep: Optional[str] = None,
-                   threads: Optional[int] = None) -> pd.Series:
+    def word_count(self, word: str, *, sep: str | None = None,
+                   threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: t.split(sep).count(word))``, <NA> for missing.
 
         >>> pd.Series(["a b a", None]).textops.word_count("a").tolist()
         [2, <NA>]
         """
-        _check_like(word, "word", _core.UNICODE, "the series")
-        _check_sep(sep, _core.UNICODE, "the series")
+        check_like(word, "word", _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         return self._count(word, sep, True, resolve(threads))
 
-    def substring_count(self, sub: str, *, threads: Optional[int] = None) -> pd.Series:
+    def substring_count(self, sub: str, *, threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: t.count(sub))``, <NA> for missing.
 
         >>> pd.Series(["aaaa", "a"]).textops.substring_count("aa").tolist()
         [2, 0]
         """
-        sub = _as_sub(sub, "sub", _core.UNICODE, "the series")
+        sub = as_sub(sub, "sub", _core.UNICODE, "the series")
         return self._count(sub, None, False, resolve(threads))
 
-    def line_word_counts(self, word: str, *, sep: Optional[str] = None,
-                         threads: Optional[int] = None) -> pd.Series:
+    def line_word_counts(self, word: str, *, sep: str | None = None,
+                         threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: [ln.split(sep).count(word) for ln in
         t.splitlines()])`` (lists), <NA> for missing.
 
         >>> pd.Series(["a\\na a", None]).textops.line_word_counts("a").tolist()
         [[1, 2], <NA>]
         """
-        _check_like(word, "word", _core.UNICODE, "the series")
-        _check_sep(sep, _core.UNICODE, "the series")
+        check_like(word, "word", _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         texts, missing = self._strings()
         nthreads = resolve(threads)
         per_text = iter(_core.line_word_counts(t, word, sep, _core.UNICODE, nthreads) for t in texts)
         values = [pd.NA if m else next(per_text) for m in missing]
         return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
 
-    def term_matrix(self, words: Iterable[str], *, sep: Optional[str] = None,
-                    threads: Optional[int] = None) -> pd.DataFrame:
+    def term_matrix(self, words: Iterable[str], *, sep: str | None = None,
+                    threads: int | None = None) -> pd.DataFrame:
         """A DataFrame, one column per word, of ``t.split(sep).count(w)``;
         rows of missing values are <NA>.
 
         >>> pd.Series(["a b a", "b"]).textops.term_matrix(["a", "b"]).values.tolist()
         [[2, 1], [0, 1]]
         """
-        items = _word_list(words, _core.UNICODE, "the series")
-        _check_sep(sep, _core.UNICODE, "the series")
+        items = word_list(words, _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         texts, missing = self._strings()
         from ._corpus import Corpus
 
@@ -175,16 +187,16 @@ class TextopsAccessor:
         frame.columns = pd.Index(list(items), dtype=object)
         return frame
 
-    def word_frequencies(self, *, sep: Optional[str] = None,
-                         threads: Optional[int] = None) -> Counter:
+    def word_frequencies(self, *, sep: str | None = None,
+                         threads: int | None = None) -> Counter:
         """``Counter`` of every present string's ``split(sep)``, summed.
 
         >>> pd.Series(["a b a", None, "b"]).textops.word_frequencies()
         Counter({'a': 2, 'b': 2})
         """
-        _check_sep(sep, _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
         texts, _ = self._strings()
         if not texts:
             return Counter()
         return Counter(_core.word_frequencies(texts, sep, _core.UNICODE, resolve(threads),
-                                              _text_checker(texts, _core.UNICODE, "series")))
+                                              text_checker(texts, _core.UNICODE, "series")))

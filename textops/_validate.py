@@ -1,0 +1,315 @@
+"""Argument checks shared by every public function: one place for each rule.
+
+Texts are ``str`` (Unicode semantics) or any object exposing a contiguous
+buffer (bytes semantics); words, substrings and separators must be of the
+text's kind. "Is this one text or a collection of them?" is decided here,
+by ``is_single_text``, and nowhere else. Every error is a
+``TextopsTypeError`` or ``TextopsValueError`` naming the argument (and the
+index, for an item of a batch).
+
+>>> from textops import _validate
+>>> _validate.is_single_text(b"a b"), _validate.is_single_text([b"a b"])
+(True, False)
+>>> _validate.text_list(["a b", "c"], "text_bodies")[0]
+['a b', 'c']
+"""
+from __future__ import annotations
+
+import codecs
+import mmap
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, Union
+
+from . import _core
+from ._errors import TextopsTypeError, TextopsValueError
+
+Text = Union[str, bytes, bytearray, memoryview, Any]  # noqa: UP007 (a runtime alias; Python 3.9)
+"""A ``str`` or any object exposing a contiguous buffer (mmap, array...)."""
+
+PathLike = Union[str, bytes, "os.PathLike[Any]"]
+"""A file's path, as ``open()`` takes it."""
+
+Check = Callable[[int, Any], Any]
+"""``check(i, item)``: raise for a bad item ``i`` of a batch, else return
+what to count in."""
+
+# The bytes-like kinds that are plainly one text (or one word) whatever
+# the argument; other buffers (arrays) are texts, but ambiguous as words.
+PLAIN_BUFFERS = (bytes, bytearray, memoryview, mmap.mmap)
+
+
+def type_name(obj: object) -> str:
+    """The name of obj's type, as error messages show it."""
+    return type(obj).__name__
+
+
+def _is_array_of_items(obj: object) -> bool:
+    """True for a NumPy array of str, bytes or objects: a sequence of
+    texts (or words), although it exposes a buffer."""
+    np = sys.modules.get("numpy")
+    return (np is not None and isinstance(obj, np.ndarray)
+            and obj.dtype.kind in "USO")
+
+
+def is_single_text(obj: object) -> bool:
+    """True when obj is one text: a ``str`` or an object exposing a buffer
+    (even one that cannot be read now, such as a closed mmap); False for a
+    collection of texts (anything else, NumPy arrays of str, bytes or
+    objects included).
+
+    >>> import array
+    >>> is_single_text(array.array("b", b"ab")), is_single_text(("a", "b"))
+    (True, False)
+    """
+    return isinstance(obj, str) or (_exposes_buffer(obj) and not _is_array_of_items(obj))
+
+
+def _exposes_buffer(obj: object) -> bool:
+    """True when obj exposes a buffer, even one it cannot give now (a
+    closed mmap)."""
+    if isinstance(obj, PLAIN_BUFFERS):
+        return True
+    try:
+        memoryview(obj).release()  # type: ignore[arg-type]
+    except TypeError:
+        return False
+    except (ValueError, BufferError):  # a buffer that cannot be read now
+        return True
+    return True
+
+
+def text_mode(obj: object, name: str) -> int:
+    """Return UNICODE for str, BYTES for a contiguous buffer, else raise.
+
+    >>> text_mode("a", "text") == _core.UNICODE
+    True
+    """
+    if isinstance(obj, str):
+        return _core.UNICODE
+    if isinstance(obj, (bytes, bytearray)):
+        return _core.BYTES
+    try:
+        view = memoryview(obj)  # type: ignore[arg-type]
+    except TypeError:
+        raise TextopsTypeError(
+            f"{name} must be str or a bytes-like object, not {type_name(obj)}"
+        ) from None
+    except (ValueError, BufferError) as exc:  # e.g. a closed mmap
+        raise TextopsValueError(
+            f"{name} cannot be read: {type_name(obj)} gave '{exc}'"
+        ) from exc
+    with view:
+        if not view.c_contiguous:
+            raise TextopsValueError(
+                f"{name} must be a contiguous buffer; copy it with bytes({name})"
+            )
+    return _core.BYTES
+
+
+def check_like(obj: object, name: str, mode: int | None,
+               text_name: str) -> None:
+    """Raise unless obj is of the same kind (str or bytes-like) as the text;
+    mode None (an empty batch, no text to match) takes either kind.
+
+    >>> check_like(b"a", "word", _core.UNICODE, "text")
+    Traceback (most recent call last):
+    textops._errors.TextopsTypeError: word must be str like text, not bytes
+    """
+    if mode is None:
+        if not isinstance(obj, str):
+            text_mode(obj, name)
+    elif mode == _core.UNICODE:
+        if not isinstance(obj, str):
+            raise TextopsTypeError(
+                f"{name} must be str like {text_name}, not {type_name(obj)}"
+            )
+    elif isinstance(obj, str) or not _exposes_buffer(obj):
+        raise TextopsTypeError(
+            f"{name} must be a bytes-like object like {text_name}, "
+            f"not {type_name(obj)}"
+        )
+    else:
+        text_mode(obj, name)
+
+
+def check_sep(sep: object, mode: int | None, text_name: str) -> None:
+    """Raise unless sep is None or a non-empty separator of the text's kind."""
+    if sep is None:
+        return
+    check_like(sep, "sep", mode, text_name)
+    size = (len(sep) if isinstance(sep, (str, bytes, bytearray))
+            else memoryview(sep).nbytes)  # type: ignore[arg-type]
+    if size == 0:
+        raise TextopsValueError("empty separator")
+
+
+def as_sub(sub: object, name: str, mode: int | None, text_name: str) -> Any:
+    """Validate a substring; for bytes, an int in range(256) is one byte.
+
+    >>> as_sub(97, "sub", _core.BYTES, "text")
+    b'a'
+    """
+    if mode != _core.UNICODE and isinstance(sub, int):
+        if not 0 <= sub < 256:
+            raise TextopsValueError(f"{name} must be in range(0, 256), got {sub}")
+        return bytes((sub,))
+    check_like(sub, name, mode, text_name)
+    return sub
+
+
+def _as_list(values: object, name: str, what: str) -> list[Any]:
+    """values as a list (a list as it is, any other iterable read into a
+    new one), or a TypeError naming the argument."""
+    if _is_array_of_items(values) and values.ndim != 1:  # type: ignore[attr-defined]
+        raise TextopsTypeError(
+            f"{name} must be a 1-dimensional array, not one of "
+            f"{values.ndim} dimensions"  # type: ignore[attr-defined]
+        )
+    try:
+        return (values if type(values) is list
+                else list(values))  # type: ignore[call-overload]
+    except TypeError:
+        raise TextopsTypeError(
+            f"{name} must be {what}, not {type_name(values)}"
+        ) from None
+
+
+def text_list(text_bodies: object, name: str) -> tuple[list[Any], int | None]:
+    """The texts of a batch as a list, and the mode of the first (None if
+    there is none); the items themselves are checked by text_checker. A
+    single text is refused (iterating it would give characters or bytes).
+    """
+    if is_single_text(text_bodies):
+        raise TextopsTypeError(
+            f"{name} must be a list or other iterable of texts, "
+            f"not a single {type_name(text_bodies)}"
+        )
+    items = _as_list(text_bodies, name, "a list or other iterable of texts")
+    mode = text_mode(items[0], f"{name}[0]") if items else None
+    return items, mode
+
+
+def text_checker(items: list[Any], mode: int, name: str) -> Check:
+    """Checks name[i]: a text of the same kind as name[0]."""
+    def check(i: int, text: Any) -> Any:
+        if text_mode(text, f"{name}[{i}]") != mode:
+            raise TextopsTypeError(
+                f"{name}[{i}] is {type_name(text)} but {name}[0] "
+                f"is {type_name(items[0])}: a batch holds str texts or "
+                "bytes-like texts, not both"
+            )
+        return text
+    return check
+
+
+def patterns(values: object, name: str, items: list[Any], mode: int | None,
+             subs: bool) -> tuple[list[Any], Check]:
+    """One word (or substring) per text, or a single one for all texts, and
+    the check for each of them. A buffer other than bytes, bytearray,
+    memoryview or mmap (an integer array, an array.array) is refused: it
+    could be one word or one byte per text."""
+    single = isinstance(values, int) or is_single_text(values)
+
+    def check(i: int, item: Any) -> Any:
+        where = name if single else f"{name}[{i}]"
+        text_name = "text_bodies" if single else f"text_bodies[{i}]"
+        if subs:
+            return as_sub(item, where, mode, text_name)
+        check_like(item, where, mode, text_name)
+        return item
+
+    if single:
+        if not isinstance(values, (int, str) + PLAIN_BUFFERS):
+            raise TextopsTypeError(
+                f"{name} is a {type_name(values)}, which could be one "
+                f"{'substring' if subs else 'word'} or one per text: pass "
+                f"bytes({name}) for one, or a list for one per text"
+            )
+        return [check(0, values)], check
+    listed = _as_list(values, name,
+                      "a str or bytes-like object or an iterable of them")
+    if len(listed) != len(items):
+        raise TextopsValueError(
+            f"text_bodies and {name} differ in length: "
+            f"{len(items)} != {len(listed)}"
+        )
+    return listed, check
+
+
+def word_list(words: object, mode: int | None, text_name: str) -> list[Any]:
+    """The words of word_counts / term_matrix, each of the text's kind.
+
+    >>> word_list(("a", "b"), _core.UNICODE, "text")
+    ['a', 'b']
+    """
+    if is_single_text(words):
+        raise TextopsTypeError(
+            f"words must be an iterable of words, not a single "
+            f"{type_name(words)}; use [word]"
+        )
+    items = _as_list(words, "words", "an iterable of words")
+    if items is words:
+        items = list(items)
+    for j, word in enumerate(items):
+        check_like(word, f"words[{j}]", mode, text_name)
+    return items
+
+
+def paths(values: Any) -> tuple[list[PathLike], bool]:
+    """The paths as a list, and whether a single path was given; each path
+    is a str, bytes or os.PathLike, else a TextopsTypeError names its index.
+
+    >>> paths("a.txt")
+    (['a.txt'], True)
+    """
+    if isinstance(values, (str, bytes, os.PathLike)):
+        return [_path(values, "paths")], True
+    if is_single_text(values):
+        raise TextopsTypeError(
+            f"paths must be a path or an iterable of paths, "
+            f"not a single {type_name(values)}"
+        )
+    items = _as_list(values, "paths", "a path or an iterable of paths")
+    return [_path(p, f"paths[{i}]") for i, p in enumerate(items)], False
+
+
+def _path(path: Any, name: str) -> PathLike:
+    """path itself, after checking that open() takes it as a path (an int
+    would be taken as a file descriptor)."""
+    if isinstance(path, (str, bytes, os.PathLike)):
+        try:
+            os.fspath(path)
+            return path  # type: ignore[no-any-return]
+        except TypeError:  # __fspath__ returned something else
+            pass
+    raise TextopsTypeError(
+        f"{name} must be a path (str, bytes or os.PathLike), not {type_name(path)}"
+    )
+
+
+def check_encoding(encoding: object) -> tuple[int, str | None]:
+    """The text mode and codec name for reading files in ``encoding``
+    (None: raw bytes, bytes semantics).
+
+    >>> check_encoding("UTF8") == (_core.UNICODE, "utf-8")
+    True
+    """
+    if encoding is None:
+        return _core.BYTES, None
+    if not isinstance(encoding, str):
+        raise TextopsTypeError(f"encoding must be a str or None, not {type_name(encoding)}")
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        raise TextopsValueError(f"{encoding!r} is not a known encoding") from None
+    try:  # codecs such as base64 or rot13 are not for text (b"" is never looked up)
+        b"\0\0\0\0".decode(name)
+    except UnicodeError:  # a text encoding, which these bytes do not fit
+        pass
+    except LookupError:
+        raise TextopsValueError(
+            f"{encoding!r} is not a text encoding (bytes.decode refuses it)"
+        ) from None
+    return _core.UNICODE, name
