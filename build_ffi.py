@@ -22,29 +22,31 @@ CSRC = HERE / "csrc"
 SOURCES = sorted(path.name for path in CSRC.glob("*.c"))  # every file of the core
 
 CDEF = """
+typedef enum { TEXTOPS_BYTES = 0, TEXTOPS_UNICODE = 1 } textops_mode;
 size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
-                               int mode, int threads);
+                               textops_mode mode, int threads);
 size_t textops_word_count(const char *text, size_t len,
                           const char *word, size_t word_len,
                           const char *sep, size_t sep_len,
-                          int mode, int threads);
+                          textops_mode mode, int threads);
 int textops_line_word_counts(const char *text, size_t len,
                              const char *word, size_t word_len,
                              const char *sep, size_t sep_len,
-                             int mode, int threads,
+                             textops_mode mode, int threads,
                              size_t **counts, size_t *nlines);
 void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               const size_t *lens, size_t nwords,
                               const char *const *words,
                               const size_t *word_lens,
                               const char *sep, size_t sep_len,
-                              int mode, int threads, size_t *out);
+                              textops_mode mode, int threads, size_t *out);
 void textops_batch_substring_count(size_t ntexts, const char *const *texts,
-                                   const size_t *lens, size_t nwords,
-                                   const char *const *words,
-                                   const size_t *word_lens,
-                                   int mode, int threads, size_t *out);
+                                   const size_t *lens, size_t nsubs,
+                                   const char *const *subs,
+                                   const size_t *sub_lens,
+                                   textops_mode mode, int threads,
+                                   size_t *out);
 typedef struct {
     char *data;
     size_t nbytes;
@@ -53,22 +55,33 @@ typedef struct {
 } textops_tokens;
 int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              const size_t *lens, const char *sep,
-                             size_t sep_len, int mode, int threads,
+                             size_t sep_len, textops_mode mode, int threads,
                              textops_tokens *out);
 int textops_word_counts(size_t ntexts, const char *const *texts,
                         const size_t *lens, size_t nwords,
                         const char *const *words, const size_t *word_lens,
-                        const char *sep, size_t sep_len, int mode,
-                        int threads, int per_text, size_t *out);
-void textops_corpus_count(const char *buf, const size_t *offsets,
-                          size_t ndocs, const char *word, size_t word_len,
-                          const char *sep, size_t sep_len, int words,
-                          int mode, int threads, size_t *out);
-int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
-                                    size_t ndocs, const char *word,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out);
+int textops_term_matrix(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out);
+void textops_corpus_word_count(size_t ndocs, const char *buf,
+                               const size_t *offsets, const char *word,
+                               size_t word_len, const char *sep,
+                               size_t sep_len, textops_mode mode,
+                               int threads, size_t *out);
+void textops_corpus_substring_count(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *sub,
+                                    size_t sub_len, textops_mode mode,
+                                    int threads, size_t *out);
+int textops_corpus_line_word_counts(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *word,
                                     size_t word_len, const char *sep,
-                                    size_t sep_len, int mode, int threads,
-                                    size_t *nlines, size_t **counts);
+                                    size_t sep_len, textops_mode mode,
+                                    int threads, size_t **counts,
+                                    size_t *nlines);
 void textops_gather(size_t ntexts, const char *const *texts,
                     const size_t *lens, char *out);
 size_t textops_utf8_check(const char *text, size_t len, int threads);
@@ -88,8 +101,6 @@ size_t textops_py_count(uintptr_t text, int words,
                         const char *sep, size_t sep_len,
                         int mode, int threads);
 #define TEXTOPS_PY_SLOW ...
-#define TEXTOPS_BYTES ...
-#define TEXTOPS_UNICODE ...
 #define TEXTOPS_MAX_THREADS ...
 """
 

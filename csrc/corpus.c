@@ -186,25 +186,42 @@ static corpus_batch corpus_of(const tx_query *q, const char *buf,
     return c;
 }
 
-void textops_corpus_count(const char *buf, const size_t *offsets,
-                          size_t ndocs, const char *word, size_t word_len,
-                          const char *sep, size_t sep_len, int words,
-                          int mode, int threads, size_t *out)
+/* out[d] = the query's count in document d. */
+static void corpus_count(const tx_query *q, size_t ndocs, const char *buf,
+                         const size_t *offsets, int threads, size_t *out)
 {
-    tx_query q = tx_make_query(words ? TX_WORDS : TX_COUNT, word, word_len,
-                               words ? sep : NULL, words ? sep_len : 0, mode);
     size_t total;
-    corpus_batch c = corpus_of(&q, buf, offsets, ndocs, &total, 0);
+    corpus_batch c = corpus_of(q, buf, offsets, ndocs, &total, 0);
     c.out = out;
     tx_batch_plan(&c.b, threads);
     tx_batch_run(&c.b);
 }
 
-int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
-                                    size_t ndocs, const char *word,
+void textops_corpus_word_count(size_t ndocs, const char *buf,
+                               const size_t *offsets, const char *word,
+                               size_t word_len, const char *sep,
+                               size_t sep_len, textops_mode mode,
+                               int threads, size_t *out)
+{
+    tx_query q = tx_make_query(TX_WORDS, word, word_len, sep, sep_len, mode);
+    corpus_count(&q, ndocs, buf, offsets, threads, out);
+}
+
+void textops_corpus_substring_count(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *sub,
+                                    size_t sub_len, textops_mode mode,
+                                    int threads, size_t *out)
+{
+    tx_query q = tx_make_query(TX_COUNT, sub, sub_len, NULL, 0, mode);
+    corpus_count(&q, ndocs, buf, offsets, threads, out);
+}
+
+int textops_corpus_line_word_counts(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *word,
                                     size_t word_len, const char *sep,
-                                    size_t sep_len, int mode, int threads,
-                                    size_t *nlines, size_t **counts)
+                                    size_t sep_len, textops_mode mode,
+                                    int threads, size_t **counts,
+                                    size_t *nlines)
 {
     tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     size_t total;
@@ -220,7 +237,7 @@ int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
     tx_batch_run(&c.b);
     for (size_t d = 0; d < ndocs; d++)
         starts[d + 1] += starts[d];
-    size_t *all = calloc(starts[ndocs] ? starts[ndocs] : 1, sizeof *all);
+    size_t *all = malloc((starts[ndocs] ? starts[ndocs] : 1) * sizeof *all);
     if (all == NULL) {
         free(starts);
         return -1;

@@ -101,7 +101,7 @@ tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
 int textops_line_word_counts(const char *text, size_t len,
                              const char *word, size_t word_len,
                              const char *sep, size_t sep_len,
-                             int mode, int threads,
+                             textops_mode mode, int threads,
                              size_t **counts, size_t *nlines)
 {
     tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
@@ -121,7 +121,9 @@ int textops_line_word_counts(const char *text, size_t len,
     for (size_t k = 0; k < pieces; k++)
         lb.starts[k + 1] += lb.starts[k];
     size_t total = lb.starts[pieces];
-    lb.out = calloc(total ? total : 1, sizeof *lb.out);
+    /* malloc, not calloc: a call stopped early leaves most of it untouched
+     * (its results are of no use), so it costs no memory */
+    lb.out = malloc((total ? total : 1) * sizeof *lb.out);
     if (lb.out == NULL)
         return -1;
     if (tx_between_passes != NULL)
@@ -195,7 +197,7 @@ static void run_counts(const tx_query *base, size_t ntexts,
 
 size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
-                               int mode, int threads)
+                               textops_mode mode, int threads)
 {
     tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     size_t out;
@@ -206,7 +208,7 @@ size_t textops_substring_count(const char *text, size_t len,
 size_t textops_word_count(const char *text, size_t len,
                           const char *word, size_t word_len,
                           const char *sep, size_t sep_len,
-                          int mode, int threads)
+                          textops_mode mode, int threads)
 {
     tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     size_t out;
@@ -219,7 +221,7 @@ void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               const char *const *words,
                               const size_t *word_lens,
                               const char *sep, size_t sep_len,
-                              int mode, int threads, size_t *out)
+                              textops_mode mode, int threads, size_t *out)
 {
     tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     run_counts(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
@@ -227,13 +229,14 @@ void textops_batch_word_count(size_t ntexts, const char *const *texts,
 }
 
 void textops_batch_substring_count(size_t ntexts, const char *const *texts,
-                                   const size_t *lens, size_t nwords,
-                                   const char *const *words,
-                                   const size_t *word_lens,
-                                   int mode, int threads, size_t *out)
+                                   const size_t *lens, size_t nsubs,
+                                   const char *const *subs,
+                                   const size_t *sub_lens,
+                                   textops_mode mode, int threads,
+                                   size_t *out)
 {
     tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
-    run_counts(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
+    run_counts(&base, ntexts, texts, lens, nsubs, subs, sub_lens, threads,
                out);
 }
 

@@ -142,7 +142,7 @@ static int lay_out(const tx_table *tb, int mode, textops_tokens *out)
 
 int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              const size_t *lens, const char *sep,
-                             size_t sep_len, int mode, int threads,
+                             size_t sep_len, textops_mode mode, int threads,
                              textops_tokens *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);

@@ -116,11 +116,13 @@ static void word_shapes(size_t nwords, const char *const *words,
     }
 }
 
-int textops_word_counts(size_t ntexts, const char *const *texts,
-                        const size_t *lens, size_t nwords,
-                        const char *const *words, const size_t *word_lens,
-                        const char *sep, size_t sep_len, int mode,
-                        int threads, int per_text, size_t *out)
+/* The counts of textops_word_counts (sums) or textops_term_matrix
+ * (per_text). */
+static int count_words(size_t ntexts, const char *const *texts,
+                       const size_t *lens, size_t nwords,
+                       const char *const *words, const size_t *word_lens,
+                       const char *sep, size_t sep_len, textops_mode mode,
+                       int threads, int per_text, size_t *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
@@ -182,3 +184,23 @@ int textops_word_counts(size_t ntexts, const char *const *texts,
     return rc;
 }
 
+
+int textops_word_counts(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out)
+{
+    return count_words(ntexts, texts, lens, nwords, words, word_lens, sep,
+                       sep_len, mode, threads, 0, out);
+}
+
+int textops_term_matrix(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out)
+{
+    return count_words(ntexts, texts, lens, nwords, words, word_lens, sep,
+                       sep_len, mode, threads, 1, out);
+}

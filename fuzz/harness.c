@@ -110,7 +110,8 @@ static void fz_fail(const char *what, size_t got, size_t want, int threads,
 
 /* One decoded query: the options and the word, separator and text. */
 typedef struct {
-    int mode, raw, threads, backend, per_text;
+    textops_mode mode;
+    int raw, threads, backend, per_text;
     size_t min_chunk;
     fz_text word, sep, text;
     const uint8_t *text_in, *word_in;
@@ -323,8 +324,8 @@ static void check_mutate(const fz_query *q, int threads)
     counts = NULL;
     fz_mut_calls = 0;
     fz_expect(textops_corpus_line_word_counts(
-                  (const char *)copy, offsets, ndocs, q->word.u, q->word.len,
-                  sep, sep_len, q->mode, threads, per_doc, &counts) == 0,
+                  ndocs, (const char *)copy, offsets, q->word.u, q->word.len,
+                  sep, sep_len, q->mode, threads, &counts, per_doc) == 0,
               "textops_corpus_line_word_counts failed");
     fz_expect(fz_mut_calls == 1, "the corpus line counts did not call the hook");
     size_t at = 0;
