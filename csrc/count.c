@@ -15,9 +15,13 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
 {
     if (q->plan == TX_PLAN_NONE)
         return 0;
-    if (q->kind == TX_COUNT && q->word_len == 0) /* not additive */
-        return k == 0 ? tx_words(q, t, n) : 0;
     size_t a, b;
+    if (q->kind == TX_COUNT && q->word_len == 0) {
+        /* len + 1 (in code points: the bytes that continue no character),
+         * which adds up over shares of any bytes: the + 1 is share 0's */
+        tx_share_bytes(n, k, pieces, &a, &b);
+        return tx_words(q, t + a, b - a) - (k != 0);
+    }
     if (!tx_share_piece(q, t, n, k, pieces, &a, &b))
         return 0;
     size_t c = tx_words(q, t + a, b - a);

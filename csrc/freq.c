@@ -157,6 +157,12 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
     fb.tables = tables;
     if (rc == 0)
         rc = tx_batch_run(&fb.b);
+    if (rc == 0 && TX_STOPPED(q.stop)) {
+        /* stopped: merging and laying out the tokens (millions, maybe)
+         * would only delay the return of a result of no use */
+        for (size_t i = 0; i < nthreads; i++)
+            tables[i].used = 0;
+    }
     for (size_t i = 1; i < nthreads && rc == 0; i++) /* merge into 0 */
         for (size_t j = 0; j < tables[i].used && rc == 0; j++) {
             const tx_entry *e = &tables[i].entries[j];

@@ -157,22 +157,21 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
     return TX_NONE;
 }
 
-/* The end of share k of `pieces` (its last byte + 1). */
-static size_t share_end(size_t n, size_t pieces, size_t k)
+void tx_share_bytes(size_t n, size_t k, size_t pieces, size_t *lo,
+                    size_t *hi)
 {
-    return k + 1 == pieces ? n : (k + 1) * (n / pieces);
+    *lo = k * (n / pieces);
+    *hi = k + 1 == pieces ? n : (k + 1) * (n / pieces);
 }
 
-/* The count for share k of `pieces` of t: its piece runs from its own cut
- * to the first cut found in a later share (or the end), counted as a text
- * of its own. Each share finds the cuts it needs itself, so shares need no
- * order and no barrier. A piece cut after a separator ends in an empty
- * token that belongs to the next piece. */
 size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,
                     size_t k, size_t pieces)
 {
-    return k == 0 ? 0 : find_cut(q, t, n, k * (n / pieces),
-                                 share_end(n, pieces, k));
+    size_t lo, hi;
+    if (k == 0)
+        return 0;
+    tx_share_bytes(n, k, pieces, &lo, &hi);
+    return find_cut(q, t, n, lo, hi);
 }
 
 int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,

@@ -28,6 +28,11 @@ size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread);
  * is much above TX_CHECK_BYTES, within the limits of tx_plan_pieces. */
 size_t tx_share_count(size_t n, size_t threads);
 
+/* The bytes [*lo, *hi) of share k of `pieces` of n bytes: even shares,
+ * the last one to n. */
+void tx_share_bytes(size_t n, size_t k, size_t pieces, size_t *lo,
+                    size_t *hi);
+
 /* The cut owned by share k of `pieces` of t for query q (0 for share 0),
  * or TX_NONE when the share holds none. */
 size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,

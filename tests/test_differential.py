@@ -451,3 +451,22 @@ def test_substring_batches_with_int_subs_match_reference(bodies, data, min_chunk
     assert_all_threads(
         lambda threads: textops.parallel_substring_count(bodies, subs, threads=threads), expected
     )
+
+
+@given(text=texts(STR, max_pieces=40), min_chunk=SMALL_MIN_CHUNKS)
+def test_empty_substring_counted_in_shares(text, min_chunk, set_min_chunk):
+    """``text.count("")`` (len + 1, in code points) is counted in shares of
+    any bytes like the other counts, one share per thread or per few MB on
+    one thread (where the stop flag is looked at between them)."""
+    set_min_chunk(min_chunk)
+    assert_all_threads(lambda threads: textops.substring_count(text, "", threads=threads),
+                       text.count(""))
+    assert_all_threads(
+        lambda threads: textops.parallel_substring_count([text, text * 2], "", threads=threads),
+        [text.count(""), (text * 2).count("")])
+
+
+def test_empty_substring_of_a_text_above_the_check_size():
+    """The same on one thread for a text cut into shares of at most a few MB."""
+    text = "é€😀a" * (1 << 20)  # 10 MB of UTF-8
+    assert_exact(textops.substring_count(text, "", threads=1), len(text) + 1)
