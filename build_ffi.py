@@ -19,7 +19,9 @@ from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
 CSRC = HERE / "csrc"
-SOURCES = ["search.c", "split.c", "tokens.c", "parallel.c", "freq.c", "corpus.c", "utf8.c"]
+SOURCES = ["search.c", "split.c", "space.c", "backend.c", "backend_sse2.c",
+           "backend_avx2.c", "backend_avx512.c", "tokens.c", "parallel.c", "freq.c",
+           "corpus.c", "utf8.c"]
 
 CDEF = """
 size_t textops_substring_count(const char *text, size_t len,

@@ -25,7 +25,8 @@ mkdir -p "$out"
 for target in "${targets[@]}"; do
     "$cc" -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
         -fno-sanitize-recover=all -Icsrc -Ifuzz \
-        csrc/search.c csrc/split.c csrc/parallel.c \
+        csrc/search.c csrc/split.c csrc/space.c csrc/tokens.c csrc/backend.c \
+        csrc/backend_sse2.c csrc/backend_avx2.c csrc/backend_avx512.c csrc/parallel.c \
         fuzz/harness.c fuzz/reference.c "fuzz/fuzz_$target.c" \
         -o "$out/fuzz_$target"
     mkdir -p "$out/corpus_$target"

@@ -13,7 +13,6 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import textops
-from textops import _core
 from strategies import (
     ALPHABETS,
     ASCII_WHITESPACE,
@@ -210,16 +209,7 @@ def test_substring_count_int_sub_matches_reference(text, byte, min_chunk, set_mi
 # Every search backend (portable, SSE2, AVX2, AVX-512 as the CPU allows)
 # --------------------------------------------------------------------------
 
-SEARCH_BACKENDS = _core.search_backends() if hasattr(_core, "search_backends") else []
-
-
-@pytest.fixture(params=SEARCH_BACKENDS)
-def search_backend(request):
-    """Force one search backend for the test; the previous one is restored."""
-    previous = _core.set_search_backend(request.param)
-    yield request.param
-    _core.set_search_backend(previous)
-
+# (the fixture ``search_backend`` of conftest.py)
 
 @BY_ALPHABET
 @settings(max_examples=BACKEND_EXAMPLES)

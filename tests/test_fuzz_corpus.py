@@ -25,7 +25,9 @@ def replay(tmp_path_factory):
     if not (FUZZ / "replay.c").exists() or shutil.which(cc) is None:
         pytest.skip("needs the source checkout and a C compiler")
     exe = tmp_path_factory.mktemp("replay") / "replay"
-    sources = [ROOT / "csrc" / name for name in ("search.c", "split.c", "parallel.c")]
+    names = ("search.c", "split.c", "space.c", "tokens.c", "backend.c", "backend_sse2.c",
+             "backend_avx2.c", "backend_avx512.c", "parallel.c")
+    sources = [ROOT / "csrc" / name for name in names]
     sources += [FUZZ / name for name in ("harness.c", "reference.c", "replay.c")]
     base = [cc, "-std=c11", "-O1", "-g", "-I", str(ROOT / "csrc"), "-I", str(FUZZ),
             *map(str, sources), "-o", str(exe)]

@@ -1,0 +1,90 @@
+/* The kernels that have vector versions, and the choice among them.
+ *
+ * A backend is one set of these kernels, all built for one instruction set:
+ *   scan   the substring scan of tx_scan / tx_count / tx_find (search.c);
+ *   skip   the search for the next whitespace, tx_skip_text (space.c);
+ *   split  the tokens of t.split(), tx_tokens (tokens.c).
+ * The portable backend is plain C (search.c, space.c, tokens.c); the x86
+ * ones are the bodies scan_body.h and split_body.h compiled once per target
+ * by backend_sse2.c, backend_avx2.c and backend_avx512.c. The first call
+ * takes the best backend the CPU runs; textops_set_search_backend forces
+ * one (the tests run every backend against the portable one). Every
+ * backend gives the same answers. */
+#ifndef TEXTOPS_BACKEND_H
+#define TEXTOPS_BACKEND_H
+
+#include <stddef.h>
+
+#include "internal.h"
+#include "tokens.h"
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define TX_X86 1
+#endif
+
+/* With visit == NULL, the non-overlapping occurrences of the needle
+ * (2 <= m <= TX_FILTER_MAX) in h[0, n); otherwise calls visit->match at
+ * each occurrence at or after the place it last returned (0 at first),
+ * until it returns TX_STOP, as described for tx_scan. Looks at nd->stop
+ * every TX_CHECK_BYTES and returns once it is raised. */
+typedef size_t (*tx_scan_fn)(const unsigned char *h, size_t n,
+                             const tx_needle *nd, tx_visitor *visit);
+
+/* As tx_skip_text (space.h). */
+typedef size_t (*tx_skip_fn)(const unsigned char *t, size_t n, int mode,
+                             int leads, const volatile int *stop);
+
+/* Hands the tokens of t.split() to sink, in order; returns nonzero when
+ * the sink stopped the walk, 0 at the end or once `stop` is raised. */
+typedef int (*tx_split_fn)(const unsigned char *t, size_t n, int mode,
+                           const volatile int *stop, tx_sink *sink);
+
+typedef struct {
+    const char *name;
+    tx_scan_fn scan;
+    tx_skip_fn skip;
+    tx_split_fn split;
+} tx_backend;
+
+/* The backend every kernel uses now. */
+const tx_backend *tx_backend_now(void);
+
+/* Needles longer than this go to memmem (see search.c). */
+#define TX_FILTER_MAX 64
+
+/* The portable backend. */
+size_t tx_scan_portable(const unsigned char *h, size_t n, const tx_needle *nd,
+                        tx_visitor *visit);
+int tx_split_portable(const unsigned char *t, size_t n, int mode,
+                      const volatile int *stop, tx_sink *sink);
+
+/* No token is open (see tx_split_from). */
+#define TX_NO_TOKEN ((size_t)-1)
+
+/* The portable split from t[i] on, a token open since t[start] (or
+ * TX_NO_TOKEN): the tail of the vector splits. */
+int tx_split_from(const unsigned char *t, size_t n, size_t i, size_t start,
+                  int mode, const volatile int *stop, tx_sink *sink);
+
+#ifdef TX_X86
+size_t tx_scan_sse2(const unsigned char *, size_t, const tx_needle *,
+                    tx_visitor *);
+size_t tx_skip_sse2(const unsigned char *, size_t, int, int,
+                    const volatile int *);
+int tx_split_sse2(const unsigned char *, size_t, int, const volatile int *,
+                  tx_sink *);
+size_t tx_scan_avx2(const unsigned char *, size_t, const tx_needle *,
+                    tx_visitor *);
+size_t tx_skip_avx2(const unsigned char *, size_t, int, int,
+                    const volatile int *);
+int tx_split_avx2(const unsigned char *, size_t, int, const volatile int *,
+                  tx_sink *);
+size_t tx_scan_avx512(const unsigned char *, size_t, const tx_needle *,
+                      tx_visitor *);
+size_t tx_skip_avx512(const unsigned char *, size_t, int, int,
+                      const volatile int *);
+int tx_split_avx512(const unsigned char *, size_t, int, const volatile int *,
+                    tx_sink *);
+#endif
+
+#endif
