@@ -3,6 +3,7 @@
  * A backend is one set of these kernels, all built for one instruction set:
  *   scan   the substring scan of tx_scan / tx_count / tx_find (search.c);
  *   skip   the search for the next whitespace, tx_skip_text (space.c);
+ *   line   the search for the next line break, tx_skip_line (space.c);
  *   split  the tokens of t.split(), tx_tokens (tokens.c).
  * The portable backend is plain C (search.c, space.c, tokens.c); the x86
  * ones are the bodies scan_body.h and split_body.h compiled once per target
@@ -30,9 +31,11 @@
 typedef size_t (*tx_scan_fn)(const unsigned char *h, size_t n,
                              const tx_needle *nd, tx_visitor *visit);
 
-/* As tx_skip_text (space.h). */
+/* As tx_skip_text and tx_skip_line (space.h). */
 typedef size_t (*tx_skip_fn)(const unsigned char *t, size_t n, int mode,
                              int leads, const volatile int *stop);
+typedef size_t (*tx_line_fn)(const unsigned char *t, size_t n, int mode,
+                             const volatile int *stop);
 
 /* Hands the tokens of t.split() to sink, in order; returns nonzero when
  * the sink stopped the walk, 0 at the end or once `stop` is raised. */
@@ -43,6 +46,7 @@ typedef struct {
     const char *name;
     tx_scan_fn scan;
     tx_skip_fn skip;
+    tx_line_fn line;
     tx_split_fn split;
 } tx_backend;
 
@@ -69,18 +73,21 @@ int tx_split_from(const unsigned char *t, size_t n, size_t i, size_t start,
 #ifdef TX_X86
 size_t tx_scan_sse2(const unsigned char *, size_t, const tx_needle *,
                     tx_visitor *);
+size_t tx_line_sse2(const unsigned char *, size_t, int, const volatile int *);
 size_t tx_skip_sse2(const unsigned char *, size_t, int, int,
                     const volatile int *);
 int tx_split_sse2(const unsigned char *, size_t, int, const volatile int *,
                   tx_sink *);
 size_t tx_scan_avx2(const unsigned char *, size_t, const tx_needle *,
                     tx_visitor *);
+size_t tx_line_avx2(const unsigned char *, size_t, int, const volatile int *);
 size_t tx_skip_avx2(const unsigned char *, size_t, int, int,
                     const volatile int *);
 int tx_split_avx2(const unsigned char *, size_t, int, const volatile int *,
                   tx_sink *);
 size_t tx_scan_avx512(const unsigned char *, size_t, const tx_needle *,
                       tx_visitor *);
+size_t tx_line_avx512(const unsigned char *, size_t, int, const volatile int *);
 size_t tx_skip_avx512(const unsigned char *, size_t, int, int,
                       const volatile int *);
 int tx_split_avx512(const unsigned char *, size_t, int, const volatile int *,

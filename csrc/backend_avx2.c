@@ -10,6 +10,7 @@
 #define TX_NARROWER tx_scan_sse2
 #define TX_SKIP tx_skip_avx2
 #define TX_SPLIT tx_split_avx2
+#define TX_LINE tx_line_avx2
 
 typedef unsigned tx_mask;
 
@@ -88,6 +89,17 @@ TX_TARGET static inline uint64_t space_mask64(const unsigned char *t,
                       (uint64_t)(unsigned)_mm256_movemask_epi8(tx_lead_avx2(y))
                           << 32;
     return ws;
+}
+
+TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
+                                             int mode)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)t);
+    const __m256i y =
+        _mm256_loadu_si256((const __m256i *)(const void *)(t + 32));
+    return (uint64_t)(unsigned)_mm256_movemask_epi8(tx_break_avx2(x, mode)) |
+           (uint64_t)(unsigned)_mm256_movemask_epi8(tx_break_avx2(y, mode))
+               << 32;
 }
 
 #include "scan_body.h"

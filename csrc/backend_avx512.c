@@ -11,6 +11,7 @@
 #define TX_NARROWER tx_scan_avx2
 #define TX_SKIP tx_skip_avx512
 #define TX_SPLIT tx_split_avx512
+#define TX_LINE tx_line_avx512
 
 typedef unsigned long long tx_mask;
 
@@ -63,6 +64,12 @@ TX_TARGET static inline uint64_t space_mask64(const unsigned char *t,
     const __m512i x = _mm512_loadu_si512(t);
     *lead = mode == TEXTOPS_UNICODE ? tx_lead_avx512(x) : 0;
     return tx_space_avx512(x, mode);
+}
+
+TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
+                                             int mode)
+{
+    return tx_break_avx512(_mm512_loadu_si512(t), mode);
 }
 
 #include "scan_body.h"

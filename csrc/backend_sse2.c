@@ -14,6 +14,7 @@
 #define TX_NARROWER tx_scan_portable
 #define TX_SKIP tx_skip_sse2
 #define TX_SPLIT tx_split_sse2
+#define TX_LINE tx_line_sse2
 
 typedef unsigned tx_mask;
 
@@ -91,6 +92,19 @@ TX_TARGET static inline uint64_t space_mask64(const unsigned char *t,
     }
     *lead = ld;
     return ws;
+}
+
+TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
+                                             int mode)
+{
+    uint64_t lb = 0;
+    for (int k = 0; k < 4; k++) {
+        const __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
+        lb |= (uint64_t)(unsigned)_mm_movemask_epi8(tx_break_sse2(x, mode))
+              << (16 * k);
+    }
+    return lb;
 }
 
 #include "scan_body.h"

@@ -101,8 +101,7 @@ void tx_prepare(tx_query *q);
 size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
 
 /* Walks the lines of t.splitlines(); when out is not NULL stores each line's
- * tx_words count in out[0..]. Returns the number of lines (fewer, and
- * meaningless, once the query's stop flag is raised). */
+ * tx_words count in out[0..]. Returns the number of lines. */
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
                 size_t *out);
 

@@ -14,8 +14,8 @@
  *
  * The probes test up to three bytes of the needle (its first, its last and
  * the rarest one between them) at W consecutive starts at once, and the
- * whole needle is compared only where all three agree, in order, skipping
- * those before `next`. With no visitor, every match is counted and the
+ * whole needle is compared only where all three agree, in order, from
+ * `next` on. With no visitor, every match is counted and the
  * next search starts after it; otherwise the visitor says where to go on
  * from, or TX_STOP. The last block is moved back to end at the last start,
  * its done starts masked off.
@@ -31,23 +31,32 @@
 
 #include <string.h>
 
-/* 1 if the needle is at h, given that its first, last and mid bytes are:
- * the probes cover a needle of up to 3 bytes whole. */
-static inline int same_inside(const unsigned char *h, const tx_needle *nd)
+/* 1 if the needle (m bytes) is at h, given that its first, last and mid
+ * bytes are: the probes cover a needle of up to 3 bytes whole. */
+static inline int same_inside(const unsigned char *h, const unsigned char *s,
+                              size_t m)
 {
-    return nd->m <= 3 || memcmp(h + 1, nd->s + 1, nd->m - 2) == 0;
+    return m <= 3 || memcmp(h + 1, s + 1, m - 2) == 0;
+}
+
+/* The starts of mask (a block from base) at or after next. */
+static inline tx_mask starts_from(tx_mask mask, size_t base, size_t next)
+{
+    return next - base >= TX_W ? 0
+                               : mask & ((tx_mask) ~(tx_mask)0 << (next - base));
 }
 
 TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                          const tx_needle *nd, tx_visitor *visit)
 {
     size_t m = nd->m, mid = nd->mid, count = 0, p = 0, next = 0;
+    const unsigned char *s = nd->s;
     if (m > n)
         return 0;
     size_t last = n - m; /* the last start */
     /* a count of a needle matched whole by the probes that cannot overlap
      * itself: every candidate counts */
-    const int tally = visit == NULL && m <= 3 && nd->s[0] != nd->s[m - 1];
+    const int tally = visit == NULL && m <= 3 && s[0] != s[m - 1];
     if (last + 1 < TX_W)
         return TX_NARROWER(h, n, nd, visit);
     const tx_probes v = probes_init(nd);
@@ -84,20 +93,29 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
             count += (size_t)mask_popcount(mask);
             mask = 0;
         }
-        while (mask) {
+        if (visit == NULL && m <= 3) { /* every candidate is a match */
+            while (mask) {
+                next = base + (size_t)mask_ctz(mask) + m;
+                count++;
+                mask = starts_from(mask, base, next);
+            }
+        }
+        while (mask) { /* every start left in mask is at or after next */
             size_t q = base + (size_t)mask_ctz(mask);
             tx_mask bit = mask & (tx_mask)(~mask + 1);
             mask &= mask - 1;
-            if (q < next || !same_inside(h + q, nd))
+            if (!same_inside(h + q, s, m))
                 continue;
             if (sure & bit) {
                 visit->tokens++;
                 next = q + m;
-                continue;
+            } else {
+                next = visit == NULL ? (count++, q + m)
+                                     : visit->match(visit, q);
+                if (next == TX_STOP)
+                    return count;
             }
-            next = visit == NULL ? (count++, q + m) : visit->match(visit, q);
-            if (next == TX_STOP)
-                return count;
+            mask = starts_from(mask, base, next); /* dense matches */
         }
         p = next > base + TX_W ? next : base + TX_W;
     }

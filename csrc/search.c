@@ -42,7 +42,7 @@ void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m)
     nd->mid = m > 2 ? 1 : 0;
     nd->edges = 0;
     nd->stop = NULL;
-    if (m == 0)
+    if (m == 0 || m > TX_FILTER_MAX) /* memmem needs no probe */
         return;
     for (size_t i = 2; i + 1 < m; i++)
         if (byte_rank(s[i]) < byte_rank(s[nd->mid]))
@@ -112,6 +112,8 @@ const unsigned char *tx_find(const unsigned char *h, size_t n,
         return NULL;
     if (nd->m == 1)
         return memchr(h, nd->s[0], n);
+    if (nd->m == n) /* one place: no search needs preparing */
+        return memcmp(h, nd->s, n) == 0 ? h : NULL;
     if (nd->m > TX_FILTER_MAX)
         return memmem(h, n, nd->s, nd->m);
     first_match v = {{stop_at_first, 0}, TX_STOP};
@@ -173,6 +175,13 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
     while ((p = tx_find(p, (size_t)(end - p), nd)) != NULL) {
         count++;
         p += m;
+        /* occurrences end to end (a periodic text) without a memmem each:
+         * a comparison of m bytes per m bytes passed */
+        while ((size_t)(end - p) >= m && (size_t)(p - t) < check &&
+               memcmp(p, nd->s, m) == 0) {
+            count++;
+            p += m;
+        }
         if ((size_t)(p - t) >= check) {
             if (TX_STOPPED(nd->stop))
                 break;

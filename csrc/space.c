@@ -1,5 +1,5 @@
-/* Whitespace (see space.h): the byte classes, the characters, and the
- * search for the next whitespace. */
+/* Whitespace and line breaks (see space.h): the byte classes, the
+ * characters, the searches for the next one, and the cuts after one. */
 #include "backend.h"
 #include "space.h"
 
@@ -75,4 +75,52 @@ size_t tx_skip_text(const unsigned char *t, size_t n, int mode, int leads,
                     const volatile int *stop)
 {
     return tx_backend_now()->skip(t, n, mode, leads, stop);
+}
+
+size_t tx_skip_line_portable(const unsigned char *t, size_t n, int mode,
+                             const volatile int *stop)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t end = n - i > TX_CHECK_BYTES ? i + TX_CHECK_BYTES : n;
+        for (; i < end; i++)
+            if (tx_maybe_break(t[i], mode))
+                return i;
+        if (TX_STOPPED(stop))
+            return n;
+    }
+    return n;
+}
+
+size_t tx_skip_line(const unsigned char *t, size_t n, int mode,
+                    const volatile int *stop)
+{
+    return tx_backend_now()->line(t, n, mode, stop);
+}
+
+/* A cut search is called once per share (a few MB), so it also looks at
+ * the flag on the way in. */
+size_t tx_cut_after_space(const unsigned char *t, size_t lo, size_t hi,
+                          int mode, const volatile int *stop)
+{
+    if (TX_STOPPED(stop))
+        return hi;
+    return lo + tx_skip_text(t + lo - 1, hi - lo, mode, 0, stop);
+}
+
+size_t tx_cut_after_line(const unsigned char *t, size_t lo, size_t hi,
+                         const volatile int *stop)
+{
+    const tx_backend *be = tx_backend_now();
+    size_t b = lo;
+    while (b < hi && !TX_STOPPED(stop)) {
+        /* a \n or \r at t[b - 1]: the bytes mode breaks are those two */
+        b += be->line(t + b - 1, hi - b, TEXTOPS_BYTES, stop);
+        if (b == hi)
+            break;
+        if (t[b - 1] == TX_LB_LF || t[b] != TX_LB_LF)
+            return b;
+        b++; /* \r\n: the cut is after the \n */
+    }
+    return hi;
 }

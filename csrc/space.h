@@ -37,6 +37,29 @@
  * be part of, a whitespace character is at most this as a signed char. */
 #define TX_WS_ASCII_MAX TX_WS_SPACE
 
+/* Line breaks of splitlines(): \n, \r and \r\n in both modes; in str mode
+ * also \v, \f, \x1c-\x1e, U+0085 (C2 85), U+2028 and U+2029 (E2 80 A8,
+ * E2 80 A9). The bytes that may start one: */
+#define TX_LB_LF 0x0A
+#define TX_LB_CR 0x0D
+#define TX_LB_CTL_LO 0x0A /* str mode: \n \v \f \r */
+#define TX_LB_CTL_HI 0x0D
+#define TX_LB_SEP_LO 0x1C /* str mode */
+#define TX_LB_SEP_HI 0x1E
+#define TX_LB_LEAD2 0xC2 /* str mode */
+#define TX_LB_LEAD3 0xE2 /* str mode */
+
+/* 1 if byte c may start a line break in this mode. */
+static inline int tx_maybe_break(unsigned char c, int mode)
+{
+    if (c == TX_LB_LF || c == TX_LB_CR)
+        return 1;
+    return mode == TEXTOPS_UNICODE &&
+           ((c >= TX_LB_CTL_LO && c <= TX_LB_CTL_HI) ||
+            (c >= TX_LB_SEP_LO && c <= TX_LB_SEP_HI) || c == TX_LB_LEAD2 ||
+            c == TX_LB_LEAD3);
+}
+
 /* What a byte may be in split(): tx_space_class[mode == TEXTOPS_UNICODE][c]. */
 enum {
     TX_CLASS_TEXT = 0,  /* never whitespace nor its start */
@@ -71,5 +94,22 @@ size_t tx_skip_text(const unsigned char *t, size_t n, int mode, int leads,
  * the vector ones. */
 size_t tx_skip_text_portable(const unsigned char *t, size_t n, int mode,
                              int leads, const volatile int *stop);
+
+/* The first i < n where t[i] may start a line break (tx_maybe_break), or
+ * n; on the current backend, and as tx_skip_text with the stop flag. */
+size_t tx_skip_line(const unsigned char *t, size_t n, int mode,
+                    const volatile int *stop);
+size_t tx_skip_line_portable(const unsigned char *t, size_t n, int mode,
+                             const volatile int *stop);
+
+/* Cuts of a large text for split() and splitlines() (see parallel.c): the
+ * smallest b in [lo, hi), 0 < lo, hi <= n, just after an ASCII whitespace
+ * byte of this mode (tx_cut_after_space), or just after \n or after \r
+ * not followed by \n (tx_cut_after_line); hi if there is none, or once
+ * the stop flag is raised. Vector searches: memory speed on any text. */
+size_t tx_cut_after_space(const unsigned char *t, size_t lo, size_t hi,
+                          int mode, const volatile int *stop);
+size_t tx_cut_after_line(const unsigned char *t, size_t lo, size_t hi,
+                         const volatile int *stop);
 
 #endif

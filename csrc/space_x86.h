@@ -1,4 +1,5 @@
-/* The whitespace tests of space.h on 16, 32 and 64 bytes at once, for the
+/* The whitespace and line break tests of space.h on 16, 32 and 64 bytes
+ * at once, for the
  * vector backends (backend_sse2.c, backend_avx2.c, backend_avx512.c): the
  * same constants, one function per width. A byte range lo..hi is tested as
  * (x - lo) <= hi - lo, unsigned. Include after backend.h on x86 only. */
@@ -34,6 +35,19 @@ static inline __m128i tx_lead_sse2(__m128i x)
     return _mm_or_si128(
         _mm_cmpeq_epi8(x, _mm_set1_epi8((char)TX_WS_LEAD2)),
         tx_in_range_sse2(x, TX_WS_LEAD3_LO, TX_WS_LEAD3_HI));
+}
+
+/* The bytes that may start a line break in this mode. */
+static inline __m128i tx_break_sse2(__m128i x, int mode)
+{
+    if (mode != TEXTOPS_UNICODE)
+        return _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(TX_LB_LF)),
+                            _mm_cmpeq_epi8(x, _mm_set1_epi8(TX_LB_CR)));
+    return _mm_or_si128(
+        _mm_or_si128(tx_in_range_sse2(x, TX_LB_CTL_LO, TX_LB_CTL_HI),
+                     tx_in_range_sse2(x, TX_LB_SEP_LO, TX_LB_SEP_HI)),
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8((char)TX_LB_LEAD2)),
+                     _mm_cmpeq_epi8(x, _mm_set1_epi8((char)TX_LB_LEAD3))));
 }
 
 /* The bytes that may be, or be part of, whitespace in either mode: at most
@@ -75,6 +89,21 @@ tx_lead_avx2(__m256i x)
 }
 
 __attribute__((target("avx2"))) static inline __m256i
+tx_break_avx2(__m256i x, int mode)
+{
+    if (mode != TEXTOPS_UNICODE)
+        return _mm256_or_si256(
+            _mm256_cmpeq_epi8(x, _mm256_set1_epi8(TX_LB_LF)),
+            _mm256_cmpeq_epi8(x, _mm256_set1_epi8(TX_LB_CR)));
+    return _mm256_or_si256(
+        _mm256_or_si256(tx_in_range_avx2(x, TX_LB_CTL_LO, TX_LB_CTL_HI),
+                        tx_in_range_avx2(x, TX_LB_SEP_LO, TX_LB_SEP_HI)),
+        _mm256_or_si256(
+            _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)TX_LB_LEAD2)),
+            _mm256_cmpeq_epi8(x, _mm256_set1_epi8((char)TX_LB_LEAD3))));
+}
+
+__attribute__((target("avx2"))) static inline __m256i
 tx_maybe_space_avx2(__m256i x)
 {
     return _mm256_cmpgt_epi8(_mm256_set1_epi8(TX_WS_ASCII_MAX + 1), x);
@@ -104,6 +133,18 @@ tx_lead_avx512(__m512i x)
 {
     return _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)TX_WS_LEAD2)) |
            tx_in_range_avx512(x, TX_WS_LEAD3_LO, TX_WS_LEAD3_HI);
+}
+
+__attribute__((target("avx512f,avx512bw"))) static inline __mmask64
+tx_break_avx512(__m512i x, int mode)
+{
+    if (mode != TEXTOPS_UNICODE)
+        return _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(TX_LB_LF)) |
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(TX_LB_CR));
+    return tx_in_range_avx512(x, TX_LB_CTL_LO, TX_LB_CTL_HI) |
+           tx_in_range_avx512(x, TX_LB_SEP_LO, TX_LB_SEP_HI) |
+           _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)TX_LB_LEAD2)) |
+           _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)TX_LB_LEAD3));
 }
 
 __attribute__((target("avx512f,avx512bw"))) static inline __mmask64

@@ -4,7 +4,7 @@
  * lines. */
 #include <string.h>
 
-#include "internal.h"
+#include "backend.h"
 
 static int has_space(const unsigned char *w, size_t len, int mode)
 {
@@ -97,26 +97,36 @@ static int self_overlapping(const unsigned char *s, size_t len)
     return 0;
 }
 
+/* The greedy left-to-right split(sep) as a visitor: the scan reports the
+ * separators the split takes (each one at or after the end of the last),
+ * and each token ends at one. */
+typedef struct {
+    tx_visitor base;
+    const tx_query *q;
+    const unsigned char *t;
+    size_t start, count; /* the token being read; tokens equal to word */
+} sep_walker;
+
+static size_t on_sep_walk(tx_visitor *v, size_t at)
+{
+    sep_walker *w = (sep_walker *)v;
+    size_t len = w->q->word_len;
+    if (at - w->start == len && memcmp(w->t + w->start, w->q->word, len) == 0)
+        w->count++;
+    w->start = at + w->q->sep_len;
+    return w->start;
+}
+
 /* t.split(sep).count(w) by walking the separators left to right. */
 static size_t words_on_sep_walk(const tx_query *q, const unsigned char *t,
                                 size_t n)
 {
-    size_t count = 0, start = 0, len = q->word_len, check = TX_CHECK_BYTES;
-    for (;;) {
-        if (start >= check) {
-            if (TX_STOPPED(q->stop))
-                return count;
-            check = start + TX_CHECK_BYTES;
-        }
-        const unsigned char *p = tx_find(t + start, n - start,
-                                         &q->sep_needle);
-        size_t end = p ? (size_t)(p - t) : n;
-        if (end - start == len && memcmp(t + start, q->word, len) == 0)
-            count++;
-        if (p == NULL)
-            return count;
-        start = end + q->sep_len;
-    }
+    sep_walker w = {{on_sep_walk, 0}, q, t, 0, 0};
+    tx_scan(t, n, &q->sep_needle, &w.base);
+    size_t len = q->word_len;
+    if (n - w.start == len && memcmp(t + w.start, q->word, len) == 0)
+        w.count++; /* the last token */
+    return w.count;
 }
 
 /* Longest separator for which the overlap check is worth its O(m^2). */
@@ -170,35 +180,27 @@ static size_t line_break_at(const unsigned char *t, size_t n, size_t i,
                             int mode)
 {
     unsigned char c = t[i];
-    if (c == '\n')
+    if (c == TX_LB_LF)
         return 1;
-    if (c == '\r')
-        return (n - i >= 2 && t[i + 1] == '\n') ? 2 : 1;
+    if (c == TX_LB_CR)
+        return (n - i >= 2 && t[i + 1] == TX_LB_LF) ? 2 : 1;
     if (mode != TEXTOPS_UNICODE)
         return 0;
-    if (c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E))
-        return 1;
-    if (c == 0xC2)
+    if ((c >= TX_LB_CTL_LO && c <= TX_LB_CTL_HI) ||
+        (c >= TX_LB_SEP_LO && c <= TX_LB_SEP_HI))
+        return 1; /* \v \f \x1c \x1d \x1e (\n and \r above) */
+    if (c == TX_LB_LEAD2)
         return (n - i >= 2 && t[i + 1] == 0x85) ? 2 : 0;
-    if (c == 0xE2 && n - i >= 3 && t[i + 1] == 0x80 &&
+    if (c == TX_LB_LEAD3 && n - i >= 3 && t[i + 1] == 0x80 &&
         (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
         return 3;
     return 0;
 }
 
-/* Bytes that may start a line break, per mode. */
-static int maybe_break(unsigned char c, int mode)
-{
-    if (c == '\n' || c == '\r')
-        return 1;
-    return mode == TEXTOPS_UNICODE &&
-           (c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E) ||
-            c == 0xC2 || c == 0xE2);
-}
-
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
                 size_t *out)
 {
+    const tx_backend *be = tx_backend_now();
     size_t lines = 0, start = 0, i = 0, check = 0;
     while (i < n) {
         if (i >= check) { /* after stopping, the lines are meaningless */
@@ -207,8 +209,7 @@ size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
             check = i + TX_CHECK_BYTES;
         }
         size_t end = n < check ? n : check;
-        while (i < end && !maybe_break(t[i], q->mode))
-            i++;
+        i += be->line(t + i, end - i, q->mode, NULL);
         if (i == end)
             continue;
         size_t br = line_break_at(t, n, i, q->mode);

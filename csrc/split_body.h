@@ -3,9 +3,11 @@
  *   space_mask64(t, mode, &lead)  a bit per byte of t[0, 64) that is ASCII
  *                         whitespace in this mode, and in lead a bit per
  *                         lead byte of multi-byte whitespace (str mode);
- * and the names TX_SPLIT and TX_SKIP of the functions made here. Both go
- * 64 bytes at a time and leave the tail to the portable path; both look at
- * the stop flag every TX_CHECK_BYTES. */
+ *   line_mask64(t, mode)  a bit per byte of t[0, 64) that may start a
+ *                         line break in this mode;
+ * and the names TX_SPLIT, TX_SKIP and TX_LINE of the functions made here.
+ * All go 64 bytes at a time and leave the tail to the portable path; all
+ * look at the stop flag every TX_CHECK_BYTES. */
 
 #include <stdint.h>
 
@@ -27,6 +29,24 @@ TX_TARGET size_t TX_SKIP(const unsigned char *t, size_t n, int mode,
             return base + (size_t)__builtin_ctzll(ws);
     }
     return base + tx_skip_text_portable(t + base, n - base, mode, leads, NULL);
+}
+
+/* tx_skip_line: the first byte that may start a line break, or n. */
+TX_TARGET size_t TX_LINE(const unsigned char *t, size_t n, int mode,
+                         const volatile int *stop)
+{
+    size_t base = 0, check = TX_CHECK_BYTES;
+    for (; n - base >= 64; base += 64) {
+        if (base >= check) {
+            if (TX_STOPPED(stop))
+                return n;
+            check = base + TX_CHECK_BYTES;
+        }
+        uint64_t lb = line_mask64(t + base, mode);
+        if (lb)
+            return base + (size_t)__builtin_ctzll(lb);
+    }
+    return base + tx_skip_line_portable(t + base, n - base, mode, NULL);
 }
 
 /* split() 64 bytes at a time: a mask of the whitespace bytes of each block

@@ -64,29 +64,39 @@ int tx_split_portable(const unsigned char *t, size_t n, int mode,
     return tx_split_from(t, n, 0, TX_NO_TOKEN, mode, stop, sink);
 }
 
+/* The greedy split(sep) as a visitor (as in split.c): a token ends at
+ * each separator the scan reports. */
+typedef struct {
+    tx_visitor base;
+    tx_sink *sink;
+    const unsigned char *t;
+    size_t start, sep_len;
+    int stopped; /* the sink stopped the walk */
+} sep_tokens;
+
+static size_t on_sep_token(tx_visitor *v, size_t at)
+{
+    sep_tokens *s = (sep_tokens *)v;
+    if (s->sink->token(s->sink, s->t + s->start, at - s->start)) {
+        s->stopped = 1;
+        return TX_STOP;
+    }
+    s->start = at + s->sep_len;
+    return s->start;
+}
+
 /* The tokens of t.split(sep) (q->sep not NULL), all but the last one when
  * drop_last (a piece of a text that ends just after a separator). */
 static int split_sep(const tx_query *q, const unsigned char *t, size_t n,
                      int drop_last, tx_sink *sink)
 {
-    size_t start = 0, check = TX_CHECK_BYTES;
-    for (;;) {
-        const unsigned char *p = tx_find(t + start, n - start,
-                                         &q->sep_needle);
-        if (p == NULL && drop_last)
-            return 0;
-        size_t end = p ? (size_t)(p - t) : n;
-        if (sink->token(sink, t + start, end - start))
-            return 1;
-        if (p == NULL)
-            return 0;
-        start = end + q->sep_len;
-        if (start >= check) {
-            if (TX_STOPPED(q->stop))
-                return 0;
-            check = start + TX_CHECK_BYTES;
-        }
-    }
+    sep_tokens s = {{on_sep_token, 0}, sink, t, 0, q->sep_len, 0};
+    tx_scan(t, n, &q->sep_needle, &s.base);
+    if (s.stopped)
+        return 1;
+    if (drop_last || TX_STOPPED(q->stop))
+        return 0;
+    return sink->token(sink, t + s.start, n - s.start);
 }
 
 int tx_tokens(const tx_query *q, const unsigned char *t, size_t n,
