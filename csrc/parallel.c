@@ -321,26 +321,18 @@ static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
     return TX_NONE;
 }
 
-/* A table lookup per byte, not a call: a share without whitespace (binary
- * data, long runs of NUL) is scanned to its end, at memory speed. */
 static size_t cut_after_space(const unsigned char *t, size_t lo, size_t hi,
-                              int mode)
+                              const tx_query *q)
 {
-    unsigned char space[256];
-    for (int c = 0; c < 256; c++)
-        space[c] = (unsigned char)tx_ascii_space((unsigned char)c, mode);
-    for (size_t b = lo; b < hi; b++)
-        if (space[t[b - 1]])
-            return b;
-    return TX_NONE;
+    size_t b = tx_cut_after_space(t, lo, hi, q->mode, q->stop);
+    return b < hi ? b : TX_NONE;
 }
 
-static size_t cut_after_line(const unsigned char *t, size_t lo, size_t hi)
+static size_t cut_after_line(const unsigned char *t, size_t lo, size_t hi,
+                             const tx_query *q)
 {
-    for (size_t b = lo; b < hi; b++)
-        if (t[b - 1] == '\n' || (t[b - 1] == '\r' && t[b] != '\n'))
-            return b;
-    return TX_NONE;
+    size_t b = tx_cut_after_line(t, lo, hi, q->stop);
+    return b < hi ? b : TX_NONE;
 }
 
 /* The cut owned by the share [lo, hi), 0 < lo < hi <= n. */
@@ -352,9 +344,9 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
         return cut_unstraddled(t, n, &q->word_needle, lo, hi);
     case TX_WORDS:
         return q->sep ? cut_after_sep(t, &q->sep_needle, lo, hi)
-                      : cut_after_space(t, lo, hi, q->mode);
+                      : cut_after_space(t, lo, hi, q);
     case TX_LINES:
-        return cut_after_line(t, lo, hi);
+        return cut_after_line(t, lo, hi, q);
     }
     return TX_NONE;
 }
@@ -389,7 +381,8 @@ int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
     if (a == TX_NONE)
         return 0;
     size_t b = TX_NONE;
-    for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
+    for (size_t j = k + 1; j < pieces && b == TX_NONE && !TX_STOPPED(q->stop);
+         j++)
         b = find_cut(q, t, n, j * step, share_end(n, pieces, j));
     *start = a;
     *end = b == TX_NONE ? n : b;
