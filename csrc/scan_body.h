@@ -60,15 +60,8 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
     if (last + 1 < TX_W)
         return TX_NARROWER(h, n, nd, visit);
     const tx_probes v = probes_init(nd);
-    size_t check = TX_CHECK_BYTES; /* where the stop flag is looked at next */
     for (;;) {
-        if (p >= check) {
-            if (TX_STOPPED(nd->stop))
-                return count;
-            check = p + TX_CHECK_BYTES;
-        }
-        size_t quiet_end = last + 1 < check ? last + 1 : check;
-        while (p + 4 * TX_W <= quiet_end && probe_quiet4(&v, h + p, mid, m))
+        while (p + 4 * TX_W <= last + 1 && probe_quiet4(&v, h + p, mid, m))
             p += 4 * TX_W;
         tx_mask mask, sure = 0;
         size_t base = p;
@@ -93,30 +86,25 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
             count += (size_t)mask_popcount(mask);
             mask = 0;
         }
-        if (visit == NULL && m <= 3) { /* every candidate is a match */
-            while (mask) {
-                next = base + (size_t)mask_ctz(mask) + m;
-                count++;
-                mask = starts_from(mask, base, next);
-            }
-        }
-        while (mask) { /* every start left in mask is at or after next */
+        while (mask) {
             size_t q = base + (size_t)mask_ctz(mask);
             tx_mask bit = mask & (tx_mask)(~mask + 1);
             mask &= mask - 1;
-            if (!same_inside(h + q, s, m))
+            if (q < next || !same_inside(h + q, s, m))
                 continue;
             if (sure & bit) {
                 visit->tokens++;
                 next = q + m;
-            } else {
-                next = visit == NULL ? (count++, q + m)
-                                     : visit->match(visit, q);
-                if (next == TX_STOP)
-                    return count;
+                continue;
             }
-            mask = starts_from(mask, base, next); /* dense matches */
+            next = visit == NULL ? (count++, q + m) : visit->match(visit, q);
+            if (next == TX_STOP)
+                return count;
         }
         p = next > base + TX_W ? next : base + TX_W;
+        /* the stop flag, each time p passes a multiple of TX_CHECK_BYTES
+         * (a power of two: no counter of its own in the hot loop) */
+        if ((p ^ base) >= TX_CHECK_BYTES && TX_STOPPED(nd->stop))
+            return count;
     }
 }
