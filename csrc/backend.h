@@ -26,8 +26,8 @@
 /* With visit == NULL, the non-overlapping occurrences of the needle
  * (2 <= m <= TX_FILTER_MAX) in h[0, n); otherwise calls visit->match at
  * each occurrence at or after the place it last returned (0 at first),
- * until it returns TX_STOP, as described for tx_scan. Looks at nd->stop
- * every TX_CHECK_BYTES and returns once it is raised. */
+ * until it returns TX_STOP, as described for tx_scan (the stop flag
+ * nd->stop included). */
 typedef size_t (*tx_scan_fn)(const unsigned char *h, size_t n,
                              const tx_needle *nd, tx_visitor *visit);
 

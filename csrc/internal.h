@@ -73,8 +73,10 @@ typedef struct tx_visitor {
  * visit->tokens, without calling match, those with an ASCII whitespace
  * byte (\t-\r or space, whitespace in both modes) on both sides. match
  * must then treat every occurrence the same way: a whole token counts and
- * the scan goes on after it. Every TX_CHECK_BYTES or so the scan looks at
- * the needle's stop flag and returns once it is raised. */
+ * the scan goes on after it. The scan looks at the needle's stop flag each
+ * time it passes a multiple of TX_CHECK_BYTES (between two looks, a stretch
+ * without candidates is passed at memory speed) and returns once it is
+ * raised. */
 void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit);
 

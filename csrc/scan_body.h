@@ -14,8 +14,8 @@
  *
  * The probes test up to three bytes of the needle (its first, its last and
  * the rarest one between them) at W consecutive starts at once, and the
- * whole needle is compared only where all three agree, in order, from
- * `next` on. With no visitor, every match is counted and the
+ * whole needle is compared only where all three agree, in order, skipping
+ * those before `next`. With no visitor, every match is counted and the
  * next search starts after it; otherwise the visitor says where to go on
  * from, or TX_STOP. The last block is moved back to end at the last start,
  * its done starts masked off.
@@ -39,12 +39,6 @@ static inline int same_inside(const unsigned char *h, const unsigned char *s,
     return m <= 3 || memcmp(h + 1, s + 1, m - 2) == 0;
 }
 
-/* The starts of mask (a block from base) at or after next. */
-static inline tx_mask starts_from(tx_mask mask, size_t base, size_t next)
-{
-    return next - base >= TX_W ? 0
-                               : mask & ((tx_mask) ~(tx_mask)0 << (next - base));
-}
 
 TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                          const tx_needle *nd, tx_visitor *visit)
