@@ -11,6 +11,7 @@
  * keeps the worst case linear: with a long self-similar needle, comparing
  * at every candidate could otherwise cost text length times needle length. */
 #define _GNU_SOURCE /* memmem */
+#include <stdint.h>
 #include <string.h>
 
 #include "backend.h"
@@ -160,6 +161,65 @@ static size_t count_code_points(const unsigned char *t, size_t n)
     return count;
 }
 
+/* The end of the run of byte c that starts at or before t[i]: the first
+ * j >= i with t[j] != c, or n; eight bytes at a time. */
+static size_t run_end(const unsigned char *t, size_t i, size_t n,
+                      unsigned char c)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t cc = 0x0101010101010101ULL * c;
+    while (n - i >= 8) {
+        uint64_t w;
+        memcpy(&w, t + i, 8);
+        if ((w ^= cc) != 0)
+            return i + (size_t)__builtin_ctzll(w) / 8;
+        i += 8;
+    }
+#endif
+    while (i < n && t[i] == c)
+        i++;
+    return i;
+}
+
+/* 1 if the needle is one byte repeated (m >= 2), the text is long (64 KB)
+ * and that byte is at least a quarter of its first 4 KB: then the count is
+ * best taken run by run (a text dense with overlapping candidates, "aaa"
+ * in "aaaa..."). */
+static int dense_run(const unsigned char *t, size_t n, const tx_needle *nd)
+{
+    const unsigned char c = nd->s[0];
+    if (n < (1 << 16) || nd->s[nd->m - 1] != c || nd->s[nd->mid] != c ||
+        memcmp(nd->s, nd->s + 1, nd->m - 1) != 0)
+        return 0;
+    size_t k = n < 4096 ? n : 4096, same = 0;
+    for (size_t i = 0; i < k; i++)
+        same += t[i] == c;
+    return 4 * same >= k;
+}
+
+/* t.count(c * m) for a needle of one repeated byte: in each maximal run
+ * of c, floor(length / m) occurrences (runs never share one). */
+static size_t count_runs(const unsigned char *t, size_t n,
+                         const tx_needle *nd)
+{
+    const unsigned char c = nd->s[0];
+    size_t m = nd->m, count = 0, i = 0, check = TX_CHECK_BYTES;
+    while (i < n) {
+        const unsigned char *at = memchr(t + i, c, n - i);
+        if (at == NULL)
+            break;
+        size_t start = (size_t)(at - t);
+        i = run_end(t, start, n, c);
+        count += (i - start) / m;
+        if (i >= check) {
+            if (TX_STOPPED(nd->stop))
+                break;
+            check = i + TX_CHECK_BYTES;
+        }
+    }
+    return count;
+}
+
 size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
                 int mode)
 {
@@ -168,6 +228,8 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
         return (mode == TEXTOPS_UNICODE ? count_code_points(t, n) : n) + 1;
     if (m == 1)
         return count_byte(t, n, nd->s[0]);
+    if (m <= n && dense_run(t, n, nd))
+        return count_runs(t, n, nd);
     if (m <= TX_FILTER_MAX)
         return tx_backend_now()->scan(t, n, nd, NULL);
     size_t count = 0, check = TX_CHECK_BYTES;

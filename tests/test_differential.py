@@ -248,15 +248,16 @@ def test_needle_at_every_position_around_vector_widths(length, search_backend):
 
 
 # Texts dense with matches: every start is a candidate, matches end to end.
-@pytest.mark.parametrize("needle", [b"a", b"aa", b"aaa", b"aba", b"a" * 64, b"a" * 65, b"ab" * 40,
-                                    b"a" * 100 + b"b"])
+@pytest.mark.parametrize("needle", [b"a", b"aa", b"aaa", b"aba", b"aaaaa", b"a" * 64, b"a" * 65, b"a" * 300,
+                                    b"ab" * 40, b"a" * 100 + b"b"])
 def test_periodic_text_self_overlapping_needles(needle, search_backend, set_min_chunk):
     """Counts, split(sep) and frequencies of needles that overlap themselves in
-    periodic texts, in one piece and cut in pieces of 7 bytes."""
+    periodic texts, in one piece and cut in pieces of 7 bytes; texts of 64 KB
+    and more dense with a needle of one repeated byte are counted run by run."""
     for min_chunk, threads in ((1 << 18, 1), (7, 2)):  # whole, then in pieces
         set_min_chunk(min_chunk)
         for unit in (b"a", b"ab", b"aab"):
-            for length in (0, 1, 63, 64, 65, 200, 1000, 5000):
+            for length in (0, 1, 63, 64, 65, 200, 1000, 5000, 70_001):  # the last, run by run
                 body = (unit * (length // len(unit) + 1))[:length]
                 for text in (body, body + b"b" + body, needle, needle * 3):
                     got = (textops.substring_count(text, needle, threads=threads),
