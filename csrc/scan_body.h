@@ -31,12 +31,11 @@
 
 #include <string.h>
 
-/* 1 if the needle (m bytes) is at h, given that its first, last and mid
- * bytes are: the probes cover a needle of up to 3 bytes whole. */
-static inline int same_inside(const unsigned char *h, const unsigned char *s,
-                              size_t m)
+/* 1 if the needle is at h, given that its first, last and mid bytes are:
+ * the probes cover a needle of up to 3 bytes whole. */
+static inline int same_inside(const unsigned char *h, const tx_needle *nd)
 {
-    return m <= 3 || memcmp(h + 1, s + 1, m - 2) == 0;
+    return nd->m <= 3 || memcmp(h + 1, nd->s + 1, nd->m - 2) == 0;
 }
 
 
@@ -44,13 +43,12 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                          const tx_needle *nd, tx_visitor *visit)
 {
     size_t m = nd->m, mid = nd->mid, count = 0, p = 0, next = 0;
-    const unsigned char *s = nd->s;
     if (m > n)
         return 0;
     size_t last = n - m; /* the last start */
     /* a count of a needle matched whole by the probes that cannot overlap
      * itself: every candidate counts */
-    const int tally = visit == NULL && m <= 3 && s[0] != s[m - 1];
+    const int tally = visit == NULL && m <= 3 && nd->s[0] != nd->s[m - 1];
     if (last + 1 < TX_W)
         return TX_NARROWER(h, n, nd, visit);
     const tx_probes v = probes_init(nd);
@@ -84,7 +82,7 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
             size_t q = base + (size_t)mask_ctz(mask);
             tx_mask bit = mask & (tx_mask)(~mask + 1);
             mask &= mask - 1;
-            if (q < next || !same_inside(h + q, s, m))
+            if (q < next || !same_inside(h + q, nd))
                 continue;
             if (sure & bit) {
                 visit->tokens++;
