@@ -6,8 +6,9 @@ static const tx_backend backends[] = {
      tx_split_portable},
 #ifdef TX_X86
     {"sse2", tx_scan_sse2, tx_skip_sse2, tx_line_sse2, tx_split_sse2},
-    {"avx2", tx_scan_avx2, tx_skip_avx2, tx_line_avx2, tx_split_avx2},
-    {"avx512", tx_scan_avx512, tx_skip_avx512, tx_line_avx512, tx_split_avx512},
+    {"avx2", tx_scan_avx2, tx_skip_avx2, tx_line_avx2, tx_split_sse2},
+    {"avx512", tx_scan_avx512, tx_skip_avx512, tx_line_avx512,
+     tx_split_sse2},
 #endif
 };
 

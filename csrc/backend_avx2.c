@@ -9,7 +9,6 @@
 #define TX_SCAN tx_scan_avx2
 #define TX_NARROWER tx_scan_sse2
 #define TX_SKIP tx_skip_avx2
-#define TX_SPLIT tx_split_avx2
 #define TX_LINE tx_line_avx2
 
 typedef unsigned tx_mask;

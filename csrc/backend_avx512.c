@@ -10,7 +10,6 @@
 #define TX_SCAN tx_scan_avx512
 #define TX_NARROWER tx_scan_avx2
 #define TX_SKIP tx_skip_avx512
-#define TX_SPLIT tx_split_avx512
 #define TX_LINE tx_line_avx512
 
 typedef unsigned long long tx_mask;

@@ -5,7 +5,8 @@
  *                         lead byte of multi-byte whitespace (str mode);
  *   line_mask64(t, mode)  a bit per byte of t[0, 64) that may start a
  *                         line break in this mode;
- * and the names TX_SPLIT, TX_SKIP and TX_LINE of the functions made here.
+ * and the names TX_SKIP, TX_LINE and (if defined) TX_SPLIT of the
+ * functions made here.
  * All go 64 bytes at a time and leave the tail to the portable path; all
  * look at the stop flag every TX_CHECK_BYTES. */
 
@@ -49,8 +50,10 @@ TX_TARGET size_t TX_LINE(const unsigned char *t, size_t n, int mode,
     return base + tx_skip_line_portable(t + base, n - base, mode, NULL);
 }
 
+#ifdef TX_SPLIT
 /* split() 64 bytes at a time: a mask of the whitespace bytes of each block
- * gives where tokens start and end without a branch per byte. */
+ * gives where tokens start and end without a branch per byte. Only the
+ * SSE2 backend makes it (see backend.c). */
 TX_TARGET int TX_SPLIT(const unsigned char *t, size_t n, int mode,
                        const volatile int *stop, tx_sink *sink)
 {
@@ -96,3 +99,4 @@ TX_TARGET int TX_SPLIT(const unsigned char *t, size_t n, int mode,
                                     base + (size_t)__builtin_popcountll(carry),
                                     TX_NO_TOKEN, mode, stop, sink);
 }
+#endif /* TX_SPLIT */
