@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "space.h"
 #include "textops.h"
 
 /* What to count in a text: `word` occurrences (TX_COUNT), tokens equal to
@@ -23,6 +24,7 @@ typedef struct {
     size_t m;
     size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
     int edges;  /* 1: a token of split() (no whitespace in it); see tx_scan */
+    const volatile int *stop; /* the stop flag searches watch, or NULL */
 } tx_needle;
 
 /* How tx_words counts, chosen once per query by tx_prepare. */
@@ -74,11 +76,15 @@ typedef struct tx_visitor {
  * visit->tokens, without calling match, those with an ASCII whitespace
  * byte (\t-\r or space, whitespace in both modes) on both sides. match
  * must then treat every occurrence the same way: a whole token counts and
- * the scan goes on after it. */
+ * the scan goes on after it. The scan looks at the needle's stop flag each
+ * time it passes a multiple of TX_CHECK_BYTES (between two looks, a stretch
+ * without candidates is passed at memory speed) and returns once it is
+ * raised. */
 void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit);
 
-/* Prepares the needle s[0, m) for tx_find and tx_count. */
+/* Prepares the needle s[0, m) for tx_find and tx_count, watching no stop
+ * flag (tx_prepare gives a query's needles the query's). */
 void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m);
 
 /* First occurrence of the needle (m >= 1) in hay[0, n), or NULL. */
@@ -91,16 +97,6 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
                 int mode);
 
 /* split.c */
-
-/* Byte length of the whitespace character starting at t[i] (i < n), or 0. */
-size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode);
-
-/* 1 if a whitespace character ends just before t[i] (0 < i); reads back
- * at most to the start of the character before t[i]. */
-int tx_space_before(const unsigned char *t, size_t i, int mode);
-
-/* 1 if byte c is ASCII whitespace in this mode (always a whole character). */
-int tx_ascii_space(unsigned char c, int mode);
 
 /* Chooses q->plan from the other fields; call once before tx_words. */
 void tx_prepare(tx_query *q);

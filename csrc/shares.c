@@ -17,6 +17,7 @@
  * Also here: how many bytes are worth a thread (the minimum chunk). */
 #include "internal.h"
 #include "shares.h"
+#include "space.h"
 
 static size_t tx_min_chunk = (size_t)1 << 18;
 
@@ -119,26 +120,20 @@ static size_t cut_after_sep(const unsigned char *t, const tx_needle *s,
     return TX_NONE;
 }
 
-/* A table lookup per byte, not a call: a share without whitespace (binary
- * data, long runs of NUL) is scanned to its end, at memory speed. */
+/* The cuts of split() and splitlines(): vector searches (space.c) that
+ * stop at hi, or once the stop flag is raised. */
 static size_t cut_after_space(const unsigned char *t, size_t lo, size_t hi,
-                              int mode)
+                              const tx_query *q)
 {
-    unsigned char space[256];
-    for (int c = 0; c < 256; c++)
-        space[c] = (unsigned char)tx_ascii_space((unsigned char)c, mode);
-    for (size_t b = lo; b < hi; b++)
-        if (space[t[b - 1]])
-            return b;
-    return TX_NONE;
+    size_t b = tx_cut_after_space(t, lo, hi, q->mode, q->stop);
+    return b < hi ? b : TX_NONE;
 }
 
-static size_t cut_after_line(const unsigned char *t, size_t lo, size_t hi)
+static size_t cut_after_line(const unsigned char *t, size_t lo, size_t hi,
+                             const tx_query *q)
 {
-    for (size_t b = lo; b < hi; b++)
-        if (t[b - 1] == '\n' || (t[b - 1] == '\r' && t[b] != '\n'))
-            return b;
-    return TX_NONE;
+    size_t b = tx_cut_after_line(t, lo, hi, q->stop);
+    return b < hi ? b : TX_NONE;
 }
 
 /* The cut owned by the share [lo, hi), 0 < lo < hi <= n. */
@@ -150,9 +145,9 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
         return cut_unstraddled(t, n, &q->word_needle, lo, hi);
     case TX_WORDS:
         return q->sep ? cut_after_sep(t, &q->sep_needle, lo, hi)
-                      : cut_after_space(t, lo, hi, q->mode);
+                      : cut_after_space(t, lo, hi, q);
     case TX_LINES:
-        return cut_after_line(t, lo, hi);
+        return cut_after_line(t, lo, hi, q);
     }
     return TX_NONE;
 }
@@ -181,7 +176,8 @@ int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
     if (a == TX_NONE)
         return 0;
     size_t b = TX_NONE;
-    for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
+    for (size_t j = k + 1; j < pieces && b == TX_NONE && !TX_STOPPED(q->stop);
+         j++)
         b = tx_share_cut(q, t, n, j, pieces);
     *start = a;
     *end = b == TX_NONE ? n : b;
