@@ -11,7 +11,10 @@ ratio of the two medians that the target is about (both from the same run),
 the target and whether it is met. A row whose benchmarks are missing from the
 run (an optional peer not installed, ripgrep not on PATH, a test deselected)
 says "not measured". Row 10, peak memory, is measured by
-``tests/test_memory.py``, not by the benchmark suite.
+``tests/test_memory.py``, not by the benchmark suite. Row 11, the worst cases
+of the issue "Hostile input, second round" (``benchmarks/test_bench_worst.py``),
+checks that textops on 2 threads is at least 2x faster than the Python
+reference on each.
 
 The chart (``--png``, needs matplotlib) shows the throughput (GB/s, median)
 of every implementation in the headline groups, and one panel of 1 against 2
@@ -248,7 +251,16 @@ def row10(run: Run) -> Iterator[Check]:
                 "measured by tests/test_memory.py (pytest tests/test_memory.py -s)", "", "<= 16 MB", None)
 
 
-ROWS = (row1, row2, row3, row4, row5, row6, row7, row8, row9, row10)
+def row11(run: Run) -> Iterator[Check]:
+    """Worst cases (benchmarks/test_bench_worst.py): textops on 2 threads vs the Python reference."""
+    for case in run.words("worst"):
+        group = f"worst[{case}]"
+        textops_bench = run.find(group, "textops", 2)
+        python = next((b for b in run.in_group(group) if b["extra_info"]["impl"] != "textops"), None)
+        yield speed_check(11, f"worst case: {case}", python, textops_bench, 2)
+
+
+ROWS = (row1, row2, row3, row4, row5, row6, row7, row8, row9, row10, row11)
 
 
 def checks(run: Run) -> list[Check]:

@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
+#include "count.h"
 #include "internal.h"
 
 typedef struct {
@@ -102,110 +104,151 @@ static size_t run_start(const size_t *off, size_t ndocs, size_t r,
     return lo;
 }
 
-/* The documents of a corpus for a team's work: runs of documents to count
- * (count_runs), or documents whose lines to count (lines_body). */
+/* A corpus as a batch of one text, the whole buffer, whose shares are
+ * runs of whole documents: counts per document (count_runs), or, in two
+ * passes, the documents' numbers of lines and then their per-line counts
+ * (line_runs). */
 typedef struct {
+    tx_batch b;
     const tx_query *q;
     const unsigned char *t;
     const size_t *off;
-    size_t ndocs, runs;
-    const size_t *starts;
+    size_t ndocs;
+    const size_t *starts; /* lines: NULL in the first pass */
     size_t *out;
-} runs_job;
+} corpus_batch;
 
-static void count_runs(void *arg)
+static size_t count_runs(tx_batch *b, size_t tid, size_t i, size_t k,
+                         size_t pieces)
 {
-    const runs_job *j = arg;
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (size_t r = 0; r < j->runs; r++)
-        if (!TX_STOPPED(j->q->stop))
-            count_run(j->q, j->t, j->off,
-                      run_start(j->off, j->ndocs, r, j->runs),
-                      run_start(j->off, j->ndocs, r + 1, j->runs), j->out);
+    const corpus_batch *c = (const corpus_batch *)b;
+    (void)tid, (void)i;
+    count_run(c->q, c->t, c->off, run_start(c->off, c->ndocs, k, pieces),
+              run_start(c->off, c->ndocs, k + 1, pieces), c->out);
+    return 0;
 }
 
-void textops_corpus_count(const char *buf, const size_t *offsets,
-                          size_t ndocs, const char *word, size_t word_len,
-                          const char *sep, size_t sep_len, int words,
-                          int mode, int threads, size_t *out)
+static size_t count_all(tx_batch *b, size_t tid, size_t i)
 {
-    tx_query q = tx_make_query(words ? TX_WORDS : TX_COUNT, word, word_len,
-                               words ? sep : NULL, words ? sep_len : 0, mode);
-    const unsigned char *t = (const unsigned char *)buf;
-    size_t nthreads = tx_resolve_threads(threads);
-    size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
-    size_t runs = tx_share_count(total, nthreads);
-    if (tx_serial(total, nthreads)) {
-        for (size_t r = 0; r < runs && !TX_STOPPED(q.stop); r++)
-            count_run(&q, t, offsets, run_start(offsets, ndocs, r, runs),
-                      run_start(offsets, ndocs, r + 1, runs), out);
-        return;
-    }
-    runs_job job = {&q, t, offsets, ndocs, runs, NULL, out};
-    if (!tx_team_parallel(nthreads, count_runs, &job))
-        count_runs(&job);
+    return count_runs(b, tid, i, 0, 1);
 }
 
 /* Without starts, stores each document's number of lines in out[d];
- * with starts, stores document d's per-line counts at out + starts[d].
- * Shares the documents among the threads of an enclosing team, if any. */
-static void lines_of_docs(const tx_query *q, const unsigned char *t,
-                          const size_t *off, size_t ndocs,
-                          const size_t *starts, size_t *out)
+ * with starts, stores document d's per-line counts at out + starts[d],
+ * at most starts[d + 1] - starts[d] of them (what the first pass counted:
+ * the documents may have changed since). */
+static void lines_of_docs(const corpus_batch *c, size_t d0, size_t d1)
 {
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 256)
-#endif
-    for (size_t d = 0; d < ndocs; d++) {
-        if (TX_STOPPED(q->stop))
+    const tx_query *q = c->q;
+    for (size_t d = d0; d < d1; d++) {
+        const unsigned char *doc = c->t + c->off[d];
+        size_t len = c->off[d + 1] - c->off[d];
+        if (c->starts == NULL) {
+            c->out[d] = TX_STOPPED(q->stop) ? 0
+                                            : tx_lines(q, doc, len, NULL, 0);
             continue;
-        if (starts == NULL)
-            out[d] = tx_lines(q, t + off[d], off[d + 1] - off[d], NULL);
-        else
-            tx_lines(q, t + off[d], off[d + 1] - off[d], out + starts[d]);
+        }
+        size_t cap = c->starts[d + 1] - c->starts[d];
+        size_t *slots = c->out + c->starts[d];
+        size_t got = TX_STOPPED(q->stop) ? 0
+                                         : tx_lines(q, doc, len, slots, cap);
+        for (size_t s = got; s < cap; s++)
+            slots[s] = 0;
     }
 }
 
-static void lines_body(void *arg)
+static size_t line_runs(tx_batch *b, size_t tid, size_t i, size_t k,
+                        size_t pieces)
 {
-    const runs_job *j = arg;
-    lines_of_docs(j->q, j->t, j->off, j->ndocs, j->starts, j->out);
+    const corpus_batch *c = (const corpus_batch *)b;
+    (void)tid, (void)i;
+    lines_of_docs(c, run_start(c->off, c->ndocs, k, pieces),
+                  run_start(c->off, c->ndocs, k + 1, pieces));
+    return 0;
 }
 
-int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
-                                    size_t ndocs, const char *word,
+static size_t lines_all(tx_batch *b, size_t tid, size_t i)
+{
+    return line_runs(b, tid, i, 0, 1);
+}
+
+/* The corpus batch for q over buf; total is set to its byte count. */
+static corpus_batch corpus_of(const tx_query *q, const char *buf,
+                              const size_t *offsets, size_t ndocs,
+                              size_t *total, int lines)
+{
+    *total = ndocs ? offsets[ndocs] - offsets[0] : 0;
+    corpus_batch c = {{lines ? lines_all : count_all,
+                       lines ? line_runs : count_runs, 1, NULL, total,
+                       q->stop, NULL, 0, 0, 0},
+                      q, (const unsigned char *)buf, offsets, ndocs, NULL,
+                      NULL};
+    return c;
+}
+
+/* out[d] = the query's count in document d. */
+static void corpus_count(const tx_query *q, size_t ndocs, const char *buf,
+                         const size_t *offsets, int threads, size_t *out)
+{
+    size_t total;
+    corpus_batch c = corpus_of(q, buf, offsets, ndocs, &total, 0);
+    c.out = out;
+    tx_batch_plan(&c.b, threads);
+    tx_batch_run(&c.b);
+}
+
+void textops_corpus_word_count(size_t ndocs, const char *buf,
+                               const size_t *offsets, const char *word,
+                               size_t word_len, const char *sep,
+                               size_t sep_len, textops_mode mode,
+                               int threads, size_t *out)
+{
+    tx_query q = tx_make_query(TX_WORDS, word, word_len, sep, sep_len, mode);
+    corpus_count(&q, ndocs, buf, offsets, threads, out);
+}
+
+void textops_corpus_substring_count(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *sub,
+                                    size_t sub_len, textops_mode mode,
+                                    int threads, size_t *out)
+{
+    tx_query q = tx_make_query(TX_COUNT, sub, sub_len, NULL, 0, mode);
+    corpus_count(&q, ndocs, buf, offsets, threads, out);
+}
+
+int textops_corpus_line_word_counts(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *word,
                                     size_t word_len, const char *sep,
-                                    size_t sep_len, int mode, int threads,
-                                    size_t *nlines, size_t **counts)
+                                    size_t sep_len, textops_mode mode,
+                                    int threads, size_t **counts,
+                                    size_t *nlines)
 {
     tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
-    const unsigned char *t = (const unsigned char *)buf;
-    size_t nthreads = tx_resolve_threads(threads);
-    size_t total = ndocs ? offsets[ndocs] - offsets[0] : 0;
-    int serial = tx_serial(total, nthreads);
-    /* lines per document, then each document's counts in its place */
-    runs_job job = {&q, t, offsets, ndocs, 0, NULL, nlines};
-    if (serial || !tx_team_parallel(nthreads, lines_body, &job))
-        lines_body(&job);
-    size_t sum = 0;
-    for (size_t d = 0; d < ndocs; d++)
-        sum += nlines[d];
-    size_t *all = malloc((sum ? sum : 1) * sizeof *all);
-    if (all == NULL)
+    size_t total;
+    corpus_batch c = corpus_of(&q, buf, offsets, ndocs, &total, 1);
+    /* lines per document (in starts, memory of our own: the second pass
+     * trusts nothing another thread can write), then each document's
+     * counts in its place */
+    size_t *starts = calloc(ndocs + 1, sizeof *starts);
+    if (starts == NULL)
         return -1;
-    size_t *starts = malloc((ndocs ? ndocs : 1) * sizeof *starts);
-    if (starts == NULL) {
-        free(all);
+    c.out = starts + 1;
+    tx_batch_plan(&c.b, threads);
+    tx_batch_run(&c.b);
+    for (size_t d = 0; d < ndocs; d++)
+        starts[d + 1] += starts[d];
+    size_t *all = malloc((starts[ndocs] ? starts[ndocs] : 1) * sizeof *all);
+    if (all == NULL) {
+        free(starts);
         return -1;
     }
-    for (size_t d = 0, at = 0; d < ndocs; at += nlines[d], d++)
-        starts[d] = at;
-    job.starts = starts;
-    job.out = all;
-    if (serial || !tx_team_parallel(nthreads, lines_body, &job))
-        lines_body(&job);
+    if (tx_between_passes != NULL)
+        tx_between_passes();
+    c.starts = starts;
+    c.out = all;
+    tx_batch_run(&c.b);
+    for (size_t d = 0; d < ndocs; d++)
+        nlines[d] = starts[d + 1] - starts[d];
     free(starts);
     *counts = all;
     return 0;

@@ -1,569 +1,22 @@
-/* Token frequencies and many-word counts, reading each text once.
+/* Token frequencies: Counter(t.split(sep)) over a batch of texts, reading
+ * each text once.
  *
- * Both walk the tokens of t.split(sep): runs of non-whitespace (Unicode or
- * ASCII whitespace, by mode) for sep == NULL, else the pieces between the
+ * The tokens (tokens.c) are runs of non-whitespace (Unicode or ASCII
+ * whitespace, by mode) for sep == NULL, else the pieces between the
  * separators the greedy left-to-right split takes, empty ones included.
  * A token is a (pointer, length) into the caller's text; nothing is copied
- * until the result is laid out.
- *
- * Frequencies: each thread counts its texts and shares in a hash table of
- * its own; the tables are merged at the end. Many words: the words form
- * one read-only hash table, and each token is looked up in it.
- *
- * Large texts are cut into shares exactly as the other counts are (see
- * parallel.c): just after ASCII whitespace for split(), just after a
- * separator that the greedy split surely takes for split(sep). */
+ * until the result is laid out. Each thread counts its texts and shares
+ * (batch.c) in a hash table of its own (table.h); the tables are merged
+ * at the end, and the distinct tokens laid out in the order of their
+ * first occurrence. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
-
-#include "internal.h"
-
-/* --- hash table of tokens ------------------------------------------------ */
-
-/* Bytes of a token kept in its entry: most words fit, so finding a word
- * does not read the far-away text of its first occurrence. */
-#define TX_HEAD 24
-
-/* A distinct token and its value (a count, or a word's index + 1). s is
- * its first occurrence seen so far, in text number `text`; head its first
- * TX_HEAD bytes, zero-padded. One cache line. */
-typedef struct {
-    const unsigned char *s;
-    size_t len;
-    size_t value;
-    uint64_t hash;
-    size_t text;
-    unsigned char head[TX_HEAD];
-} tx_entry;
-
-/* A token about to be looked up: where it is, its hash and its head. */
-typedef struct {
-    const unsigned char *s;
-    size_t len;
-    uint64_t hash;
-    unsigned char head[TX_HEAD];
-} tx_key;
-
-/* Entries in the order they were added, found through an open-addressing
- * index whose buckets hold the high half of the hash and the entry number
- * + 1 (0: empty). The index is small enough to stay in cache, and the
- * entries of frequent tokens, added early, sit together. */
-typedef struct {
-    uint64_t *buckets;
-    size_t mask; /* buckets - 1, a power of two */
-    tx_entry *entries;
-    size_t used, capacity;
-} tx_table;
-
-static uint64_t mix(uint64_t h)
-{
-    h ^= h >> 32;
-    h *= 0xd6e8feb86659fd93ULL;
-    h ^= h >> 32;
-    return h;
-}
-
-/* A hash of s[0, n), eight bytes at a time. */
-static uint64_t hash_bytes(const unsigned char *s, size_t n)
-{
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = mix(h ^ w) * 0xbf58476d1ce4e5b9ULL;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)s[i] << (8 * i);
-    return mix(h ^ w ^ ((uint64_t)n << 59));
-}
-
-/* The bytes of s[0, n), n < 8, as a little-endian word (what hash_bytes
- * reads), with one load when at least 8 bytes before `end` are readable. */
-static inline uint64_t short_word(const unsigned char *s, size_t n,
-                                  const unsigned char *end)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    if (end - s >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        return w & (((uint64_t)1 << (8 * n)) - 1);
-    }
-#else
-    (void)end;
-#endif
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)s[i] << (8 * i);
-    return w;
-}
-
-/* hash_bytes of a token shorter than 8 bytes, from its short_word. */
-static inline uint64_t hash_short(uint64_t w, size_t n)
-{
-    return mix(0x9e3779b97f4a7c15ULL ^ n ^ w ^ ((uint64_t)n << 59));
-}
-
-#define TX_EMPTY 0
-#define TX_MAX_ENTRIES 0xFFFFFFFEu
-
-/* The key of token s[0, n); bytes up to `end` may be read. */
-static tx_key make_key(const unsigned char *s, size_t n,
-                       const unsigned char *end)
-{
-    tx_key k = {s, n, 0, {0}};
-    if (n < 8) {
-        uint64_t w = short_word(s, n, end);
-        k.hash = hash_short(w, n);
-        memcpy(k.head, &w, 8);
-    } else {
-        k.hash = hash_bytes(s, n);
-        memcpy(k.head, s, n < TX_HEAD ? n : TX_HEAD);
-    }
-    return k;
-}
-
-/* 0 on success, -1 when memory runs out (the table is then empty). */
-static int table_init(tx_table *tb, size_t nbuckets)
-{
-    tb->buckets = calloc(nbuckets, sizeof *tb->buckets);
-    tb->entries = malloc(nbuckets / 2 * sizeof *tb->entries);
-    tb->mask = nbuckets - 1;
-    tb->used = 0;
-    tb->capacity = nbuckets / 2;
-    if (tb->buckets == NULL || tb->entries == NULL) {
-        free(tb->buckets);
-        free(tb->entries);
-        tb->buckets = NULL;
-        tb->entries = NULL;
-        return -1;
-    }
-    return 0;
-}
-
-static void table_free(tx_table *tb)
-{
-    free(tb->buckets);
-    free(tb->entries);
-}
-
-static int same_token(const tx_entry *e, const tx_key *k)
-{
-    return e->len == k->len && memcmp(e->head, k->head, TX_HEAD) == 0 &&
-           (k->len <= TX_HEAD ||
-            memcmp(e->s + TX_HEAD, k->s + TX_HEAD, k->len - TX_HEAD) == 0);
-}
-
-/* The entry holding the key's token, or NULL; *bucket is set to its
- * bucket, or to the empty bucket where it would go. */
-static tx_entry *table_find(const tx_table *tb, const tx_key *k,
-                            size_t *bucket)
-{
-    uint64_t tag = k->hash >> 32;
-    size_t i = (size_t)k->hash & tb->mask;
-    for (;;) {
-        uint64_t b = tb->buckets[i];
-        if (b == TX_EMPTY) {
-            *bucket = i;
-            return NULL;
-        }
-        if (b >> 32 == tag) {
-            tx_entry *e = &tb->entries[(b & 0xFFFFFFFFu) - 1];
-            if (same_token(e, k)) {
-                *bucket = i;
-                return e;
-            }
-        }
-        i = (i + 1) & tb->mask;
-    }
-}
-
-/* Hints the processor to fetch what finding the key will read. */
-static void table_prefetch(const tx_table *tb, const tx_key *k, int entry)
-{
-#if defined(__GNUC__)
-    const uint64_t *b = &tb->buckets[(size_t)k->hash & tb->mask];
-    if (!entry)
-        __builtin_prefetch(b);
-    else if (*b != TX_EMPTY)
-        __builtin_prefetch(&tb->entries[(*b & 0xFFFFFFFFu) - 1]);
-#else
-    (void)tb, (void)k, (void)entry;
-#endif
-}
-
-/* Makes room for one more entry; 0 on success, -1 (table unchanged)
- * without memory. */
-static int table_reserve(tx_table *tb)
-{
-    if (tb->used == TX_MAX_ENTRIES)
-        return -1;
-    if (tb->used == tb->capacity) {
-        tx_entry *more = realloc(tb->entries,
-                                 2 * tb->capacity * sizeof *more);
-        if (more == NULL)
-            return -1;
-        tb->entries = more;
-        tb->capacity *= 2;
-    }
-    if (2 * (tb->used + 1) <= tb->mask + 1) /* keep the load under 1/2 */
-        return 0;
-    size_t nbuckets = 2 * (tb->mask + 1);
-    uint64_t *buckets = calloc(nbuckets, sizeof *buckets);
-    if (buckets == NULL)
-        return -1;
-    for (size_t j = 0; j < tb->used; j++) {
-        uint64_t h = tb->entries[j].hash;
-        size_t i = (size_t)h & (nbuckets - 1);
-        while (buckets[i] != TX_EMPTY)
-            i = (i + 1) & (nbuckets - 1);
-        buckets[i] = (h >> 32) << 32 | (uint64_t)(j + 1);
-    }
-    free(tb->buckets);
-    tb->buckets = buckets;
-    tb->mask = nbuckets - 1;
-    return 0;
-}
-
-/* 1 if occurrence (a, at) comes before (b, bt) in the texts' order. */
-static int earlier(size_t at, const unsigned char *a, size_t bt,
-                   const unsigned char *b)
-{
-    return at < bt || (at == bt && a < b);
-}
-
-/* Adds `value` to the token's value, inserting it if new, and keeps its
- * earliest occurrence; returns the entry, or NULL when memory runs out. */
-static tx_entry *table_add(tx_table *tb, const tx_key *k, size_t value,
-                           size_t text)
-{
-    size_t bucket;
-    tx_entry *e = table_find(tb, k, &bucket);
-    if (e != NULL) {
-        e->value += value;
-        if (earlier(text, k->s, e->text, e->s)) {
-            e->s = k->s;
-            e->text = text;
-        }
-        return e;
-    }
-    if (2 * (tb->used + 1) > tb->mask + 1 || tb->used == tb->capacity) {
-        if (table_reserve(tb) != 0)
-            return NULL;
-        table_find(tb, k, &bucket);
-    }
-    e = &tb->entries[tb->used++];
-    e->s = k->s;
-    e->len = k->len;
-    e->value = value;
-    e->hash = k->hash;
-    e->text = text;
-    memcpy(e->head, k->head, TX_HEAD);
-    tb->buckets[bucket] = (k->hash >> 32) << 32 | (uint64_t)tb->used;
-    return e;
-}
-
-/* A key for the token an entry holds. */
-static tx_key entry_key(const tx_entry *e)
-{
-    tx_key k = {e->s, e->len, e->hash, {0}};
-    memcpy(k.head, e->head, TX_HEAD);
-    return k;
-}
-
-/* --- tokens -------------------------------------------------------------- */
-
-/* Receives the tokens of a text; returns nonzero to stop the walk. */
-typedef struct tx_sink {
-    int (*token)(struct tx_sink *self, const unsigned char *s, size_t n);
-    const unsigned char *end; /* of the text: tokens may be read up to it */
-} tx_sink;
-
-/* What a byte may be in split(), per mode: 0 never whitespace, 1 ASCII
- * whitespace, 2 the lead byte of a multi-byte character that may be. */
-static unsigned char byte_class[2][256];
-
-static void init_byte_classes(void)
-{
-    for (int mode = 0; mode < 2; mode++)
-        for (unsigned c = 0; c < 256; c++)
-            byte_class[mode][c] =
-                c < 0x80 ? (unsigned char)tx_ascii_space((unsigned char)c, mode)
-                : (mode == TEXTOPS_UNICODE &&
-                   (c == 0xC2 || c - 0xE1u <= 2u)) ? 2 : 0;
-}
-
-/* Byte length of the whitespace character at t[i], or 0. */
-static inline size_t space_len(const unsigned char *cls,
-                               const unsigned char *t, size_t n, size_t i,
-                               int mode)
-{
-    unsigned c = cls[t[i]];
-    return c < 2 ? c : tx_space_at(t, n, i, mode);
-}
-
-/* The tokens of t.split(): runs of non-whitespace, one byte at a time
- * (the portable path, and the tail of the vector one). */
-static int split_space_bytes(const unsigned char *t, size_t n, int mode,
-                             tx_sink *sink)
-{
-    const unsigned char *cls = byte_class[mode == TEXTOPS_UNICODE];
-    size_t i = 0;
-    while (i < n) {
-        size_t sp = space_len(cls, t, n, i, mode);
-        if (sp) {
-            i += sp;
-            continue;
-        }
-        size_t start = i++;
-        for (;;) {
-            while (i < n && cls[t[i]] == 0)
-                i++;
-            if (i == n || space_len(cls, t, n, i, mode))
-                break;
-            i++; /* a lead byte that does not start whitespace */
-        }
-        if (sink->token(sink, t + start, i - start))
-            return 1;
-    }
-    return 0;
-}
-
-#ifdef __SSE2__
-/* Bits of the bytes of t[0, 16) that are ASCII whitespace in this mode,
- * and (in *lead) of those that may start multi-byte whitespace. */
-static unsigned space_bits16(const unsigned char *t, int mode, unsigned *lead)
-{
-    __m128i x = _mm_loadu_si128((const __m128i *)(const void *)t);
-    __m128i ctl = _mm_sub_epi8(x, _mm_set1_epi8(9)); /* \t..\r: 0..4 */
-    __m128i sp = _mm_or_si128(
-        _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')),
-        _mm_cmpeq_epi8(_mm_min_epu8(ctl, _mm_set1_epi8(4)), ctl));
-    if (mode == TEXTOPS_UNICODE) {
-        __m128i sep = _mm_sub_epi8(x, _mm_set1_epi8(0x1C)); /* 0x1C..0x1F */
-        __m128i hi = _mm_sub_epi8(x, _mm_set1_epi8((char)0xE1));
-        sp = _mm_or_si128(
-            sp, _mm_cmpeq_epi8(_mm_min_epu8(sep, _mm_set1_epi8(3)), sep));
-        *lead = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-            _mm_cmpeq_epi8(x, _mm_set1_epi8((char)0xC2)),
-            _mm_cmpeq_epi8(_mm_min_epu8(hi, _mm_set1_epi8(2)), hi)));
-    } else {
-        *lead = 0;
-    }
-    return (unsigned)_mm_movemask_epi8(sp);
-}
-
-/* split() 64 bytes at a time: a mask of the whitespace bytes of each block
- * gives where tokens start and end without a branch per byte. */
-static int split_space(const unsigned char *t, size_t n, int mode,
-                       tx_sink *sink)
-{
-    size_t base = 0, start = 0;
-    int in_token = 0;
-    uint64_t carry = 0; /* whitespace bytes of the next block, found early */
-    for (; n - base >= 64; base += 64) {
-        uint64_t ws = carry, lead = 0;
-        for (int k = 0; k < 4; k++) {
-            unsigned l;
-            ws |= (uint64_t)space_bits16(t + base + 16 * k, mode, &l)
-                  << (16 * k);
-            lead |= (uint64_t)l << (16 * k);
-        }
-        carry = 0;
-        while (lead) { /* rare: U+0085, U+00A0, U+1680, U+2000... */
-            unsigned p = (unsigned)__builtin_ctzll(lead);
-            lead &= lead - 1;
-            size_t len = tx_space_at(t, n, base + p, mode);
-            for (size_t j = p; j < p + len; j++) {
-                if (j < 64)
-                    ws |= (uint64_t)1 << j;
-                else
-                    carry |= (uint64_t)1 << (j - 64);
-            }
-        }
-        uint64_t ahead = ~(uint64_t)0; /* the positions not yet passed */
-        for (;;) {
-            uint64_t next = (in_token ? ws : ~ws) & ahead;
-            if (next == 0)
-                break;
-            unsigned p = (unsigned)__builtin_ctzll(next);
-            if (in_token && sink->token(sink, t + start, base + p - start))
-                return 1;
-            start = base + p;
-            in_token = !in_token;
-            ahead = ~(uint64_t)0 << p;
-        }
-    }
-    /* The tail, or the token still open, on the byte path. The carry is
-     * the rest of a whitespace character (never inside a token). */
-    size_t from = in_token ? start
-                           : base + (size_t)__builtin_popcountll(carry);
-    return split_space_bytes(t + from, n - from, mode, sink);
-}
-#else
-#define split_space split_space_bytes
-#endif
-
-/* The tokens of t.split(sep) (q->sep not NULL), all but the last one when
- * drop_last (a piece of a text that ends just after a separator). */
-static int split_sep(const tx_query *q, const unsigned char *t, size_t n,
-                     int drop_last, tx_sink *sink)
-{
-    size_t start = 0;
-    for (;;) {
-        const unsigned char *p = tx_find(t + start, n - start,
-                                         &q->sep_needle);
-        if (p == NULL && drop_last)
-            return 0;
-        size_t end = p ? (size_t)(p - t) : n;
-        if (sink->token(sink, t + start, end - start))
-            return 1;
-        if (p == NULL)
-            return 0;
-        start = end + q->sep_len;
-    }
-}
-
-static int tokens(const tx_query *q, const unsigned char *t, size_t n,
-                  int drop_last, tx_sink *sink)
-{
-    return q->sep == NULL ? split_space(t, n, q->mode, sink)
-                          : split_sep(q, t, n, drop_last, sink);
-}
-
-/* --- the parallel walk ---------------------------------------------------- */
-
-/* What a walk does with the tokens of one piece of text `text`, on thread
- * `tid`; `shared` is 1 when other threads may walk other pieces of the same
- * text at the same time. Returns nonzero to stop (no memory). */
-typedef struct tx_walker {
-    int (*piece)(struct tx_walker *self, size_t tid, size_t text,
-                 const unsigned char *t, size_t n, int drop_last,
-                 int shared);
-} tx_walker;
-
-typedef struct {
-    const tx_query *q;
-    size_t ntexts;
-    const char *const *texts;
-    const size_t *lens;
-    tx_walker *walker;
-    volatile int failed;
-} tx_walk;
-
-/* Share k of `pieces` of text i. */
-static void walk_share(tx_walk *w, size_t tid, size_t i, size_t k,
-                       size_t pieces)
-{
-    const unsigned char *t = (const unsigned char *)w->texts[i];
-    size_t n = w->lens[i], a, b;
-    if (w->failed || TX_STOPPED(w->q->stop) ||
-        !tx_share_piece(w->q, t, n, k, pieces, &a, &b))
-        return;
-    if (w->walker->piece(w->walker, tid, i, t + a, b - a, b < n, 1))
-        w->failed = 1;
-}
-
-static void walk_text(tx_walk *w, size_t tid, size_t i)
-{
-    if (!w->failed &&
-        w->walker->piece(w->walker, tid, i,
-                         (const unsigned char *)w->texts[i], w->lens[i], 0,
-                         0))
-        w->failed = 1;
-}
-
-/* The shared pool of one walk: small texts whole, shares of large ones. */
-typedef struct {
-    tx_walk *w;
-    size_t nthreads, big, nshares;
-    const size_t (*shares)[2];
-    int chunk;
-} walk_job;
-
-/* A team's part of a walk (the calling thread's alone without a team). */
-static void walk_body(void *arg)
-{
-    const walk_job *j = arg;
-    tx_walk *w = j->w;
-    size_t tid = 0;
-    int chunk = j->chunk;
-    (void)chunk;
-#ifdef _OPENMP
-    tid = (size_t)omp_get_thread_num();
-#pragma omp for schedule(dynamic, chunk) nowait
-#endif
-    for (size_t i = 0; i < w->ntexts; i++)
-        if (w->lens[i] < j->big && !TX_STOPPED(w->q->stop))
-            walk_text(w, tid, i);
-#ifdef _OPENMP
-#pragma omp for schedule(dynamic, 1)
-#endif
-    for (size_t s = 0; s < j->nshares; s++) {
-        size_t i = j->shares[s][0];
-        walk_share(w, tid, i, j->shares[s][1],
-                   tx_share_count(w->lens[i], j->nthreads));
-    }
-}
-
-/* Walks every text with up to nthreads threads (thread ids below
- * nthreads): small texts whole, large ones in shares, all in one pool.
- * Returns 0, or -1 when a walker ran out of memory. */
-static int walk(tx_walk *w, size_t nthreads)
-{
-    size_t total = 0, nshares = 0;
-    for (size_t i = 0; i < w->ntexts; i++)
-        total += w->lens[i];
-    w->failed = 0;
-    if (tx_serial(total, nthreads)) {
-        for (size_t i = 0; i < w->ntexts && !TX_STOPPED(w->q->stop); i++) {
-            if (w->lens[i] <= TX_CHECK_BYTES) {
-                walk_text(w, 0, i);
-                continue;
-            }
-            size_t pieces = tx_share_count(w->lens[i], 1);
-            for (size_t k = 0; k < pieces && !TX_STOPPED(w->q->stop); k++)
-                walk_share(w, 0, i, k, pieces);
-        }
-        return w->failed ? -1 : 0;
-    }
-    size_t big = tx_big_text(total, nthreads);
-    for (size_t i = 0; i < w->ntexts; i++)
-        if (w->lens[i] >= big)
-            nshares += tx_share_count(w->lens[i], nthreads);
-    size_t (*shares)[2] = malloc((nshares ? nshares : 1) * sizeof *shares);
-    if (shares == NULL)
-        return -1;
-    for (size_t i = 0, j = 0; i < w->ntexts; i++) {
-        if (w->lens[i] < big)
-            continue;
-        size_t pieces = tx_share_count(w->lens[i], nthreads);
-        for (size_t k = 0; k < pieces; k++, j++) {
-            shares[j][0] = i;
-            shares[j][1] = k;
-        }
-    }
-    size_t grain = w->ntexts / (16 * nthreads);
-    walk_job job = {w, nthreads, big, nshares, shares,
-                    grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
-    if (!tx_team_parallel(nthreads, walk_body, &job))
-        walk_body(&job);
-    free(shares);
-    return w->failed ? -1 : 0;
-}
-
-/* --- frequencies --------------------------------------------------------- */
+#include "batch.h"
+#include "count.h"
+#include "table.h"
+#include "tokens.h"
 
 /* Tokens are looked up in batches: the slots of a whole batch are
  * requested from memory at once, so that their cache misses overlap. */
@@ -580,9 +33,9 @@ typedef struct {
 static int freq_flush(freq_sink *f)
 {
     for (size_t i = 0; i < f->nkeys; i++)
-        table_prefetch(f->table, &f->keys[i], 1);
+        tx_table_prefetch(f->table, &f->keys[i], 1);
     for (size_t i = 0; i < f->nkeys; i++)
-        if (table_add(f->table, &f->keys[i], 1, f->text) == NULL)
+        if (tx_table_add(f->table, &f->keys[i], 1, f->text) == NULL)
             return -1;
     f->nkeys = 0;
     return 0;
@@ -592,28 +45,38 @@ static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     freq_sink *f = (freq_sink *)s;
     tx_key *k = &f->keys[f->nkeys++];
-    *k = make_key(t, n, s->end);
-    table_prefetch(f->table, k, 0);
+    *k = tx_make_key(t, n, s->end);
+    tx_table_prefetch(f->table, k, 0);
     return f->nkeys == TX_BATCH ? freq_flush(f) : 0;
 }
 
 typedef struct {
-    tx_walker base;
+    tx_batch b;
     const tx_query *q;
     tx_table *tables; /* one per thread */
-} freq_walker;
+} freq_batch;
 
-static int freq_piece(tx_walker *w, size_t tid, size_t text,
-                      const unsigned char *t, size_t n, int drop_last,
-                      int shared)
+/* The tokens of share k of `pieces` of text i (whole when pieces is 0)
+ * into the calling thread's table. */
+static size_t freq_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                         size_t pieces)
 {
-    freq_walker *fw = (freq_walker *)w;
-    freq_sink sink = {{freq_token, t + n}, &fw->tables[tid], text, 0,
-                      {{0}}};
-    (void)shared;
-    if (tokens(fw->q, t, n, drop_last, &sink.base) != 0)
-        return -1;
-    return freq_flush(&sink);
+    freq_batch *fb = (freq_batch *)b;
+    const unsigned char *t;
+    size_t n;
+    int drop_last;
+    if (!tx_batch_piece(b, fb->q, i, k, pieces, &t, &n, &drop_last))
+        return 0;
+    freq_sink sink = {{freq_token, t + n}, &fb->tables[tid], i, 0, {{0}}};
+    if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0 ||
+        freq_flush(&sink) != 0)
+        b->failed = 1; /* no memory */
+    return 0;
+}
+
+static size_t freq_text(tx_batch *b, size_t tid, size_t i)
+{
+    return freq_share(b, tid, i, 0, 0);
 }
 
 /* An entry's first occurrence, sorted without reading the entry again. */
@@ -626,8 +89,8 @@ typedef struct {
 static int by_first_occurrence(const void *a, const void *b)
 {
     const tx_first *x = a, *y = b;
-    return earlier(x->text, x->s, y->text, y->s) ? -1
-           : earlier(y->text, y->s, x->text, x->s) ? 1 : 0;
+    return tx_earlier(x->text, x->s, y->text, y->s) ? -1
+           : tx_earlier(y->text, y->s, x->text, x->s) ? 1 : 0;
 }
 
 /* Lays the distinct tokens of tb out as out->data (the tokens end to end)
@@ -677,193 +140,43 @@ static int lay_out(const tx_table *tb, int mode, textops_tokens *out)
 
 #define TX_TABLE_START 1024
 
-__attribute__((constructor)) static void tx_init_freq(void)
-{
-    init_byte_classes();
-}
-
 int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              const size_t *lens, const char *sep,
-                             size_t sep_len, int mode, int threads,
+                             size_t sep_len, textops_mode mode, int threads,
                              textops_tokens *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
-    size_t nthreads = tx_resolve_threads(threads);
+    freq_batch fb = {{freq_text, freq_share, ntexts, texts, lens, q.stop,
+                      NULL, 0, 0, 0},
+                     &q, NULL};
+    size_t nthreads = tx_batch_plan(&fb.b, threads);
     tx_table *tables = calloc(nthreads, sizeof *tables);
     int rc = tables == NULL ? -1 : 0;
     for (size_t i = 0; i < nthreads && rc == 0; i++)
-        rc = table_init(&tables[i], TX_TABLE_START);
-    if (rc == 0) {
-        freq_walker fw = {{freq_piece}, &q, tables};
-        tx_walk w = {&q, ntexts, texts, lens, &fw.base, 0};
-        rc = walk(&w, nthreads);
+        rc = tx_table_init(&tables[i], TX_TABLE_START);
+    fb.tables = tables;
+    if (rc == 0)
+        rc = tx_batch_run(&fb.b);
+    if (rc == 0 && TX_STOPPED(q.stop)) {
+        /* stopped: merging and laying out the tokens (millions, maybe)
+         * would only delay the return of a result of no use */
+        for (size_t i = 0; i < nthreads; i++)
+            tables[i].used = 0;
     }
     for (size_t i = 1; i < nthreads && rc == 0; i++) /* merge into 0 */
         for (size_t j = 0; j < tables[i].used && rc == 0; j++) {
             const tx_entry *e = &tables[i].entries[j];
-            tx_key k = entry_key(e);
-            if (table_add(&tables[0], &k, e->value, e->text) == NULL)
+            tx_key k = tx_entry_key(e);
+            if (tx_table_add(&tables[0], &k, e->value, e->text) == NULL)
                 rc = -1;
         }
+    if (rc == 0 && tx_between_passes != NULL)
+        tx_between_passes(); /* lay_out reads long tokens again */
     if (rc == 0)
         rc = lay_out(&tables[0], mode, out);
     for (size_t i = 0; tables != NULL && i < nthreads; i++)
-        table_free(&tables[i]);
+        tx_table_free(&tables[i]);
     free(tables);
     return rc;
 }
 
-/* --- many words ---------------------------------------------------------- */
-
-typedef struct {
-    tx_sink base;
-    const tx_table *words;
-    const uint32_t *shapes; /* see word_shapes */
-    size_t *row; /* counts, one per distinct word */
-    int atomic;  /* other threads add to the same row */
-} words_sink;
-
-/* The entry of the word table equal to t[0, n), or NULL (the words are
- * few and in cache: compared whole, without a head). */
-static const tx_entry *set_find(const tx_table *tb, const unsigned char *t,
-                                size_t n, const unsigned char *end)
-{
-    uint64_t w = n < 8 ? short_word(t, n, end) : 0;
-    uint64_t h = n < 8 ? hash_short(w, n) : hash_bytes(t, n), tag = h >> 32;
-    size_t i = (size_t)h & tb->mask;
-    for (;;) {
-        uint64_t b = tb->buckets[i];
-        if (b == TX_EMPTY)
-            return NULL;
-        if (b >> 32 == tag) {
-            const tx_entry *e = &tb->entries[(b & 0xFFFFFFFFu) - 1];
-            if (e->len == n && (n < 8 ? memcmp(e->head, &w, 8) == 0
-                                      : memcmp(e->s, t, n) == 0))
-                return e;
-        }
-        i = (i + 1) & tb->mask;
-    }
-}
-
-static int words_token(tx_sink *s, const unsigned char *t, size_t n)
-{
-    words_sink *ws = (words_sink *)s;
-    if (!(ws->shapes[n ? t[0] : 256] >> (n < 31 ? n : 31) & 1))
-        return 0; /* no word starts with this byte and has this length */
-    const tx_entry *e = set_find(ws->words, t, n, s->end);
-    if (e == NULL)
-        return 0;
-    size_t *cell = &ws->row[e->value - 1];
-    if (ws->atomic) {
-#ifdef _OPENMP
-#pragma omp atomic
-#endif
-        (*cell)++;
-    } else {
-        (*cell)++;
-    }
-    return 0;
-}
-
-typedef struct {
-    tx_walker base;
-    const tx_query *q;
-    const tx_table *words;
-    size_t nwords;
-    const uint32_t *shapes;
-    size_t *out;    /* per text: ntexts rows of nwords, else NULL */
-    size_t *totals; /* else one row of nwords per thread */
-} words_walker;
-
-static int words_piece(tx_walker *w, size_t tid, size_t text,
-                       const unsigned char *t, size_t n, int drop_last,
-                       int shared)
-{
-    words_walker *ww = (words_walker *)w;
-    words_sink sink = {{words_token, t + n}, ww->words, ww->shapes, NULL,
-                       0};
-    if (ww->out != NULL) {
-        sink.row = ww->out + text * ww->nwords;
-        sink.atomic = shared;
-    } else {
-        sink.row = ww->totals + tid * ww->nwords;
-    }
-    return tokens(ww->q, t, n, drop_last, &sink.base);
-}
-
-/* A filter that most tokens fail at once: shapes[c] has bit min(len, 31)
- * set for every word of that length that starts with byte c, and
- * shapes[256] bit 0 when a word is empty. */
-static void word_shapes(size_t nwords, const char *const *words,
-                        const size_t *word_lens, uint32_t *shapes)
-{
-    memset(shapes, 0, 257 * sizeof *shapes);
-    for (size_t j = 0; j < nwords; j++) {
-        size_t n = word_lens[j];
-        unsigned c = n ? (unsigned char)words[j][0] : 256;
-        shapes[c] |= (uint32_t)1 << (n < 31 ? n : 31);
-    }
-}
-
-int textops_word_counts(size_t ntexts, const char *const *texts,
-                        const size_t *lens, size_t nwords,
-                        const char *const *words, const size_t *word_lens,
-                        const char *sep, size_t sep_len, int mode,
-                        int threads, int per_text, size_t *out)
-{
-    tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
-    size_t nthreads = tx_resolve_threads(threads), capacity = 16;
-    while (capacity < 2 * nwords + 2)
-        capacity *= 2;
-    tx_table set;
-    size_t *first = malloc((nwords ? nwords : 1) * sizeof *first);
-    size_t *totals = per_text ? NULL
-                              : calloc(nthreads * (nwords ? nwords : 1),
-                                       sizeof *totals);
-    int rc = (first == NULL || (!per_text && totals == NULL)) ? -1 : 0;
-    if (rc == 0 && table_init(&set, capacity) != 0)
-        rc = -1;
-    if (rc != 0) {
-        free(first);
-        free(totals);
-        return -1;
-    }
-    /* the table maps each distinct word to the index of its first copy */
-    for (size_t j = 0; j < nwords; j++) {
-        const unsigned char *w = (const unsigned char *)words[j];
-        tx_key k = make_key(w, word_lens[j], w + word_lens[j]);
-        size_t bucket;
-        tx_entry *e = table_find(&set, &k, &bucket);
-        if (e == NULL)
-            e = table_add(&set, &k, j + 1, 0);
-        if (e == NULL) {
-            rc = -1;
-            break;
-        }
-        first[j] = e->value - 1;
-    }
-    if (per_text)
-        memset(out, 0, ntexts * nwords * sizeof *out);
-    uint32_t shapes[257];
-    word_shapes(nwords, words, word_lens, shapes);
-    words_walker ww = {{words_piece}, &q, &set, nwords, shapes,
-                       per_text ? out : NULL, totals};
-    tx_walk w = {&q, ntexts, texts, lens, &ww.base, 0};
-    if (rc == 0)
-        rc = walk(&w, nthreads);
-    if (rc == 0 && !per_text)
-        for (size_t j = 0; j < nwords; j++) {
-            size_t sum = 0;
-            for (size_t k = 0; k < nthreads; k++)
-                sum += totals[k * nwords + j];
-            out[j] = sum;
-        }
-    /* a repeated word gets the count of its first copy */
-    for (size_t r = 0; rc == 0 && r < (per_text ? ntexts : 1); r++)
-        for (size_t j = 0; j < nwords; j++)
-            out[r * nwords + j] = out[r * nwords + first[j]];
-    table_free(&set);
-    free(first);
-    free(totals);
-    return rc;
-}

@@ -1,4 +1,7 @@
-/* Internal interface between the serial kernels and the parallel driver.
+/* The types every part of the core shares (queries, needles, visitors,
+ * the stop flag), and the serial kernels of search.c and split.c. Each
+ * other .c file declares what it exports inside the core in a header of
+ * its own (team.h, shares.h, batch.h, count.h, table.h, tokens.h).
  * Nothing here is exported from the extension; public names are in
  * textops.h. Every function takes a text as pointer plus length and treats
  * it as a whole text of its own: the driver passes sub-ranges of a larger
@@ -8,6 +11,7 @@
 
 #include <stddef.h>
 
+#include "space.h"
 #include "textops.h"
 
 /* What to count in a text: `word` occurrences (TX_COUNT), tokens equal to
@@ -20,6 +24,7 @@ typedef struct {
     size_t m;
     size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
     int edges;  /* 1: a token of split() (no whitespace in it); see tx_scan */
+    const volatile int *stop; /* the stop flag searches watch, or NULL */
 } tx_needle;
 
 /* How tx_words counts, chosen once per query by tx_prepare. */
@@ -71,11 +76,15 @@ typedef struct tx_visitor {
  * visit->tokens, without calling match, those with an ASCII whitespace
  * byte (\t-\r or space, whitespace in both modes) on both sides. match
  * must then treat every occurrence the same way: a whole token counts and
- * the scan goes on after it. */
+ * the scan goes on after it. The scan looks at the needle's stop flag each
+ * time it passes a multiple of TX_CHECK_BYTES (between two looks, a stretch
+ * without candidates is passed at memory speed) and returns once it is
+ * raised. */
 void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit);
 
-/* Prepares the needle s[0, m) for tx_find and tx_count. */
+/* Prepares the needle s[0, m) for tx_find and tx_count, watching no stop
+ * flag (tx_prepare gives a query's needles the query's). */
 void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m);
 
 /* First occurrence of the needle (m >= 1) in hay[0, n), or NULL. */
@@ -89,16 +98,6 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
 
 /* split.c */
 
-/* Byte length of the whitespace character starting at t[i] (i < n), or 0. */
-size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode);
-
-/* 1 if a whitespace character ends just before t[i] (0 < i); reads back
- * at most to the start of the character before t[i]. */
-int tx_space_before(const unsigned char *t, size_t i, int mode);
-
-/* 1 if byte c is ASCII whitespace in this mode (always a whole character). */
-int tx_ascii_space(unsigned char c, int mode);
-
 /* Chooses q->plan from the other fields; call once before tx_words. */
 void tx_prepare(tx_query *q);
 
@@ -106,55 +105,12 @@ void tx_prepare(tx_query *q);
  * TX_COUNT query, t.count(word). */
 size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
 
-/* Walks the lines of t.splitlines(); when out is not NULL stores each line's
- * tx_words count in out[0..]. Returns the number of lines. */
+/* Walks the lines of t.splitlines() and stores the tx_words counts of the
+ * first `cap` of them in out[0, cap) (out may be NULL when cap is 0).
+ * Returns the number of lines, which may differ from what an earlier walk
+ * of the same bytes found if another thread wrote to them meanwhile: cap,
+ * not that earlier count, bounds the writes. */
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
-                size_t *out);
-
-/* parallel.c */
-
-/* A prepared query watching the calling thread's stop flag (the word may
- * be NULL in a batch's template; sep NULL splits on whitespace). */
-tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
-                       const char *sep, size_t sep_len, int mode);
-
-/* Shares per thread for one large text: enough to even out the load. */
-#define TX_SHARES_PER_THREAD 4
-
-/* The stop flag the calling thread watches (textops_watch), or NULL. */
-const volatile int *tx_stop_flag(void);
-
-/* How many shares to cut a text of n bytes into for `threads` threads:
- * TX_SHARES_PER_THREAD per thread, more for a large text so that no share
- * is much above TX_CHECK_BYTES, within the limits of tx_plan_pieces. */
-size_t tx_share_count(size_t n, size_t threads);
-
-/* The thread count for a call that asks for `requested` (<= 0: default). */
-size_t tx_resolve_threads(int requested);
-
-/* 1 when `total` bytes are best counted on the calling thread alone. */
-int tx_serial(size_t total, size_t threads);
-
-/* Runs body(job) as a parallel region of `threads` threads on the one team
- * of the process (see parallel.c) and returns 1; returns 0, running
- * nothing, when another call has the team. The caller then runs body(job)
- * itself: its worksharing loops (orphaned `omp for`) run whole on the
- * calling thread. */
-int tx_team_parallel(size_t threads, void (*body)(void *job), void *job);
-
-/* Texts of a batch of `total` bytes at least this long are cut in shares. */
-size_t tx_big_text(size_t total, size_t threads);
-
-/* How many shares to cut n bytes into: `per_thread` per thread, each at
- * least the minimum chunk, at most TEXTOPS_MAX_THREADS. */
-size_t tx_plan_pieces(size_t n, size_t threads, size_t per_thread);
-
-/* The piece of share k of `pieces` of t for query q (see parallel.c): sets
- * [*start, *end) and returns 1, or returns 0 when the share holds no cut
- * (its bytes belong to an earlier piece). For split(sep) a piece that ends
- * before n ends just after a separator: its last, empty token belongs to
- * the next piece. */
-int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
-                   size_t k, size_t pieces, size_t *start, size_t *end);
+                size_t *out, size_t cap);
 
 #endif

@@ -1,61 +1,10 @@
 /* Whitespace, separators and lines: str.split(sep).count(word) and
- * str.splitlines() on one thread, without building any token.
- *
- * In TEXTOPS_UNICODE mode the text is UTF-8, and these are the characters
- * str.split() treats as whitespace:
- *   \t \n \v \f \r, \x1c-\x1f, space            one byte
- *   U+0085, U+00A0                              C2 85, C2 A0
- *   U+1680                                      E1 9A 80
- *   U+2000-U+200A, U+2028, U+2029, U+202F       E2 80 80-8A, A8, A9, AF
- *   U+205F                                      E2 81 9F
- *   U+3000                                      E3 80 80
- * Every sequence starts with an ASCII or lead byte, so a match is always a
- * whole character. In TEXTOPS_BYTES mode only \t \n \v \f \r and space are
- * whitespace, and only \n, \r and \r\n end lines. */
+ * str.splitlines() on one thread, without building any token. What is
+ * whitespace is space.h's; in TEXTOPS_BYTES mode only \n, \r and \r\n end
+ * lines. */
 #include <string.h>
 
-#include "internal.h"
-
-int tx_ascii_space(unsigned char c, int mode)
-{
-    if (c == ' ' || (c >= '\t' && c <= '\r'))
-        return 1;
-    return mode == TEXTOPS_UNICODE && c >= 0x1C && c <= 0x1F;
-}
-
-size_t tx_space_at(const unsigned char *t, size_t n, size_t i, int mode)
-{
-    unsigned char c = t[i];
-    if (c < 0x80)
-        return (size_t)tx_ascii_space(c, mode);
-    if (mode != TEXTOPS_UNICODE || n - i < 2)
-        return 0;
-    unsigned char c1 = t[i + 1];
-    if (c == 0xC2)
-        return (c1 == 0x85 || c1 == 0xA0) ? 2 : 0;
-    if (n - i < 3)
-        return 0;
-    unsigned char c2 = t[i + 2];
-    int space = (c == 0xE1 && c1 == 0x9A && c2 == 0x80) ||
-                (c == 0xE2 && c1 == 0x80 &&
-                 ((c2 >= 0x80 && c2 <= 0x8A) || c2 == 0xA8 || c2 == 0xA9 ||
-                  c2 == 0xAF)) ||
-                (c == 0xE2 && c1 == 0x81 && c2 == 0x9F) ||
-                (c == 0xE3 && c1 == 0x80 && c2 == 0x80);
-    return space ? 3 : 0;
-}
-
-int tx_space_before(const unsigned char *t, size_t i, int mode)
-{
-    unsigned char c = t[i - 1];
-    if (c < 0x80)
-        return tx_ascii_space(c, mode);
-    if (mode != TEXTOPS_UNICODE)
-        return 0;
-    if (i >= 2 && t[i - 2] == 0xC2)
-        return c == 0x85 || c == 0xA0;
-    return i >= 3 && tx_space_at(t, i, i - 3, mode) == 3;
-}
+#include "backend.h"
 
 static int has_space(const unsigned char *w, size_t len, int mode)
 {
@@ -74,14 +23,19 @@ typedef struct {
 } token_counter;
 
 /* Just after the first whitespace character that starts at or after
- * t[i], or TX_STOP if there is none. */
+ * t[i], or TX_STOP if there is none (or once the stop flag is raised):
+ * the vector skip jumps to each byte that may start one. */
 static size_t after_next_space(const unsigned char *t, size_t n, size_t i,
-                               int mode)
+                               int mode, const volatile int *stop)
 {
-    for (; i < n; i++) {
+    while (i < n) {
+        i += tx_skip_text(t + i, n - i, mode, 1, stop);
+        if (i == n)
+            break;
         size_t k = tx_space_at(t, n, i, mode);
         if (k)
             return i + k;
+        i++; /* a lead byte that does not start whitespace */
     }
     return TX_STOP;
 }
@@ -101,7 +55,7 @@ static size_t on_space_match(tx_visitor *v, size_t at)
         c->count++;
         return end; /* a space, or the end: the word cannot start here */
     }
-    return after_next_space(c->t, c->n, at + 1, c->q->mode);
+    return after_next_space(c->t, c->n, at + 1, c->q->mode, c->q->stop);
 }
 
 /* t.split(sep).count(w) at an occurrence of w, for a separator whose
@@ -143,21 +97,36 @@ static int self_overlapping(const unsigned char *s, size_t len)
     return 0;
 }
 
+/* The greedy left-to-right split(sep) as a visitor: the scan reports the
+ * separators the split takes (each one at or after the end of the last),
+ * and each token ends at one. */
+typedef struct {
+    tx_visitor base;
+    const tx_query *q;
+    const unsigned char *t;
+    size_t start, count; /* the token being read; tokens equal to word */
+} sep_walker;
+
+static size_t on_sep_walk(tx_visitor *v, size_t at)
+{
+    sep_walker *w = (sep_walker *)v;
+    size_t len = w->q->word_len;
+    if (at - w->start == len && memcmp(w->t + w->start, w->q->word, len) == 0)
+        w->count++;
+    w->start = at + w->q->sep_len;
+    return w->start;
+}
+
 /* t.split(sep).count(w) by walking the separators left to right. */
 static size_t words_on_sep_walk(const tx_query *q, const unsigned char *t,
                                 size_t n)
 {
-    size_t count = 0, start = 0, len = q->word_len;
-    for (;;) {
-        const unsigned char *p = tx_find(t + start, n - start,
-                                         &q->sep_needle);
-        size_t end = p ? (size_t)(p - t) : n;
-        if (end - start == len && memcmp(t + start, q->word, len) == 0)
-            count++;
-        if (p == NULL)
-            return count;
-        start = end + q->sep_len;
-    }
+    sep_walker w = {{on_sep_walk, 0}, q, t, 0, 0};
+    tx_scan(t, n, &q->sep_needle, &w.base);
+    size_t len = q->word_len;
+    if (n - w.start == len && memcmp(t + w.start, q->word, len) == 0)
+        w.count++; /* the last token */
+    return w.count;
 }
 
 /* Longest separator for which the overlap check is worth its O(m^2). */
@@ -168,8 +137,11 @@ void tx_prepare(tx_query *q)
     const unsigned char *w = q->word;
     size_t len = q->word_len;
     tx_needle_init(&q->word_needle, w, len);
-    if (q->sep != NULL)
+    q->word_needle.stop = q->stop;
+    if (q->sep != NULL) {
         tx_needle_init(&q->sep_needle, q->sep, q->sep_len);
+        q->sep_needle.stop = q->stop;
+    }
     if (q->kind == TX_COUNT) {
         q->plan = TX_PLAN_COUNT;
     } else if (q->sep == NULL) {
@@ -208,51 +180,51 @@ static size_t line_break_at(const unsigned char *t, size_t n, size_t i,
                             int mode)
 {
     unsigned char c = t[i];
-    if (c == '\n')
+    if (c == TX_LB_LF)
         return 1;
-    if (c == '\r')
-        return (n - i >= 2 && t[i + 1] == '\n') ? 2 : 1;
+    if (c == TX_LB_CR)
+        return (n - i >= 2 && t[i + 1] == TX_LB_LF) ? 2 : 1;
     if (mode != TEXTOPS_UNICODE)
         return 0;
-    if (c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E))
-        return 1;
-    if (c == 0xC2)
+    if ((c >= TX_LB_CTL_LO && c <= TX_LB_CTL_HI) ||
+        (c >= TX_LB_SEP_LO && c <= TX_LB_SEP_HI))
+        return 1; /* \v \f \x1c \x1d \x1e (\n and \r above) */
+    if (c == TX_LB_LEAD2)
         return (n - i >= 2 && t[i + 1] == 0x85) ? 2 : 0;
-    if (c == 0xE2 && n - i >= 3 && t[i + 1] == 0x80 &&
+    if (c == TX_LB_LEAD3 && n - i >= 3 && t[i + 1] == 0x80 &&
         (t[i + 2] == 0xA8 || t[i + 2] == 0xA9))
         return 3;
     return 0;
 }
 
-/* Bytes that may start a line break, per mode. */
-static int maybe_break(unsigned char c, int mode)
-{
-    if (c == '\n' || c == '\r')
-        return 1;
-    return mode == TEXTOPS_UNICODE &&
-           (c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1E) ||
-            c == 0xC2 || c == 0xE2);
-}
-
 size_t tx_lines(const tx_query *q, const unsigned char *t, size_t n,
-                size_t *out)
+                size_t *out, size_t cap)
 {
-    size_t lines = 0, start = 0, i = 0;
+    const tx_backend *be = tx_backend_now();
+    size_t lines = 0, start = 0, i = 0, check = 0;
     while (i < n) {
-        size_t br = maybe_break(t[i], q->mode)
-                        ? line_break_at(t, n, i, q->mode) : 0;
+        if (i >= check) { /* after stopping, the lines are meaningless */
+            if (TX_STOPPED(q->stop))
+                return lines;
+            check = i + TX_CHECK_BYTES;
+        }
+        size_t end = n < check ? n : check;
+        i += be->line(t + i, end - i, q->mode, NULL);
+        if (i == end)
+            continue;
+        size_t br = line_break_at(t, n, i, q->mode);
         if (br == 0) {
             i++;
             continue;
         }
-        if (out != NULL)
+        if (lines < cap)
             out[lines] = tx_words(q, t + start, i - start);
         lines++;
         i += br;
         start = i;
     }
     if (start < n) {
-        if (out != NULL)
+        if (lines < cap)
             out[lines] = tx_words(q, t + start, n - start);
         lines++;
     }

@@ -15,7 +15,7 @@
  * At most one OpenMP team runs at a time in the process, always started by
  * one textops thread (the leader): a call that finds the team busy runs on
  * its calling thread, so many calling threads never multiply the number of
- * OS threads (see parallel.c). A call with threads == 1 starts no team.
+ * OS threads (see team.c). A call with threads == 1 starts no team.
  *
  * No function keeps a pointer after it returns; all are safe to call from
  * several threads at once.
@@ -25,51 +25,62 @@
 
 #include <stddef.h>
 
-#define TEXTOPS_BYTES 0   /* bytes semantics: ASCII whitespace, \n \r \r\n lines */
-#define TEXTOPS_UNICODE 1 /* str semantics over UTF-8: Unicode whitespace/lines */
+/* How a text is read: as bytes (ASCII whitespace, \n \r \r\n line breaks)
+ * or as the UTF-8 of a str (Unicode whitespace and line breaks, lengths in
+ * code points). */
+typedef enum { TEXTOPS_BYTES = 0, TEXTOPS_UNICODE = 1 } textops_mode;
+
+/* The parameters come in one order: the text or texts, the word (or
+ * substring) or words, the separator, the mode, the thread count, then the
+ * outputs. A text is (text, len); a batch is (ntexts, texts, lens) and
+ * its words (nwords, words, word_lens), nwords being ntexts or 1 (one word
+ * for every text); a packed corpus is (ndocs, buf, offsets), document i
+ * being buf[offsets[i], offsets[i + 1]) (offsets has ndocs + 1 entries,
+ * never decreasing). sep == NULL splits on runs of whitespace (Unicode or
+ * ASCII, by mode) and drops empty tokens; otherwise sep (sep_len >= 1) is
+ * matched greedily left to right and empty tokens are kept, as
+ * str.split(sep) does. Functions returning int return 0, or -1 with
+ * nothing allocated when memory runs out. */
 
 /* Non-overlapping occurrences of sub in text, scanning left to right:
  * text.count(sub). An empty sub counts the positions between characters:
  * len + 1, where len is in code points for TEXTOPS_UNICODE. */
 size_t textops_substring_count(const char *text, size_t len,
                                const char *sub, size_t sub_len,
-                               int mode, int threads);
+                               textops_mode mode, int threads);
 
-/* Tokens of text equal to word: text.split(sep).count(word).
- * sep == NULL splits on runs of whitespace (Unicode or ASCII, by mode) and
- * drops empty tokens; otherwise sep (sep_len >= 1) is matched greedily left
- * to right and empty tokens are kept. */
+/* Tokens of text equal to word: text.split(sep).count(word). */
 size_t textops_word_count(const char *text, size_t len,
                           const char *word, size_t word_len,
                           const char *sep, size_t sep_len,
-                          int mode, int threads);
+                          textops_mode mode, int threads);
 
-/* For each line of text.splitlines(), line.split(sep).count(word).
- * On success stores a malloc'd array of *nlines counts in *counts (free it
- * with textops_free; NULL when there are no lines) and returns 0; returns -1
- * with nothing allocated when memory runs out. */
+/* For each line of text.splitlines(), line.split(sep).count(word): stores
+ * a malloc'd array of *nlines counts in *counts (free it with
+ * textops_free; NULL when there are no lines). */
 int textops_line_word_counts(const char *text, size_t len,
                              const char *word, size_t word_len,
                              const char *sep, size_t sep_len,
-                             int mode, int threads,
+                             textops_mode mode, int threads,
                              size_t **counts, size_t *nlines);
 
 /* The batch forms: out[i] = texts[i].split(sep).count(words[i]) and
- * out[i] = texts[i].count(words[i]) for i < ntexts. nwords is either ntexts
- * or 1 (one word for every text). Small texts are shared out among the
- * threads whole; a text that is large against the total is split into
- * chunks itself, so one big text does not leave the other threads idle. */
+ * out[i] = texts[i].count(subs[i]) for i < ntexts. Small texts are shared
+ * out among the threads whole; a text that is large against the total is
+ * split into chunks itself, so one big text does not leave the other
+ * threads idle. */
 void textops_batch_word_count(size_t ntexts, const char *const *texts,
                               const size_t *lens, size_t nwords,
                               const char *const *words,
                               const size_t *word_lens,
                               const char *sep, size_t sep_len,
-                              int mode, int threads, size_t *out);
+                              textops_mode mode, int threads, size_t *out);
 void textops_batch_substring_count(size_t ntexts, const char *const *texts,
-                                   const size_t *lens, size_t nwords,
-                                   const char *const *words,
-                                   const size_t *word_lens,
-                                   int mode, int threads, size_t *out);
+                                   const size_t *lens, size_t nsubs,
+                                   const char *const *subs,
+                                   const size_t *sub_lens,
+                                   textops_mode mode, int threads,
+                                   size_t *out);
 
 /* The distinct tokens of a text, as textops_word_frequencies returns them:
  * `data` holds the tokens end to end (nbytes bytes); info[3*i],
@@ -85,46 +96,53 @@ typedef struct {
 
 /* Counter(t.split(sep)) summed over texts[0..ntexts): every distinct token
  * and how often it occurs, in the order of first occurrence (as the
- * Counter has them). sep == NULL splits on
- * runs of whitespace as in textops_word_count. On success fills *out and
- * returns 0; returns -1 with nothing allocated when memory runs out. */
+ * Counter has them), in *out. */
 int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              const size_t *lens, const char *sep,
-                             size_t sep_len, int mode, int threads,
+                             size_t sep_len, textops_mode mode, int threads,
                              textops_tokens *out);
 
-/* texts[i].split(sep).count(words[j]) for every j < nwords, in one pass
- * over each text. With per_text, out[i * nwords + j] receives the count of
- * word j in text i (a texts x words matrix); otherwise out[j] receives the
- * sum over all texts. Words may repeat. Returns 0, or -1 when memory runs
- * out (out is then incomplete). */
+/* out[j] = sum(t.split(sep).count(words[j]) for t in texts), for every
+ * j < nwords (words may repeat), in one pass over each text. On -1 out is
+ * incomplete. */
 int textops_word_counts(size_t ntexts, const char *const *texts,
                         const size_t *lens, size_t nwords,
                         const char *const *words, const size_t *word_lens,
-                        const char *sep, size_t sep_len, int mode,
-                        int threads, int per_text, size_t *out);
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out);
 
-/* A packed corpus: ndocs documents end to end in buf, document i being
- * buf[offsets[i], offsets[i + 1]) (offsets has ndocs + 1 entries, never
- * decreasing). out[i] receives, for each document, doc.split(sep).count(word)
- * when `words` is nonzero, else doc.count(word) (sep is then ignored).
- * Occurrences are found in one scan over the buffer where the query allows,
- * with whole documents shared out among the threads. */
-void textops_corpus_count(const char *buf, const size_t *offsets,
-                          size_t ndocs, const char *word, size_t word_len,
-                          const char *sep, size_t sep_len, int words,
-                          int mode, int threads, size_t *out);
+/* The texts x words matrix of the same counts: out[i * nwords + j] =
+ * texts[i].split(sep).count(words[j]). On -1 out is incomplete. */
+int textops_term_matrix(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out);
+
+/* Per document of a packed corpus: out[i] = doc.split(sep).count(word),
+ * and out[i] = doc.count(sub). Occurrences are found in one scan over the
+ * buffer where the query allows, with runs of whole documents shared out
+ * among the threads. */
+void textops_corpus_word_count(size_t ndocs, const char *buf,
+                               const size_t *offsets, const char *word,
+                               size_t word_len, const char *sep,
+                               size_t sep_len, textops_mode mode,
+                               int threads, size_t *out);
+void textops_corpus_substring_count(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *sub,
+                                    size_t sub_len, textops_mode mode,
+                                    int threads, size_t *out);
 
 /* For each document of a packed corpus, the counts of
- * textops_line_word_counts: nlines[i] receives the number of lines of
- * document i, and *counts a malloc'd array of all the documents' per-line
- * counts end to end (free it with textops_free). Returns 0, or -1 when
- * memory runs out (nothing allocated). */
-int textops_corpus_line_word_counts(const char *buf, const size_t *offsets,
-                                    size_t ndocs, const char *word,
+ * textops_line_word_counts: *counts receives a malloc'd array of all the
+ * documents' per-line counts end to end (free it with textops_free), and
+ * nlines[i] the number of lines of document i. */
+int textops_corpus_line_word_counts(size_t ndocs, const char *buf,
+                                    const size_t *offsets, const char *word,
                                     size_t word_len, const char *sep,
-                                    size_t sep_len, int mode, int threads,
-                                    size_t *nlines, size_t **counts);
+                                    size_t sep_len, textops_mode mode,
+                                    int threads, size_t **counts,
+                                    size_t *nlines);
 
 /* Copies texts[0..ntexts) end to end into out, which holds the sum of
  * lens bytes: how a corpus is packed. */

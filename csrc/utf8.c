@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "internal.h"
+#include "shares.h"
+#include "team.h"
 
 /* Byte length of the valid character at t[i], or 0 if none starts there. */
 static size_t valid_char(const unsigned char *t, size_t n, size_t i)

@@ -1,7 +1,7 @@
 /* The checks of a packed corpus: textops_gather packs the texts of a query
- * (cut at 0xFE bytes, harness.h) end to end, then textops_corpus_count
- * (words and substrings) and textops_corpus_line_word_counts must give
- * each document's own counts. */
+ * (cut at 0xFE bytes, harness.h) end to end, then the per-document counts
+ * of textops_corpus_word_count, textops_corpus_substring_count and
+ * textops_corpus_line_word_counts must be each document's own counts. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,25 +34,29 @@ void fz_check_corpus(const fz_query *q, int threads)
 
     for (int words = 0; words < 2; words++) {
         memset(out, 0xA5, sizeof out);
-        textops_corpus_count(buf, offsets, ndocs, w->u, w->len, sep, sep_len,
-                             words, q->mode, threads, out);
+        if (words)
+            textops_corpus_word_count(ndocs, buf, offsets, w->u, w->len, sep,
+                                      sep_len, q->mode, threads, out);
+        else
+            textops_corpus_substring_count(ndocs, buf, offsets, w->u, w->len,
+                                           q->mode, threads, out);
         for (size_t i = 0; i < ndocs && !q->raw; i++) {
             const fz_text *d = &docs[i];
             size_t want = words ? fz_ref_words(d->cp, d->n, w->cp, w->n,
                                                ref_sep, q->sep.n, unicode)
                                 : fz_ref_count(d->cp, d->n, w->cp, w->n);
             if (out[i] != want)
-                fz_fail(words ? "textops_corpus_count (words)"
-                              : "textops_corpus_count (substrings)",
+                fz_fail(words ? "textops_corpus_word_count"
+                              : "textops_corpus_substring_count",
                         out[i], want, q, threads);
         }
     }
 
     size_t *counts = NULL;
     memset(out, 0xA5, sizeof out);
-    if (textops_corpus_line_word_counts(buf, offsets, ndocs, w->u, w->len,
-                                        sep, sep_len, q->mode, threads, out,
-                                        &counts) != 0)
+    if (textops_corpus_line_word_counts(ndocs, buf, offsets, w->u, w->len,
+                                        sep, sep_len, q->mode, threads,
+                                        &counts, out) != 0)
         abort(); /* out of memory on a tiny input */
     for (size_t i = 0, at = 0; i < ndocs && !q->raw; i++) {
         const fz_text *d = &docs[i];

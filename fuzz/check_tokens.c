@@ -141,10 +141,14 @@ void fz_check_word_counts(const fz_query *q, int threads)
     size_t cells = per_text ? ts.n * ws.n : ws.n;
     size_t *out = fz_alloc(cells * sizeof *out);
     memset(out, 0xA5, cells * sizeof *out);
-    if (textops_word_counts(ts.n, ts.p, ts.len, ws.n, ws.p, ws.len,
-                            q->has_sep ? q->sep.u : NULL,
-                            q->has_sep ? q->sep.len : 0, q->mode, threads,
-                            per_text, out) != 0)
+    /* the texts x words matrix, or one row of sums */
+    int (*count)(size_t, const char *const *, const size_t *, size_t,
+                 const char *const *, const size_t *, const char *, size_t,
+                 textops_mode, int, size_t *) =
+        per_text ? textops_term_matrix : textops_word_counts;
+    if (count(ts.n, ts.p, ts.len, ws.n, ws.p, ws.len,
+              q->has_sep ? q->sep.u : NULL, q->has_sep ? q->sep.len : 0,
+              q->mode, threads, out) != 0)
         abort(); /* out of memory on a tiny input */
     if (!q->raw) {
         for (size_t j = 0; j < ws.n; j++) {
@@ -156,7 +160,7 @@ void fz_check_word_counts(const fz_query *q, int threads)
                                            q->sep.n, unicode);
                 sum += want;
                 if (per_text && out[i * ws.n + j] != want)
-                    fz_fail("textops_word_counts (text x word)",
+                    fz_fail("textops_term_matrix",
                             out[i * ws.n + j], want, q, threads);
             }
             if (!per_text && out[j] != sum)

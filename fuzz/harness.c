@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "batch.h" /* tx_between_passes */
 #include "textops.h"
 
 /* The code points that input bytes 0x80-0xFF stand for in str mode:
@@ -231,6 +232,125 @@ static void check_batch(const fz_query *q, int threads)
         fz_drop(&words[i]);
 }
 
+/* --- FZ_MUTATE: the texts change between two passes of one call ------- */
+
+/* The bytes the hook rewrites, and how: every `every`-th byte from `phase`
+ * becomes a line break, the others between become `fill` (a token byte),
+ * so the second pass sees more lines and other tokens than the first. */
+static unsigned char *fz_mut_text;
+static size_t fz_mut_len, fz_mut_every, fz_mut_phase;
+static unsigned char fz_mut_fill;
+static int fz_mut_calls;
+
+static void fz_mutate(void)
+{
+    fz_mut_calls++;
+    for (size_t i = fz_mut_phase; i < fz_mut_len; i++)
+        fz_mut_text[i] = (i - fz_mut_phase) % fz_mut_every == 0
+                             ? (unsigned char)'\n' : fz_mut_fill;
+}
+
+static void fz_expect(int ok, const char *what)
+{
+    if (!ok) {
+        fprintf(stderr, "textops fuzz (mutate): %s\n", what);
+        abort();
+    }
+}
+
+/* Sane results for a text of n bytes, whatever it held: at most n lines
+ * (each holds a byte or a line break), at most n + 1 tokens in a line. */
+static void fz_check_lines(const size_t *counts, size_t nlines, size_t n)
+{
+    fz_expect(nlines <= n, "more lines than bytes");
+    for (size_t i = 0; i < nlines; i++)
+        fz_expect(counts[i] <= n + 1, "a line count above the bytes + 1");
+}
+
+static void check_mutate(const fz_query *q, int threads)
+{
+    char *u = q->text.u;
+    size_t len = q->text.len;
+    const char *sep = q->has_sep ? q->sep.u : NULL;
+    size_t sep_len = q->has_sep ? q->sep.len : 0;
+    fz_mut_len = len;
+    fz_mut_every = (size_t)(q->min_chunk % 7) + 1;
+    fz_mut_phase = len ? (size_t)q->backend * len / 4 : 0;
+    fz_mut_fill = q->word.len ? (unsigned char)q->word.u[0] : 'a';
+    /* a copy each call: the hook rewrites it */
+    unsigned char *copy = fz_alloc(len);
+    tx_between_passes = fz_mutate;
+
+    if (len)
+        memcpy(copy, u, len);
+    fz_mut_text = copy;
+    fz_mut_calls = 0;
+    size_t *counts = NULL, nlines = 0;
+    fz_expect(textops_line_word_counts((const char *)copy, len, q->word.u,
+                                       q->word.len, sep, sep_len, q->mode,
+                                       threads, &counts, &nlines) == 0,
+              "textops_line_word_counts failed");
+    fz_expect(fz_mut_calls == 1, "the line counts did not call the hook");
+    fz_check_lines(counts, nlines, len);
+    textops_free(counts);
+
+    /* a corpus of the text cut at '\v' (a byte the hook never writes) */
+    if (len)
+        memcpy(copy, u, len);
+    size_t offsets[FZ_MAX_TEXTS + 1], ndocs = 0;
+    offsets[0] = 0;
+    for (size_t i = 0; i <= len && ndocs < FZ_MAX_TEXTS; i++)
+        if (i == len || copy[i] == '\v')
+            offsets[++ndocs] = i;
+    offsets[ndocs] = len; /* the last document runs to the end */
+    size_t per_doc[FZ_MAX_TEXTS];
+    counts = NULL;
+    fz_mut_calls = 0;
+    fz_expect(textops_corpus_line_word_counts(
+                  ndocs, (const char *)copy, offsets, q->word.u, q->word.len,
+                  sep, sep_len, q->mode, threads, &counts, per_doc) == 0,
+              "textops_corpus_line_word_counts failed");
+    fz_expect(fz_mut_calls == 1, "the corpus line counts did not call the hook");
+    size_t at = 0;
+    for (size_t d = 0; d < ndocs; d++) {
+        size_t n = offsets[d + 1] - offsets[d];
+        fz_check_lines(counts + at, per_doc[d], n);
+        at += per_doc[d];
+    }
+    textops_free(counts);
+
+    /* frequencies of the corpus's documents as texts */
+    if (len)
+        memcpy(copy, u, len);
+    const char *texts[FZ_MAX_TEXTS];
+    size_t lens[FZ_MAX_TEXTS];
+    for (size_t d = 0; d < ndocs; d++) {
+        texts[d] = (const char *)copy + offsets[d];
+        lens[d] = offsets[d + 1] - offsets[d];
+    }
+    textops_tokens tokens;
+    fz_mut_calls = 0;
+    fz_expect(textops_word_frequencies(ndocs, texts, lens, sep, sep_len,
+                                       q->mode, threads, &tokens) == 0,
+              "textops_word_frequencies failed");
+    fz_expect(fz_mut_calls == 1, "the frequencies did not call the hook");
+    size_t nbytes = 0, total = 0;
+    for (size_t k = 0; k < tokens.ntokens; k++) {
+        fz_expect(tokens.info[3 * k + 1] <= tokens.info[3 * k],
+                  "a token of more characters than bytes");
+        nbytes += tokens.info[3 * k];
+        total += tokens.info[3 * k + 2];
+    }
+    fz_expect(nbytes == tokens.nbytes, "token lengths do not add up");
+    fz_expect(nbytes <= len, "more token bytes than text");
+    fz_expect(total <= len + ndocs, "more tokens than bytes + texts");
+    textops_free(tokens.data);
+    textops_free(tokens.info);
+
+    tx_between_passes = NULL;
+    free(copy);
+}
+
 void fz_run(fz_target target, const uint8_t *data, size_t size)
 {
     if (target == FZ_UTF8) { /* a layout of its own */
@@ -279,6 +399,8 @@ void fz_run(fz_target target, const uint8_t *data, size_t size)
             fz_check_word_counts(&q, counts[k]);
         else if (target == FZ_CORPUS)
             fz_check_corpus(&q, counts[k]);
+        else if (target == FZ_MUTATE)
+            check_mutate(&q, counts[k]);
         else
             check_single(target, &q, counts[k]);
     }

@@ -43,7 +43,8 @@ typedef enum {
     FZ_FREQUENCIES, /* textops_word_frequencies */
     FZ_WORD_COUNTS, /* textops_word_counts, sums and texts x words */
     FZ_CORPUS,      /* textops_gather and the textops_corpus_* functions */
-    FZ_UTF8         /* textops_utf8_check */
+    FZ_UTF8,        /* textops_utf8_check */
+    FZ_MUTATE /* the text changes between the passes: sanity checks only */
 } fz_target;
 
 /* Runs one input against one target; aborts on any wrong answer. */

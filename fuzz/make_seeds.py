@@ -105,6 +105,15 @@ SEEDS = {
           for n, bad in enumerate(BROKEN)),
         utf8_seed(4, 1, INTL + b"\xf0\x9f"),
     ],
+    # The text is rewritten between the passes (newlines, token bytes from
+    # the phase given by the backend bits); '\v' cuts it into documents.
+    "mutate": [
+        seed(0, 2, 0, 3, b"the", None, ENGLISH + b"\v" + ENGLISH * 2),
+        seed(UNICODE, 3, 1, 2, b"the", None, ODD * 2 + b"\v" + ODD),
+        seed(0, 4, 2, 1, b"a", b"\r", b"a\r\r\na\n\ra\v" * 9),
+        seed(UNICODE | RAW, 2, 3, 5, b"", b"a", b"a\xc2\x85a\xe2\x80\xa9\xe2\x80a\r" * 4),
+        seed(0, 2, 1, 1, b"x" * 30, None, (b"x" * 30 + b" ") * 12 + b"\v" + b"y" * 100),
+    ],
 }
 
 

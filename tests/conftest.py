@@ -6,9 +6,10 @@ import sys
 import pytest
 from hypothesis import HealthCheck, settings
 
-# The only function-scoped fixture used together with @given is
-# ``set_min_chunk`` below; every example sets the value it needs, so sharing
-# the fixture between examples is intended.
+# The function-scoped fixtures used together with @given are
+# ``set_min_chunk`` and ``search_backend`` below; every example sets the
+# value it needs or runs on the one backend of the test, so sharing the
+# fixture between examples is intended.
 _COMMON = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 settings.register_profile("ci", max_examples=200, **_COMMON)
@@ -33,6 +34,26 @@ def set_min_chunk():
         yield _core.set_min_chunk
     finally:
         _core.set_min_chunk(original)
+
+
+def _search_backends():
+    from textops import _core
+
+    return _core.search_backends()
+
+
+@pytest.fixture(params=_search_backends())
+def search_backend(request):
+    """Force one backend (portable, SSE2, AVX2, AVX-512 as the CPU allows) for
+    the test: the substring scan, the whitespace search and the tokenizer;
+    the previous one is restored afterwards."""
+    from textops import _core
+
+    previous = _core.set_search_backend(request.param)
+    try:
+        yield request.param
+    finally:
+        _core.set_search_backend(previous)
 
 
 @pytest.fixture

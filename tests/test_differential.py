@@ -7,6 +7,7 @@ minimum chunk size so that they are split at every possible position; big
 inputs cross the default chunk threshold without the hook.
 """
 import sys
+from collections import Counter
 
 import pytest
 from hypothesis import example, given, settings
@@ -33,7 +34,6 @@ from strategies import (
     pairs,
     texts,
 )
-from textops import _core
 
 BY_ALPHABET = pytest.mark.parametrize("alphabet", ALPHABETS, ids=str)
 # Big inputs cost ~0.1 s per example, so they get far fewer examples.
@@ -210,16 +210,7 @@ def test_substring_count_int_sub_matches_reference(text, byte, min_chunk, set_mi
 # Every search backend (portable, SSE2, AVX2, AVX-512 as the CPU allows)
 # --------------------------------------------------------------------------
 
-SEARCH_BACKENDS = _core.search_backends() if hasattr(_core, "search_backends") else []
-
-
-@pytest.fixture(params=SEARCH_BACKENDS)
-def search_backend(request):
-    """Force one search backend for the test; the previous one is restored."""
-    previous = _core.set_search_backend(request.param)
-    yield request.param
-    _core.set_search_backend(previous)
-
+# (the fixture ``search_backend`` of conftest.py)
 
 @BY_ALPHABET
 @settings(max_examples=BACKEND_EXAMPLES)
@@ -254,6 +245,52 @@ def test_needle_at_every_position_around_vector_widths(length, search_backend):
                     textops.word_count(text, b"a" * position, sep=needle, threads=threads),
                 )
                 assert_exact(got, expected, threads=threads, needle=needle, position=position)
+
+
+# Texts dense with matches: every start is a candidate, matches end to end.
+@pytest.mark.parametrize("needle", [b"a", b"aa", b"aaa", b"aba", b"aaaaa", b"a" * 64, b"a" * 65, b"a" * 300,
+                                    b"ab" * 40, b"a" * 100 + b"b"])
+def test_periodic_text_self_overlapping_needles(needle, search_backend, set_min_chunk):
+    """Counts, split(sep) and frequencies of needles that overlap themselves in
+    periodic texts, in one piece and cut in pieces of 7 bytes; texts of 64 KB
+    and more dense with a needle of one repeated byte are counted run by run."""
+    for min_chunk, threads in ((1 << 18, 1), (7, 2)):  # whole, then in pieces
+        set_min_chunk(min_chunk)
+        for unit in (b"a", b"ab", b"aab"):
+            for length in (0, 1, 63, 64, 65, 200, 1000, 5000, 70_001):  # the last, run by run
+                body = (unit * (length // len(unit) + 1))[:length]
+                for text in (body, body + b"b" + body, needle, needle * 3):
+                    got = (textops.substring_count(text, needle, threads=threads),
+                           textops.word_count(text, b"", sep=needle, threads=threads),
+                           textops.word_count(text, b"a", sep=needle, threads=threads),
+                           textops.word_frequencies(text, sep=needle, threads=threads),
+                           textops.substring_count(text, text, threads=threads),
+                           textops.word_count(text, b"", sep=text or b"a", threads=threads))
+                    expected = (text.count(needle), text.split(needle).count(b""),
+                                text.split(needle).count(b"a"), Counter(text.split(needle)),
+                                text.count(text), text.split(text or b"a").count(b""))
+                    assert_exact(got, expected, threads=threads, length=length, unit=unit)
+
+
+# Every line break and its near misses at every place around the 64-byte
+# blocks of the vector line search, on every backend.
+BREAKS = ["\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
+          "\x1f", "\xa0", "\u2027", "\u202f", "\xc2"]
+
+
+@pytest.mark.parametrize("brk", BREAKS)
+def test_line_break_at_every_place_around_blocks(brk, search_backend, set_min_chunk):
+    """line_word_counts == [l.split().count(w) for l in t.splitlines()] with one
+    line break (or a near miss) at each place of texts of 62-130 characters."""
+    for min_chunk, threads, step in ((1 << 18, 1, 1), (5, 2, 7)):  # whole, then in pieces
+        set_min_chunk(min_chunk)
+        for length in (62, 63, 64, 65, 127, 128, 129, 130):
+            for position in range(0, length, step):
+                text = ("a " * length)[:position] + brk + "\u201ca a" + "a" * length
+                for t, w in ((text, "a"), (text.encode(), b"a")):
+                    expected = [line.split().count(w) for line in t.splitlines()]
+                    got = textops.line_word_counts(t, w, threads=threads)
+                    assert_exact(got, expected, brk=brk, position=position, threads=threads)
 
 
 # Whole-token candidates are judged by their neighbour bytes in the vector
@@ -451,3 +488,22 @@ def test_substring_batches_with_int_subs_match_reference(bodies, data, min_chunk
     assert_all_threads(
         lambda threads: textops.parallel_substring_count(bodies, subs, threads=threads), expected
     )
+
+
+@given(text=texts(STR, max_pieces=40), min_chunk=SMALL_MIN_CHUNKS)
+def test_empty_substring_counted_in_shares(text, min_chunk, set_min_chunk):
+    """``text.count("")`` (len + 1, in code points) is counted in shares of
+    any bytes like the other counts, one share per thread or per few MB on
+    one thread (where the stop flag is looked at between them)."""
+    set_min_chunk(min_chunk)
+    assert_all_threads(lambda threads: textops.substring_count(text, "", threads=threads),
+                       text.count(""))
+    assert_all_threads(
+        lambda threads: textops.parallel_substring_count([text, text * 2], "", threads=threads),
+        [text.count(""), (text * 2).count("")])
+
+
+def test_empty_substring_of_a_text_above_the_check_size():
+    """The same on one thread for a text cut into shares of at most a few MB."""
+    text = "é€😀a" * (1 << 20)  # 10 MB of UTF-8
+    assert_exact(textops.substring_count(text, "", threads=1), len(text) + 1)

@@ -5,6 +5,7 @@ semantics, the default) or ``Path(p).read_bytes()`` (encoding=None).
 """
 import os
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings

@@ -28,6 +28,8 @@ BY_ALPHABET = pytest.mark.parametrize("alphabet", ALPHABETS, ids=str)
 BIG_EXAMPLES = max(3, settings().max_examples // 25)
 # These tests share the suite's time budget with the single-word ones.
 FEW_EXAMPLES = max(10, settings().max_examples // 4)
+# The backend tests run once per backend (up to four).
+BACKEND_EXAMPLES = max(10, FEW_EXAMPLES // 4)
 
 
 def reference_frequencies(bodies, sep):
@@ -84,6 +86,30 @@ def test_word_frequencies_of_many_texts(alphabet, data, min_chunk, set_min_chunk
         for threads in THREAD_COUNTS:
             result = textops.word_frequencies(iter(bodies), sep=batch.sep, threads=threads)
             assert_same_counter(result, expected, threads=threads)
+
+
+@BY_ALPHABET
+@settings(max_examples=BACKEND_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS, whitespace=st.booleans())
+def test_word_frequencies_and_counts_each_backend(alphabet, data, min_chunk, whitespace, set_min_chunk,
+                                                  search_backend):
+    """Each backend's tokenizer (the vector ones and their portable twin) gives
+    Counter(text.split(sep)) and text.split(sep).count(w), on one text and a batch."""
+    set_min_chunk(min_chunk)
+    case = data.draw(cases(alphabet), label="case")
+    sep = None if whitespace else case.sep
+    tokens = case.text.split(sep)
+    word_values = data.draw(word_lists(alphabet, case.text, sep), label="words")
+    with Buffers() as convert:
+        text, _, sep_arg = case.arguments(convert)
+        sep_arg = None if whitespace else sep_arg
+        for threads in THREAD_COUNTS:
+            assert_same_counter(textops.word_frequencies(text, sep=sep_arg, threads=threads),
+                                Counter(tokens), threads=threads, backend=search_backend)
+            assert_same_counter(textops.word_frequencies([text, text], sep=sep_arg, threads=threads),
+                                Counter(tokens + tokens), threads=threads, backend=search_backend)
+            got = textops.word_counts(text, word_values, sep=sep_arg, threads=threads)
+            assert got == {w: tokens.count(w) for w in word_values}, (threads, search_backend)
 
 
 @st.composite
@@ -170,9 +196,10 @@ def test_bad_values_raise_value_error(call):
 
 
 @pytest.mark.parametrize("space", [" ", "\x1c", "\x85", "\xa0", "\u1680", "\u2000", "\u3000", "\u2028"])
-def test_word_frequencies_space_at_every_place_around_blocks(space):
+def test_word_frequencies_space_at_every_place_around_blocks(space, search_backend):
     """Whitespace of 1-3 UTF-8 bytes at every place of texts around the 64-byte
-    blocks the vector tokenizer reads, next to non-whitespace lead bytes."""
+    blocks the vector tokenizer reads, next to non-whitespace lead bytes, on
+    every backend."""
     for length in (62, 63, 64, 65, 127, 128, 129, 130):
         for position in range(length):
             text = ("a" * position + space + "\u201cb\xe9" + "c" * length)[: length + 3]

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -296,3 +297,116 @@ def test_batch_list_changed_by_another_thread():
         stop.set()
         thread.join()
     assert seen <= {40, 0, 1, 2, 3, 4, 5, 6}
+
+
+# --- a text rewritten in place during a call (issue 14, item 1) -----------
+# A same-length write into a bytearray is allowed while the call reads it
+# (its buffer is exported, so only resizing is refused), and another process
+# may rewrite a mapped file. The text is b"a " * M; the rewrite turns its
+# first H bytes into line breaks, so every state it passes through holds
+# between M - H / 2 and M tokens b"a" and between 1 and H + 1 lines. No call
+# may crash or read or write outside its buffers; each must return a result
+# of some text between the two (the line counts may be of no one state).
+REWRITE_M = 16 << 20  # 32 MB of text: a call takes tens of milliseconds
+REWRITE_H = REWRITE_M  # the first half of the text becomes line breaks
+REWRITE_STEPS = 64
+
+
+def rewrite_during(make, rewrite, call, attempts=8):
+    """Results of call(text) for text = make(), each while another thread
+    rewrites the text (rewrite(text, start, stop) for successive slices of
+    the first REWRITE_H bytes), starting at delays spread over one call."""
+    text = make()
+    started = time.perf_counter()
+    call(text)
+    duration = time.perf_counter() - started
+    results = []
+    for attempt in range(attempts):
+        text = make()
+        go = threading.Event()
+
+        def rewriter(delay=duration * attempt / attempts):
+            go.wait()
+            time.sleep(delay)
+            step = REWRITE_H // REWRITE_STEPS
+            for start in range(0, REWRITE_H, step):
+                rewrite(text, start, start + step)
+
+        thread = threading.Thread(target=rewriter)
+        thread.start()
+        go.set()
+        try:
+            results.append(call(text))
+        finally:
+            thread.join()
+    return results
+
+
+def rewrite_bytearray(text, start, stop):
+    text[start:stop] = b"\n" * (stop - start)
+
+
+def a_tokens_ok(count):
+    return isinstance(count, int) and REWRITE_M - REWRITE_H // 2 <= count <= REWRITE_M
+
+
+def lines_ok(counts):
+    return (isinstance(counts, list) and 1 <= len(counts) <= REWRITE_H + 1
+            and all(isinstance(c, int) and c >= 0 for c in counts)
+            and sum(counts) <= REWRITE_M)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_bytearray_rewritten_during_line_word_counts(threads):
+    """The crash of issue 14: the line counts of a bytearray that gains
+    line breaks during the call (the second pass used to write past what
+    the first pass counted)."""
+    results = rewrite_during(lambda: bytearray(b"a " * REWRITE_M), rewrite_bytearray,
+                             lambda t: textops.line_word_counts(t, b"a", threads=threads))
+    assert all(lines_ok(r) for r in results), [len(r) for r in results]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@pytest.mark.parametrize(
+    "call, ok",
+    [
+        (lambda t, th: textops.word_count(t, b"a", threads=th), a_tokens_ok),
+        (lambda t, th: textops.substring_count(t, b"a", threads=th), a_tokens_ok),
+        (lambda t, th: textops.parallel_word_count([t, t], b"a", threads=th),
+         lambda r: len(r) == 2 and all(map(a_tokens_ok, r))),
+        # a token's bytes are read where it is found and again where it is
+        # hashed: a write between the two may give it the new byte (b"\n")
+        (lambda t, th: textops.word_frequencies(t, threads=th),
+         lambda r: set(r) <= {b"a", b"\n"} and a_tokens_ok(sum(r.values()))),
+        (lambda t, th: textops.word_counts(t, [b"a", b"b", b"a"], threads=th),
+         lambda r: set(r) == {b"a", b"b"} and r[b"b"] == 0 and a_tokens_ok(r[b"a"])),
+    ],
+    ids=["word_count", "substring_count", "parallel_word_count", "word_frequencies", "word_counts"],
+)
+def test_bytearray_rewritten_during_counts(call, ok, threads):
+    """The other functions reading a bytearray while it is rewritten: a
+    result of some state of the text, never a crash."""
+    results = rewrite_during(lambda: bytearray(b"a " * REWRITE_M), rewrite_bytearray,
+                             lambda t: call(t, threads), attempts=3)
+    assert all(ok(r) for r in results), [r if isinstance(r, int) else len(r) for r in results]
+
+
+def test_file_rewritten_during_file_line_word_counts(tmp_path):
+    """The same for a mapped file that another writer rewrites in place
+    (os.pwrite of line breaks, same length)."""
+    path = tmp_path / "text.txt"
+
+    def make():
+        path.write_bytes(b"a " * REWRITE_M)
+        return path
+
+    fd = os.open(path if path.exists() else make(), os.O_WRONLY)
+    try:
+        def rewrite(_path, start, stop):
+            os.pwrite(fd, b"\n" * (stop - start), start)
+
+        results = rewrite_during(make, rewrite, lambda p: textops.file_line_word_counts(
+            p, b"a", encoding=None, threads=1))
+    finally:
+        os.close(fd)
+    assert all(lines_ok(r) for r in results), [len(r) for r in results]

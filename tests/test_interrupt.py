@@ -23,19 +23,52 @@ def big_file(tmp_path_factory):
     return path
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
-def test_sigint_stops_long_calls(big_file):
+@pytest.fixture(scope="module")
+def plain_file(tmp_path_factory):
+    """300 MB of one byte: no whitespace, no line break, no separator."""
+    path = tmp_path_factory.mktemp("interrupt") / "plain.txt"
+    with open(path, "wb") as f:
+        f.writelines(b"a" * (1 << 20) for _ in range(300))
+    return path
+
+
+def run_child(path, *args):
+    """The report of interrupt_child.py on `path`."""
     done = subprocess.run(
-        [sys.executable, str(HERE / "scripts" / "interrupt_child.py"), str(big_file)],
-        capture_output=True, text=True, timeout=300, cwd=big_file.parent,
+        [sys.executable, str(HERE / "scripts" / "interrupt_child.py"), str(path), *args],
+        capture_output=True, text=True, timeout=300, cwd=path.parent, check=False,
     )
     assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
-    assert len(report) == 8
+    return json.loads(done.stdout)
+
+
+def check_report(report, slow=()):
+    """Each call stopped within 0.5 s (those named in `slow`, 1 s) and left
+    nothing behind."""
     for name, result in report.items():
         print(f"\n{name}: stopped after {', '.join(f'{t * 1000:.0f}' for t in result['latencies'])} ms, "
               f"memory {result['rss_growth_mb']:+.1f} MB")
-        assert max(result["latencies"]) < 0.5, (name, result)
+        bound = 1.0 if any(name.startswith(prefix) for prefix in slow) else 0.5
+        assert max(result["latencies"]) < bound, (name, result)
         assert result["next_call"] == 2, name
         assert result["threads_left"] == 1, (name, result)
         assert result["rss_growth_mb"] < 20, (name, result)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
+def test_sigint_stops_long_calls(big_file):
+    report = run_child(big_file)
+    assert len(report) == 8
+    check_report(report)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
+def test_sigint_stops_every_function_on_one_token(plain_file):
+    """Every public function on 300 MB that nothing cuts (one token, one line,
+    one piece): the kernels look at the stop flag inside the piece."""
+    report = run_child(plain_file, "plain")
+    assert len(report) == 27
+    # Frequencies of one 300 MB token: the walk stops in time, but a token
+    # found before the signal is still hashed, laid out and made a Python
+    # key (freq.c, _core.py) before the call returns: 0.2-0.55 s here.
+    check_report(report, slow=("word_frequencies", "Corpus.word_frequencies", "file_word_frequencies"))

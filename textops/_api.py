@@ -40,7 +40,7 @@ def word_count(text: Text, word: Text, *, sep: Text | None = None,
     2
     """
     if sep is None and threads is None:  # the common call, in one step
-        count = _core.quick_count(text, word, 1, resolve(None))
+        count = _core.quick_count(text, word, True, resolve(None))
         if count is not None:
             return count
     mode = text_mode(text, "text")
@@ -59,7 +59,7 @@ def substring_count(text: Text, sub: Text | int, *,
     6
     """
     if threads is None:  # the common call, in one step
-        count = _core.quick_count(text, sub, 0, resolve(None))
+        count = _core.quick_count(text, sub, False, resolve(None))
         if count is not None:
             return count
     mode = text_mode(text, "text")
@@ -102,7 +102,7 @@ def parallel_word_count(text_bodies: Sequence[Text],
     nthreads = resolve(threads)
     if mode is None:
         return []
-    return _core.batch("words", items, words_, sep, mode, nthreads,
+    return _core.batch(True, items, words_, sep, mode, nthreads,
                        text_checker(items, mode, "text_bodies"), check_word)
 
 
@@ -133,5 +133,5 @@ def parallel_substring_count(text_bodies: Sequence[Text],
     nthreads = resolve(threads)
     if mode is None:
         return []
-    return _core.batch("substrings", items, subs_, None, mode, nthreads,
+    return _core.batch(False, items, subs_, None, mode, nthreads,
                        text_checker(items, mode, "text_bodies"), check_sub)

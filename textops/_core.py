@@ -110,18 +110,34 @@ class _Pins:
         return int(ffi.cast("uintptr_t", cdata)), len(cdata)
 
 
-def _text(text: Any) -> Tuple[Any, int, Any]:
-    """(char pointer or bytes, length in bytes, buffer to release or None)
-    for one C call on text."""
+def _on_text(text: Any, fn: Callable[[Any, int], Any]) -> Any:
+    """``fn(pointer, length)`` on the bytes of one text (a char pointer or
+    bytes, and the length in bytes), releasing the buffer taken for it, if
+    any, when fn returns or raises."""
     if isinstance(text, str):
         address, size = _utf8(text)
         if size >= 0:
-            return ffi.cast("const char *", address), size, None
+            return fn(ffi.cast("const char *", address), size)
         text = str.encode(text, "utf-8", "surrogatepass")
     if type(text) is bytes:
-        return text, len(text), None
+        return fn(text, len(text))
     cdata = ffi.from_buffer(text)
-    return cdata, len(cdata), cdata
+    try:
+        return fn(cdata, len(cdata))
+    finally:
+        ffi.release(cdata)
+
+
+_NO_SEP: Tuple[Any, int] = (ffi.NULL, 0)
+
+
+def _sep(sep: Optional[Any]) -> Tuple[Any, int]:
+    """The separator of a C call as (pointer or bytes, length): (NULL, 0),
+    splitting on whitespace, when sep is None."""
+    if sep is None:
+        return _NO_SEP
+    s = _pattern(sep)
+    return s, len(s)
 
 
 # A call on at least this many bytes, made from the main thread, runs on a
@@ -242,30 +258,29 @@ def set_search_backend(name: str) -> str:
     return ffi.string(lib.textops_search_backend(previous)).decode()
 
 
-def _glue_count(text: Any, words: int, p: Any, s: Any, mode: int,
-                threads: int) -> Optional[int]:
-    """The count of p (a word when words=1, split on s; else a substring)
+def _glue_count(text: Any, words: bool, p: Any, sep: Tuple[Any, int],
+                mode: int, threads: int) -> Optional[int]:
+    """The count of p (a word split on sep when words, else a substring)
     in text by the binding glue in one call, or None when text is not an
-    exact str or bytes short enough to need no watching for Ctrl-C. p and s
-    are already bytes (s may be None)."""
+    exact str or bytes short enough to need no watching for Ctrl-C. p is
+    already bytes, sep a pair from _sep."""
     if (not _ID_IS_ADDRESS or type(text) not in _EXACT or
             len(text) >= _SHORT):
         return None
-    count = lib.textops_py_count(id(text), words, p, len(p),
-                                 ffi.NULL if s is None else s,
-                                 0 if s is None else len(s), mode, threads)
+    count = lib.textops_py_count(id(text), words, p, len(p), sep[0], sep[1],
+                                 mode, threads)
     return None if count == _PY_SLOW else count
 
 
-def quick_count(text: Any, pattern: Any, words: int,
+def quick_count(text: Any, pattern: Any, words: bool,
                 threads: int) -> Optional[int]:
-    """``text.split().count(pattern)`` (words=1) or ``text.count(pattern)``
-    (words=0) in one glue call, for an exact str text and str pattern or an
-    exact bytes text and bytes pattern, with nothing left to validate; None
-    when the call needs the full path (other types, or a text long enough
-    to be watched for Ctrl-C).
+    """``text.split().count(pattern)`` (words) or ``text.count(pattern)``
+    in one glue call, for an exact str text and str pattern or an exact
+    bytes text and bytes pattern, with nothing left to validate; None when
+    the call needs the full path (other types, or a text long enough to be
+    watched for Ctrl-C).
 
-    >>> quick_count("a b a", "a", 1, 0), quick_count("a b a", b"a", 1, 0)
+    >>> quick_count("a b a", "a", True, 0), quick_count("a b a", b"a", True, 0)
     (2, None)
     """
     kind = type(text)
@@ -273,43 +288,34 @@ def quick_count(text: Any, pattern: Any, words: int,
         return None
     if kind is str:
         return _glue_count(text, words, pattern.encode("utf-8", "surrogatepass"),
-                           None, UNICODE, threads)
+                           _NO_SEP, UNICODE, threads)
     if kind is bytes:
-        return _glue_count(text, words, pattern, None, BYTES, threads)
+        return _glue_count(text, words, pattern, _NO_SEP, BYTES, threads)
     return None
 
 
 def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     """``text.count(sub)``; threads 0 means the OpenMP default."""
     s = _pattern(sub)
-    count = _glue_count(text, 0, s, None, mode, threads)
+    count = _glue_count(text, False, s, _NO_SEP, mode, threads)
     if count is not None:
         return count
-    t, n, held = _text(text)
-    try:
-        return _call(n, threads, lambda th: lib.textops_substring_count(
-            t, n, s, len(s), mode, th))
-    finally:
-        if held is not None:
-            ffi.release(held)
+    return _on_text(text, lambda t, n: _call(
+        n, threads, lambda th: lib.textops_substring_count(
+            t, n, s, len(s), mode, th)))
 
 
 def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
                threads: int) -> int:
     """``text.split(sep).count(word)``; threads 0 means the OpenMP default."""
     w = _pattern(word)
-    s = None if sep is None else _pattern(sep)
-    count = _glue_count(text, 1, w, s, mode, threads)
+    s, sn = sep_pair = _sep(sep)
+    count = _glue_count(text, True, w, sep_pair, mode, threads)
     if count is not None:
         return count
-    t, n, held = _text(text)
-    try:
-        return _call(n, threads, lambda th: lib.textops_word_count(
-            t, n, w, len(w), ffi.NULL if s is None else s,
-            0 if s is None else len(s), mode, th))
-    finally:
-        if held is not None:
-            ffi.release(held)
+    return _on_text(text, lambda t, n: _call(
+        n, threads, lambda th: lib.textops_word_count(
+            t, n, w, len(w), s, sn, mode, th)))
 
 
 def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
@@ -318,18 +324,14 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
     counts = ffi.new("size_t **")
     nlines = ffi.new("size_t *")
     w = _pattern(word)
-    s = ffi.NULL if sep is None else _pattern(sep)
-    t, n, held = _text(text)
+    s, sn = _sep(sep)
     try:
-        rc = _call(n, threads, lambda th: lib.textops_line_word_counts(
-            t, n, w, len(w), s, 0 if sep is None else len(s), mode, th,
-            counts, nlines))
+        rc = _on_text(text, lambda t, n: _call(
+            n, threads, lambda th: lib.textops_line_word_counts(
+                t, n, w, len(w), s, sn, mode, th, counts, nlines)))
     except BaseException:  # KeyboardInterrupt: the call may have allocated
         lib.textops_free(counts[0])
         raise
-    finally:
-        if held is not None:
-            ffi.release(held)
     if rc != 0:
         raise MemoryError("textops: out of memory for the per-line counts")
     try:
@@ -378,29 +380,29 @@ def _int_list(counts: Any, n: int) -> List[int]:
     return out
 
 
-def batch(kind: str, texts: List[Any], words: List[Any],
+def batch(words: bool, texts: List[Any], patterns: List[Any],
           sep: Optional[Any], mode: int, threads: int,
           check_text: Callable[[int, Any], Any],
           check_word: Callable[[int, Any], Any]) -> List[int]:
-    """Per-text ``split(sep).count(word)`` (kind "words") or ``count(word)``
-    (kind "substrings"); ``words`` holds one word per text, or one for all.
+    """Per-text ``split(sep).count(pattern)`` (words) or ``count(pattern)``;
+    ``patterns`` holds one per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
     which raise for bad ones, naming the index."""
     with _Pins() as pins:
         taddrs, tlens, n = _spans(pins, texts, mode, check_text)
-        waddrs, wlens, nwords = _spans(pins, words, mode, check_word)
+        waddrs, wlens, nwords = _spans(pins, patterns, mode, check_word)
         if nwords not in (1, n):
             raise RuntimeError("textops: the list of words changed size "
                                "during the call")
         out = ffi.new("size_t[]", n)
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
-        if kind == "words":
-            s = ffi.NULL if sep is None else _pattern(sep)
+        if words:
+            s, sn = _sep(sep)
             _call(_total(tlens, n), threads,
                   lambda th: lib.textops_batch_word_count(
-                      n, tptrs, tlens, nwords, wptrs, wlens, s,
-                      0 if sep is None else len(s), mode, th, out))
+                      n, tptrs, tlens, nwords, wptrs, wlens, s, sn, mode, th,
+                      out))
         else:
             _call(_total(tlens, n), threads,
                   lambda th: lib.textops_batch_substring_count(
@@ -442,12 +444,12 @@ def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
                  mode: int, threads: int) -> Dict[Any, int]:
     """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``."""
     out = ffi.new("textops_tokens *")
-    s = ffi.NULL if sep is None else _pattern(sep)
+    s, sn = _sep(sep)
     try:
         rc = _call(_total(lens, ntexts), threads,
                    lambda th: lib.textops_word_frequencies(
                        ntexts, ffi.cast("const char *const *", addrs), lens,
-                       s, 0 if sep is None else len(s), mode, th, out))
+                       s, sn, mode, th, out))
     except BaseException:  # KeyboardInterrupt: the call may have allocated
         lib.textops_free(out.data)
         lib.textops_free(out.info)
@@ -457,22 +459,22 @@ def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
     return _tokens_dict(out, mode)
 
 
-def _word_counts(addrs: Any, lens: Any, ntexts: int, words: List[Any],
-                 sep: Optional[Any], mode: int, threads: int,
-                 per_text: bool, out: Any) -> None:
+def _word_counts(count: Any, addrs: Any, lens: Any, ntexts: int,
+                 words: List[Any], sep: Optional[Any], mode: int,
+                 threads: int, out: Any) -> None:
     """``t.split(sep).count(w)`` for the texts at C arrays ``addrs`` and
-    ``lens`` and every word, into the size_t array ``out`` (``ntexts`` rows
-    of ``len(words)`` when per_text, else one row of sums)."""
+    ``lens`` and every word, into the size_t array ``out`` by ``count``:
+    lib.textops_word_counts (one row of sums) or lib.textops_term_matrix
+    (``ntexts`` rows of ``len(words)``)."""
     patterns = [_pattern(w) for w in words]
     wptrs = ffi.new("char *[]", [ffi.from_buffer(p) for p in patterns])
     wlens = ffi.new("size_t[]", [len(p) for p in patterns])
-    s = ffi.NULL if sep is None else _pattern(sep)
+    s, sn = _sep(sep)
     rc = _call(_total(lens, ntexts), threads,
-               lambda th: lib.textops_word_counts(
+               lambda th: count(
                    ntexts, ffi.cast("const char *const *", addrs), lens,
                    len(patterns), ffi.cast("const char *const *", wptrs),
-                   wlens, s, 0 if sep is None else len(s), mode, th,
-                   int(per_text), out))
+                   wlens, s, sn, mode, th, out))
     if rc != 0:
         raise MemoryError("textops: out of memory for the word counts")
 
@@ -484,8 +486,8 @@ def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
     out = ffi.new("size_t[]", max(len(words), 1))
     with _Pins() as pins:
         addrs, lens, n = _spans(pins, texts, mode, check_text)
-        _word_counts(addrs, lens, n, words, sep, mode, threads,
-                     False, out)
+        _word_counts(lib.textops_word_counts, addrs, lens, n, words, sep,
+                     mode, threads, out)
     return ffi.unpack(out, len(words))
 
 
@@ -533,14 +535,18 @@ def corpus_count(buf: Any, offsets: Any, word: Any, sep: Optional[Any],
     ndocs = len(offsets) - 1
     out = np.empty(ndocs, dtype=np.uintp)
     w = _pattern(word)
-    s = ffi.NULL if sep is None else _pattern(sep)
+    s, sn = _sep(sep)
     with _Pins() as pins:
         b, o = pins._buffer(buf), pins._buffer(offsets)
         o_ptr = ffi.cast("const size_t *", o)
         out_ptr = ffi.cast("size_t *", pins._buffer(out))
-        _call(len(buf), threads, lambda th: lib.textops_corpus_count(
-            b, o_ptr, ndocs, w, len(w), s, 0 if sep is None else len(s),
-            int(words), mode, th, out_ptr))
+        if words:
+            _call(len(buf), threads, lambda th: lib.textops_corpus_word_count(
+                ndocs, b, o_ptr, w, len(w), s, sn, mode, th, out_ptr))
+        else:
+            _call(len(buf), threads,
+                  lambda th: lib.textops_corpus_substring_count(
+                      ndocs, b, o_ptr, w, len(w), mode, th, out_ptr))
     return out.view(np.int64)
 
 
@@ -553,7 +559,7 @@ def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
     nlines = np.empty(ndocs, dtype=np.uintp)
     counts = ffi.new("size_t **")
     w = _pattern(word)
-    s = ffi.NULL if sep is None else _pattern(sep)
+    s, sn = _sep(sep)
     with _Pins() as pins:
         b, o = pins._buffer(buf), pins._buffer(offsets)
         o_ptr = ffi.cast("const size_t *", o)
@@ -561,9 +567,8 @@ def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
         try:
             rc = _call(len(buf), threads,
                        lambda th: lib.textops_corpus_line_word_counts(
-                           b, o_ptr, ndocs, w, len(w), s,
-                           0 if sep is None else len(s), mode, th, n_ptr,
-                           counts))
+                           ndocs, b, o_ptr, w, len(w), s, sn, mode, th,
+                           counts, n_ptr))
         except BaseException:  # KeyboardInterrupt: it may have allocated
             lib.textops_free(counts[0])
             raise
@@ -588,7 +593,8 @@ def corpus_term_matrix(buf: Any, offsets: Any, words: List[Any],
     with _Pins() as pins:
         addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
         if ndocs and words:
-            _word_counts(addrs, lens, ndocs, words, sep, mode, threads, True,
+            _word_counts(lib.textops_term_matrix, addrs, lens, ndocs, words,
+                         sep, mode, threads,
                          ffi.cast("size_t *", pins._buffer(out)))
     return out.view(np.int64)
 
@@ -604,13 +610,10 @@ def corpus_frequencies(buf: Any, offsets: Any, sep: Optional[Any],
 def utf8_check(data: Any, threads: int) -> int:
     """The offset of the first byte of ``data`` (bytes-like) that strict
     UTF-8 decoding rejects, or -1 when it is all valid."""
-    t, n, held = _text(data)
-    try:
+    def check(t: Any, n: int) -> int:
         bad = _call(n, threads, lambda th: lib.textops_utf8_check(t, n, th))
-    finally:
-        if held is not None:
-            ffi.release(held)
-    return -1 if bad == n else bad
+        return -1 if bad == n else bad
+    return _on_text(data, check)
 
 
 def guard_mapping(mapped: Any) -> Callable[[], bool]:

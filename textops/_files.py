@@ -206,7 +206,7 @@ def file_word_count(paths: PathLike | Iterable[PathLike], word: Text, *,
     check_sep(sep, mode, "the files")
 
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
-        return _core.batch("words", buffers, [word], sep, mode, nthreads, _accept, _accept)
+        return _core.batch(True, buffers, [word], sep, mode, nthreads, _accept, _accept)
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
@@ -224,7 +224,7 @@ def file_substring_count(paths: PathLike | Iterable[PathLike], sub: Text | int, 
     sub = as_sub(sub, "sub", mode, "the files")
 
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
-        return _core.batch("substrings", buffers, [sub], None, mode, nthreads, _accept, _accept)
+        return _core.batch(False, buffers, [sub], None, mode, nthreads, _accept, _accept)
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results

@@ -281,7 +281,7 @@ def _path(path: Any, name: str) -> PathLike:
     if isinstance(path, (str, bytes, os.PathLike)):
         try:
             os.fspath(path)
-            return path  # type: ignore[no-any-return]
+            return path
         except TypeError:  # __fspath__ returned something else
             pass
     raise TextopsTypeError(

@@ -116,9 +116,8 @@ class TextopsAccessor:
         texts, missing = self._strings()
         values = np.zeros(len(missing), dtype=np.int64)
         if texts:
-            kind = "words" if words else "substrings"
             accept = text_checker(texts, _core.UNICODE, "series")
-            values[~missing] = _core.batch(kind, texts, [word], sep, _core.UNICODE, threads,
+            values[~missing] = _core.batch(words, texts, [word], sep, _core.UNICODE, threads,
                                            accept, lambda i, item: item)
         return self._result(values, missing)
 

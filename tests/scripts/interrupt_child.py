@@ -1,7 +1,10 @@
 """Child process of test_interrupt.py: interrupts long textops calls with
 SIGINT and reports, as JSON, how long each took to stop and what followed.
 
-Usage: python interrupt_child.py FILE  (FILE: a large text file to count in)
+Usage: python interrupt_child.py FILE [plain]
+FILE: a large text file to count in. With "plain", FILE holds text with no
+whitespace, no line break and no separator (one 300 MB token, one line, one
+piece), and every public function is interrupted on it.
 """
 import json
 import os
@@ -17,20 +20,67 @@ import textops
 signal.signal(signal.SIGINT, signal.default_int_handler)
 
 path = sys.argv[1]
-with open(path, encoding="utf-8") as f:
-    text = f.read()
-corpus = textops.Corpus(text.splitlines())
+plain = sys.argv[2:] == ["plain"]
 
-CALLS = {
-    "word_count, 1 thread": lambda: textops.word_count(text, "sea", threads=1),
-    "substring_count, 2 threads": lambda: textops.substring_count(text, "e", threads=2),
-    "word_frequencies, 2 threads": lambda: textops.word_frequencies(text, threads=2),
-    "word_counts, 1 thread": lambda: textops.word_counts(text, ["the", "sea"], threads=1),
-    "line_word_counts, 1 thread": lambda: textops.line_word_counts(text, "the", threads=1),
-    "file_word_count": lambda: textops.file_word_count(path, "the", threads=1),
-    "Corpus.word_count": lambda: corpus.word_count("whale", threads=1),
-    "Corpus.line_word_counts": lambda: corpus.line_word_counts("the", threads=1),
-}
+
+def short_calls():
+    """Calls on text of short lines and words."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    corpus = textops.Corpus(text.splitlines())
+    return {
+        "word_count, 1 thread": lambda: textops.word_count(text, "sea", threads=1),
+        "substring_count, 2 threads": lambda: textops.substring_count(text, "e", threads=2),
+        "word_frequencies, 2 threads": lambda: textops.word_frequencies(text, threads=2),
+        "word_counts, 1 thread": lambda: textops.word_counts(text, ["the", "sea"], threads=1),
+        "line_word_counts, 1 thread": lambda: textops.line_word_counts(text, "the", threads=1),
+        "file_word_count": lambda: textops.file_word_count(path, "the", threads=1),
+        "Corpus.word_count": lambda: corpus.word_count("whale", threads=1),
+        "Corpus.line_word_counts": lambda: corpus.line_word_counts("the", threads=1),
+    }
+
+
+def plain_calls():
+    """Every public function on one token: no whitespace, newline or
+    separator (b"b" never occurs) anywhere, so nothing cuts the text; the
+    words overlap themselves ("aaa" in "aaaa...")."""
+    with open(path, "rb") as f:
+        data = f.read()
+    text = data.decode("ascii")  # the same as str (one byte a character)
+    corpus = textops.Corpus([data])
+    w, sep = b"aaa", b"b"
+    return {
+        "word_count, 1 thread": lambda: textops.word_count(data, w, threads=1),
+        "word_count, 2 threads": lambda: textops.word_count(data, w, threads=2),
+        "word_count str, 2 threads": lambda: textops.word_count(text, "aaa", threads=2),
+        "word_count sep, 2 threads": lambda: textops.word_count(data, w, sep=sep, threads=2),
+        "word_count sep=aa, 1 thread": lambda: textops.word_count(data, b"", sep=b"aa", threads=1),
+        "substring_count, 1 thread": lambda: textops.substring_count(data, w, threads=1),
+        "substring_count, 2 threads": lambda: textops.substring_count(data, b"a" * 100, threads=2),
+        "line_word_counts, 1 thread": lambda: textops.line_word_counts(data, w, threads=1),
+        "line_word_counts, 2 threads": lambda: textops.line_word_counts(data, w, sep=sep, threads=2),
+        "parallel_word_count": lambda: textops.parallel_word_count([data, data], w, threads=2),
+        "sequential_word_count": lambda: textops.sequential_word_count([data], w),
+        "parallel_substring_count": lambda: textops.parallel_substring_count([data, data], w, threads=2),
+        "word_frequencies, 1 thread": lambda: textops.word_frequencies(data, threads=1),
+        "word_frequencies, 2 threads": lambda: textops.word_frequencies(data, threads=2),
+        "word_frequencies sep, 2 threads": lambda: textops.word_frequencies(data, sep=sep, threads=2),
+        "word_frequencies sep=a, 1 thread": lambda: textops.word_frequencies(data, sep=b"a", threads=1),
+        "word_counts, 1 thread": lambda: textops.word_counts(data, [w, b"a"], threads=1),
+        "word_counts sep, 2 threads": lambda: textops.word_counts(data, [w], sep=sep, threads=2),
+        "Corpus.word_count": lambda: corpus.word_count(w, threads=1),
+        "Corpus.substring_count": lambda: corpus.substring_count(w, threads=1),
+        "Corpus.line_word_counts": lambda: corpus.line_word_counts(w, threads=1),
+        "Corpus.term_matrix": lambda: corpus.term_matrix([w], threads=1),
+        "Corpus.word_frequencies": lambda: corpus.word_frequencies(threads=1),
+        "file_word_count": lambda: textops.file_word_count(path, "aaa", threads=1),
+        "file_substring_count": lambda: textops.file_substring_count(path, "aaa", threads=2),
+        "file_line_word_counts": lambda: textops.file_line_word_counts(path, "aaa", threads=1),
+        "file_word_frequencies": lambda: textops.file_word_frequencies(path, threads=1),
+    }
+
+
+CALLS = plain_calls() if plain else short_calls()
 
 
 def rss_mb():

@@ -1,0 +1,97 @@
+/* The kernels that have vector versions, and the choice among them.
+ *
+ * A backend is one set of these kernels, all built for one instruction set:
+ *   scan   the substring scan of tx_scan / tx_count / tx_find (search.c);
+ *   skip   the search for the next whitespace, tx_skip_text (space.c);
+ *   line   the search for the next line break, tx_skip_line (space.c);
+ *   split  the tokens of t.split(), tx_tokens (tokens.c); the AVX2 and
+ *          AVX-512 backends use the SSE2 split: its loop calls the sink at
+ *          every token, and from AVX code each call costs a vzeroupper and
+ *          the reload of the vector constants (the AVX-512 split was 14%
+ *          slower on English bytes).
+ * The portable backend is plain C (search.c, space.c, tokens.c); the x86
+ * ones are the bodies scan_body.h and split_body.h compiled once per target
+ * by backend_sse2.c, backend_avx2.c and backend_avx512.c. The first call
+ * takes the best backend the CPU runs; textops_set_search_backend forces
+ * one (the tests run every backend against the portable one). Every
+ * backend gives the same answers. */
+#ifndef TEXTOPS_BACKEND_H
+#define TEXTOPS_BACKEND_H
+
+#include <stddef.h>
+
+#include "internal.h"
+#include "tokens.h"
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define TX_X86 1
+#endif
+
+/* With visit == NULL, the non-overlapping occurrences of the needle
+ * (2 <= m <= TX_FILTER_MAX) in h[0, n); otherwise calls visit->match at
+ * each occurrence at or after the place it last returned (0 at first),
+ * until it returns TX_STOP, as described for tx_scan (the stop flag
+ * nd->stop included). */
+typedef size_t (*tx_scan_fn)(const unsigned char *h, size_t n,
+                             const tx_needle *nd, tx_visitor *visit);
+
+/* As tx_skip_text and tx_skip_line (space.h). */
+typedef size_t (*tx_skip_fn)(const unsigned char *t, size_t n, int mode,
+                             int leads, const volatile int *stop);
+typedef size_t (*tx_line_fn)(const unsigned char *t, size_t n, int mode,
+                             const volatile int *stop);
+
+/* Hands the tokens of t.split() to sink, in order; returns nonzero when
+ * the sink stopped the walk, 0 at the end or once `stop` is raised. */
+typedef int (*tx_split_fn)(const unsigned char *t, size_t n, int mode,
+                           const volatile int *stop, tx_sink *sink);
+
+typedef struct {
+    const char *name;
+    tx_scan_fn scan;
+    tx_skip_fn skip;
+    tx_line_fn line;
+    tx_split_fn split;
+} tx_backend;
+
+/* The backend every kernel uses now. */
+const tx_backend *tx_backend_now(void);
+
+/* Needles longer than this go to memmem (see search.c). */
+#define TX_FILTER_MAX 64
+
+/* The portable backend. */
+size_t tx_scan_portable(const unsigned char *h, size_t n, const tx_needle *nd,
+                        tx_visitor *visit);
+int tx_split_portable(const unsigned char *t, size_t n, int mode,
+                      const volatile int *stop, tx_sink *sink);
+
+/* No token is open (see tx_split_from). */
+#define TX_NO_TOKEN ((size_t)-1)
+
+/* The portable split from t[i] on, a token open since t[start] (or
+ * TX_NO_TOKEN): the tail of the vector splits. */
+int tx_split_from(const unsigned char *t, size_t n, size_t i, size_t start,
+                  int mode, const volatile int *stop, tx_sink *sink);
+
+#ifdef TX_X86
+size_t tx_scan_sse2(const unsigned char *, size_t, const tx_needle *,
+                    tx_visitor *);
+size_t tx_line_sse2(const unsigned char *, size_t, int, const volatile int *);
+size_t tx_skip_sse2(const unsigned char *, size_t, int, int,
+                    const volatile int *);
+int tx_split_sse2(const unsigned char *, size_t, int, const volatile int *,
+                  tx_sink *);
+size_t tx_scan_avx2(const unsigned char *, size_t, const tx_needle *,
+                    tx_visitor *);
+size_t tx_line_avx2(const unsigned char *, size_t, int, const volatile int *);
+size_t tx_skip_avx2(const unsigned char *, size_t, int, int,
+                    const volatile int *);
+size_t tx_scan_avx512(const unsigned char *, size_t, const tx_needle *,
+                      tx_visitor *);
+size_t tx_line_avx512(const unsigned char *, size_t, int, const volatile int *);
+size_t tx_skip_avx512(const unsigned char *, size_t, int, int,
+                      const volatile int *);
+#endif
+
+#endif

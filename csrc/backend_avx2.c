@@ -1,0 +1,107 @@
+/* The AVX2 backend: scan_body.h and split_body.h, 32 bytes at a time. */
+#include "backend.h"
+
+#ifdef TX_X86
+#include "space_x86.h"
+
+#define TX_TARGET __attribute__((target("avx2")))
+#define TX_W 32
+#define TX_SCAN tx_scan_avx2
+#define TX_NARROWER tx_scan_sse2
+#define TX_SKIP tx_skip_avx2
+#define TX_LINE tx_line_avx2
+
+typedef unsigned tx_mask;
+
+typedef struct {
+    __m256i first, mid, last;
+} tx_probes;
+
+TX_TARGET static inline tx_probes probes_init(const tx_needle *nd)
+{
+    tx_probes v = {_mm256_set1_epi8((char)nd->s[0]),
+                   _mm256_set1_epi8((char)nd->s[nd->mid]),
+                   _mm256_set1_epi8((char)nd->s[nd->m - 1])};
+    return v;
+}
+
+TX_TARGET static inline __m256i probe_hits(const tx_probes *v,
+                                           const unsigned char *h,
+                                           size_t mid, size_t m)
+{
+    const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)h);
+    const __m256i b =
+        _mm256_loadu_si256((const __m256i *)(const void *)(h + mid));
+    const __m256i c =
+        _mm256_loadu_si256((const __m256i *)(const void *)(h + m - 1));
+    return _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(a, v->first),
+                                             _mm256_cmpeq_epi8(b, v->mid)),
+                            _mm256_cmpeq_epi8(c, v->last));
+}
+
+TX_TARGET static inline tx_mask probe_mask(const tx_probes *v,
+                                           const unsigned char *h,
+                                           size_t mid, size_t m)
+{
+    return (unsigned)_mm256_movemask_epi8(probe_hits(v, h, mid, m));
+}
+
+TX_TARGET static inline int probe_quiet4(const tx_probes *v,
+                                         const unsigned char *h, size_t mid,
+                                         size_t m)
+{
+    const __m256i any = _mm256_or_si256(
+        _mm256_or_si256(probe_hits(v, h, mid, m),
+                        probe_hits(v, h + 32, mid, m)),
+        _mm256_or_si256(probe_hits(v, h + 64, mid, m),
+                        probe_hits(v, h + 96, mid, m)));
+    return _mm256_movemask_epi8(any) == 0;
+}
+
+TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
+                                          const unsigned char *b,
+                                          tx_mask *sure)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)a);
+    const __m256i y = _mm256_loadu_si256((const __m256i *)(const void *)b);
+    *sure = (unsigned)_mm256_movemask_epi8(_mm256_and_si256(
+        tx_space_avx2(x, TEXTOPS_BYTES), tx_space_avx2(y, TEXTOPS_BYTES)));
+    return (unsigned)_mm256_movemask_epi8(
+        _mm256_and_si256(tx_maybe_space_avx2(x), tx_maybe_space_avx2(y)));
+}
+
+static inline int mask_ctz(tx_mask x) { return __builtin_ctz(x); }
+static inline int mask_popcount(tx_mask x) { return __builtin_popcount(x); }
+
+TX_TARGET static inline uint64_t space_mask64(const unsigned char *t,
+                                              int mode, uint64_t *lead)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)t);
+    const __m256i y =
+        _mm256_loadu_si256((const __m256i *)(const void *)(t + 32));
+    uint64_t ws =
+        (uint64_t)(unsigned)_mm256_movemask_epi8(tx_space_avx2(x, mode)) |
+        (uint64_t)(unsigned)_mm256_movemask_epi8(tx_space_avx2(y, mode)) << 32;
+    *lead = mode != TEXTOPS_UNICODE
+                ? 0
+                : (uint64_t)(unsigned)_mm256_movemask_epi8(tx_lead_avx2(x)) |
+                      (uint64_t)(unsigned)_mm256_movemask_epi8(tx_lead_avx2(y))
+                          << 32;
+    return ws;
+}
+
+TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
+                                             int mode)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)t);
+    const __m256i y =
+        _mm256_loadu_si256((const __m256i *)(const void *)(t + 32));
+    return (uint64_t)(unsigned)_mm256_movemask_epi8(tx_break_avx2(x, mode)) |
+           (uint64_t)(unsigned)_mm256_movemask_epi8(tx_break_avx2(y, mode))
+               << 32;
+}
+
+#include "scan_body.h"
+#include "split_body.h"
+
+#endif /* TX_X86 */

@@ -1,0 +1,113 @@
+/* The SSE2 backend: scan_body.h and split_body.h, 16 bytes at a time. */
+#include "backend.h"
+
+#ifdef TX_X86
+#include "space_x86.h"
+
+#ifdef __SSE2__ /* x86-64: already the baseline */
+#define TX_TARGET
+#else
+#define TX_TARGET __attribute__((target("sse2")))
+#endif
+#define TX_W 16
+#define TX_SCAN tx_scan_sse2
+#define TX_NARROWER tx_scan_portable
+#define TX_SKIP tx_skip_sse2
+#define TX_SPLIT tx_split_sse2
+#define TX_LINE tx_line_sse2
+
+typedef unsigned tx_mask;
+
+typedef struct {
+    __m128i first, mid, last;
+} tx_probes;
+
+TX_TARGET static inline tx_probes probes_init(const tx_needle *nd)
+{
+    tx_probes v = {_mm_set1_epi8((char)nd->s[0]),
+                   _mm_set1_epi8((char)nd->s[nd->mid]),
+                   _mm_set1_epi8((char)nd->s[nd->m - 1])};
+    return v;
+}
+
+TX_TARGET static inline __m128i probe_hits(const tx_probes *v,
+                                           const unsigned char *h,
+                                           size_t mid, size_t m)
+{
+    const __m128i a = _mm_loadu_si128((const __m128i *)(const void *)h);
+    const __m128i b =
+        _mm_loadu_si128((const __m128i *)(const void *)(h + mid));
+    const __m128i c =
+        _mm_loadu_si128((const __m128i *)(const void *)(h + m - 1));
+    return _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, v->first),
+                                       _mm_cmpeq_epi8(b, v->mid)),
+                         _mm_cmpeq_epi8(c, v->last));
+}
+
+TX_TARGET static inline tx_mask probe_mask(const tx_probes *v,
+                                           const unsigned char *h,
+                                           size_t mid, size_t m)
+{
+    return (unsigned)_mm_movemask_epi8(probe_hits(v, h, mid, m));
+}
+
+TX_TARGET static inline int probe_quiet4(const tx_probes *v,
+                                         const unsigned char *h, size_t mid,
+                                         size_t m)
+{
+    const __m128i any = _mm_or_si128(
+        _mm_or_si128(probe_hits(v, h, mid, m), probe_hits(v, h + 16, mid, m)),
+        _mm_or_si128(probe_hits(v, h + 32, mid, m),
+                     probe_hits(v, h + 48, mid, m)));
+    return _mm_movemask_epi8(any) == 0;
+}
+
+TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
+                                          const unsigned char *b,
+                                          tx_mask *sure)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    *sure = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+        tx_space_sse2(x, TEXTOPS_BYTES), tx_space_sse2(y, TEXTOPS_BYTES)));
+    return (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(tx_maybe_space_sse2(x), tx_maybe_space_sse2(y)));
+}
+
+static inline int mask_ctz(tx_mask x) { return __builtin_ctz(x); }
+static inline int mask_popcount(tx_mask x) { return __builtin_popcount(x); }
+
+TX_TARGET static inline uint64_t space_mask64(const unsigned char *t,
+                                              int mode, uint64_t *lead)
+{
+    uint64_t ws = 0, ld = 0;
+    for (int k = 0; k < 4; k++) {
+        const __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
+        ws |= (uint64_t)(unsigned)_mm_movemask_epi8(tx_space_sse2(x, mode))
+              << (16 * k);
+        if (mode == TEXTOPS_UNICODE)
+            ld |= (uint64_t)(unsigned)_mm_movemask_epi8(tx_lead_sse2(x))
+                  << (16 * k);
+    }
+    *lead = ld;
+    return ws;
+}
+
+TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
+                                             int mode)
+{
+    uint64_t lb = 0;
+    for (int k = 0; k < 4; k++) {
+        const __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
+        lb |= (uint64_t)(unsigned)_mm_movemask_epi8(tx_break_sse2(x, mode))
+              << (16 * k);
+    }
+    return lb;
+}
+
+#include "scan_body.h"
+#include "split_body.h"
+
+#endif /* TX_X86 */

@@ -1,0 +1,248 @@
+/* The public counts: substring_count, word_count, their batch forms and
+ * line_word_counts, as batches (batch.c) over the serial kernels of
+ * search.c and split.c. Also the prepared query every entry point starts
+ * from, and textops_free. */
+#include <stdlib.h>
+
+#include "batch.h"
+#include "count.h"
+#include "internal.h"
+#include "shares.h"
+#include "team.h"
+
+static size_t count_share(const tx_query *q, const unsigned char *t,
+                          size_t n, size_t k, size_t pieces)
+{
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    size_t a, b;
+    if (q->kind == TX_COUNT && q->word_len == 0) {
+        /* len + 1 (in code points: the bytes that continue no character),
+         * which adds up over shares of any bytes: the + 1 is share 0's */
+        tx_share_bytes(n, k, pieces, &a, &b);
+        return tx_words(q, t + a, b - a) - (k != 0);
+    }
+    if (!tx_share_piece(q, t, n, k, pieces, &a, &b))
+        return 0;
+    size_t c = tx_words(q, t + a, b - a);
+    if (q->kind == TX_WORDS && q->sep != NULL && q->word_len == 0 && b < n)
+        c--;
+    return c;
+}
+
+/* Counts the lines of t[0, n) into out[0, cap): each slot gets its line's
+ * count, or 0 when the text now holds fewer lines than an earlier pass saw
+ * (another thread wrote to it: the counts are then of no use, but every
+ * slot is written and none past cap). */
+static void lines_into(const tx_query *q, const unsigned char *t, size_t n,
+                       size_t *out, size_t cap)
+{
+    size_t got = TX_STOPPED(q->stop) ? 0 : tx_lines(q, t, n, out, cap);
+    for (size_t i = got; i < cap; i++)
+        out[i] = 0;
+}
+
+/* The lines of one text as a batch of one, in three passes over the same
+ * pieces: find the cut of each share (so that every later pass sees the
+ * same pieces, whatever happens to the text), count each piece's lines
+ * (into starts[k + 1]), then, once the pieces are laid out end to end in
+ * one array, fill each piece's part of it, never more than the count
+ * pass found (the text may have changed meanwhile). */
+typedef enum { TX_PASS_CUTS, TX_PASS_COUNT, TX_PASS_FILL } tx_pass;
+
+typedef struct {
+    tx_batch b;
+    const tx_query *q;
+    tx_pass pass;
+    size_t cuts[TX_LOCAL_SHARES];       /* TX_NONE: the share has none */
+    size_t starts[TX_LOCAL_SHARES + 1]; /* lines before piece k */
+    size_t *out;
+} lines_batch;
+
+static size_t lines_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                          size_t pieces)
+{
+    lines_batch *lb = (lines_batch *)b;
+    const unsigned char *t = (const unsigned char *)b->texts[i];
+    size_t n = b->lens[i], a = lb->cuts[k], e = n;
+    (void)tid;
+    if (lb->pass == TX_PASS_CUTS) {
+        lb->cuts[k] = tx_share_cut(lb->q, t, n, k, pieces);
+        return 0;
+    }
+    if (a == TX_NONE) /* its bytes belong to an earlier piece */
+        return 0;
+    for (size_t j = k + 1; j < pieces && e == n; j++)
+        if (lb->cuts[j] != TX_NONE)
+            e = lb->cuts[j];
+    if (lb->pass == TX_PASS_COUNT)
+        lb->starts[k + 1] = tx_lines(lb->q, t + a, e - a, NULL, 0);
+    else
+        lines_into(lb->q, t + a, e - a, lb->out + lb->starts[k],
+                   lb->starts[k + 1] - lb->starts[k]);
+    return 0;
+}
+
+static size_t lines_text(tx_batch *b, size_t tid, size_t i)
+{
+    return lines_share(b, tid, i, 0, 1);
+}
+
+tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
+                           const char *sep, size_t sep_len, int mode)
+{
+    tx_query q = {.kind = kind,
+                  .word = (const unsigned char *)word,
+                  .word_len = word_len,
+                  .sep = (const unsigned char *)sep,
+                  .sep_len = sep_len,
+                  .mode = mode,
+                  .stop = tx_stop_flag()};
+    tx_prepare(&q);
+    return q;
+}
+
+int textops_line_word_counts(const char *text, size_t len,
+                             const char *word, size_t word_len,
+                             const char *sep, size_t sep_len,
+                             textops_mode mode, int threads,
+                             size_t **counts, size_t *nlines)
+{
+    tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
+    lines_batch lb = {{lines_text, lines_share, 1, &text, &len, q.stop,
+                       NULL, 0, 0, 0},
+                      &q, TX_PASS_CUTS, {0}, {0}, NULL};
+    for (size_t k = 1; k < TX_LOCAL_SHARES; k++)
+        lb.cuts[k] = TX_NONE; /* until found (a stopped call finds none) */
+    tx_batch_plan(&lb.b, threads);
+    size_t pieces = tx_batch_pieces(&lb.b, 0);
+    if (pieces != 0) /* else the text goes whole, as one piece */
+        tx_batch_run(&lb.b);
+    else
+        pieces = 1;
+    lb.pass = TX_PASS_COUNT; /* a share the stop flag skips counts none */
+    tx_batch_run(&lb.b);
+    for (size_t k = 0; k < pieces; k++)
+        lb.starts[k + 1] += lb.starts[k];
+    size_t total = lb.starts[pieces];
+    /* malloc, not calloc: a call stopped early leaves most of it untouched
+     * (its results are of no use), so it costs no memory */
+    lb.out = malloc((total ? total : 1) * sizeof *lb.out);
+    if (lb.out == NULL)
+        return -1;
+    if (tx_between_passes != NULL)
+        tx_between_passes();
+    lb.pass = TX_PASS_FILL;
+    tx_batch_run(&lb.b);
+    if (total == 0) {
+        free(lb.out);
+        lb.out = NULL;
+    }
+    *counts = lb.out;
+    *nlines = total;
+    return 0;
+}
+
+/* A batch of counts: out[i] = the count of text i's word in text i. */
+typedef struct {
+    tx_batch b;
+    const tx_query *base;   /* sep and mode; the word comes from words */
+    const tx_query *shared; /* the prepared query when nwords is 1 */
+    const char *const *words;
+    const size_t *word_lens;
+} count_batch;
+
+/* The prepared query for text i: `shared` when every text has the same
+ * word, else *own, made from base and words[i]. */
+static const tx_query *query_for(const count_batch *cb, size_t i,
+                                 tx_query *own)
+{
+    if (cb->shared != NULL)
+        return cb->shared;
+    *own = *cb->base;
+    own->word = (const unsigned char *)cb->words[i];
+    own->word_len = cb->word_lens[i];
+    tx_prepare(own);
+    return own;
+}
+
+static size_t count_text(tx_batch *b, size_t tid, size_t i)
+{
+    tx_query own;
+    (void)tid;
+    return tx_words(query_for((count_batch *)b, i, &own),
+                    (const unsigned char *)b->texts[i], b->lens[i]);
+}
+
+static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
+                          size_t pieces)
+{
+    tx_query own;
+    (void)tid;
+    return count_share(query_for((count_batch *)b, i, &own),
+                       (const unsigned char *)b->texts[i], b->lens[i], k,
+                       pieces);
+}
+
+static void run_counts(const tx_query *base, size_t ntexts,
+                       const char *const *texts, const size_t *lens,
+                       size_t nwords, const char *const *words,
+                       const size_t *word_lens, int threads, size_t *out)
+{
+    tx_query one;
+    count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
+                       base->stop, out, 0, 0, 0},
+                      base, NULL, words, word_lens};
+    if (nwords == 1)
+        cb.shared = query_for(&cb, 0, &one);
+    tx_batch_plan(&cb.b, threads);
+    tx_batch_run(&cb.b);
+}
+
+size_t textops_substring_count(const char *text, size_t len,
+                               const char *sub, size_t sub_len,
+                               textops_mode mode, int threads)
+{
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    size_t out;
+    run_counts(&base, 1, &text, &len, 1, &sub, &sub_len, threads, &out);
+    return out;
+}
+
+size_t textops_word_count(const char *text, size_t len,
+                          const char *word, size_t word_len,
+                          const char *sep, size_t sep_len,
+                          textops_mode mode, int threads)
+{
+    tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    size_t out;
+    run_counts(&base, 1, &text, &len, 1, &word, &word_len, threads, &out);
+    return out;
+}
+
+void textops_batch_word_count(size_t ntexts, const char *const *texts,
+                              const size_t *lens, size_t nwords,
+                              const char *const *words,
+                              const size_t *word_lens,
+                              const char *sep, size_t sep_len,
+                              textops_mode mode, int threads, size_t *out)
+{
+    tx_query base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    run_counts(&base, ntexts, texts, lens, nwords, words, word_lens, threads,
+               out);
+}
+
+void textops_batch_substring_count(size_t ntexts, const char *const *texts,
+                                   const size_t *lens, size_t nsubs,
+                                   const char *const *subs,
+                                   const size_t *sub_lens,
+                                   textops_mode mode, int threads,
+                                   size_t *out)
+{
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
+    run_counts(&base, ntexts, texts, lens, nsubs, subs, sub_lens, threads,
+               out);
+}
+
+void textops_free(void *p) { free(p); }
+

@@ -1,0 +1,62 @@
+/* The cold parts of the hash table of table.h: making, growing and
+ * freeing it. */
+#include <stdlib.h>
+
+#include "table.h"
+
+/* 0 on success, -1 when memory runs out (the table is then empty). */
+int tx_table_init(tx_table *tb, size_t nbuckets)
+{
+    tb->buckets = calloc(nbuckets, sizeof *tb->buckets);
+    tb->entries = malloc(nbuckets / 2 * sizeof *tb->entries);
+    tb->mask = nbuckets - 1;
+    tb->used = 0;
+    tb->capacity = nbuckets / 2;
+    if (tb->buckets == NULL || tb->entries == NULL) {
+        free(tb->buckets);
+        free(tb->entries);
+        tb->buckets = NULL;
+        tb->entries = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+void tx_table_free(tx_table *tb)
+{
+    free(tb->buckets);
+    free(tb->entries);
+}
+
+/* Makes room for one more entry; 0 on success, -1 (table unchanged)
+ * without memory. */
+int tx_table_reserve(tx_table *tb)
+{
+    if (tb->used == TX_MAX_ENTRIES)
+        return -1;
+    if (tb->used == tb->capacity) {
+        tx_entry *more = realloc(tb->entries,
+                                 2 * tb->capacity * sizeof *more);
+        if (more == NULL)
+            return -1;
+        tb->entries = more;
+        tb->capacity *= 2;
+    }
+    if (2 * (tb->used + 1) <= tb->mask + 1) /* keep the load under 1/2 */
+        return 0;
+    size_t nbuckets = 2 * (tb->mask + 1);
+    uint64_t *buckets = calloc(nbuckets, sizeof *buckets);
+    if (buckets == NULL)
+        return -1;
+    for (size_t j = 0; j < tb->used; j++) {
+        uint64_t h = tb->entries[j].hash;
+        size_t i = (size_t)h & (nbuckets - 1);
+        while (buckets[i] != TX_EMPTY)
+            i = (i + 1) & (nbuckets - 1);
+        buckets[i] = (h >> 32) << 32 | (uint64_t)(j + 1);
+    }
+    free(tb->buckets);
+    tb->buckets = buckets;
+    tb->mask = nbuckets - 1;
+    return 0;
+}

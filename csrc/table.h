@@ -1,0 +1,219 @@
+/* The hash table of tokens that frequencies and many-word counts share
+ * (table.c grows it): entries in the order they were added, found through
+ * an open-addressing index. The lookups are called once per token, so
+ * they are here, inline; only the cold parts are in table.c. */
+#ifndef TEXTOPS_TABLE_H
+#define TEXTOPS_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* Bytes of a token kept in its entry: most words fit, so finding a word
+ * does not read the far-away text of its first occurrence. */
+#define TX_HEAD 24
+
+/* A distinct token and its value (a count, or a word's index + 1). s is
+ * its first occurrence seen so far, in text number `text`; head its first
+ * TX_HEAD bytes, zero-padded. One cache line. */
+typedef struct {
+    const unsigned char *s;
+    size_t len;
+    size_t value;
+    uint64_t hash;
+    size_t text;
+    unsigned char head[TX_HEAD];
+} tx_entry;
+
+/* A token about to be looked up: where it is, its hash and its head. */
+typedef struct {
+    const unsigned char *s;
+    size_t len;
+    uint64_t hash;
+    unsigned char head[TX_HEAD];
+} tx_key;
+
+/* Entries in the order they were added, found through an open-addressing
+ * index whose buckets hold the high half of the hash and the entry number
+ * + 1 (0: empty). The index is small enough to stay in cache, and the
+ * entries of frequent tokens, added early, sit together. */
+typedef struct {
+    uint64_t *buckets;
+    size_t mask; /* buckets - 1, a power of two */
+    tx_entry *entries;
+    size_t used, capacity;
+} tx_table;
+
+/* 0 on success, -1 when memory runs out (the table is then empty). */
+int tx_table_init(tx_table *tb, size_t nbuckets);
+
+void tx_table_free(tx_table *tb);
+
+/* Makes room for one more entry; 0 on success, -1 (table unchanged)
+ * without memory. */
+int tx_table_reserve(tx_table *tb);
+
+#define TX_EMPTY 0
+#define TX_MAX_ENTRIES 0xFFFFFFFEu
+
+static inline uint64_t tx_mix(uint64_t h)
+{
+    h ^= h >> 32;
+    h *= 0xd6e8feb86659fd93ULL;
+    h ^= h >> 32;
+    return h;
+}
+
+/* A hash of s[0, n), eight bytes at a time. */
+static inline uint64_t tx_hash_bytes(const unsigned char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    while (n >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = tx_mix(h ^ w) * 0xbf58476d1ce4e5b9ULL;
+        s += 8;
+        n -= 8;
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)s[i] << (8 * i);
+    return tx_mix(h ^ w ^ ((uint64_t)n << 59));
+}
+
+/* The bytes of s[0, n), n < 8, as a little-endian word (what tx_hash_bytes
+ * reads), with one load when at least 8 bytes before `end` are readable. */
+static inline uint64_t tx_short_word(const unsigned char *s, size_t n,
+                                     const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (end - s >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        return w & (((uint64_t)1 << (8 * n)) - 1);
+    }
+#else
+    (void)end;
+#endif
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)s[i] << (8 * i);
+    return w;
+}
+
+/* tx_hash_bytes of a token shorter than 8 bytes, from its tx_short_word. */
+static inline uint64_t tx_hash_short(uint64_t w, size_t n)
+{
+    return tx_mix(0x9e3779b97f4a7c15ULL ^ n ^ w ^ ((uint64_t)n << 59));
+}
+
+/* The key of token s[0, n); bytes up to `end` may be read. */
+static inline tx_key tx_make_key(const unsigned char *s, size_t n,
+                                 const unsigned char *end)
+{
+    tx_key k = {s, n, 0, {0}};
+    if (n < 8) {
+        uint64_t w = tx_short_word(s, n, end);
+        k.hash = tx_hash_short(w, n);
+        memcpy(k.head, &w, 8);
+    } else {
+        k.hash = tx_hash_bytes(s, n);
+        memcpy(k.head, s, n < TX_HEAD ? n : TX_HEAD);
+    }
+    return k;
+}
+
+/* 1 if the entry holds the key's token. */
+static inline int tx_same_token(const tx_entry *e, const tx_key *k)
+{
+    return e->len == k->len && memcmp(e->head, k->head, TX_HEAD) == 0 &&
+           (k->len <= TX_HEAD ||
+            memcmp(e->s + TX_HEAD, k->s + TX_HEAD, k->len - TX_HEAD) == 0);
+}
+
+/* The entry holding the key's token, or NULL; *bucket is set to its
+ * bucket, or to the empty bucket where it would go. */
+static inline tx_entry *tx_table_find(const tx_table *tb, const tx_key *k,
+                                      size_t *bucket)
+{
+    uint64_t tag = k->hash >> 32;
+    size_t i = (size_t)k->hash & tb->mask;
+    for (;;) {
+        uint64_t b = tb->buckets[i];
+        if (b == TX_EMPTY) {
+            *bucket = i;
+            return NULL;
+        }
+        if (b >> 32 == tag) {
+            tx_entry *e = &tb->entries[(b & 0xFFFFFFFFu) - 1];
+            if (tx_same_token(e, k)) {
+                *bucket = i;
+                return e;
+            }
+        }
+        i = (i + 1) & tb->mask;
+    }
+}
+
+/* Hints the processor to fetch what finding the key will read. */
+static inline void tx_table_prefetch(const tx_table *tb, const tx_key *k,
+                                     int entry)
+{
+#if defined(__GNUC__)
+    const uint64_t *b = &tb->buckets[(size_t)k->hash & tb->mask];
+    if (!entry)
+        __builtin_prefetch(b);
+    else if (*b != TX_EMPTY)
+        __builtin_prefetch(&tb->entries[(*b & 0xFFFFFFFFu) - 1]);
+#else
+    (void)tb, (void)k, (void)entry;
+#endif
+}
+
+/* 1 if occurrence (a, at) comes before (b, bt) in the texts' order. */
+static inline int tx_earlier(size_t at, const unsigned char *a, size_t bt,
+                             const unsigned char *b)
+{
+    return at < bt || (at == bt && a < b);
+}
+
+/* Adds `value` to the token's value, inserting it if new, and keeps its
+ * earliest occurrence; returns the entry, or NULL when memory runs out. */
+static inline tx_entry *tx_table_add(tx_table *tb, const tx_key *k,
+                                     size_t value, size_t text)
+{
+    size_t bucket;
+    tx_entry *e = tx_table_find(tb, k, &bucket);
+    if (e != NULL) {
+        e->value += value;
+        if (tx_earlier(text, k->s, e->text, e->s)) {
+            e->s = k->s;
+            e->text = text;
+        }
+        return e;
+    }
+    if (2 * (tb->used + 1) > tb->mask + 1 || tb->used == tb->capacity) {
+        if (tx_table_reserve(tb) != 0)
+            return NULL;
+        tx_table_find(tb, k, &bucket);
+    }
+    e = &tb->entries[tb->used++];
+    e->s = k->s;
+    e->len = k->len;
+    e->value = value;
+    e->hash = k->hash;
+    e->text = text;
+    memcpy(e->head, k->head, TX_HEAD);
+    tb->buckets[bucket] = (k->hash >> 32) << 32 | (uint64_t)tb->used;
+    return e;
+}
+
+/* A key for the token an entry holds. */
+static inline tx_key tx_entry_key(const tx_entry *e)
+{
+    tx_key k = {e->s, e->len, e->hash, {0}};
+    memcpy(k.head, e->head, TX_HEAD);
+    return k;
+}
+
+#endif

@@ -1,0 +1,206 @@
+/* Many-word counts: t.split(sep).count(w) for every word w of a list, in
+ * one pass over each text. The words form one read-only hash table
+ * (table.h), and each token of the texts (tokens.c) is looked up in it:
+ * summed over the texts, or per text (a term matrix). */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "count.h"
+#include "table.h"
+#include "tokens.h"
+
+typedef struct {
+    tx_sink base;
+    const tx_table *words;
+    const uint32_t *shapes; /* see word_shapes */
+    size_t *row; /* counts, one per distinct word */
+    int atomic;  /* other threads add to the same row */
+} words_sink;
+
+/* The entry of the word table equal to t[0, n), or NULL (the words are
+ * few and in cache: compared whole, without a head). */
+static const tx_entry *set_find(const tx_table *tb, const unsigned char *t,
+                                size_t n, const unsigned char *end)
+{
+    uint64_t w = n < 8 ? tx_short_word(t, n, end) : 0;
+    uint64_t h = n < 8 ? tx_hash_short(w, n) : tx_hash_bytes(t, n);
+    uint64_t tag = h >> 32;
+    size_t i = (size_t)h & tb->mask;
+    for (;;) {
+        uint64_t b = tb->buckets[i];
+        if (b == TX_EMPTY)
+            return NULL;
+        if (b >> 32 == tag) {
+            const tx_entry *e = &tb->entries[(b & 0xFFFFFFFFu) - 1];
+            if (e->len == n && (n < 8 ? memcmp(e->head, &w, 8) == 0
+                                      : memcmp(e->s, t, n) == 0))
+                return e;
+        }
+        i = (i + 1) & tb->mask;
+    }
+}
+
+static int words_token(tx_sink *s, const unsigned char *t, size_t n)
+{
+    words_sink *ws = (words_sink *)s;
+    if (!(ws->shapes[n ? t[0] : 256] >> (n < 31 ? n : 31) & 1))
+        return 0; /* no word starts with this byte and has this length */
+    const tx_entry *e = set_find(ws->words, t, n, s->end);
+    if (e == NULL)
+        return 0;
+    size_t *cell = &ws->row[e->value - 1];
+    if (ws->atomic) {
+#ifdef _OPENMP
+#pragma omp atomic
+#endif
+        (*cell)++;
+    } else {
+        (*cell)++;
+    }
+    return 0;
+}
+
+typedef struct {
+    tx_batch b;
+    const tx_query *q;
+    const tx_table *words;
+    size_t nwords;
+    const uint32_t *shapes;
+    size_t *out;    /* per text: ntexts rows of nwords, else NULL */
+    size_t *totals; /* else one row of nwords per thread */
+} words_batch;
+
+/* The tokens of share k of `pieces` of text i (whole when pieces is 0)
+ * looked up in the words: counted in text i's row of the matrix (shared
+ * with the threads counting its other shares), or in the calling thread's
+ * row of sums. */
+static size_t words_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                          size_t pieces)
+{
+    words_batch *wb = (words_batch *)b;
+    const unsigned char *t;
+    size_t n;
+    int drop_last;
+    if (!tx_batch_piece(b, wb->q, i, k, pieces, &t, &n, &drop_last))
+        return 0;
+    words_sink sink = {{words_token, t + n}, wb->words, wb->shapes, NULL,
+                       0};
+    if (wb->out != NULL) {
+        sink.row = wb->out + i * wb->nwords;
+        sink.atomic = pieces != 0;
+    } else {
+        sink.row = wb->totals + tid * wb->nwords;
+    }
+    tx_tokens(wb->q, t, n, drop_last, &sink.base);
+    return 0;
+}
+
+static size_t words_text(tx_batch *b, size_t tid, size_t i)
+{
+    return words_share(b, tid, i, 0, 0);
+}
+
+/* A filter that most tokens fail at once: shapes[c] has bit min(len, 31)
+ * set for every word of that length that starts with byte c, and
+ * shapes[256] bit 0 when a word is empty. */
+static void word_shapes(size_t nwords, const char *const *words,
+                        const size_t *word_lens, uint32_t *shapes)
+{
+    memset(shapes, 0, 257 * sizeof *shapes);
+    for (size_t j = 0; j < nwords; j++) {
+        size_t n = word_lens[j];
+        unsigned c = n ? (unsigned char)words[j][0] : 256;
+        shapes[c] |= (uint32_t)1 << (n < 31 ? n : 31);
+    }
+}
+
+/* The counts of textops_word_counts (sums) or textops_term_matrix
+ * (per_text). */
+static int count_words(size_t ntexts, const char *const *texts,
+                       const size_t *lens, size_t nwords,
+                       const char *const *words, const size_t *word_lens,
+                       const char *sep, size_t sep_len, textops_mode mode,
+                       int threads, int per_text, size_t *out)
+{
+    tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
+                       NULL, 0, 0, 0},
+                      &q, NULL, nwords, NULL, per_text ? out : NULL, NULL};
+    size_t nthreads = tx_batch_plan(&wb.b, threads), capacity = 16;
+    while (capacity < 2 * nwords + 2)
+        capacity *= 2;
+    tx_table set;
+    size_t *first = malloc((nwords ? nwords : 1) * sizeof *first);
+    size_t *totals = per_text ? NULL
+                              : calloc(nthreads * (nwords ? nwords : 1),
+                                       sizeof *totals);
+    int rc = (first == NULL || (!per_text && totals == NULL)) ? -1 : 0;
+    if (rc == 0 && tx_table_init(&set, capacity) != 0)
+        rc = -1;
+    if (rc != 0) {
+        free(first);
+        free(totals);
+        return -1;
+    }
+    /* the table maps each distinct word to the index of its first copy */
+    for (size_t j = 0; j < nwords; j++) {
+        const unsigned char *w = (const unsigned char *)words[j];
+        tx_key k = tx_make_key(w, word_lens[j], w + word_lens[j]);
+        size_t bucket;
+        tx_entry *e = tx_table_find(&set, &k, &bucket);
+        if (e == NULL)
+            e = tx_table_add(&set, &k, j + 1, 0);
+        if (e == NULL) {
+            rc = -1;
+            break;
+        }
+        first[j] = e->value - 1;
+    }
+    if (per_text)
+        memset(out, 0, ntexts * nwords * sizeof *out);
+    uint32_t shapes[257];
+    word_shapes(nwords, words, word_lens, shapes);
+    wb.words = &set;
+    wb.shapes = shapes;
+    wb.totals = totals;
+    if (rc == 0)
+        rc = tx_batch_run(&wb.b);
+    if (rc == 0 && !per_text)
+        for (size_t j = 0; j < nwords; j++) {
+            size_t sum = 0;
+            for (size_t k = 0; k < nthreads; k++)
+                sum += totals[k * nwords + j];
+            out[j] = sum;
+        }
+    /* a repeated word gets the count of its first copy */
+    for (size_t r = 0; rc == 0 && r < (per_text ? ntexts : 1); r++)
+        for (size_t j = 0; j < nwords; j++)
+            out[r * nwords + j] = out[r * nwords + first[j]];
+    tx_table_free(&set);
+    free(first);
+    free(totals);
+    return rc;
+}
+
+
+int textops_word_counts(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out)
+{
+    return count_words(ntexts, texts, lens, nwords, words, word_lens, sep,
+                       sep_len, mode, threads, 0, out);
+}
+
+int textops_term_matrix(size_t ntexts, const char *const *texts,
+                        const size_t *lens, size_t nwords,
+                        const char *const *words, const size_t *word_lens,
+                        const char *sep, size_t sep_len, textops_mode mode,
+                        int threads, size_t *out)
+{
+    return count_words(ntexts, texts, lens, nwords, words, word_lens, sep,
+                       sep_len, mode, threads, 1, out);
+}
