@@ -31,6 +31,9 @@
 
 #include <string.h>
 
+_Static_assert((TX_CHECK_BYTES & (TX_CHECK_BYTES - 1)) == 0,
+               "the scan's stop check needs a power of two");
+
 /* 1 if the needle is at h, given that its first, last and mid bytes are:
  * the probes cover a needle of up to 3 bytes whole. */
 static inline int same_inside(const unsigned char *h, const tx_needle *nd)
