@@ -1,7 +1,7 @@
 """Hypothesis strategies and helpers shared by the textops tests.
 
 Every expected value in the suite is computed by the Python reference
-expression of DESIGN.md; these strategies only decide *which* inputs are fed
+expression of the README's API table; these strategies only decide *which* inputs are fed
 to both sides.  Texts are built from small "pieces" so that matches are
 frequent and every kind of separator, line break and odd code point shows up
 next to every other one.

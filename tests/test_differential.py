@@ -1,7 +1,7 @@
 """Differential tests: every textops function against its Python reference.
 
 Each test draws inputs, computes the expected value with the one-line
-reference expression from DESIGN.md, and checks textops returns exactly that
+reference expression from the README's API table, and checks textops returns exactly that
 for every thread count in THREAD_COUNTS.  Small inputs run with a tiny
 minimum chunk size so that they are split at every possible position; big
 inputs cross the default chunk threshold without the hook.
@@ -69,7 +69,7 @@ def test_bytes_alphabet_matches_bytes_semantics():
 
 
 # --------------------------------------------------------------------------
-# Examples from DESIGN.md and other hand-picked edge cases
+# Examples from the README (API notes) and other hand-picked edge cases
 # --------------------------------------------------------------------------
 
 WORD_EXAMPLES = [
@@ -125,7 +125,7 @@ LINE_EXAMPLES = [
 
 @pytest.mark.parametrize("text, word, sep", WORD_EXAMPLES)
 def test_word_count_examples(text, word, sep):
-    """Hand-picked word_count inputs, incl. the DESIGN.md examples."""
+    """Hand-picked word_count inputs, incl. the README's examples."""
     expected = text.split(sep).count(word)
     assert_all_threads(lambda threads: textops.word_count(text, word, sep=sep, threads=threads), expected)
 
