@@ -1,0 +1,567 @@
+"""textops on Dask: counts over a bag of texts, a dataframe column or many files.
+
+Each function returns a lazy Dask object (a ``dask.bag.Item``) whose
+``.compute()`` gives exactly what the single-machine textops function gives
+on the whole collection in its order (which is exactly Python's). Importing
+this module also registers the ``.textops`` accessor on dask dataframe
+Series (per-document counts, as ``textops.pandas`` gives them per partition).
+
+>>> import dask.bag as db
+>>> import textops.dask as tdask
+>>> bag = db.from_sequence(["the cat", "the hat", "a cat"], npartitions=2)
+>>> tdask.word_frequencies(bag).compute(scheduler="sync")
+Counter({'the': 2, 'cat': 2, 'hat': 1, 'a': 1})
+>>> tdask.word_count(bag, "the").compute(scheduler="sync")
+2
+
+The collection is one of:
+
+- a ``dask.bag.Bag`` of texts (``str``, or bytes-like for bytes semantics),
+  counted partition by partition;
+- a dask dataframe ``Series`` of strings (missing values are skipped, as
+  ``Series.textops`` skips them);
+- a list of file paths, or one path or glob pattern (``"corpus/*.txt"``,
+  expanded on the client, sorted): the files are handed out in groups, one
+  task per group, and each worker maps and counts them with textops' own
+  file functions (``file_word_frequencies``...); no text crosses the wire.
+
+What crosses the wire. A task's partial word frequencies are not a Python
+dict (pickled and added key by key in Python, which costs about as much as
+counting) but a ``_Partial``: the distinct tokens as one Arrow binary array
+(one joined buffer plus offsets, their UTF-8 bytes for ``str`` texts) and a
+NumPy int64 array of their counts. Partials merge by a tree reduction
+(``Bag.reduction`` with ``split_every``), on the workers, in bulk:
+concatenate the tokens of a few partials in collection order, dictionary-
+encode them in Arrow (first occurrence first, so the key order of the
+single-machine ``Counter`` is kept), and add the counts with
+``numpy.add.at``. Only the final merge becomes a ``Counter``.
+
+Threads. A task counts on the thread count given by ``threads=``; when it is
+None (the default), on textops' own default in that process if one was set
+there (``TEXTOPS_NUM_THREADS`` in the workers' environment, or
+``textops.set_num_threads`` run on them), else on one thread when tasks run
+side by side (a ``distributed`` worker runs ``nthreads`` tasks at once, one
+per core it was given; Dask's threaded and multiprocessing schedulers run
+one task per core), else on every core (the synchronous scheduler). So a
+cluster uses the cores it was given and no more. In a worker made by fork
+textops counts on one thread (it never hangs there).
+
+Errors raise on the client, from ``.compute()``: a missing or unreadable
+file raises the OSError the single-machine function raises, naming the path.
+"""
+from __future__ import annotations
+
+import errno
+import functools
+import glob
+import multiprocessing
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, NamedTuple, cast
+
+import dask.bag as db
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from dask.dataframe.extensions import register_series_accessor
+
+from . import _core, _files
+from . import pandas as _pandas_accessor  # noqa: F401  (registers pandas' series.textops)
+from ._errors import TextopsTypeError
+from ._freq import _key
+from ._threads import check_threads, resolve
+from ._validate import (
+    PathLike,
+    Text,
+    as_sub,
+    check_encoding,
+    check_like,
+    check_sep,
+    text_checker,
+    text_list,
+    type_name,
+    word_list,
+)
+from ._validate import paths as check_paths
+
+__all__ = [
+    "DaskTextopsAccessor", "substring_count", "word_count", "word_counts",
+    "word_frequencies",
+]
+
+# Files go to a task in groups of at most GROUP_FILES files and about
+# GROUP_BYTES bytes: large enough that a task's fixed cost (its partial,
+# scheduling) is small beside the counting, small enough to make several
+# tasks per worker core.
+GROUP_FILES = 64
+GROUP_BYTES = 32 << 20
+
+# Partials merged per node of the reduction tree.
+SPLIT_EVERY = 8
+
+
+# --- threads inside a task ---------------------------------------------------
+
+def _runs_beside_others() -> bool:
+    """True in a task that may run at the same time as others in this
+    process or machine: on a ``distributed`` worker, on a thread of Dask's
+    threaded scheduler, in a process of its multiprocessing scheduler."""
+    try:
+        from distributed import get_worker
+
+        get_worker()
+        return True
+    except (ImportError, ValueError):
+        pass
+    if threading.current_thread() is not threading.main_thread():
+        return True
+    return multiprocessing.parent_process() is not None
+
+
+def task_threads(threads: int | None) -> int | None:
+    """The ``threads`` a task passes to textops: the one given, else this
+    process's textops default if one was set, else 1 beside other tasks,
+    else None (every core).
+
+    >>> task_threads(3)
+    3
+    """
+    if threads is not None:
+        return threads
+    if resolve(None):  # TEXTOPS_NUM_THREADS or set_num_threads in this process
+        return None
+    return 1 if _runs_beside_others() else None
+
+
+# --- the collection ----------------------------------------------------------
+
+def _expand(pattern: str) -> list[str]:
+    """The files a glob pattern matches, sorted; FileNotFoundError naming
+    the pattern when it matches none."""
+    found = sorted(glob.glob(pattern))
+    if not found:
+        raise FileNotFoundError(errno.ENOENT, "no file matches the pattern", pattern)
+    return found
+
+
+def _file_groups(paths: list[PathLike]) -> list[list[PathLike]]:
+    """The paths in order, in groups of at most GROUP_FILES files and about
+    GROUP_BYTES bytes (sizes as the client sees them; a file it cannot see
+    counts 0, its error is raised by the task that opens it)."""
+    groups: list[list[PathLike]] = [[]]
+    size = 0
+    for path in paths:
+        try:
+            nbytes = os.stat(path).st_size
+        except OSError:
+            nbytes = 0
+        if groups[-1] and (len(groups[-1]) >= GROUP_FILES or size + nbytes > GROUP_BYTES):
+            groups.append([])
+            size = 0
+        groups[-1].append(path)
+        size += nbytes
+    return groups
+
+
+def _collection(collection: Any, encoding: str | None) -> tuple[str, db.Bag]:
+    """("texts" | "series" | "files", a bag with one partition per task)."""
+    if isinstance(collection, db.Bag):
+        return "texts", collection
+    from dask.dataframe import DataFrame, Series
+
+    if isinstance(collection, Series):
+        return "series", db.from_delayed(collection.to_delayed())
+    if isinstance(collection, DataFrame):
+        raise TextopsTypeError(
+            "collection must be a bag, a Series or paths, not a dask DataFrame; "
+            "pick its text column: ddf['text']"
+        )
+    if isinstance(collection, str) and glob.has_magic(collection):
+        paths: list[PathLike] = list(_expand(collection))
+    else:
+        try:
+            paths, _ = check_paths(collection)
+        except TextopsTypeError:
+            raise TextopsTypeError(
+                "collection must be a dask bag of texts, a dask dataframe Series, "
+                f"or a path, glob or list of paths, not {type_name(collection)}"
+            ) from None
+    check_encoding(encoding)
+    groups = _file_groups(paths)
+    return "files", db.from_sequence(groups, npartitions=len(groups))
+
+
+def _reduce(bag: db.Bag, perpartition: Any, merge: Any, final: Any,
+            split_every: int | None) -> Any:
+    """The lazy result: perpartition on every partition, a tree of merges
+    (``split_every`` partials per node), then ``final`` on the last one."""
+    every = SPLIT_EVERY if split_every is None else check_threads(split_every, "split_every")
+    if every < 2:
+        raise TextopsTypeError(f"split_every must be >= 2, got {every}")
+    return bag.reduction(perpartition, merge, split_every=every).apply(final)
+
+
+def _present(series: pd.Series) -> list[str]:
+    """The present strings of a pandas partition (TextopsTypeError for
+    anything else), as ``Series.textops`` reads them."""
+    texts, _ = series.textops._strings()
+    return texts
+
+
+# --- partial word frequencies: tokens as one Arrow array, counts in NumPy ---
+
+class _Partial(NamedTuple):
+    """Word frequencies in transit: ``mode`` (None when no text was seen),
+    the distinct tokens in first-occurrence order (Arrow large_binary) and
+    their counts (int64)."""
+    mode: int | None
+    tokens: Any
+    counts: Any
+
+
+_NONE = _Partial(None, pa.array([], type=pa.large_binary()), np.zeros(0, dtype=np.int64))
+
+
+def _partial(counts: dict[Any, int], mode: int | None) -> _Partial:
+    """The partial of a ``{token: count}`` dict."""
+    if mode is None:
+        return _NONE
+    keys = list(counts)
+    if mode == _core.UNICODE:
+        try:
+            tokens = pa.array(keys, type=pa.large_string()).view(pa.large_binary())
+        except (UnicodeEncodeError, pa.ArrowException):  # lone surrogates
+            tokens = pa.array([k.encode("utf-8", "surrogatepass") for k in keys],
+                              type=pa.large_binary())
+    else:
+        tokens = pa.array(keys, type=pa.large_binary())
+    return _Partial(mode, tokens, np.fromiter(counts.values(), dtype=np.int64, count=len(keys)))
+
+
+def _merge(parts: Iterable[_Partial]) -> _Partial:
+    """One partial of several, in their order: first occurrences first."""
+    seen = [p for p in parts if p.mode is not None]
+    if not seen:
+        return _NONE
+    mode = seen[0].mode
+    for p in seen:
+        if p.mode != mode:
+            raise TextopsTypeError(
+                "collection holds str texts and bytes-like texts: it must hold "
+                "texts of one kind"
+            )
+    if len(seen) == 1:
+        return seen[0]
+    encoded = pc.dictionary_encode(pa.concat_arrays([p.tokens for p in seen]))
+    counts = np.zeros(len(encoded.dictionary), dtype=np.int64)
+    np.add.at(counts, encoded.indices.to_numpy(), np.concatenate([p.counts for p in seen]))
+    return _Partial(mode, encoded.dictionary, counts)
+
+
+def _counter(part: _Partial) -> Counter:
+    """The Counter of a partial (str keys for str texts, else bytes)."""
+    result: Counter = Counter()
+    if part.mode is None:
+        return result
+    if part.mode == _core.UNICODE:
+        try:
+            keys = part.tokens.cast(pa.large_string()).to_pylist()
+        except pa.ArrowInvalid:  # UTF-8 of lone surrogates
+            keys = [b.decode("utf-8", "surrogatepass") for b in part.tokens.to_pylist()]
+    else:
+        keys = part.tokens.to_pylist()
+    dict.update(result, zip(keys, part.counts.tolist()))
+    return result
+
+
+def _texts_frequencies(texts: Iterable[Any], sep: Any, threads: int | None) -> _Partial:
+    items, mode = text_list(texts, "collection")
+    if mode is None:
+        return _NONE
+    counts = _core.word_frequencies(items, sep, mode, resolve(task_threads(threads)),
+                                    text_checker(items, mode, "collection"))
+    return _partial(counts, mode)
+
+
+def _series_frequencies(series: pd.Series, sep: Any, threads: int | None) -> _Partial:
+    texts = _present(series)
+    return _texts_frequencies(texts, sep, threads) if texts else _NONE
+
+
+def _files_frequencies(groups: Iterable[list[PathLike]], sep: Any, encoding: str | None,
+                       threads: int | None) -> _Partial:
+    mode, _ = check_encoding(encoding)
+    parts = [_partial(_files.file_word_frequencies(group, sep=sep, encoding=encoding,
+                                                   threads=task_threads(threads)), mode)
+             for group in groups]
+    return _merge(parts)
+
+
+def word_frequencies(collection: Any, *, sep: Text | None = None,
+                     encoding: str | None = "utf-8", threads: int | None = None,
+                     split_every: int | None = None) -> Any:
+    """``Counter`` of every text's ``split(sep)``, summed over the
+    collection (lazy): ``textops.word_frequencies`` of all its texts, or
+    ``textops.file_word_frequencies`` of all its files, in order.
+
+    ``encoding`` applies to files (None: bytes semantics); ``threads`` is
+    each task's thread count (see the module's "Threads"); ``split_every``
+    the partials merged per node of the tree (8).
+
+    >>> import dask.bag as db
+    >>> bag = db.from_sequence(["b a", "a"], npartitions=2)
+    >>> word_frequencies(bag).compute(scheduler="sync")
+    Counter({'a': 2, 'b': 1})
+    """
+    kind, bag = _collection(collection, encoding)
+    _check_threads(threads)
+    if kind == "files":
+        mode, _ = check_encoding(encoding)
+        check_sep(sep, mode, "the files")
+        per = functools.partial(_files_frequencies, sep=sep, encoding=encoding, threads=threads)
+    elif kind == "series":
+        check_sep(sep, _core.UNICODE, "the series")
+        per = functools.partial(_series_frequencies, sep=sep, threads=threads)
+    else:
+        check_sep(sep, None, "collection")
+        per = functools.partial(_texts_frequencies, sep=sep, threads=threads)
+    return _reduce(bag, per, _merge, _counter, split_every)
+
+
+# --- word_counts: one int64 array per partition, summed ----------------------
+
+def _texts_word_counts(texts: Iterable[Any], words: list[Any], sep: Any,
+                       threads: int | None) -> Any:
+    items, mode = text_list(texts, "collection")
+    if mode is None:
+        return np.zeros(len(words), dtype=np.int64)
+    words_ = word_list(words, mode, "collection")
+    counts = _core.word_counts(items, words_, sep, mode, resolve(task_threads(threads)),
+                               text_checker(items, mode, "collection"))
+    return np.array(counts, dtype=np.int64)
+
+
+def _series_word_counts(series: pd.Series, words: list[Any], sep: Any,
+                        threads: int | None) -> Any:
+    return _texts_word_counts(_present(series), words, sep, threads)
+
+
+def _files_word_counts(groups: Iterable[list[PathLike]], words: list[Any], sep: Any,
+                       encoding: str | None, threads: int | None) -> Any:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
+        return [_core.word_counts(buffers, words, sep, mode, nthreads, _accept)]
+
+    total = np.zeros(len(words), dtype=np.int64)
+    for group in groups:
+        for counts in _files.run(group, encoding, task_threads(threads), False, count)[0]:
+            total += np.array(counts, dtype=np.int64)
+    return total
+
+
+def _accept(i: int, item: Any) -> Any:
+    return item
+
+
+def _sum(parts: Iterable[Any]) -> Any:
+    return sum(parts)
+
+
+def _as_dict(words: list[Any], counts: Any) -> dict[Any, int]:
+    return {_key(w): int(c) for w, c in zip(words, counts)}
+
+
+def word_counts(collection: Any, words: Iterable[Text], *, sep: Text | None = None,
+                encoding: str | None = "utf-8", threads: int | None = None,
+                split_every: int | None = None) -> Any:
+    """``{w: total of t.split(sep).count(w) over the texts}`` (lazy), every
+    text read once whatever the number of words.
+
+    >>> import dask.bag as db
+    >>> bag = db.from_sequence(["to be", "or not to be"], npartitions=2)
+    >>> word_counts(bag, ["to", "is"]).compute(scheduler="sync")
+    {'to': 2, 'is': 0}
+    """
+    kind, bag = _collection(collection, encoding)
+    _check_threads(threads)
+    if kind == "files":
+        mode, _ = check_encoding(encoding)
+        items = word_list(words, mode, "the files (str for an encoding, bytes for encoding=None)")
+        check_sep(sep, mode, "the files")
+        per = functools.partial(_files_word_counts, words=items, sep=sep, encoding=encoding,
+                                threads=threads)
+    elif kind == "series":
+        items = word_list(words, _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
+        per = functools.partial(_series_word_counts, words=items, sep=sep, threads=threads)
+    else:
+        items = word_list(words, None, "collection")
+        check_sep(sep, None, "collection")
+        per = functools.partial(_texts_word_counts, words=items, sep=sep, threads=threads)
+    return _reduce(bag, per, _sum, functools.partial(_as_dict, items), split_every)
+
+
+# --- word_count and substring_count: one int per partition, summed ----------
+
+def _texts_count(texts: Iterable[Any], pattern: Any, sep: Any, words: bool,
+                 threads: int | None) -> int:
+    from ._api import parallel_substring_count, parallel_word_count
+
+    items = list(texts)
+    t = task_threads(threads)
+    if words:
+        return sum(parallel_word_count(items, pattern, sep=sep, threads=t))
+    return sum(parallel_substring_count(items, pattern, threads=t))
+
+
+def _series_count(series: pd.Series, pattern: Any, sep: Any, words: bool,
+                  threads: int | None) -> int:
+    accessor = series.textops
+    t = task_threads(threads)
+    counts = (accessor.word_count(pattern, sep=sep, threads=t) if words
+              else accessor.substring_count(pattern, threads=t))
+    return int(counts.sum())
+
+
+def _files_count(groups: Iterable[list[PathLike]], pattern: Any, sep: Any, words: bool,
+                 encoding: str | None, threads: int | None) -> int:
+    t = task_threads(threads)
+    total = 0
+    for group in groups:  # a list of paths gives a list of counts
+        if words:
+            counts = _files.file_word_count(group, pattern, sep=sep, encoding=encoding,
+                                            threads=t)
+        else:
+            counts = _files.file_substring_count(group, pattern, encoding=encoding, threads=t)
+        total += sum(cast(list, counts))
+    return total
+
+
+def _count(collection: Any, pattern: Any, sep: Any, words: bool, encoding: str | None,
+           threads: int | None, split_every: int | None) -> Any:
+    kind, bag = _collection(collection, encoding)
+    _check_threads(threads)
+    name = "word" if words else "sub"
+    if kind == "files":
+        mode, _ = check_encoding(encoding)
+        what = "the files (str for an encoding, bytes for encoding=None)"
+        if words:
+            check_like(pattern, name, mode, what)
+            check_sep(sep, mode, "the files")
+        else:
+            pattern = as_sub(pattern, name, mode, what)
+        per = functools.partial(_files_count, pattern=pattern, sep=sep, words=words,
+                                encoding=encoding, threads=threads)
+    elif kind == "series":
+        if words:
+            check_like(pattern, name, _core.UNICODE, "the series")
+            check_sep(sep, _core.UNICODE, "the series")
+        else:
+            pattern = as_sub(pattern, name, _core.UNICODE, "the series")
+        per = functools.partial(_series_count, pattern=pattern, sep=sep, words=words,
+                                threads=threads)
+    else:
+        if words:
+            check_like(pattern, name, None, "collection")
+            check_sep(sep, None, "collection")
+        else:
+            as_sub(pattern, name, None, "collection")  # each task checks it against its texts
+        per = functools.partial(_texts_count, pattern=pattern, sep=sep, words=words,
+                                threads=threads)
+    return _reduce(bag, per, _sum, int, split_every)
+
+
+def word_count(collection: Any, word: Text, *, sep: Text | None = None,
+               encoding: str | None = "utf-8", threads: int | None = None,
+               split_every: int | None = None) -> Any:
+    """Total of ``t.split(sep).count(word)`` over the texts (lazy).
+
+    >>> import dask.bag as db
+    >>> word_count(db.from_sequence(["a b a", "a"]), "a").compute(scheduler="sync")
+    3
+    """
+    return _count(collection, word, sep, True, encoding, threads, split_every)
+
+
+def substring_count(collection: Any, sub: Text | int, *, encoding: str | None = "utf-8",
+                    threads: int | None = None, split_every: int | None = None) -> Any:
+    """Total of ``t.count(sub)`` over the texts (lazy).
+
+    >>> import dask.bag as db
+    >>> substring_count(db.from_sequence(["aaaa", "a"]), "aa").compute(scheduler="sync")
+    2
+    """
+    return _count(collection, sub, None, False, encoding, threads, split_every)
+
+
+def _check_threads(threads: object) -> None:
+    if threads is not None:
+        check_threads(threads)
+
+
+# --- the .textops accessor on dask dataframe Series -------------------------
+
+def _partition_count(series: pd.Series, pattern: Any, sep: Any, words: bool,
+                     threads: int | None) -> pd.Series:
+    accessor = series.textops
+    t = task_threads(threads)
+    if words:
+        return accessor.word_count(pattern, sep=sep, threads=t)
+    return accessor.substring_count(pattern, threads=t)
+
+
+@register_series_accessor("textops")
+class DaskTextopsAccessor:
+    """``ddf["text"].textops.<method>``: per-document counts, lazily, each
+    partition counted by ``textops.pandas``'s accessor (Int64, <NA> for a
+    missing value).
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> s = dd.from_pandas(pd.Series(["a b a", None, "a"]), npartitions=2)
+    >>> s.textops.word_count("a").compute(scheduler="sync").tolist()
+    [2, <NA>, 1]
+    """
+
+    def __init__(self, series: Any) -> None:
+        self._series = series
+
+    def _map(self, pattern: Any, sep: Any, words: bool, threads: int | None) -> Any:
+        meta = pd.Series(pd.array([], dtype="Int64"), name=self._series.name,
+                         index=self._series._meta.index)
+        return self._series.map_partitions(_partition_count, pattern, sep, words, threads,
+                                           meta=meta)
+
+    def word_count(self, word: str, *, sep: str | None = None,
+                   threads: int | None = None) -> Any:
+        """Per document ``t.split(sep).count(word)``, <NA> for missing.
+
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series(["x y x", "y"]), npartitions=1)
+        >>> s.textops.word_count("x").compute(scheduler="sync").tolist()
+        [2, 0]
+        """
+        check_like(word, "word", _core.UNICODE, "the series")
+        check_sep(sep, _core.UNICODE, "the series")
+        _check_threads(threads)
+        return self._map(word, sep, True, threads)
+
+    def substring_count(self, sub: str, *, threads: int | None = None) -> Any:
+        """Per document ``t.count(sub)``, <NA> for missing.
+
+        >>> import pandas as pd, dask.dataframe as dd
+        >>> s = dd.from_pandas(pd.Series(["aaaa", "a"]), npartitions=1)
+        >>> s.textops.substring_count("aa").compute(scheduler="sync").tolist()
+        [2, 0]
+        """
+        sub = as_sub(sub, "sub", _core.UNICODE, "the series")
+        _check_threads(threads)
+        return self._map(sub, None, False, threads)
+
+    def word_frequencies(self, *, sep: str | None = None, threads: int | None = None,
+                         split_every: int | None = None) -> Any:
+        """``Counter`` of every present string's ``split(sep)``, summed
+        (lazy): ``textops.dask.word_frequencies(series)``."""
+        return word_frequencies(self._series, sep=sep, threads=threads,
+                                split_every=split_every)
