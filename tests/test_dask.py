@@ -18,10 +18,9 @@ dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 pd = pytest.importorskip("pandas")
 
-from strategies import BYTES, STR, texts
-
 import textops
 import textops.dask as tdask
+from strategies import BYTES, STR, texts
 from textops import TextopsTypeError
 
 # Words with non-ASCII letters, Unicode whitespace inside the texts, and a
