@@ -52,7 +52,11 @@ def check_report(report, slow=()):
         assert max(result["latencies"]) < bound, (name, result)
         assert result["next_call"] == 2, name
         assert result["threads_left"] == 1, (name, result)
-        assert result["rss_growth_mb"] < 20, (name, result)
+        # the least RSS growth over one interrupted call, after malloc_trim
+        # (interrupt_child.py): memory the allocator keeps for reuse does
+        # not count, and a leak of the per-line arrays (12.8 MB for 1.6M
+        # lines) at every call would fail
+        assert result["rss_growth_mb"] < 10, (name, result)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
