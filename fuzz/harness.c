@@ -346,6 +346,7 @@ static void check_mutate(const fz_query *q, int threads)
     fz_expect(total <= len + ndocs, "more tokens than bytes + texts");
     textops_free(tokens.data);
     textops_free(tokens.info);
+    textops_free(tokens.whole);
 
     tx_between_passes = NULL;
     free(copy);
