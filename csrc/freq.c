@@ -210,7 +210,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     freq_batch fb = {{freq_text, freq_share, ntexts, texts, lens, q.stop,
-                      NULL, 0, 0, 0},
+                      NULL, 0, 0, 0, NULL},
                      &q, NULL};
     out->whole = NULL;
     size_t nthreads = tx_batch_plan(&fb.b, threads);
