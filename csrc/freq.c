@@ -145,13 +145,14 @@ static int is_whole(const tx_entry *e, const char *const *texts,
 /* Lays the distinct tokens of tb out as out->data (the tokens end to end)
  * and out->info (byte length, length in characters by mode, count), in
  * the order of their first occurrences, as Counter(t.split()) has them;
- * a long token that is a whole text is not copied (out->whole). */
+ * a long token that is a whole text is not copied (out->whole) when
+ * out->keep_whole allows it. */
 static int lay_out(const tx_table *tb, int mode, const char *const *texts,
                    const size_t *lens, textops_tokens *out)
 {
     size_t nbytes = 0, n = tb->used, nwhole = 0;
     for (size_t i = 0; i < n; i++) {
-        int w = is_whole(&tb->entries[i], texts, lens);
+        int w = out->keep_whole && is_whole(&tb->entries[i], texts, lens);
         nwhole += (size_t)w;
         nbytes += w ? 0 : tb->entries[i].len;
     }

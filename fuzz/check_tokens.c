@@ -75,6 +75,7 @@ void fz_check_frequencies(const fz_query *q, int threads)
     texts_make(&ts, q, q->text_in, q->text_in_len);
     textops_tokens got;
     memset(&got, 0xA5, sizeof got);
+    got.keep_whole = 1; /* whole texts may be left out of data */
     if (textops_word_frequencies(ts.n, ts.p, ts.len,
                                  q->has_sep ? q->sep.u : NULL,
                                  q->has_sep ? q->sep.len : 0, q->mode,

@@ -421,9 +421,9 @@ def _tokens_dict(tokens: Any, mode: int, addrs: Any,
                  lens: Any, items: Optional[List[Any]] = None) -> Dict[Any, int]:
     """The dict {token: count} from a textops_tokens result (then freed).
 
-    A long token that is a whole text is not in ``tokens.data``: its key is
-    the text itself when ``items`` holds it as an exact str (or bytes), as
-    ``t.split()`` gives ``[t]``; else a copy of the text's bytes."""
+    A long token that is a whole text is not in ``tokens.data`` (only when
+    ``items`` is given): its key is the text itself, as ``t.split()`` gives
+    ``[t]``, or a copy of its bytes when another thread changed the list."""
     try:
         data = ffi.unpack(tokens.data, tokens.nbytes)
         info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
@@ -463,17 +463,28 @@ def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
     """``{token: count}`` of ``t.split(sep)`` over all texts (bytes keys for
     bytes-like texts). Items that are not exact str (or bytes) go through
     ``check_text(i, item)``, which raises for bad ones."""
+    checked: List[int] = []
+
+    def check(i: int, item: Any) -> Any:
+        checked.append(i)
+        return check_text(i, item)
+
     with _Pins() as pins:
-        addrs, lens, n = _spans(pins, texts, mode, check_text)
-        return _frequencies(addrs, lens, n, sep, mode, threads, texts)
+        addrs, lens, n = _spans(pins, texts, mode, check)
+        # a whole text may be its own token's key when every text is an
+        # exact str (or bytes): immutable, read without a Python copy
+        return _frequencies(addrs, lens, n, sep, mode, threads,
+                            None if checked else texts)
 
 
 def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
                  mode: int, threads: int,
                  items: Optional[List[Any]] = None) -> Dict[Any, int]:
     """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``
-    (the objects ``items``, when given: a whole text may be a key)."""
+    (the exact str or bytes ``items``, when given: a long token that is a
+    whole text is then not copied, and the text is its key)."""
     out = ffi.new("textops_tokens *")
+    out.keep_whole = items is not None
     s, sn = _sep(sep)
     try:
         rc = _call(_total(lens, ntexts), threads,
