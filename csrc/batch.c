@@ -22,9 +22,17 @@
 void (*tx_between_passes)(void);
 
 /* One share of a large text, as a unit of parallel work. */
-typedef struct {
+typedef struct tx_share {
     size_t text, k, pieces;
 } tx_share;
+
+/* The cuts found so far, one slot per share, of the shares in `shares`
+ * (NULL: of text `text` alone). */
+typedef struct tx_kept_cuts {
+    size_t *cuts;
+    const tx_share *shares;
+    size_t nshares, text;
+} tx_kept_cuts;
 
 /* How many texts ahead the pool asks the memory for the next text. */
 #define TX_AHEAD 16
@@ -69,7 +77,10 @@ static void pool_body(void *arg)
 #ifdef _OPENMP
 #pragma omp for schedule(dynamic, 1)
 #endif
-    for (size_t s = 0; s < j->nshares; s++) {
+    for (size_t r = 0; r < j->nshares; r++) {
+        /* the last shares first: their cuts are then kept (or being
+         * searched for) when the earlier shares look for their ends */
+        size_t s = j->nshares - 1 - r;
         const tx_share *sh = &j->shares[s];
         size_t value = stopped(b) ? 0 : b->share(b, tid, sh->text, sh->k,
                                                  sh->pieces);
@@ -113,15 +124,23 @@ size_t tx_batch_pieces(const tx_batch *b, size_t i)
 /* On the calling thread alone, text by text, share by share. */
 static void run_serial(tx_batch *b, size_t big)
 {
+    size_t cuts[TEXTOPS_MAX_THREADS];
+    tx_kept_cuts kept = {cuts, NULL, 0, 0};
+    b->kept = &kept;
     for (size_t i = 0; i < b->ntexts && !stopped(b); i++) {
         size_t pieces = pieces_of(b, i, big), value = 0;
         if (pieces == 0)
             value = b->text(b, 0, i);
-        for (size_t k = 0; k < pieces && !stopped(b); k++)
+        kept.text = i;
+        for (size_t k = 0; k < pieces; k++)
+            cuts[k] = TX_UNKNOWN;
+        /* the last share first, as in the pool: each cut searched once */
+        for (size_t k = pieces; k-- > 0 && !stopped(b);)
             value += b->share(b, 0, i, k, pieces);
         if (b->out != NULL)
             b->out[i] = value;
     }
+    b->kept = NULL;
 }
 
 int tx_batch_run(tx_batch *b)
@@ -136,23 +155,31 @@ int tx_batch_run(tx_batch *b)
         nshares += pieces_of(b, i, big);
     tx_share local[TX_LOCAL_SHARES], *shares = local;
     size_t local_sums[TX_LOCAL_SHARES], *sums = local_sums;
+    size_t local_cuts[TX_LOCAL_SHARES], *cuts = local_cuts;
     if (nshares > TX_LOCAL_SHARES) {
         shares = malloc(nshares * sizeof *shares);
         sums = malloc(nshares * sizeof *sums);
-        if (shares == NULL || sums == NULL) {
+        cuts = malloc(nshares * sizeof *cuts);
+        if (shares == NULL || sums == NULL || cuts == NULL) {
             free(shares);
             free(sums);
+            free(cuts);
             shares = local;
             sums = local_sums;
+            cuts = local_cuts;
             nshares = 0; /* no memory for shares: every text goes whole */
             big = (size_t)-1;
         }
     }
     for (size_t i = 0, j = 0; j < nshares; i++) {
         size_t pieces = pieces_of(b, i, big);
-        for (size_t k = 0; k < pieces; k++, j++)
+        for (size_t k = 0; k < pieces; k++, j++) {
             shares[j] = (tx_share){i, k, pieces};
+            cuts[j] = TX_UNKNOWN;
+        }
     }
+    tx_kept_cuts kept = {cuts, shares, nshares, 0};
+    b->kept = &kept;
     size_t grain = b->ntexts / (16 * b->nthreads);
     pool_job job = {b, big, nshares, shares, b->out ? sums : NULL,
                     grain < 1 ? 1 : grain > 64 ? 64 : (int)grain};
@@ -164,11 +191,32 @@ int tx_batch_run(tx_batch *b)
         for (size_t j = 0; j < nshares; j++)
             b->out[shares[j].text] += sums[j];
     }
+    b->kept = NULL;
     if (shares != local) {
         free(shares);
         free(sums);
+        free(cuts);
     }
     return b->failed ? -1 : 0;
+}
+
+size_t *tx_batch_cuts(const tx_batch *b, size_t i)
+{
+    const tx_kept_cuts *kc = b->kept;
+    if (kc == NULL)
+        return NULL;
+    if (kc->shares == NULL)
+        return kc->text == i ? kc->cuts : NULL;
+    size_t lo = 0, hi = kc->nshares; /* the first share of text i */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (kc->shares[mid].text < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < kc->nshares && kc->shares[lo].text == i ? kc->cuts + lo
+                                                        : NULL;
 }
 
 int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
@@ -177,7 +225,8 @@ int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
 {
     const unsigned char *text = (const unsigned char *)b->texts[i];
     size_t len = b->lens[i], a = 0, e = len;
-    if (pieces != 0 && !tx_share_piece(q, text, len, k, pieces, &a, &e))
+    if (pieces != 0 && !tx_share_piece(q, text, len, k, pieces,
+                                       tx_batch_cuts(b, i), &a, &e))
         return 0;
     *t = text + a;
     *n = e - a;

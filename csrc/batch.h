@@ -31,6 +31,8 @@ typedef struct tx_batch {
     volatile int failed;
     /* Set by tx_batch_plan. */
     size_t nthreads, total;
+    /* Set by tx_batch_run: the cuts found so far (tx_batch_cuts). */
+    struct tx_kept_cuts *kept;
 } tx_batch;
 
 /* Sets b->total (the bytes of all texts, saturating: texts may repeat) and
@@ -51,6 +53,10 @@ size_t tx_batch_pieces(const tx_batch *b, size_t i);
  * and *drop_last (1 when the piece ends before the text: for split(sep),
  * its last, empty token belongs to the next piece) and returns 1, or
  * returns 0 when the share holds no piece. */
+/* The cuts found so far of text i's shares, shared by every thread (see
+ * tx_share_piece), or NULL. */
+size_t *tx_batch_cuts(const tx_batch *b, size_t i);
+
 int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
                    size_t pieces, const unsigned char **t, size_t *n,
                    int *drop_last);
@@ -65,7 +71,8 @@ extern void (*tx_between_passes)(void);
 #define TX_LOCAL_SHARES 256
 
 /* Works through the batch: small texts go whole to whichever thread is
- * free, shares of the large ones join the same pool, all in one parallel
+ * free, shares of the large ones join the same pool (the last share of a
+ * text first, so that an earlier share finds the cuts it needs kept), all in one parallel
  * region of the one team (tx_team_parallel); when the team is busy, or the
  * batch is small, on the calling thread, looking at the stop flag between
  * texts and shares. Returns 0, or -1 when a callback set `failed`. */

@@ -180,7 +180,7 @@ static corpus_batch corpus_of(const tx_query *q, const char *buf,
     *total = ndocs ? offsets[ndocs] - offsets[0] : 0;
     corpus_batch c = {{lines ? lines_all : count_all,
                        lines ? line_runs : count_runs, 1, NULL, total,
-                       q->stop, NULL, 0, 0, 0},
+                       q->stop, NULL, 0, 0, 0, NULL},
                       q, (const unsigned char *)buf, offsets, ndocs, NULL,
                       NULL};
     return c;

@@ -11,7 +11,7 @@
 #include "team.h"
 
 static size_t count_share(const tx_query *q, const unsigned char *t,
-                          size_t n, size_t k, size_t pieces)
+                          size_t n, size_t k, size_t pieces, size_t *cuts)
 {
     if (q->plan == TX_PLAN_NONE)
         return 0;
@@ -22,7 +22,7 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
         tx_share_bytes(n, k, pieces, &a, &b);
         return tx_words(q, t + a, b - a) - (k != 0);
     }
-    if (!tx_share_piece(q, t, n, k, pieces, &a, &b))
+    if (!tx_share_piece(q, t, n, k, pieces, cuts, &a, &b))
         return 0;
     size_t c = tx_words(q, t + a, b - a);
     if (q->kind == TX_WORDS && q->sep != NULL && q->word_len == 0 && b < n)
@@ -110,7 +110,7 @@ int textops_line_word_counts(const char *text, size_t len,
 {
     tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
     lines_batch lb = {{lines_text, lines_share, 1, &text, &len, q.stop,
-                       NULL, 0, 0, 0},
+                       NULL, 0, 0, 0, NULL},
                       &q, TX_PASS_CUTS, {0}, {0}, NULL};
     for (size_t k = 1; k < TX_LOCAL_SHARES; k++)
         lb.cuts[k] = TX_NONE; /* until found (a stopped call finds none) */
@@ -181,7 +181,7 @@ static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
     (void)tid;
     return count_share(query_for((count_batch *)b, i, &own),
                        (const unsigned char *)b->texts[i], b->lens[i], k,
-                       pieces);
+                       pieces, tx_batch_cuts(b, i));
 }
 
 static void run_counts(const tx_query *base, size_t ntexts,
@@ -191,7 +191,7 @@ static void run_counts(const tx_query *base, size_t ntexts,
 {
     tx_query one;
     count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
-                       base->stop, out, 0, 0, 0},
+                       base->stop, out, 0, 0, 0, NULL},
                       base, NULL, words, word_lens};
     if (nwords == 1)
         cb.shared = query_for(&cb, 0, &one);

@@ -26,6 +26,11 @@ typedef struct {
     tx_sink base;
     tx_table *table;
     size_t text;
+    const volatile int *stop;
+    /* the text when it is the batch's only one, else NULL: a token that
+     * is all of it is the only token of the call */
+    const unsigned char *only;
+    size_t only_len;
     size_t nkeys;
     tx_key keys[TX_BATCH];
 } freq_sink;
@@ -41,11 +46,39 @@ static int freq_flush(freq_sink *f)
     return 0;
 }
 
+/* The key of a token longer than TX_CHECK_BYTES: its hash is taken a
+ * stretch at a time, looking at the stop flag between stretches; -1 once
+ * it is raised. The only token of the call needs no hash at all: no other
+ * token is ever looked up in its table. */
+static int long_key(const freq_sink *f, const unsigned char *t, size_t n,
+                    tx_key *k)
+{
+    *k = (tx_key){t, n, 0, {0}};
+    memcpy(k->head, t, TX_HEAD);
+    if (t == f->only && n == f->only_len)
+        return 0;
+    uint64_t h = tx_hash_start(n);
+    size_t done = 0;
+    while (n - done >= 8) {
+        if (TX_STOPPED(f->stop))
+            return -1;
+        size_t words = (n - done) / 8, most = TX_CHECK_BYTES / 8;
+        words = words < most ? words : most;
+        h = tx_hash_words(h, t + done, words);
+        done += 8 * words;
+    }
+    k->hash = tx_hash_end(h, t + done, n - done);
+    return 0;
+}
+
 static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     freq_sink *f = (freq_sink *)s;
     tx_key *k = &f->keys[f->nkeys++];
-    *k = tx_make_key(t, n, s->end);
+    if (n <= TX_CHECK_BYTES)
+        *k = tx_make_key(t, n, s->end);
+    else if (long_key(f, t, n, k) != 0)
+        return 1; /* stopped */
     tx_table_prefetch(f->table, k, 0);
     return f->nkeys == TX_BATCH ? freq_flush(f) : 0;
 }
@@ -67,10 +100,16 @@ static size_t freq_share(tx_batch *b, size_t tid, size_t i, size_t k,
     int drop_last;
     if (!tx_batch_piece(b, fb->q, i, k, pieces, &t, &n, &drop_last))
         return 0;
-    freq_sink sink = {{freq_token, t + n}, &fb->tables[tid], i, 0, {{0}}};
-    if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0 ||
-        freq_flush(&sink) != 0)
-        b->failed = 1; /* no memory */
+    int single = b->ntexts == 1;
+    freq_sink sink = {{freq_token, t + n}, &fb->tables[tid], i, b->stop,
+                      single ? (const unsigned char *)b->texts[0] : NULL,
+                      single ? b->lens[0] : 0, 0, {{0}}};
+    if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0) {
+        if (!TX_STOPPED(b->stop))
+            b->failed = 1; /* no memory */
+    } else if (freq_flush(&sink) != 0) {
+        b->failed = 1;
+    }
     return 0;
 }
 
@@ -93,21 +132,40 @@ static int by_first_occurrence(const void *a, const void *b)
            : tx_earlier(y->text, y->s, x->text, x->s) ? 1 : 0;
 }
 
+/* 1 if the entry's token is all of its text, and long: as t.split() gives
+ * [t] itself, the caller can take the text for the token, not a copy. */
+static int is_whole(const tx_entry *e, const char *const *texts,
+                    const size_t *lens)
+{
+    return e->len >= TEXTOPS_WHOLE_BYTES &&
+           e->s == (const unsigned char *)texts[e->text] &&
+           e->len == lens[e->text];
+}
+
 /* Lays the distinct tokens of tb out as out->data (the tokens end to end)
  * and out->info (byte length, length in characters by mode, count), in
- * the order of their first occurrences, as Counter(t.split()) has them. */
-static int lay_out(const tx_table *tb, int mode, textops_tokens *out)
+ * the order of their first occurrences, as Counter(t.split()) has them;
+ * a long token that is a whole text is not copied (out->whole) when
+ * out->keep_whole allows it. */
+static int lay_out(const tx_table *tb, int mode, const char *const *texts,
+                   const size_t *lens, textops_tokens *out)
 {
-    size_t nbytes = 0, n = tb->used;
-    for (size_t i = 0; i < n; i++)
-        nbytes += tb->entries[i].len;
+    size_t nbytes = 0, n = tb->used, nwhole = 0;
+    for (size_t i = 0; i < n; i++) {
+        int w = out->keep_whole && is_whole(&tb->entries[i], texts, lens);
+        nwhole += (size_t)w;
+        nbytes += w ? 0 : tb->entries[i].len;
+    }
     char *data = malloc(nbytes ? nbytes : 1);
     size_t *info = malloc((n ? 3 * n : 1) * sizeof *info);
     tx_first *order = malloc((n ? n : 1) * sizeof *order);
-    if (data == NULL || info == NULL || order == NULL) {
+    size_t *whole = nwhole ? calloc(n, sizeof *whole) : NULL;
+    if (data == NULL || info == NULL || order == NULL ||
+        (nwhole && whole == NULL)) {
         free(data);
         free(info);
         free(order);
+        free(whole);
         return -1;
     }
     for (size_t i = 0; i < n; i++)
@@ -117,16 +175,21 @@ static int lay_out(const tx_table *tb, int mode, textops_tokens *out)
     char *at = data;
     for (size_t k = 0; k < n; k++) {
         const tx_entry *e = order[k].entry;
-        size_t chars = e->len;
+        size_t len = e->len;
+        if (nwhole && is_whole(e, texts, lens)) {
+            whole[k] = e->text + 1;
+            len = 0;
+        }
+        size_t chars = len;
         /* the head is at hand; the rest is read from the text */
-        const unsigned char *token = e->len <= TX_HEAD ? e->head : e->s;
+        const unsigned char *token = len <= TX_HEAD ? e->head : e->s;
         if (mode == TEXTOPS_UNICODE) /* code points: non-continuation bytes */
-            for (size_t j = 0; j < e->len; j++)
+            for (size_t j = 0; j < len; j++)
                 chars -= (token[j] & 0xC0) == 0x80;
-        if (e->len)
-            memcpy(at, token, e->len);
-        at += e->len;
-        info[3 * k] = e->len;
+        if (len)
+            memcpy(at, token, len);
+        at += len;
+        info[3 * k] = len;
         info[3 * k + 1] = chars;
         info[3 * k + 2] = e->value;
     }
@@ -135,6 +198,7 @@ static int lay_out(const tx_table *tb, int mode, textops_tokens *out)
     out->nbytes = nbytes;
     out->info = info;
     out->ntokens = n;
+    out->whole = whole;
     return 0;
 }
 
@@ -147,8 +211,9 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     freq_batch fb = {{freq_text, freq_share, ntexts, texts, lens, q.stop,
-                      NULL, 0, 0, 0},
+                      NULL, 0, 0, 0, NULL},
                      &q, NULL};
+    out->whole = NULL;
     size_t nthreads = tx_batch_plan(&fb.b, threads);
     tx_table *tables = calloc(nthreads, sizeof *tables);
     int rc = tables == NULL ? -1 : 0;
@@ -170,10 +235,12 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
             if (tx_table_add(&tables[0], &k, e->value, e->text) == NULL)
                 rc = -1;
         }
+    if (rc == 0 && TX_STOPPED(q.stop))
+        tables[0].used = 0; /* stopped while merging */
     if (rc == 0 && tx_between_passes != NULL)
         tx_between_passes(); /* lay_out reads long tokens again */
     if (rc == 0)
-        rc = lay_out(&tables[0], mode, out);
+        rc = lay_out(&tables[0], mode, texts, lens, out);
     for (size_t i = 0; tables != NULL && i < nthreads; i++)
         tx_table_free(&tables[i]);
     free(tables);

@@ -169,16 +169,34 @@ size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,
     return find_cut(q, t, n, lo, hi);
 }
 
-int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
-                   size_t k, size_t pieces, size_t *start, size_t *end)
+/* tx_share_cut, kept in cuts[k] (when cuts is not NULL) for every thread:
+ * a cut depends only on the text, so threads that race for a slot write
+ * the same value. A search cut short by the stop flag is not kept. */
+static size_t kept_cut(const tx_query *q, const unsigned char *t, size_t n,
+                       size_t k, size_t pieces, size_t *cuts)
 {
-    size_t a = tx_share_cut(q, t, n, k, pieces);
+    if (cuts == NULL)
+        return tx_share_cut(q, t, n, k, pieces);
+    size_t c = __atomic_load_n(&cuts[k], __ATOMIC_RELAXED);
+    if (c == TX_UNKNOWN) {
+        c = tx_share_cut(q, t, n, k, pieces);
+        if (!TX_STOPPED(q->stop))
+            __atomic_store_n(&cuts[k], c, __ATOMIC_RELAXED);
+    }
+    return c;
+}
+
+int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
+                   size_t k, size_t pieces, size_t *cuts, size_t *start,
+                   size_t *end)
+{
+    size_t a = kept_cut(q, t, n, k, pieces, cuts);
     if (a == TX_NONE)
         return 0;
     size_t b = TX_NONE;
     for (size_t j = k + 1; j < pieces && b == TX_NONE && !TX_STOPPED(q->stop);
          j++)
-        b = tx_share_cut(q, t, n, j, pieces);
+        b = kept_cut(q, t, n, j, pieces, cuts);
     *start = a;
     *end = b == TX_NONE ? n : b;
     return 1;

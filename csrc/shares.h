@@ -38,14 +38,21 @@ void tx_share_bytes(size_t n, size_t k, size_t pieces, size_t *lo,
 size_t tx_share_cut(const tx_query *q, const unsigned char *t, size_t n,
                     size_t k, size_t pieces);
 
+/* A cut not searched for yet, in the cuts a call keeps (tx_share_piece). */
+#define TX_UNKNOWN ((size_t)-2)
+
 /* The piece of share k of `pieces` of t for query q: sets [*start, *end)
  * and returns 1, or returns 0 when the share holds no cut (its bytes belong
  * to an earlier piece). The piece runs from the share's cut to the first
  * cut of a later share, or to n; each share finds the cuts it needs
- * itself, so shares need no order and no barrier. For split(sep) a piece
- * that ends before n ends just after a separator: its last, empty token
- * belongs to the next piece. */
+ * itself, so shares need no order and no barrier. `cuts` (NULL, or one
+ * slot per share, TX_UNKNOWN until found) keeps the cuts found, shared by
+ * every thread: each is searched for once, not again by each earlier
+ * share (text that nothing cuts would be searched over twice). For
+ * split(sep) a piece that ends before n ends just after a separator: its
+ * last, empty token belongs to the next piece. */
 int tx_share_piece(const tx_query *q, const unsigned char *t, size_t n,
-                   size_t k, size_t pieces, size_t *start, size_t *end);
+                   size_t k, size_t pieces, size_t *cuts, size_t *start,
+                   size_t *end);
 
 #endif

@@ -64,21 +64,39 @@ static inline uint64_t tx_mix(uint64_t h)
     return h;
 }
 
-/* A hash of s[0, n), eight bytes at a time. */
+/* A hash of s[0, n), eight bytes at a time, in three steps so that a
+ * long token can be hashed a stretch at a time: tx_hash_start(n), then
+ * tx_hash_words over its n / 8 words in order, then tx_hash_end over the
+ * n % 8 bytes left. */
+static inline uint64_t tx_hash_start(size_t n)
+{
+    return 0x9e3779b97f4a7c15ULL ^ n;
+}
+
+static inline uint64_t tx_hash_words(uint64_t h, const unsigned char *s,
+                                     size_t words)
+{
+    for (size_t i = 0; i < words; i++) {
+        uint64_t w;
+        memcpy(&w, s + 8 * i, 8);
+        h = tx_mix(h ^ w) * 0xbf58476d1ce4e5b9ULL;
+    }
+    return h;
+}
+
+static inline uint64_t tx_hash_end(uint64_t h, const unsigned char *s,
+                                   size_t rest)
+{
+    uint64_t w = 0;
+    for (size_t i = 0; i < rest; i++)
+        w |= (uint64_t)s[i] << (8 * i);
+    return tx_mix(h ^ w ^ ((uint64_t)rest << 59));
+}
+
 static inline uint64_t tx_hash_bytes(const unsigned char *s, size_t n)
 {
-    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        h = tx_mix(h ^ w) * 0xbf58476d1ce4e5b9ULL;
-        s += 8;
-        n -= 8;
-    }
-    uint64_t w = 0;
-    for (size_t i = 0; i < n; i++)
-        w |= (uint64_t)s[i] << (8 * i);
-    return tx_mix(h ^ w ^ ((uint64_t)n << 59));
+    uint64_t h = tx_hash_words(tx_hash_start(n), s, n / 8);
+    return tx_hash_end(h, s + n / 8 * 8, n % 8);
 }
 
 /* The bytes of s[0, n), n < 8, as a little-endian word (what tx_hash_bytes

@@ -86,12 +86,21 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
  * `data` holds the tokens end to end (nbytes bytes); info[3*i],
  * info[3*i+1] and info[3*i+2] are token i's length in bytes, its length in
  * characters (code points for TEXTOPS_UNICODE, bytes otherwise) and its
- * count. Free data and info with textops_free. */
+ * count. When the caller sets keep_whole (the one field it sets: it holds
+ * the texts as objects it can give for their tokens), a long token that
+ * is a whole text (at least TEXTOPS_WHOLE_BYTES, as in t.split() == [t])
+ * is not copied: whole[i] is then 1 + the number of that text, and its two
+ * lengths in info are 0; whole[i] is 0 for the tokens in data, and whole
+ * is NULL when every token is. Free data, info and whole with
+ * textops_free. */
+#define TEXTOPS_WHOLE_BYTES 4096
 typedef struct {
     char *data;
     size_t nbytes;
     size_t *info;
     size_t ntokens;
+    size_t *whole;
+    int keep_whole;
 } textops_tokens;
 
 /* Counter(t.split(sep)) summed over texts[0..ntexts): every distinct token

@@ -126,7 +126,7 @@ static int count_words(size_t ntexts, const char *const *texts,
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
-                       NULL, 0, 0, 0},
+                       NULL, 0, 0, 0, NULL},
                       &q, NULL, nwords, NULL, per_text ? out : NULL, NULL};
     size_t nthreads = tx_batch_plan(&wb.b, threads), capacity = 16;
     while (capacity < 2 * nwords + 2)

@@ -75,6 +75,7 @@ void fz_check_frequencies(const fz_query *q, int threads)
     texts_make(&ts, q, q->text_in, q->text_in_len);
     textops_tokens got;
     memset(&got, 0xA5, sizeof got);
+    got.keep_whole = 1; /* whole texts may be left out of data */
     if (textops_word_frequencies(ts.n, ts.p, ts.len,
                                  q->has_sep ? q->sep.u : NULL,
                                  q->has_sep ? q->sep.len : 0, q->mode,
@@ -112,11 +113,22 @@ void fz_check_frequencies(const fz_query *q, int threads)
             else
                 for (size_t k = 0; k < want[i].n; k++)
                     bytes[k] = (unsigned char)want[i].cp[k];
-            if (got.info[3 * i] != nbytes ||
-                (nbytes && memcmp(got.data + at, bytes, nbytes) != 0))
+            size_t whole = got.whole != NULL ? got.whole[i] : 0;
+            if (whole) { /* a whole text, not copied; its lengths are 0 */
+                const char *t = ts.p[whole - 1];
+                size_t n = ts.len[whole - 1];
+                if (whole > ts.n || n != nbytes ||
+                    nbytes < TEXTOPS_WHOLE_BYTES ||
+                    memcmp(t, bytes, nbytes) != 0 ||
+                    got.info[3 * i] != 0 || got.info[3 * i + 1] != 0)
+                    fz_fail("textops_word_frequencies (token i: whole text)",
+                            n, nbytes, q, threads);
+                nbytes = 0;
+            } else if (got.info[3 * i] != nbytes ||
+                       (nbytes && memcmp(got.data + at, bytes, nbytes) != 0))
                 fz_fail("textops_word_frequencies (token i: bytes)",
                         got.info[3 * i], nbytes, q, threads);
-            if (got.info[3 * i + 1] != want[i].n)
+            else if (got.info[3 * i + 1] != want[i].n)
                 fz_fail("textops_word_frequencies (token i: characters)",
                         got.info[3 * i + 1], want[i].n, q, threads);
             if (got.info[3 * i + 2] != want[i].count)
@@ -129,6 +141,7 @@ void fz_check_frequencies(const fz_query *q, int threads)
     }
     textops_free(got.data);
     textops_free(got.info);
+    textops_free(got.whole);
     texts_drop(&ts);
 }
 

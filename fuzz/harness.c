@@ -329,6 +329,7 @@ static void check_mutate(const fz_query *q, int threads)
         lens[d] = offsets[d + 1] - offsets[d];
     }
     textops_tokens tokens;
+    tokens.keep_whole = 0; /* every token in data: the checks below read it */
     fz_mut_calls = 0;
     fz_expect(textops_word_frequencies(ndocs, texts, lens, sep, sep_len,
                                        q->mode, threads, &tokens) == 0,
@@ -346,6 +347,7 @@ static void check_mutate(const fz_query *q, int threads)
     fz_expect(total <= len + ndocs, "more tokens than bytes + texts");
     textops_free(tokens.data);
     textops_free(tokens.info);
+    textops_free(tokens.whole);
 
     tx_between_passes = NULL;
     free(copy);

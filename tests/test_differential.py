@@ -22,6 +22,7 @@ from strategies import (
     SMALL_MIN_CHUNKS,
     STR,
     STR_LINE_BREAKS,
+    THREAD_COUNTS,
     UNICODE_WHITESPACE,
     BatchCase,
     Buffers,
@@ -507,3 +508,37 @@ def test_empty_substring_of_a_text_above_the_check_size():
     """The same on one thread for a text cut into shares of at most a few MB."""
     text = "é€😀a" * (1 << 20)  # 10 MB of UTF-8
     assert_exact(textops.substring_count(text, "", threads=1), len(text) + 1)
+
+
+@settings(max_examples=max(10, settings().max_examples // 8))
+@given(
+    runs=st.lists(st.integers(0, 300), min_size=1, max_size=12),
+    cut=st.sampled_from((" ", "\n", "b", "\r\n")),
+    min_chunk=SMALL_MIN_CHUNKS,
+    as_bytes=st.booleans(),
+)
+def test_texts_with_few_cuts(runs, cut, min_chunk, as_bytes, set_min_chunk, search_backend):
+    """Long runs that no cut splits, with a rare whitespace, line break or
+    separator between them: many shares hold no cut, and the cuts one share
+    finds are kept for the earlier shares (batch.c, shares.c). Every count
+    is still Python's, on every backend and thread count."""
+    set_min_chunk(min_chunk)
+    text = cut.join("a" * n for n in runs)
+    word, sep = "aaa", "b"
+    if as_bytes:
+        text, word, sep = text.encode(), word.encode(), sep.encode()
+    empty = text[:0]
+    for threads in THREAD_COUNTS:
+        context = (threads, search_backend, min_chunk)
+        assert textops.word_count(text, word, threads=threads) == text.split().count(word), context
+        assert textops.word_count(text, word, sep=sep, threads=threads) == text.split(sep).count(word), context
+        assert textops.word_count(text, empty, sep=word, threads=threads) == text.split(word).count(empty), context
+        assert textops.substring_count(text, word, threads=threads) == text.count(word), context
+        assert textops.line_word_counts(text, word, threads=threads) == [
+            line.split().count(word) for line in text.splitlines()], context
+        assert textops.parallel_word_count([text, text], word, threads=threads) == [
+            text.split().count(word)] * 2, context
+        assert list(textops.word_frequencies(text, sep=sep, threads=threads).items()) == list(
+            Counter(text.split(sep)).items()), context
+        assert textops.word_counts(text, [word, word[:1]], threads=threads) == {
+            w: text.split().count(w) for w in (word, word[:1])}, context

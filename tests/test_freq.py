@@ -209,3 +209,50 @@ def test_word_frequencies_space_at_every_place_around_blocks(space, search_backe
                 assert_same_counter(textops.word_frequencies(probe), expected, text=text)
                 got = textops.word_counts(probe, words_[:3])
                 assert got == {w: words_.count(w) for w in words_[:3]}, text
+
+
+# A token at least this long that is a whole text is not copied by the core
+# (textops.h TEXTOPS_WHOLE_BYTES): Python gives the text itself as its key.
+WHOLE = 4096
+
+
+@settings(max_examples=BACKEND_EXAMPLES)
+@given(
+    data=st.data(), min_chunk=SMALL_MIN_CHUNKS, size=st.integers(WHOLE - 2, WHOLE + 40),
+    unicode=st.booleans(), with_sep=st.booleans(),
+)
+def test_word_frequencies_of_whole_text_tokens(data, min_chunk, size, unicode, with_sep,
+                                               set_min_chunk, search_backend):
+    """Texts that are one long token, alone or among texts whose tokens equal
+    them, in every kind of buffer: Counter(t.split(sep)), key order included,
+    and the key is the text itself for one exact str or bytes, as split gives."""
+    set_min_chunk(min_chunk)
+    letter = data.draw(st.sampled_from("aé\u20ac") if unicode else st.just("a"), label="letter")
+    body = (letter * size)[:size]
+    sep = "b" if with_sep else None
+    other = body + (" x " if sep is None else "bx")  # a text whose first token is the body
+    batches = [[body], [body, body], [other, body], [body, other], [body + body[:1]]]
+    for bodies in batches:
+        expected = reference_frequencies(bodies, sep)
+        for threads in THREAD_COUNTS:
+            if unicode:
+                got = textops.word_frequencies(bodies, sep=sep, threads=threads)
+                assert_same_counter(got, expected, threads=threads, bodies=len(bodies))
+                continue
+            raw = [b.encode() for b in bodies]
+            bsep = None if sep is None else sep.encode()
+            want = reference_frequencies(raw, bsep)
+            for kind in (bytes, bytearray, memoryview):
+                texts = [kind(r) for r in raw]
+                got = textops.word_frequencies(texts, sep=bsep, threads=threads)
+                assert_same_counter(got, want, threads=threads, kind=kind)
+                assert all(type(k) is bytes for k in got), kind
+            corpus = textops.Corpus(raw)
+            assert_same_counter(corpus.word_frequencies(sep=bsep, threads=threads), want,
+                                threads=threads, corpus=True)
+    for text in (body, body.encode()):
+        tsep = None if sep is None else (sep if isinstance(text, str) else sep.encode())
+        got = textops.word_frequencies(text, sep=tsep, threads=2)
+        assert list(got.items()) == [(text, 1)]
+        if len(body.encode()) >= WHOLE:  # as text.split(sep) == [text] holds text itself
+            assert next(iter(got)) is text

@@ -52,7 +52,11 @@ def check_report(report, slow=()):
         assert max(result["latencies"]) < bound, (name, result)
         assert result["next_call"] == 2, name
         assert result["threads_left"] == 1, (name, result)
-        assert result["rss_growth_mb"] < 20, (name, result)
+        # the least RSS growth over one interrupted call, after malloc_trim
+        # (interrupt_child.py): memory the allocator keeps for reuse does
+        # not count, and a leak of the per-line arrays (12.8 MB for 1.6M
+        # lines) at every call would fail
+        assert result["rss_growth_mb"] < 10, (name, result)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
@@ -68,7 +72,7 @@ def test_sigint_stops_every_function_on_one_token(plain_file):
     one piece): the kernels look at the stop flag inside the piece."""
     report = run_child(plain_file, "plain")
     assert len(report) == 27
-    # Frequencies of one 300 MB token: the walk stops in time, but a token
-    # found before the signal is still hashed, laid out and made a Python
-    # key (freq.c, _core.py) before the call returns: 0.2-0.55 s here.
-    check_report(report, slow=("word_frequencies", "Corpus.word_frequencies", "file_word_frequencies"))
+    # Frequencies of one 300 MB token: its hash looks at the stop flag, and
+    # a token that is a whole text is neither copied nor made a new key
+    # (freq.c, _core.py), so they stop within the same 0.5 s as the rest.
+    check_report(report)

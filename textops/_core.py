@@ -410,14 +410,29 @@ def batch(words: bool, texts: List[Any], patterns: List[Any],
     return _int_list(out, n)
 
 
-def _tokens_dict(tokens: Any, mode: int) -> Dict[Any, int]:
-    """The dict {token: count} from a textops_tokens result (then freed)."""
+def _text_address(text: Any) -> int:
+    """Address of the bytes an exact str (UTF-8) or bytes is read at, or 0."""
+    if type(text) is str:
+        return _utf8(text)[0]
+    return int(ffi.cast("uintptr_t", ffi.from_buffer(text)))
+
+
+def _tokens_dict(tokens: Any, mode: int, addrs: Any,
+                 lens: Any, items: Optional[List[Any]] = None) -> Dict[Any, int]:
+    """The dict {token: count} from a textops_tokens result (then freed).
+
+    A long token that is a whole text is not in ``tokens.data`` (only when
+    ``items`` is given): its key is the text itself, as ``t.split()`` gives
+    ``[t]``, or a copy of its bytes when another thread changed the list."""
     try:
         data = ffi.unpack(tokens.data, tokens.nbytes)
         info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
+        whole = (None if tokens.whole == ffi.NULL
+                 else ffi.unpack(tokens.whole, tokens.ntokens))
     finally:
         lib.textops_free(tokens.data)
         lib.textops_free(tokens.info)
+        lib.textops_free(tokens.whole)
     counts = info[2::3]
     if mode == UNICODE:
         data = data.decode("utf-8", "surrogatepass")
@@ -425,7 +440,20 @@ def _tokens_dict(tokens: Any, mode: int) -> Dict[Any, int]:
     else:
         sizes = info[0::3]
     ends = list(accumulate(sizes))
-    keys = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))
+    keys = list(map(data.__getitem__, map(slice, [0] + ends[:-1], ends)))
+    if whole is not None:
+        exact = str if mode == UNICODE else bytes
+        for k, text in enumerate(whole):
+            if text:
+                item = None if items is None else items[text - 1]
+                if (type(item) is not exact
+                        or _text_address(item) != addrs[text - 1]):
+                    # another thread may have changed the list
+                    item = ffi.unpack(ffi.cast("char *", addrs[text - 1]),
+                                      lens[text - 1])
+                    if mode == UNICODE:
+                        item = item.decode("utf-8", "surrogatepass")
+                keys[k] = item
     return dict(zip(keys, counts))
 
 
@@ -435,15 +463,28 @@ def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
     """``{token: count}`` of ``t.split(sep)`` over all texts (bytes keys for
     bytes-like texts). Items that are not exact str (or bytes) go through
     ``check_text(i, item)``, which raises for bad ones."""
+    checked: List[int] = []
+
+    def check(i: int, item: Any) -> Any:
+        checked.append(i)
+        return check_text(i, item)
+
     with _Pins() as pins:
-        addrs, lens, n = _spans(pins, texts, mode, check_text)
-        return _frequencies(addrs, lens, n, sep, mode, threads)
+        addrs, lens, n = _spans(pins, texts, mode, check)
+        # a whole text may be its own token's key when every text is an
+        # exact str (or bytes): immutable, read without a Python copy
+        return _frequencies(addrs, lens, n, sep, mode, threads,
+                            None if checked else texts)
 
 
 def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
-                 mode: int, threads: int) -> Dict[Any, int]:
-    """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``."""
+                 mode: int, threads: int,
+                 items: Optional[List[Any]] = None) -> Dict[Any, int]:
+    """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``
+    (the exact str or bytes ``items``, when given: a long token that is a
+    whole text is then not copied, and the text is its key)."""
     out = ffi.new("textops_tokens *")
+    out.keep_whole = items is not None
     s, sn = _sep(sep)
     try:
         rc = _call(_total(lens, ntexts), threads,
@@ -453,10 +494,11 @@ def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
     except BaseException:  # KeyboardInterrupt: the call may have allocated
         lib.textops_free(out.data)
         lib.textops_free(out.info)
+        lib.textops_free(out.whole)
         raise
     if rc != 0:
         raise MemoryError("textops: out of memory for the word frequencies")
-    return _tokens_dict(out, mode)
+    return _tokens_dict(out, mode, addrs, lens, items)
 
 
 def _word_counts(count: Any, addrs: Any, lens: Any, ntexts: int,
