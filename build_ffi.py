@@ -13,6 +13,7 @@ The extension is the C core (every ``csrc/*.c``) and the binding glue
 the same warnings and hidden symbols; the cdef is generated from their
 headers (``csrc/textops.h``, ``textops/_glue.h``).
 """
+
 import os
 import subprocess
 import sys
@@ -57,8 +58,12 @@ def cdef_from_header(path: Path) -> str:
             if skip_from == depth:
                 skip_from = None
             depth -= 1
-        elif (directive == "define" and skip_from is None and len(words) > 2
-              and words[1].isidentifier()):  # a constant, not a macro
+        elif (
+            directive == "define"
+            and skip_from is None
+            and len(words) > 2
+            and words[1].isidentifier()
+        ):  # a constant, not a macro
             out.append(f"#define {words[1]} ...")
     return "\n".join(out) + "\n"
 
@@ -84,8 +89,7 @@ def _openmp_flags() -> list:
         except OSError:
             ok = False
     if not ok:
-        print("textops: the compiler has no OpenMP; building on one thread",
-              file=sys.stderr)
+        print("textops: the compiler has no OpenMP; building on one thread", file=sys.stderr)
     return ["-fopenmp"] if ok else []
 
 
@@ -99,8 +103,13 @@ def _sanitize_flags() -> list:
         return []
     checks = "address,undefined" if value == "1" else value
     # every finding aborts (a test then fails), with usable stack traces
-    return ["-fsanitize=" + checks, "-fno-sanitize-recover=all",
-            "-fno-omit-frame-pointer", "-g", "-O1"]
+    return [
+        "-fsanitize=" + checks,
+        "-fno-sanitize-recover=all",
+        "-fno-omit-frame-pointer",
+        "-g",
+        "-O1",
+    ]
 
 
 SANITIZE = _sanitize_flags()
@@ -116,12 +125,15 @@ def sanitizer_env() -> dict:
     if not SANITIZE or "address" not in SANITIZE[0]:
         return {}
     cc = (sysconfig.get_config_var("CC") or "cc").split()
-    runtime = subprocess.run(cc[:1] + ["-print-file-name=libasan.so"],
-                             capture_output=True, text=True,
-                             check=True).stdout.strip()
-    return {"LD_PRELOAD": runtime,
-            "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1",
-            "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1"}
+    runtime = subprocess.run(
+        cc[:1] + ["-print-file-name=libasan.so"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    return {
+        "LD_PRELOAD": runtime,
+        "ASAN_OPTIONS": "detect_leaks=0:abort_on_error=1",
+        "UBSAN_OPTIONS": "print_stacktrace=1:halt_on_error=1",
+    }
+
 
 ffibuilder = FFI()
 ffibuilder.cdef(CDEF)

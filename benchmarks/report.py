@@ -35,8 +35,13 @@ Bench = dict[str, Any]
 
 FREQUENT = "the"
 #: Groups charted as throughput panels, when present in the run.
-HEADLINE_GROUPS = ("row1-substring[the]", "row1-substring[whale]", "row2-word[the]",
-                   "row5-substring[the]", "row5-word[the]")
+HEADLINE_GROUPS = (
+    "row1-substring[the]",
+    "row1-substring[whale]",
+    "row2-word[the]",
+    "row5-substring[the]",
+    "row5-word[the]",
+)
 
 
 class Check(NamedTuple):
@@ -96,8 +101,10 @@ class Run:
         """Return one line describing the machine of the run."""
         info = self.data.get("machine_info", {})
         cpu = info.get("cpu", {})
-        return (f"{cpu.get('brand_raw', 'unknown CPU')}, {cpu.get('count', '?')} CPUs, "
-                f"Python {info.get('python_version', '?')}, run {self.data.get('datetime', '?')}")
+        return (
+            f"{cpu.get('brand_raw', 'unknown CPU')}, {cpu.get('count', '?')} CPUs, "
+            f"Python {info.get('python_version', '?')}, run {self.data.get('datetime', '?')}"
+        )
 
 
 def median(bench: Bench) -> float:
@@ -124,24 +131,34 @@ def label(bench: Bench) -> str:
 # ---------------------------------------------------------------------------
 
 
-def speed_check(row: int, measure: str, slow: Bench | None, fast: Bench | None, need: float,
-                target: str | None = None) -> Check:
+def speed_check(
+    row: int,
+    measure: str,
+    slow: Bench | None,
+    fast: Bench | None,
+    need: float,
+    target: str | None = None,
+) -> Check:
     """Check that ``fast`` takes at most 1/``need`` of the time of ``slow`` (medians)."""
     target = target or f">= {need:g}x"
     if slow is None or fast is None:
         return Check(row, measure, "not measured (missing in this run)", "", target, None)
     ratio = median(slow) / median(fast)
-    figures = (f"{label(slow)} {gbps(slow):.3g} GB/s, {label(fast)} {gbps(fast):.3g} GB/s")
+    figures = f"{label(slow)} {gbps(slow):.3g} GB/s, {label(fast)} {gbps(fast):.3g} GB/s"
     return Check(row, measure, figures, f"{ratio:.2f}x", target, ratio >= need)
 
 
-def time_ratio_check(row: int, measure: str, bench: Bench | None, base: Bench | None, most: float) -> Check:
+def time_ratio_check(
+    row: int, measure: str, bench: Bench | None, base: Bench | None, most: float
+) -> Check:
     """Check that ``bench`` takes at most ``most`` times the time of ``base`` (medians)."""
     target = f"<= {most:g}x the time"
     if bench is None or base is None:
         return Check(row, measure, "not measured (missing in this run)", "", target, None)
     ratio = median(bench) / median(base)
-    figures = f"{label(bench)} {median(bench) * 1e3:.3g} ms, {label(base)} {median(base) * 1e3:.3g} ms"
+    figures = (
+        f"{label(bench)} {median(bench) * 1e3:.3g} ms, {label(base)} {median(base) * 1e3:.3g} ms"
+    )
     return Check(row, measure, figures, f"{ratio:.2f}x", target, ratio <= most)
 
 
@@ -151,20 +168,40 @@ def row1(run: Run) -> Iterator[Check]:
         group = f"row1-substring[{word}]"
         python = run.find(group, "str.count")
         need, need1 = (4, 2.5) if word == FREQUENT else (10, 5)
-        yield speed_check(1, f"substring_count vs str.count, {word!r}", python,
-                          run.find(group, "textops.substring_count", "default"), need)
-        yield speed_check(1, f"substring_count vs str.count, {word!r}, 1 thread", python,
-                          run.find(group, "textops.substring_count", 1), need1)
+        yield speed_check(
+            1,
+            f"substring_count vs str.count, {word!r}",
+            python,
+            run.find(group, "textops.substring_count", "default"),
+            need,
+        )
+        yield speed_check(
+            1,
+            f"substring_count vs str.count, {word!r}, 1 thread",
+            python,
+            run.find(group, "textops.substring_count", 1),
+            need1,
+        )
 
 
 def row2(run: Run) -> Iterator[Check]:
     """word_count(BOOKS, w) vs split().count, and vs substring_count for the same word."""
     for word in run.words("row2-word"):
         word_count = run.find(f"row2-word[{word}]", "textops.word_count", "default")
-        yield speed_check(2, f"word_count vs split().count, {word!r}",
-                          run.find(f"row2-word[{word}]", "str.split().count"), word_count, 100)
-        yield time_ratio_check(2, f"word_count time / substring_count time, {word!r}", word_count,
-                               run.find(f"row1-substring[{word}]", "textops.substring_count", "default"), 1.5)
+        yield speed_check(
+            2,
+            f"word_count vs split().count, {word!r}",
+            run.find(f"row2-word[{word}]", "str.split().count"),
+            word_count,
+            100,
+        )
+        yield time_ratio_check(
+            2,
+            f"word_count time / substring_count time, {word!r}",
+            word_count,
+            run.find(f"row1-substring[{word}]", "textops.substring_count", "default"),
+            1.5,
+        )
 
 
 def row3(run: Run) -> Iterator[Check]:
@@ -174,29 +211,50 @@ def row3(run: Run) -> Iterator[Check]:
     for bench in run.in_group(group):
         if bench["extra_info"]["impl"] == "textops.substring_count":
             word = bench["extra_info"]["word"]
-            yield speed_check(3, f"1 thread, {bench['extra_info']['bytes'] / 1e9:.2g} GB, {word!r}: "
-                                 "substring_count / memchr throughput", memchr, bench, 0.5,
-                              target=">= 50% of memchr (ratio >= 0.5x)")
+            yield speed_check(
+                3,
+                f"1 thread, {bench['extra_info']['bytes'] / 1e9:.2g} GB, {word!r}: "
+                "substring_count / memchr throughput",
+                memchr,
+                bench,
+                0.5,
+                target=">= 50% of memchr (ratio >= 0.5x)",
+            )
 
 
 def row4(run: Run) -> Iterator[Check]:
     """threads=2 vs threads=1 for "the" in BOOKS, substring and word count."""
-    for group, impl in ((f"row1-substring[{FREQUENT}]", "textops.substring_count"),
-                        (f"row2-word[{FREQUENT}]", "textops.word_count")):
-        yield speed_check(4, f"{impl} threads=2 vs threads=1, {FREQUENT!r}",
-                          run.find(group, impl, 1), run.find(group, impl, 2), 1.7)
+    for group, impl in (
+        (f"row1-substring[{FREQUENT}]", "textops.substring_count"),
+        (f"row2-word[{FREQUENT}]", "textops.word_count"),
+    ):
+        yield speed_check(
+            4,
+            f"{impl} threads=2 vs threads=1, {FREQUENT!r}",
+            run.find(group, impl, 1),
+            run.find(group, impl, 2),
+            1.7,
+        )
 
 
 def row5(run: Run) -> Iterator[Check]:
     """The batch functions on DOCS against a Python list comprehension."""
     for word in run.words("row5-substring"):
-        yield speed_check(5, f"parallel_substring_count vs [d.count(w)], {word!r}",
-                          run.find(f"row5-substring[{word}]", "[d.count(w)]"),
-                          run.find(f"row5-substring[{word}]", "textops.parallel_substring_count", "default"), 5)
+        yield speed_check(
+            5,
+            f"parallel_substring_count vs [d.count(w)], {word!r}",
+            run.find(f"row5-substring[{word}]", "[d.count(w)]"),
+            run.find(f"row5-substring[{word}]", "textops.parallel_substring_count", "default"),
+            5,
+        )
     for word in run.words("row5-word"):
-        yield speed_check(5, f"parallel_word_count vs [d.split().count(w)], {word!r}",
-                          run.find(f"row5-word[{word}]", "[d.split().count(w)]"),
-                          run.find(f"row5-word[{word}]", "textops.parallel_word_count", "default"), 20)
+        yield speed_check(
+            5,
+            f"parallel_word_count vs [d.split().count(w)], {word!r}",
+            run.find(f"row5-word[{word}]", "[d.split().count(w)]"),
+            run.find(f"row5-word[{word}]", "textops.parallel_word_count", "default"),
+            20,
+        )
 
 
 def row6(run: Run) -> Iterator[Check]:
@@ -204,28 +262,51 @@ def row6(run: Run) -> Iterator[Check]:
     for impl in ("textops.word_count", "textops.substring_count"):
         bench = run.find("row6-small-call", impl)
         if bench is None:
-            yield Check(6, f"{impl}, 60 characters", "not measured (missing in this run)", "", "<= 2 us", None)
+            yield Check(
+                6,
+                f"{impl}, 60 characters",
+                "not measured (missing in this run)",
+                "",
+                "<= 2 us",
+                None,
+            )
             continue
         micros = median(bench) * 1e6
-        yield Check(6, f"{impl}, {bench['extra_info']['bytes']} characters", f"median {micros:.2f} us",
-                    "", "<= 2 us median", micros <= 2)
+        yield Check(
+            6,
+            f"{impl}, {bench['extra_info']['bytes']} characters",
+            f"median {micros:.2f} us",
+            "",
+            "<= 2 us median",
+            micros <= 2,
+        )
 
 
 def row7(run: Run) -> Iterator[Check]:
     """Two Python threads, word_count(half, threads=1) each, vs one thread doing both."""
     for word in run.words("row7-python-threads"):
         group = f"row7-python-threads[{word}]"
-        yield speed_check(7, f"2 Python threads vs 1, word_count(threads=1), {word!r}",
-                          run.find(group, "1 Python thread"), run.find(group, "2 Python threads"), 1.8)
+        yield speed_check(
+            7,
+            f"2 Python threads vs 1, word_count(threads=1), {word!r}",
+            run.find(group, "1 Python thread"),
+            run.find(group, "2 Python threads"),
+            1.8,
+        )
 
 
 def row8(run: Run) -> Iterator[Check]:
     """substring_count on the mmap'ed file vs the whole ripgrep process."""
     for word in run.words("row8-file"):
         group = f"row8-file[{word}]"
-        yield speed_check(8, f"substring_count(mmap) vs rg --count-matches -F, {word!r}",
-                          run.find(group, "ripgrep process"), run.find(group, "textops.substring_count(mmap)"),
-                          1, target="faster (ratio > 1x)")
+        yield speed_check(
+            8,
+            f"substring_count(mmap) vs rg --count-matches -F, {word!r}",
+            run.find(group, "ripgrep process"),
+            run.find(group, "textops.substring_count(mmap)"),
+            1,
+            target="faster (ratio > 1x)",
+        )
 
 
 PEERS = ("polars", "pyarrow", "stringzilla", "stringzilla (Python loop)")
@@ -233,22 +314,36 @@ PEERS = ("polars", "pyarrow", "stringzilla", "stringzilla (Python loop)")
 
 def row9(run: Run) -> Iterator[Check]:
     """Peers against textops on BOOKS (shape 1) and on DOCS (shape 5)."""
-    for prefix, impl, shape in (("row1-substring", "textops.substring_count", "BOOKS"),
-                                ("row5-substring", "textops.parallel_substring_count", "DOCS")):
+    for prefix, impl, shape in (
+        ("row1-substring", "textops.substring_count", "BOOKS"),
+        ("row5-substring", "textops.parallel_substring_count", "DOCS"),
+    ):
         for word in run.words(prefix):
             group = f"{prefix}[{word}]"
             textops_bench = run.find(group, impl, "default")
             for peer in PEERS:
                 peer_bench = run.find(group, peer)
                 if peer_bench is not None:
-                    yield speed_check(9, f"{shape}: textops vs {peer}, {word!r}", peer_bench, textops_bench,
-                                      1, target="faster (ratio > 1x)")
+                    yield speed_check(
+                        9,
+                        f"{shape}: textops vs {peer}, {word!r}",
+                        peer_bench,
+                        textops_bench,
+                        1,
+                        target="faster (ratio > 1x)",
+                    )
 
 
 def row10(run: Run) -> Iterator[Check]:
     """Peak memory: measured by the test suite, not here."""
-    yield Check(10, "peak memory above the input (ASCII str, bytes, mmap)",
-                "measured by tests/test_memory.py (pytest tests/test_memory.py -s)", "", "<= 16 MB", None)
+    yield Check(
+        10,
+        "peak memory above the input (ASCII str, bytes, mmap)",
+        "measured by tests/test_memory.py (pytest tests/test_memory.py -s)",
+        "",
+        "<= 16 MB",
+        None,
+    )
 
 
 def row11(run: Run) -> Iterator[Check]:
@@ -256,7 +351,9 @@ def row11(run: Run) -> Iterator[Check]:
     for case in run.words("worst"):
         group = f"worst[{case}]"
         textops_bench = run.find(group, "textops", 2)
-        python = next((b for b in run.in_group(group) if b["extra_info"]["impl"] != "textops"), None)
+        python = next(
+            (b for b in run.in_group(group) if b["extra_info"]["impl"] != "textops"), None
+        )
         yield speed_check(11, f"worst case: {case}", python, textops_bench, 2)
 
 
@@ -280,7 +377,9 @@ def verdict(check: Check) -> str:
 def text_table(lines: Sequence[Check]) -> str:
     """The table in aligned plain text."""
     header = ("#", "measure", "figures (medians)", "ratio", "target", "")
-    rows = [header] + [(str(c.row), c.measure, c.figures, c.ratio, c.target, verdict(c)) for c in lines]
+    rows = [header] + [
+        (str(c.row), c.measure, c.figures, c.ratio, c.target, verdict(c)) for c in lines
+    ]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     return "\n".join("  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in rows)
 
@@ -288,7 +387,10 @@ def text_table(lines: Sequence[Check]) -> str:
 def markdown_table(lines: Sequence[Check]) -> str:
     """The table in Markdown, for the README."""
     out = ["| # | measure | figures (medians) | ratio | target | |", "|---|---|---|---|---|---|"]
-    out += [f"| {c.row} | {c.measure} | {c.figures} | {c.ratio} | {c.target} | {verdict(c)} |" for c in lines]
+    out += [
+        f"| {c.row} | {c.measure} | {c.figures} | {c.ratio} | {c.target} | {verdict(c)} |"
+        for c in lines
+    ]
     return "\n".join(out)
 
 
@@ -308,15 +410,24 @@ def chart(run: Run, png: Path) -> None:
     for ax, group in zip(flat, groups):
         benches = sorted(run.in_group(group), key=gbps)
         speeds = [gbps(b) for b in benches]
-        ax.barh([label(b) for b in benches], speeds,
-                color=["tab:blue" if label(b).startswith("textops") else "tab:gray" for b in benches])
+        ax.barh(
+            [label(b) for b in benches],
+            speeds,
+            color=["tab:blue" if label(b).startswith("textops") else "tab:gray" for b in benches],
+        )
         ax.set_xscale("log")
         ax.set_xlim(min(speeds) / 2, max(speeds) * 3)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
         for y, speed in enumerate(speeds):
-            ax.annotate(f"{speed:.3g}", (speed, y), xytext=(3, 0), textcoords="offset points",
-                        va="center", fontsize=7)
+            ax.annotate(
+                f"{speed:.3g}",
+                (speed, y),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
         ax.set_title(group, fontsize=10)
         ax.set_xlabel("GB/s (median, log scale)")
         ax.tick_params(axis="y", labelsize=8)
@@ -334,20 +445,45 @@ def threads_panel(run: Run, ax: Any) -> None:
     pairs: list[tuple[str, Bench | None, Bench | None]] = []
     for word in run.words("row1-substring"):
         group = f"row1-substring[{word}]"
-        pairs.append((f"substring_count {word}", run.find(group, "textops.substring_count", 1),
-                      run.find(group, "textops.substring_count", 2)))
+        pairs.append(
+            (
+                f"substring_count {word}",
+                run.find(group, "textops.substring_count", 1),
+                run.find(group, "textops.substring_count", 2),
+            )
+        )
     for word in run.words("row2-word"):
         group = f"row2-word[{word}]"
-        pairs.append((f"word_count {word}", run.find(group, "textops.word_count", 1),
-                      run.find(group, "textops.word_count", 2)))
+        pairs.append(
+            (
+                f"word_count {word}",
+                run.find(group, "textops.word_count", 1),
+                run.find(group, "textops.word_count", 2),
+            )
+        )
     for word in run.words("row7-python-threads"):
         group = f"row7-python-threads[{word}]"
-        pairs.append((f"Python threads {word}", run.find(group, "1 Python thread"),
-                      run.find(group, "2 Python threads")))
+        pairs.append(
+            (
+                f"Python threads {word}",
+                run.find(group, "1 Python thread"),
+                run.find(group, "2 Python threads"),
+            )
+        )
     pairs = [(name, one, two) for name, one, two in pairs if one and two]
     positions = range(len(pairs))
-    ax.barh([p - 0.2 for p in positions], [gbps(one) for _, one, _ in pairs], height=0.4, label="1 thread")
-    ax.barh([p + 0.2 for p in positions], [gbps(two) for _, _, two in pairs], height=0.4, label="2 threads")
+    ax.barh(
+        [p - 0.2 for p in positions],
+        [gbps(one) for _, one, _ in pairs],
+        height=0.4,
+        label="1 thread",
+    )
+    ax.barh(
+        [p + 0.2 for p in positions],
+        [gbps(two) for _, _, two in pairs],
+        height=0.4,
+        label="2 threads",
+    )
     ax.set_yticks(list(positions), [name for name, _, _ in pairs], fontsize=8)
     ax.set_title("1 vs 2 threads", fontsize=10)
     ax.set_xlabel("GB/s (median)")

@@ -21,6 +21,7 @@ Groups: ``dask-files`` (rows 1 and 2: textops.dask.word_frequencies vs Dask's
 (the merge alone: compact partials vs Counters). Row 5 (client memory) is not
 measured here.
 """
+
 from __future__ import annotations
 
 import functools
@@ -68,8 +69,9 @@ def expected(paths):
 
 
 def _client(workers):
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1,
-                                       processes=True, dashboard_address=":0")
+    cluster = distributed.LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+    )
     return cluster, distributed.Client(cluster, set_as_default=False)
 
 
@@ -102,6 +104,7 @@ def _info(benchmark, impl, nbytes, workers=2):
 
 # --- rows 1 and 2: file frequencies ----------------------------------------
 
+
 def test_textops_dask_files(benchmark, client2, paths, nbytes, expected):
     benchmark.group = "dask-files"
     _info(benchmark, "textops.dask.word_frequencies", nbytes)
@@ -127,6 +130,7 @@ def test_dask_counter_fold(benchmark, client2, paths, nbytes, expected):
 
 # --- row 4: 1 worker vs 2 ----------------------------------------------------
 
+
 def test_textops_dask_files_one_worker(benchmark, client1, paths, nbytes, expected):
     benchmark.group = "dask-scaling"
     _info(benchmark, "textops.dask.word_frequencies", nbytes, workers=1)
@@ -143,11 +147,14 @@ def test_textops_dask_files_two_workers(benchmark, client2, paths, nbytes, expec
 
 # --- row 3: per-document word_count on a dataframe ---------------------------
 
+
 @pytest.fixture(scope="module")
 def docs_frame(paths):
     with open(paths[0], encoding="utf-8") as f:
         words = f.read(4_000_000).split()
-    docs = [" ".join(words[i % (len(words) - 20):][: 5 + i % 15]) for i in range(min(ROWS, 100_000))]
+    docs = [
+        " ".join(words[i % (len(words) - 20) :][: 5 + i % 15]) for i in range(min(ROWS, 100_000))
+    ]
     reps = -(-ROWS // len(docs))
     series = pd.Series((docs * reps)[:ROWS], dtype="string[pyarrow]")
     return series, dd.from_pandas(pd.DataFrame({"text": series}), npartitions=8)
@@ -173,6 +180,7 @@ def test_dask_map_split_count(benchmark, client2, docs_frame):
 
 # --- the merge alone: compact partials vs Counters ---------------------------
 
+
 @pytest.fixture(scope="module")
 def per_file(paths):
     return [textops.file_word_frequencies([p]) for p in paths]
@@ -186,7 +194,7 @@ def test_merge_compact_partials(benchmark, per_file, expected):
     def merge():
         level = parts
         while len(level) > 1:
-            level = [tdask._merge(level[i:i + 8]) for i in range(0, len(level), 8)]
+            level = [tdask._merge(level[i : i + 8]) for i in range(0, len(level), 8)]
         return tdask._counter(level[0])
 
     assert benchmark(merge) == expected

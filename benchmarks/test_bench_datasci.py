@@ -56,15 +56,18 @@ def hundred_words(reference_counter) -> list:
 def test_python_counter_split(benchmark, corpus, reference_counter):
     """``Counter(text.split())``."""
     _setup(benchmark, "word_frequencies", corpus.nbytes, corpus.source)
-    result = benchmark.pedantic(lambda: Counter(corpus.text.split()), rounds=SLOW_ROUNDS, iterations=1)
+    result = benchmark.pedantic(
+        lambda: Counter(corpus.text.split()), rounds=SLOW_ROUNDS, iterations=1
+    )
     assert result == reference_counter
 
 
 def test_textops_word_frequencies(benchmark, corpus, reference_counter):
     """``textops.word_frequencies(text)``."""
     _setup(benchmark, "word_frequencies", corpus.nbytes, corpus.source)
-    result = benchmark.pedantic(textops.word_frequencies, args=(corpus.text,), rounds=5,
-                                iterations=1, warmup_rounds=1)
+    result = benchmark.pedantic(
+        textops.word_frequencies, args=(corpus.text,), rounds=5, iterations=1, warmup_rounds=1
+    )
     assert list(result.items()) == list(reference_counter.items())
 
 
@@ -75,16 +78,26 @@ def _one_call_per_word(text: str, words: list) -> dict:
 def test_word_count_per_word(benchmark, corpus, reference_counter, hundred_words):
     """One ``textops.word_count(text, w)`` call per word."""
     _setup(benchmark, f"word_counts[{N_WORDS} words]", corpus.nbytes, corpus.source)
-    result = benchmark.pedantic(_one_call_per_word, args=(corpus.text, hundred_words),
-                                rounds=SLOW_ROUNDS, iterations=1, warmup_rounds=1)
+    result = benchmark.pedantic(
+        _one_call_per_word,
+        args=(corpus.text, hundred_words),
+        rounds=SLOW_ROUNDS,
+        iterations=1,
+        warmup_rounds=1,
+    )
     assert result == {w: reference_counter[w] for w in hundred_words}
 
 
 def test_textops_word_counts(benchmark, corpus, reference_counter, hundred_words):
     """``textops.word_counts(text, words)``: one pass for all the words."""
     _setup(benchmark, f"word_counts[{N_WORDS} words]", corpus.nbytes, corpus.source)
-    result = benchmark.pedantic(textops.word_counts, args=(corpus.text, hundred_words),
-                                rounds=5, iterations=1, warmup_rounds=1)
+    result = benchmark.pedantic(
+        textops.word_counts,
+        args=(corpus.text, hundred_words),
+        rounds=5,
+        iterations=1,
+        warmup_rounds=1,
+    )
     assert result == {w: reference_counter[w] for w in hundred_words}
 
 
@@ -101,7 +114,7 @@ def short_docs(corpus) -> list:
         size = rng.randint(40, 200)
         if at + size > len(text):
             at = 0
-        docs.append(text[at:at + size])
+        docs.append(text[at : at + size])
         at += size
     return docs
 
@@ -119,16 +132,22 @@ def expected_doc_counts(short_docs) -> list:
 def test_parallel_word_count_on_list(benchmark, short_docs, expected_doc_counts):
     """``parallel_word_count(docs, "the")`` on the list of 1M str documents."""
     _setup(benchmark, "corpus[the]", sum(len(d) for d in short_docs), "1M short documents")
-    result = benchmark.pedantic(textops.parallel_word_count, args=(short_docs, "the"),
-                                rounds=5, iterations=1, warmup_rounds=1)
+    result = benchmark.pedantic(
+        textops.parallel_word_count,
+        args=(short_docs, "the"),
+        rounds=5,
+        iterations=1,
+        warmup_rounds=1,
+    )
     assert result == expected_doc_counts
 
 
 def test_corpus_word_count(benchmark, packed_docs, expected_doc_counts):
     """``Corpus(docs).word_count("the")``: the documents packed beforehand."""
     _setup(benchmark, "corpus[the]", packed_docs.nbytes, "1M short documents")
-    result = benchmark.pedantic(packed_docs.word_count, args=("the",),
-                                rounds=5, iterations=1, warmup_rounds=1)
+    result = benchmark.pedantic(
+        packed_docs.word_count, args=("the",), rounds=5, iterations=1, warmup_rounds=1
+    )
     assert result.tolist() == expected_doc_counts
 
 

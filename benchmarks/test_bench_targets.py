@@ -99,8 +99,14 @@ def docs_nbytes(docs: list[str]) -> int:
     return utf8_size(docs)
 
 
-def _info(benchmark: Any, group: str, impl: str, nbytes: int, word: str | None = None,
-          threads: int | None = None) -> None:
+def _info(
+    benchmark: Any,
+    group: str,
+    impl: str,
+    nbytes: int,
+    word: str | None = None,
+    threads: int | None = None,
+) -> None:
     """Name the benchmark's group and record what it measures in ``extra_info``."""
     benchmark.group = group
     benchmark.extra_info.update(impl=impl, bytes=nbytes)
@@ -127,22 +133,47 @@ def test_row1_str_count(benchmark, books, books_bytes, word, expected_substring_
 
 def test_row1_textops(benchmark, books, books_bytes, word, threads, expected_substring_count):
     """``textops.substring_count(BOOKS, w, threads=n)`` for n in 1, 2 and the default."""
-    _info(benchmark, f"row1-substring[{word}]", "textops.substring_count", len(books_bytes), word, threads)
-    assert benchmark(textops.substring_count, books, word, threads=threads) == expected_substring_count(word)
+    _info(
+        benchmark,
+        f"row1-substring[{word}]",
+        "textops.substring_count",
+        len(books_bytes),
+        word,
+        threads,
+    )
+    assert benchmark(
+        textops.substring_count, books, word, threads=threads
+    ) == expected_substring_count(word)
 
 
 def test_row1_textops_bytes(benchmark, books_bytes, word, expected_substring_count):
     """``textops.substring_count`` on BOOKS' UTF-8 bytes, default threads (an extra: bytes input)."""
-    _info(benchmark, f"row1-substring[{word}]", "textops.substring_count(bytes)", len(books_bytes), word,
-          textops.get_num_threads())
-    assert benchmark(textops.substring_count, books_bytes, word.encode()) == expected_substring_count(word)
+    _info(
+        benchmark,
+        f"row1-substring[{word}]",
+        "textops.substring_count(bytes)",
+        len(books_bytes),
+        word,
+        textops.get_num_threads(),
+    )
+    assert benchmark(
+        textops.substring_count, books_bytes, word.encode()
+    ) == expected_substring_count(word)
 
 
 def test_row1_textops_books_batch(benchmark, corpus, books_bytes, word, expected_substring_count):
     """``sum(parallel_substring_count(books, w))``: the separate books as one batch (an extra)."""
-    _info(benchmark, f"row1-substring[{word}]", "textops.parallel_substring_count(books)", len(books_bytes),
-          word, textops.get_num_threads())
-    assert benchmark(textops_parallel_substring, corpus.books, word) == expected_substring_count(word)
+    _info(
+        benchmark,
+        f"row1-substring[{word}]",
+        "textops.parallel_substring_count(books)",
+        len(books_bytes),
+        word,
+        textops.get_num_threads(),
+    )
+    assert benchmark(textops_parallel_substring, corpus.books, word) == expected_substring_count(
+        word
+    )
 
 
 @pytest.fixture(scope="session")
@@ -153,13 +184,17 @@ def polars_books(books: str) -> Any:
 
 @pytest.fixture(scope="session")
 def pyarrow_books(books: str) -> Any:
-    pa = pytest.importorskip("pyarrow", reason="pyarrow is an optional peer: pip install '.[bench]'")
+    pa = pytest.importorskip(
+        "pyarrow", reason="pyarrow is an optional peer: pip install '.[bench]'"
+    )
     return pa.array([books], type=pa.large_string())
 
 
 @pytest.fixture(scope="session")
 def stringzilla_books(books: str) -> Any:
-    sz = pytest.importorskip("stringzilla", reason="stringzilla is an optional peer: pip install '.[bench]'")
+    sz = pytest.importorskip(
+        "stringzilla", reason="stringzilla is an optional peer: pip install '.[bench]'"
+    )
     return sz.Str(books)
 
 
@@ -179,7 +214,9 @@ def test_row9_pyarrow_books(benchmark, pyarrow_books, books_bytes, word, expecte
     assert result.to_pylist() == [expected_substring_count(word)]
 
 
-def test_row9_stringzilla_books(benchmark, stringzilla_books, books_bytes, word, expected_substring_count):
+def test_row9_stringzilla_books(
+    benchmark, stringzilla_books, books_bytes, word, expected_substring_count
+):
     """StringZilla ``Str(BOOKS).count(w)`` (``allowoverlap=False`` by default, like str.count)."""
     _info(benchmark, f"row1-substring[{word}]", "stringzilla", len(books_bytes), word)
     assert benchmark(stringzilla_books.count, word) == expected_substring_count(word)
@@ -202,18 +239,33 @@ def test_row2_textops(benchmark, books, books_bytes, word, threads, expected_wor
 
 def test_row2_textops_books_batch(benchmark, corpus, books_bytes, word, expected_word_count):
     """``sum(parallel_word_count(books, w))``: the separate books as one batch (an extra)."""
-    _info(benchmark, f"row2-word[{word}]", "textops.parallel_word_count(books)", len(books_bytes), word,
-          textops.get_num_threads())
+    _info(
+        benchmark,
+        f"row2-word[{word}]",
+        "textops.parallel_word_count(books)",
+        len(books_bytes),
+        word,
+        textops.get_num_threads(),
+    )
     assert benchmark(textops_parallel, corpus.books, word) == expected_word_count(word)
 
 
 def test_row2_textops_books_sequential(benchmark, corpus, books_bytes, word, expected_word_count):
     """``sum(sequential_word_count(books, w))``: the books one after the other on one thread (an extra)."""
-    _info(benchmark, f"row2-word[{word}]", "textops.sequential_word_count(books)", len(books_bytes), word, 1)
+    _info(
+        benchmark,
+        f"row2-word[{word}]",
+        "textops.sequential_word_count(books)",
+        len(books_bytes),
+        word,
+        1,
+    )
     assert benchmark(textops_sequential, corpus.books, word) == expected_word_count(word)
 
 
-@pytest.mark.parametrize("pool", [thread_pool_split, process_pool_split], ids=["threads", "processes"])
+@pytest.mark.parametrize(
+    "pool", [thread_pool_split, process_pool_split], ids=["threads", "processes"]
+)
 def test_row2_python_pool(benchmark, corpus, books_bytes, pool, expected_word_count):
     """The split loop on a Thread/ProcessPoolExecutor, one book per task, "the" only (an extra).
 
@@ -221,7 +273,9 @@ def test_row2_python_pool(benchmark, corpus, books_bytes, pool, expected_word_co
     the workers, as a script does it (default start method; the workers run
     only pure Python). The thread pool shows that ``str.split`` holds the GIL.
     """
-    _info(benchmark, f"row2-word[{FREQUENT}]", f"python {pool.__name__}", len(books_bytes), FREQUENT)
+    _info(
+        benchmark, f"row2-word[{FREQUENT}]", f"python {pool.__name__}", len(books_bytes), FREQUENT
+    )
     assert _slow(benchmark, pool, corpus.books, FREQUENT) == expected_word_count(FREQUENT)
 
 
@@ -238,7 +292,9 @@ def test_row3_memchr(benchmark, gigabyte):
 def test_row3_textops(benchmark, gigabyte, needle):
     """``textops.substring_count(buf, w, threads=1)`` on the same bytes."""
     expected = gigabyte.count(needle.encode())
-    _info(benchmark, "row3-memory-speed", "textops.substring_count", len(gigabyte), needle, threads=1)
+    _info(
+        benchmark, "row3-memory-speed", "textops.substring_count", len(gigabyte), needle, threads=1
+    )
     assert benchmark(textops.substring_count, gigabyte, needle.encode(), threads=1) == expected
 
 
@@ -253,8 +309,17 @@ def test_row5_count_each(benchmark, docs, docs_nbytes, word, expected_doc_counts
 
 def test_row5_textops_substring(benchmark, docs, docs_nbytes, word, threads, expected_doc_counts):
     """``textops.parallel_substring_count(DOCS, w, threads=n)``."""
-    _info(benchmark, f"row5-substring[{word}]", "textops.parallel_substring_count", docs_nbytes, word, threads)
-    assert benchmark(textops.parallel_substring_count, docs, word, threads=threads) == expected_doc_counts(word)
+    _info(
+        benchmark,
+        f"row5-substring[{word}]",
+        "textops.parallel_substring_count",
+        docs_nbytes,
+        word,
+        threads,
+    )
+    assert benchmark(
+        textops.parallel_substring_count, docs, word, threads=threads
+    ) == expected_doc_counts(word)
 
 
 def test_row5_split_each(benchmark, docs, docs_nbytes, word, expected_doc_words):
@@ -265,8 +330,12 @@ def test_row5_split_each(benchmark, docs, docs_nbytes, word, expected_doc_words)
 
 def test_row5_textops_word(benchmark, docs, docs_nbytes, word, threads, expected_doc_words):
     """``textops.parallel_word_count(DOCS, w, threads=n)``."""
-    _info(benchmark, f"row5-word[{word}]", "textops.parallel_word_count", docs_nbytes, word, threads)
-    assert benchmark(textops.parallel_word_count, docs, word, threads=threads) == expected_doc_words(word)
+    _info(
+        benchmark, f"row5-word[{word}]", "textops.parallel_word_count", docs_nbytes, word, threads
+    )
+    assert benchmark(
+        textops.parallel_word_count, docs, word, threads=threads
+    ) == expected_doc_words(word)
 
 
 @pytest.fixture(scope="session")
@@ -277,7 +346,9 @@ def polars_docs(docs: list[str]) -> Any:
 
 @pytest.fixture(scope="session")
 def pyarrow_docs(docs: list[str]) -> Any:
-    pa = pytest.importorskip("pyarrow", reason="pyarrow is an optional peer: pip install '.[bench]'")
+    pa = pytest.importorskip(
+        "pyarrow", reason="pyarrow is an optional peer: pip install '.[bench]'"
+    )
     return pa.array(docs, type=pa.large_string())
 
 
@@ -302,7 +373,9 @@ def test_row9_stringzilla_docs(benchmark, docs, docs_nbytes, word, expected_doc_
 
     (``stringzilla.Strs`` holds a batch of strings but offers no ``count``.)
     """
-    sz = pytest.importorskip("stringzilla", reason="stringzilla is an optional peer: pip install '.[bench]'")
+    sz = pytest.importorskip(
+        "stringzilla", reason="stringzilla is an optional peer: pip install '.[bench]'"
+    )
     _info(benchmark, f"row5-substring[{word}]", "stringzilla (Python loop)", docs_nbytes, word)
     assert _slow(benchmark, lambda: [sz.count(d, word) for d in docs]) == expected_doc_counts(word)
 
@@ -361,15 +434,26 @@ def test_row7_two_threads(benchmark, corpus, books_bytes, word, expected_word_co
 
 def test_row8_textops_mmap(benchmark, books_mmap, books_bytes, word, expected_substring_count):
     """``textops.substring_count(mm, w)`` on the mmap'ed BOOKS file (hot page cache), default threads."""
-    _info(benchmark, f"row8-file[{word}]", "textops.substring_count(mmap)", len(books_bytes), word,
-          textops.get_num_threads())
-    assert benchmark(textops.substring_count, books_mmap, word.encode()) == expected_substring_count(word)
+    _info(
+        benchmark,
+        f"row8-file[{word}]",
+        "textops.substring_count(mmap)",
+        len(books_bytes),
+        word,
+        textops.get_num_threads(),
+    )
+    assert benchmark(
+        textops.substring_count, books_mmap, word.encode()
+    ) == expected_substring_count(word)
 
 
 def ripgrep_count(path: Path, word: str) -> int:
     """Run ``rg --count-matches -F word path`` and return its count (0 when rg finds none)."""
-    done = subprocess.run(["rg", "--no-config", "--count-matches", "-F", word, str(path)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["rg", "--no-config", "--count-matches", "-F", word, str(path)],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode == 1 and not done.stdout:
         return 0
     if done.returncode != 0:
@@ -377,7 +461,9 @@ def ripgrep_count(path: Path, word: str) -> int:
     return int(done.stdout)
 
 
-def test_row8_ripgrep(benchmark, books_file, books_mmap, books_bytes, word, expected_substring_count):
+def test_row8_ripgrep(
+    benchmark, books_file, books_mmap, books_bytes, word, expected_substring_count
+):
     """The whole ``rg --count-matches -F w FILE`` process on the same file (hot page cache).
 
     ``--count-matches`` counts every non-overlapping match, as ``bytes.count``

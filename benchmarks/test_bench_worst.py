@@ -44,7 +44,9 @@ def worst_mb() -> float:
     except ValueError:
         raise pytest.UsageError(f"TEXTOPS_BENCH_WORST_MB={value!r} is not a number") from None
     if not number > 0:
-        raise pytest.UsageError(f"TEXTOPS_BENCH_WORST_MB={value!r} is not a valid value, must be above 0")
+        raise pytest.UsageError(
+            f"TEXTOPS_BENCH_WORST_MB={value!r} is not a valid value, must be above 0"
+        )
     return number
 
 
@@ -74,42 +76,79 @@ class Case(NamedTuple):
 
 A3, A100, SEP = b"aaa", b"a" * 100, b"b"
 CASES = [
-    Case("whitespace-free word_count", "t.split().count(w)",
-         lambda t: t.split().count(A3),
-         lambda t: textops.word_count(t, A3, threads=THREADS)),
-    Case("whitespace-free substring_count", "t.count(w)",
-         lambda t: t.count(A3),
-         lambda t: textops.substring_count(t, A3, threads=THREADS)),
-    Case("self-overlapping long needle", "t.count(w)",
-         lambda t: t.count(A100),
-         lambda t: textops.substring_count(t, A100, threads=THREADS)),
-    Case("self-overlapping separator", "t.split(sep).count(w)",
-         lambda t: t.split(b"aa").count(b""),
-         lambda t: textops.word_count(t, b"", sep=b"aa", threads=THREADS)),
-    Case("separator-free word_count", "t.split(sep).count(w)",
-         lambda t: t.split(SEP).count(A3),
-         lambda t: textops.word_count(t, A3, sep=SEP, threads=THREADS)),
-    Case("separator is the whole text", "t.split(t).count(w)",
-         lambda t: t.split(t).count(b""),
-         lambda t: textops.word_count(t, b"", sep=t, threads=THREADS)),
-    Case("one giant line of one token", "[l.split().count(w) for l in t.splitlines()]",
-         lambda t: [line.split().count(A3) for line in t.splitlines()],
-         lambda t: textops.line_word_counts(t, A3, threads=THREADS)),
-    Case("one giant line of words", "[l.split().count(w) for l in t.splitlines()]",
-         lambda t: [line.split().count(b"the") for line in t.splitlines()],
-         lambda t: textops.line_word_counts(t, b"the", threads=THREADS), line=True),
-    Case("batch of one token", "[t.split().count(w) for t in texts]",
-         lambda t: [x.split().count(A3) for x in (t, t)],
-         lambda t: textops.parallel_word_count([t, t], A3, threads=THREADS)),
-    Case("single-token word_counts", "{w: t.split().count(w) for w in ws}",
-         lambda t: {w: t.split().count(w) for w in (A3, b"a")},
-         lambda t: textops.word_counts(t, [A3, b"a"], threads=THREADS)),
-    Case("single-token word_frequencies", "Counter(t.split())",
-         lambda t: Counter(t.split()),
-         lambda t: textops.word_frequencies(t, threads=THREADS)),
-    Case("separator-free word_frequencies", "Counter(t.split(sep))",
-         lambda t: Counter(t.split(SEP)),
-         lambda t: textops.word_frequencies(t, sep=SEP, threads=THREADS)),
+    Case(
+        "whitespace-free word_count",
+        "t.split().count(w)",
+        lambda t: t.split().count(A3),
+        lambda t: textops.word_count(t, A3, threads=THREADS),
+    ),
+    Case(
+        "whitespace-free substring_count",
+        "t.count(w)",
+        lambda t: t.count(A3),
+        lambda t: textops.substring_count(t, A3, threads=THREADS),
+    ),
+    Case(
+        "self-overlapping long needle",
+        "t.count(w)",
+        lambda t: t.count(A100),
+        lambda t: textops.substring_count(t, A100, threads=THREADS),
+    ),
+    Case(
+        "self-overlapping separator",
+        "t.split(sep).count(w)",
+        lambda t: t.split(b"aa").count(b""),
+        lambda t: textops.word_count(t, b"", sep=b"aa", threads=THREADS),
+    ),
+    Case(
+        "separator-free word_count",
+        "t.split(sep).count(w)",
+        lambda t: t.split(SEP).count(A3),
+        lambda t: textops.word_count(t, A3, sep=SEP, threads=THREADS),
+    ),
+    Case(
+        "separator is the whole text",
+        "t.split(t).count(w)",
+        lambda t: t.split(t).count(b""),
+        lambda t: textops.word_count(t, b"", sep=t, threads=THREADS),
+    ),
+    Case(
+        "one giant line of one token",
+        "[l.split().count(w) for l in t.splitlines()]",
+        lambda t: [line.split().count(A3) for line in t.splitlines()],
+        lambda t: textops.line_word_counts(t, A3, threads=THREADS),
+    ),
+    Case(
+        "one giant line of words",
+        "[l.split().count(w) for l in t.splitlines()]",
+        lambda t: [line.split().count(b"the") for line in t.splitlines()],
+        lambda t: textops.line_word_counts(t, b"the", threads=THREADS),
+        line=True,
+    ),
+    Case(
+        "batch of one token",
+        "[t.split().count(w) for t in texts]",
+        lambda t: [x.split().count(A3) for x in (t, t)],
+        lambda t: textops.parallel_word_count([t, t], A3, threads=THREADS),
+    ),
+    Case(
+        "single-token word_counts",
+        "{w: t.split().count(w) for w in ws}",
+        lambda t: {w: t.split().count(w) for w in (A3, b"a")},
+        lambda t: textops.word_counts(t, [A3, b"a"], threads=THREADS),
+    ),
+    Case(
+        "single-token word_frequencies",
+        "Counter(t.split())",
+        lambda t: Counter(t.split()),
+        lambda t: textops.word_frequencies(t, threads=THREADS),
+    ),
+    Case(
+        "separator-free word_frequencies",
+        "Counter(t.split(sep))",
+        lambda t: Counter(t.split(SEP)),
+        lambda t: textops.word_frequencies(t, sep=SEP, threads=THREADS),
+    ),
 ]
 
 

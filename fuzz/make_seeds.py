@@ -4,6 +4,7 @@ Each seed is a small input in the layout of fuzz/harness.h; together they
 start the fuzzer on every mode, plan and backend. Run from anywhere:
 ``python fuzz/make_seeds.py`` (the files are committed; rerun after a change).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,8 +15,15 @@ CORPUS = Path(__file__).resolve().parent / "corpus"
 UNICODE, SEP, RAW, PER_TEXT = 1, 2, 64, 128
 
 
-def seed(flags: int, threads: int, backend: int, min_chunk: int, word: bytes,
-         sep: Optional[bytes], text: bytes) -> bytes:
+def seed(
+    flags: int,
+    threads: int,
+    backend: int,
+    min_chunk: int,
+    word: bytes,
+    sep: Optional[bytes],
+    text: bytes,
+) -> bytes:
     """One input: header, word, separator, text (see fuzz/harness.h)."""
     flags |= (threads - 1) << 2 | backend << 4 | (SEP if sep else 0)
     sep = sep or b""
@@ -40,8 +48,18 @@ REPEATS = b"the cat the the\tcat\nmat the cat " * 12
 # all of these): overlong, surrogate, above U+10FFFF, truncated, stray
 # continuation, bytes that never start a character.
 INTL = "Ελληνικά русский हिन्दी español 😀 \u2028\x85 ".encode() * 3
-BROKEN = [b"\xc0\x80", b"\xe0\x80\x80", b"\xed\xa0\x80", b"\xf4\x90\x80\x80",
-          b"\xf0\x9f\x98", b"\x80", b"\xff", b"\xc2a", b"\xe2\x82a", b"\xf5\x80\x80\x80"]
+BROKEN = [
+    b"\xc0\x80",
+    b"\xe0\x80\x80",
+    b"\xed\xa0\x80",
+    b"\xf4\x90\x80\x80",
+    b"\xf0\x9f\x98",
+    b"\x80",
+    b"\xff",
+    b"\xc2a",
+    b"\xe2\x82a",
+    b"\xf5\x80\x80\x80",
+]
 SEEDS = {
     "substring_count": [
         seed(0, 2, 1, 3, b"the", None, ENGLISH),
@@ -69,7 +87,15 @@ SEEDS = {
     ],
     "batch": [
         seed(0, 2, 1, 3, b"the", None, ENGLISH + b"\xfe" + ENGLISH * 3 + b"\xfe\xfe"),
-        seed(UNICODE | PER_TEXT, 3, 2, 2, b"the\xfea\xfe", None, ODD + b"\xfe" + PERIODIC + b"\xfe" + ODD),
+        seed(
+            UNICODE | PER_TEXT,
+            3,
+            2,
+            2,
+            b"the\xfea\xfe",
+            None,
+            ODD + b"\xfe" + PERIODIC + b"\xfe" + ODD,
+        ),
         seed(PER_TEXT, 2, 0, 1, b"aa\xfe\xfeab", b"a", PERIODIC + b"\xfe" + ENGLISH + b"\xfea"),
         seed(UNICODE | RAW, 2, 1, 1, b"\xc2", None, b"\xc2\xfe\x85\xc2\x85\xfe"),
     ],
@@ -101,8 +127,10 @@ SEEDS = {
         utf8_seed(1, 256, b"plain ASCII, then nothing else" * 3),
         utf8_seed(2, 1, INTL),
         utf8_seed(3, 3, INTL + b"\xed\x9f\xbf\xee\x80\x80\xf4\x8f\xbf\xbf"),
-        *(utf8_seed(2, 2 + n % 5, INTL[:40 + 7 * n] + bad + INTL[:20])
-          for n, bad in enumerate(BROKEN)),
+        *(
+            utf8_seed(2, 2 + n % 5, INTL[: 40 + 7 * n] + bad + INTL[:20])
+            for n, bad in enumerate(BROKEN)
+        ),
         utf8_seed(4, 1, INTL + b"\xf0\x9f"),
     ],
     # The text is rewritten between the passes (newlines, token bytes from

@@ -1,5 +1,6 @@
 """Shared pytest configuration: hypothesis profiles, the min_chunk hook,
 the GIL fixture and the ``huge`` marker."""
+
 import os
 import sys
 
@@ -71,8 +72,12 @@ def gil_never_forced():
 
 def pytest_addoption(parser):
     """``--run-huge``: also run the tests marked ``huge`` (inputs > 4 GiB)."""
-    parser.addoption("--run-huge", action="store_true", default=False,
-                     help="run the tests marked huge (inputs over 4 GiB, about a minute)")
+    parser.addoption(
+        "--run-huge",
+        action="store_true",
+        default=False,
+        help="run the tests marked huge (inputs over 4 GiB, about a minute)",
+    )
 
 
 def pytest_configure(config):

@@ -6,6 +6,7 @@ to both sides.  Texts are built from small "pieces" so that matches are
 frequent and every kind of separator, line break and odd code point shows up
 next to every other one.
 """
+
 from __future__ import annotations
 
 import mmap
@@ -30,7 +31,17 @@ UNICODE_WHITESPACE = (
 )
 # Everything str.splitlines() treats as a line boundary.
 STR_LINE_BREAKS = (
-    "\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
+    "\n",
+    "\r",
+    "\r\n",
+    "\v",
+    "\f",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
 )
 # bytes.split() and bytes.splitlines() only know ASCII.
 ASCII_WHITESPACE = b" \t\n\v\f\r"
@@ -78,9 +89,22 @@ BYTES = Alphabet(
     # Bytes that are whitespace or line breaks for str but not for bytes,
     # high bytes, UTF-8 of Unicode spaces, and invalid UTF-8.
     oddities=(
-        b"\x00", b"\x1c", b"\x1d", b"\x1e", b"\x1f", b"\x85", b"\xa0", b"\x80", b"\xff",
-        b"\xc3", b"\xc2\x85", b"\xc2\xa0", "\u2028".encode(), "\u3000".encode(),
-        "\U0001f600".encode(), b"\xed\xa0\x80",
+        b"\x00",
+        b"\x1c",
+        b"\x1d",
+        b"\x1e",
+        b"\x1f",
+        b"\x85",
+        b"\xa0",
+        b"\x80",
+        b"\xff",
+        b"\xc3",
+        b"\xc2\x85",
+        b"\xc2\xa0",
+        "\u2028".encode(),
+        "\u3000".encode(),
+        "\U0001f600".encode(),
+        b"\xed\xa0\x80",
     ),
     overlapping=(b"aa", b"aaa", b"aba", b"abab", b"  ", b"\r\n\r", b"a" * 65, b"ab" * 40),
     text_kinds=("bytes", "bytearray", "memoryview", "readonly memoryview", "mmap"),
@@ -127,6 +151,7 @@ class Buffers(ExitStack):
 # Text, needle and separator strategies
 # --------------------------------------------------------------------------
 
+
 def pieces(alphabet: Alphabet) -> st.SearchStrategy:
     """One building block: a letter, a separator or an odd code point/byte."""
     return st.one_of(
@@ -171,7 +196,9 @@ def separators(alphabet: Alphabet, text: Text) -> st.SearchStrategy:
     return st.none() | needles(alphabet, text, allow_empty=False)
 
 
-def words(alphabet: Alphabet, text: Text, sep: Optional[Text], *, lines: bool = False) -> st.SearchStrategy:
+def words(
+    alphabet: Alphabet, text: Text, sep: Optional[Text], *, lines: bool = False
+) -> st.SearchStrategy:
     """A word that is often one of the text's tokens, otherwise any needle."""
     parts = text.splitlines() if lines else [text]
     tokens = [token for part in parts for token in part.split(sep)]
@@ -218,8 +245,14 @@ class Case:
 
 
 @st.composite
-def cases(draw, alphabet: Alphabet, *, with_sep: bool = True, lines: bool = False,
-          text_strategy: Optional[st.SearchStrategy] = None) -> Case:
+def cases(
+    draw,
+    alphabet: Alphabet,
+    *,
+    with_sep: bool = True,
+    lines: bool = False,
+    text_strategy: Optional[st.SearchStrategy] = None,
+) -> Case:
     """A text with a needle (a word if ``with_sep``, else a substring)."""
     text = draw(text_strategy if text_strategy is not None else any_texts(alphabet))
     sep = draw(separators(alphabet, text)) if with_sep else None
@@ -235,7 +268,9 @@ def cases(draw, alphabet: Alphabet, *, with_sep: bool = True, lines: bool = Fals
 
 
 @st.composite
-def big_texts(draw, alphabet: Alphabet, *, min_size: int = 300_000, max_size: int = 1_200_000) -> Text:
+def big_texts(
+    draw, alphabet: Alphabet, *, min_size: int = 300_000, max_size: int = 1_200_000
+) -> Text:
     """A drawn fragment repeated to 0.3-1.2 M units, behind a drawn prefix.
 
     Big enough to be split into chunks with the default minimum chunk size
@@ -271,8 +306,14 @@ class BatchCase:
 
 
 @st.composite
-def batch_cases(draw, alphabet: Alphabet, *, with_sep: bool = True, max_texts: int = 30,
-                big_text: Optional[st.SearchStrategy] = None) -> BatchCase:
+def batch_cases(
+    draw,
+    alphabet: Alphabet,
+    *,
+    with_sep: bool = True,
+    max_texts: int = 30,
+    big_text: Optional[st.SearchStrategy] = None,
+) -> BatchCase:
     """0..max_texts small texts, one of them possibly much larger than the rest."""
     bodies = draw(st.lists(texts(alphabet, max_pieces=20), max_size=max_texts))
     if bodies and draw(st.booleans()):
@@ -307,6 +348,7 @@ def batch_cases(draw, alphabet: Alphabet, *, with_sep: bool = True, max_texts: i
 # --------------------------------------------------------------------------
 # References and result checks
 # --------------------------------------------------------------------------
+
 
 def pairs(bodies: Sequence[Any], needles_: Sequence[Any]) -> list:
     """``zip(bodies, needles_, strict=True)`` (also on Python < 3.10)."""

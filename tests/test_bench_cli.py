@@ -1,4 +1,5 @@
 """``python -m textops bench`` and its corpus helpers, on tiny inputs (no timing is checked)."""
+
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,12 @@ def test_cut_documents_are_slices_of_the_text():
 def test_bench_command_counts_agree(capsys):
     assert main(["bench", "--mb", "0.3", "--repeat", "1", "--docs", "500"]) == 0
     out = capsys.readouterr().out
-    for title in ("1. substring count", "2. word count", "5. word count per document", "7. word count"):
+    for title in (
+        "1. substring count",
+        "2. word count",
+        "5. word count per document",
+        "7. word count",
+    ):
         assert title in out
     assert "all counts agree" in out
 

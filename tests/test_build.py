@@ -1,5 +1,6 @@
 """The build glue: the cdef generated from the C headers declares every
 public function, and the extension exposes each one."""
+
 import importlib.util
 import re
 import textwrap
@@ -12,8 +13,9 @@ from textops._core import lib
 ROOT = Path(__file__).resolve().parent.parent
 HEADERS = [ROOT / "csrc" / "textops.h", ROOT / "textops" / "_glue.h"]
 
-pytestmark = pytest.mark.skipif(not (ROOT / "build_ffi.py").exists(),
-                                reason="needs the source checkout")
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "build_ffi.py").exists(), reason="needs the source checkout"
+)
 
 
 def declared(header: Path):
@@ -39,7 +41,8 @@ def test_cdef_from_header(tmp_path):
     build_ffi = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build_ffi)
     header = tmp_path / "h.h"
-    header.write_text(textwrap.dedent("""\
+    header.write_text(
+        textwrap.dedent("""\
         #ifndef H
         #define H
         #include <stddef.h>
@@ -56,7 +59,8 @@ def test_cdef_from_header(tmp_path):
         }
         #endif
         #endif
-        """))
+        """)
+    )
     cdef = build_ffi.cdef_from_header(header)
     assert "#define ANSWER ..." in cdef and "#define BIG ..." in cdef
     assert "twice" not in cdef and "extern" not in cdef and "#include" not in cdef

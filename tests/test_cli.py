@@ -1,4 +1,5 @@
 """The command line: textops count / freq (and bench's argument checks)."""
+
 import io
 import json
 import subprocess
@@ -38,7 +39,10 @@ def test_count_words_substrings_lines(capsys, files):
     status, out, _ = run(capsys, "count", "the", a, b)
     assert out == f"{a}:{TEXT.split().count('the')}\n{b}:0\n"
     status, out, _ = run(capsys, "count", "--substring", "he", a, b, "--json")
-    assert json.loads(out) == [{"file": a, "count": TEXT.count("he")}, {"file": b, "count": OTHER.count("he")}]
+    assert json.loads(out) == [
+        {"file": a, "count": TEXT.count("he")},
+        {"file": b, "count": OTHER.count("he")},
+    ]
     status, out, _ = run(capsys, "count", "--lines", "the", a)
     assert out.split() == [str(ln.split().count("the")) for ln in TEXT.splitlines()]
     status, out, _ = run(capsys, "count", "--sep", " ", "the", a, "--threads", "2")
@@ -50,8 +54,12 @@ def test_count_words_substrings_lines(capsys, files):
 def test_count_and_freq_from_stdin(capsys, monkeypatch):
     status, out, _ = run(capsys, "count", "whale", stdin=TEXT.encode(), monkeypatch=monkeypatch)
     assert (status, out) == (0, f"{TEXT.split().count('whale')}\n")
-    status, out, _ = run(capsys, "freq", "-n", "2", "--json", stdin=TEXT.encode(), monkeypatch=monkeypatch)
-    assert json.loads(out) == [{"word": w, "count": c} for w, c in Counter(TEXT.split()).most_common(2)]
+    status, out, _ = run(
+        capsys, "freq", "-n", "2", "--json", stdin=TEXT.encode(), monkeypatch=monkeypatch
+    )
+    assert json.loads(out) == [
+        {"word": w, "count": c} for w, c in Counter(TEXT.split()).most_common(2)
+    ]
 
 
 def test_freq(capsys, files):
@@ -62,16 +70,19 @@ def test_freq(capsys, files):
     assert out == "".join(f"{c}\t{w}\n" for w, c in expected.most_common(3))
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["count", "x", "/nonexistent/file.txt"], "cannot read '/nonexistent/file.txt'"),
-    (["count"], "required: PATTERN"),
-    (["count", "x", "--threads", "0"], "not a valid thread count"),
-    (["count", "x", "--sep", ""], "--sep must not be empty"),
-    (["count", "x", "--substring", "--lines"], "not allowed with argument"),
-    (["freq", "-n", "0"], "not a valid count"),
-    (["count", "x", "--encoding", "nope", "/dev/null"], "not a known encoding"),
-    (["frob"], "invalid choice"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["count", "x", "/nonexistent/file.txt"], "cannot read '/nonexistent/file.txt'"),
+        (["count"], "required: PATTERN"),
+        (["count", "x", "--threads", "0"], "not a valid thread count"),
+        (["count", "x", "--sep", ""], "--sep must not be empty"),
+        (["count", "x", "--substring", "--lines"], "not allowed with argument"),
+        (["freq", "-n", "0"], "not a valid count"),
+        (["count", "x", "--encoding", "nope", "/dev/null"], "not a known encoding"),
+        (["frob"], "invalid choice"),
+    ],
+)
 def test_bad_arguments_exit_2(capsys, argv, message):
     status, out, err = run(capsys, *argv)
     assert status == 2 and out == ""
@@ -96,20 +107,32 @@ def test_help_mentions_every_command(capsys):
 def test_python_m_textops_runs(tmp_path, files):
     """``python -m textops`` from outside the source folder, exit statuses included."""
     a, _ = files
-    done = subprocess.run([sys.executable, "-m", "textops", "count", "whale", a],
-                          capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "textops", "count", "whale", a],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert (done.returncode, done.stdout) == (0, "2\n")
-    done = subprocess.run([sys.executable, "-m", "textops", "count", "whale", str(tmp_path / "no")],
-                          capture_output=True, text=True, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "textops", "count", "whale", str(tmp_path / "no")],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
     assert done.returncode == 2 and "cannot read" in done.stderr
 
 
 def test_bogus_encoding_on_stdin_exits_2(capsys, monkeypatch):
     """--encoding bogus with standard input gave a LookupError traceback."""
     for command in (["count", "a"], ["freq"]):
-        status, out, err = run(capsys, *command, "--encoding", "bogus", stdin=b"a b", monkeypatch=monkeypatch)
+        status, out, err = run(
+            capsys, *command, "--encoding", "bogus", stdin=b"a b", monkeypatch=monkeypatch
+        )
         assert (status, out) == (2, "") and "not a known encoding" in err and "Traceback" not in err
-        status, out, err = run(capsys, *command, "--encoding", "rot13", stdin=b"a b", monkeypatch=monkeypatch)
+        status, out, err = run(
+            capsys, *command, "--encoding", "rot13", stdin=b"a b", monkeypatch=monkeypatch
+        )
         assert (status, out) == (2, "") and "not a text encoding" in err
 
 
@@ -123,7 +146,11 @@ def test_pattern_starting_with_a_dash_after_double_dash(capsys, tmp_path):
     assert run(capsys, "count", "--bytes", "--", "--lines", str(path)) == (0, "1\n", "")
     assert run(capsys, "freq", "-n", "1", "--", str(path)) == (0, "3\t-x\n", "")
     # options before the -- still apply; files may still come before options
-    assert run(capsys, "count", "a", str(path), "--json") == (0, json.dumps([{"file": str(path), "count": 1}]) + "\n", "")
+    assert run(capsys, "count", "a", str(path), "--json") == (
+        0,
+        json.dumps([{"file": str(path), "count": 1}]) + "\n",
+        "",
+    )
 
 
 def test_closed_pipe_exits_quietly(tmp_path):
@@ -132,8 +159,12 @@ def test_closed_pipe_exits_quietly(tmp_path):
     by SIGPIPE (128 + 13)."""
     path = tmp_path / "many.txt"
     path.write_text(" ".join(f"w{i}" for i in range(200_000)))
-    process = subprocess.Popen([sys.executable, "-m", "textops", "freq", "-n", "200000", str(path)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "textops", "freq", "-n", "200000", str(path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+    )
     process.stdout.readline()
     process.stdout.close()
     err = process.stderr.read()

@@ -5,6 +5,7 @@ docs], substring_count == [d.count(s) ...], line_word_counts == per line,
 term_matrix == [[d.split(sep).count(w) for w in words] for d in docs],
 word_frequencies == the summed Counter; corpus[i] == docs[i].
 """
+
 from collections import Counter
 
 import numpy as np
@@ -54,11 +55,13 @@ def test_corpus_matches_references(alphabet, data, min_chunk, set_min_chunk):
         freq.update(doc.split(sep))
     for threads in THREAD_COUNTS:
         assert as_list(corpus.word_count(word, sep=sep, threads=threads)) == [
-            d.split(sep).count(word) for d in docs]
+            d.split(sep).count(word) for d in docs
+        ]
         assert as_list(corpus.substring_count(sub, threads=threads)) == [d.count(sub) for d in docs]
         lines = corpus.line_word_counts(word, sep=sep, threads=threads)
         assert [as_list(a) for a in lines] == [
-            [ln.split(sep).count(word) for ln in d.splitlines()] for d in docs]
+            [ln.split(sep).count(word) for ln in d.splitlines()] for d in docs
+        ]
         matrix = corpus.term_matrix(term_words, sep=sep, threads=threads)
         assert matrix.shape == (len(docs), len(term_words))
         assert matrix.tolist() == [[d.split(sep).count(w) for w in term_words] for d in docs]
@@ -72,11 +75,15 @@ def test_corpus_of_many_documents_crosses_the_chunk_size(threads):
     docs = [("the a" * (i % 7) + "\n" + "ab" * (i % 5) + "aba") for i in range(60_000)]
     corpus = textops.Corpus(docs)
     for word, sub in (("the", "aba"), ("a", "ab"), ("athe", "a\nab"), ("", "")):
-        assert corpus.word_count(word, threads=threads).tolist() == [d.split().count(word) for d in docs]
+        assert corpus.word_count(word, threads=threads).tolist() == [
+            d.split().count(word) for d in docs
+        ]
         assert corpus.word_count(word, sep="a", threads=threads).tolist() == [
-            d.split("a").count(word) for d in docs]
+            d.split("a").count(word) for d in docs
+        ]
         assert corpus.word_count(word, sep="aba", threads=threads).tolist() == [
-            d.split("aba").count(word) for d in docs]
+            d.split("aba").count(word) for d in docs
+        ]
         assert corpus.substring_count(sub, threads=threads).tolist() == [d.count(sub) for d in docs]
 
 
@@ -88,9 +95,13 @@ def test_indexing_and_errors():
         corpus[2]
     with pytest.raises(TypeError):
         corpus["0"]
-    with pytest.raises(textops.TextopsTypeError, match="texts\\[1\\] is bytes but texts\\[0\\] is str"):
+    with pytest.raises(
+        textops.TextopsTypeError, match="texts\\[1\\] is bytes but texts\\[0\\] is str"
+    ):
         textops.Corpus(["a", b"b"])
-    with pytest.raises(textops.TextopsTypeError, match="word must be str like the corpus, not bytes"):
+    with pytest.raises(
+        textops.TextopsTypeError, match="word must be str like the corpus, not bytes"
+    ):
         corpus.word_count(b"a")
     with pytest.raises(textops.TextopsValueError, match="empty separator"):
         corpus.word_count("a", sep="")
@@ -131,8 +142,15 @@ def test_numpy_integer_indices_and_slices():
     docs = ["the cat", "", "the the", "é\ud800 the", "x"]
     corpus = textops.Corpus(docs)
     assert corpus[np.int64(1)] == docs[1] and corpus[np.intp(-2)] == docs[-2]
-    for key in [slice(1, 4), slice(None), slice(3, 1), slice(None, None, 2),
-                slice(None, None, -1), slice(-3, None), slice(10, 20)]:
+    for key in [
+        slice(1, 4),
+        slice(None),
+        slice(3, 1),
+        slice(None, None, 2),
+        slice(None, None, -1),
+        slice(-3, None),
+        slice(10, 20),
+    ]:
         part = corpus[key]
         assert isinstance(part, textops.Corpus)
         assert list(part) == docs[key] and len(part) == len(docs[key])
@@ -141,7 +159,9 @@ def test_numpy_integer_indices_and_slices():
     raw = textops.Corpus([d.encode("utf-8", "surrogatepass") for d in docs])
     assert list(raw[3:0:-1]) == [d.encode("utf-8", "surrogatepass") for d in docs[3:0:-1]]
     assert list(raw[2:2]) == [] and raw[2:2].word_count(b"a").tolist() == []
-    with pytest.raises(textops.TextopsTypeError, match="bytes-like object like the corpus, not str"):
+    with pytest.raises(
+        textops.TextopsTypeError, match="bytes-like object like the corpus, not str"
+    ):
         raw[2:2].word_count("a")  # an empty slice keeps the bytes semantics
     with pytest.raises(textops.TextopsTypeError):
         corpus[np.float64(1)]

@@ -1,6 +1,7 @@
 """textops.dask on real Dask: the synchronous and threaded schedulers and
 real distributed.LocalCluster processes, against Python and single-machine
 textops."""
+
 import os
 import random
 import signal
@@ -26,7 +27,8 @@ from textops import TextopsTypeError
 # Words with non-ASCII letters, Unicode whitespace inside the texts, and a
 # vocabulary large enough that partials differ in their keys and order.
 VOCAB = ["the", "a", "é", "the\u00e9", "Ωmega", "x", "日本", "cat", "hat"] + [
-    f"w{i}" for i in range(300)]
+    f"w{i}" for i in range(300)
+]
 SPACES = [" ", " ", "\n", "\t", "\u3000", "\u2028", "  "]
 WORDS = ["the", "é", "日本", "w7", "absent", "w299"]
 
@@ -56,18 +58,24 @@ def assert_same_counter(got, want):
 @pytest.fixture(scope="module")
 def cluster2x1():
     """2 worker processes, 1 thread each."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster, set_as_default=False) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
         yield client
 
 
 @pytest.fixture(scope="module")
 def cluster1x2():
     """1 worker process with 2 threads."""
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
-                                  dashboard_address=":0") as cluster, \
-            distributed.Client(cluster, set_as_default=False) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=2, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
         yield client
 
 
@@ -100,6 +108,7 @@ def small_groups(monkeypatch):
 
 # --- the merge of partials, on its own --------------------------------------
 
+
 def _tree_merge(parts, rng):
     """Merge partials as a tree of random shape, keeping their order."""
     while len(parts) > 1:
@@ -122,13 +131,15 @@ def test_merge_of_partials_is_counter_sum_in_first_occurrence_order(data, alphab
 
 # --- a bag of texts, on every scheduler --------------------------------------
 
+
 def test_bag_of_str_texts(compute):
     bag = db.from_sequence(TEXTS, npartitions=9)
     want = python_frequencies(TEXTS)
     assert_same_counter(compute(tdask.word_frequencies(bag, split_every=3)), want)
     assert_same_counter(compute(tdask.word_frequencies(bag)), textops.word_frequencies(TEXTS))
     assert compute(tdask.word_counts(bag, WORDS)) == {
-        w: sum(t.split().count(w) for t in TEXTS) for w in WORDS}
+        w: sum(t.split().count(w) for t in TEXTS) for w in WORDS
+    }
     assert compute(tdask.word_count(bag, "the")) == sum(t.split().count("the") for t in TEXTS)
     assert compute(tdask.substring_count(bag, "he")) == sum(t.count("he") for t in TEXTS)
     sep_want = python_frequencies(TEXTS, " ")
@@ -138,15 +149,20 @@ def test_bag_of_str_texts(compute):
 def test_bag_of_bytes_texts_and_lone_surrogates():
     raw = [t.encode("utf-8") for t in TEXTS[:100]]
     bag = db.from_sequence(raw, npartitions=5)
-    assert_same_counter(tdask.word_frequencies(bag).compute(scheduler="threads"),
-                        python_frequencies(raw))
+    assert_same_counter(
+        tdask.word_frequencies(bag).compute(scheduler="threads"), python_frequencies(raw)
+    )
     assert tdask.word_count(bag, b"the").compute(scheduler="sync") == sum(
-        t.split().count(b"the") for t in raw)
+        t.split().count(b"the") for t in raw
+    )
     assert tdask.substring_count(bag, 32).compute(scheduler="sync") == sum(
-        t.count(b" ") for t in raw)
+        t.count(b" ") for t in raw
+    )
     odd = ["a \ud800 b", "\udfff a", "b \ud800"]
-    assert_same_counter(tdask.word_frequencies(db.from_sequence(odd, npartitions=3)).compute(
-        scheduler="sync"), python_frequencies(odd))
+    assert_same_counter(
+        tdask.word_frequencies(db.from_sequence(odd, npartitions=3)).compute(scheduler="sync"),
+        python_frequencies(odd),
+    )
 
 
 def test_empty_bag_and_empty_partitions():
@@ -155,11 +171,11 @@ def test_empty_bag_and_empty_partitions():
     assert tdask.word_count(empty, "a").compute(scheduler="sync") == 0
     assert tdask.word_counts(empty, ["a"]).compute(scheduler="sync") == {"a": 0}
     some = db.from_sequence(["", "", "a b", "", ""], npartitions=5)
-    assert_same_counter(tdask.word_frequencies(some).compute(scheduler="sync"),
-                        Counter(["a", "b"]))
+    assert_same_counter(tdask.word_frequencies(some).compute(scheduler="sync"), Counter(["a", "b"]))
 
 
 # --- a dask dataframe Series -------------------------------------------------
+
 
 def _series_values():
     values = list(TEXTS[:200])
@@ -175,7 +191,8 @@ def test_series_totals(compute):
     assert_same_counter(compute(tdask.word_frequencies(series)), python_frequencies(present))
     assert_same_counter(compute(series.textops.word_frequencies()), python_frequencies(present))
     assert compute(tdask.word_counts(series, WORDS)) == {
-        w: sum(t.split().count(w) for t in present) for w in WORDS}
+        w: sum(t.split().count(w) for t in present) for w in WORDS
+    }
     assert compute(tdask.word_count(series, "é")) == sum(t.split().count("é") for t in present)
     assert compute(tdask.substring_count(series, "t")) == sum(t.count("t") for t in present)
 
@@ -185,8 +202,9 @@ def test_series_accessor_per_document(compute, dtype):
     values = _series_values()
     index = pd.Index([f"r{i}" for i in range(len(values))])
     local = pd.Series(values, index=index, dtype=dtype, name="text")
-    frame = dd.from_pandas(pd.DataFrame({"text": local, "n": range(len(values))}), npartitions=5,
-                           sort=False)
+    frame = dd.from_pandas(
+        pd.DataFrame({"text": local, "n": range(len(values))}), npartitions=5, sort=False
+    )
     lazy = frame["text"].textops.word_count("the", threads=1)
     assert str(lazy.dtype) == "Int64" and lazy.name == "text"
     got = compute(lazy)
@@ -206,6 +224,7 @@ def test_series_of_non_strings_raises():
 
 # --- files -------------------------------------------------------------------
 
+
 def test_files(compute, corpus_files, small_groups):
     decoded = [Path(p).read_bytes().decode("utf-8") for p in corpus_files]
     want = textops.file_word_frequencies(corpus_files)
@@ -214,23 +233,30 @@ def test_files(compute, corpus_files, small_groups):
     glob = os.path.join(os.path.dirname(corpus_files[0]), "f*.txt")
     assert_same_counter(compute(tdask.word_frequencies(glob)), want)
     assert compute(tdask.word_counts(corpus_files, WORDS)) == {
-        w: sum(t.split().count(w) for t in decoded) for w in WORDS}
+        w: sum(t.split().count(w) for t in decoded) for w in WORDS
+    }
     assert compute(tdask.word_count(corpus_files, "the")) == sum(
-        t.split().count("the") for t in decoded)
+        t.split().count("the") for t in decoded
+    )
     assert compute(tdask.substring_count(corpus_files, "é")) == sum(t.count("é") for t in decoded)
     raw = [Path(p).read_bytes() for p in corpus_files]
-    assert_same_counter(compute(tdask.word_frequencies(corpus_files, encoding=None)),
-                        python_frequencies(raw))
+    assert_same_counter(
+        compute(tdask.word_frequencies(corpus_files, encoding=None)), python_frequencies(raw)
+    )
     assert compute(tdask.word_count(corpus_files, b"the", encoding=None)) == sum(
-        t.split().count(b"the") for t in raw)
+        t.split().count(b"the") for t in raw
+    )
 
 
 def test_missing_file_raises_the_single_machine_error(cluster2x1, corpus_files, small_groups):
     paths = corpus_files[:5] + [corpus_files[0] + ".missing"] + corpus_files[5:]
     with pytest.raises(FileNotFoundError) as local:
         textops.file_word_frequencies(paths)
-    for lazy in (tdask.word_frequencies(paths), tdask.word_count(paths, "the"),
-                 tdask.word_counts(paths, ["the"])):
+    for lazy in (
+        tdask.word_frequencies(paths),
+        tdask.word_count(paths, "the"),
+        tdask.word_counts(paths, ["the"]),
+    ):
         with pytest.raises(FileNotFoundError) as remote:
             cluster2x1.compute(lazy).result(timeout=60)
         assert str(remote.value) == str(local.value)
@@ -248,6 +274,7 @@ def test_invalid_utf8_file_raises_the_single_machine_error(tmp_path):
 
 
 # --- bad arguments, raised on the client when the graph is made --------------
+
 
 def test_bad_arguments(corpus_files, tmp_path):
     with pytest.raises(TextopsTypeError, match="collection"):
@@ -273,10 +300,12 @@ def test_a_collection_of_str_and_bytes_raises():
         tdask.word_frequencies(bag).compute(scheduler="sync")
     with pytest.raises(TextopsTypeError):  # within a partition: textops' own error
         tdask.word_frequencies(db.from_sequence(["a", b"a"], npartitions=1)).compute(
-            scheduler="sync")
+            scheduler="sync"
+        )
 
 
 # --- threads inside tasks ----------------------------------------------------
+
 
 def test_task_threads(cluster1x2):
     assert tdask.task_threads(None) is None  # the synchronous case: every core
@@ -298,16 +327,20 @@ def test_task_threads(cluster1x2):
 def test_forked_worker_counts_on_one_thread_and_does_not_hang(corpus_files, small_groups):
     textops.word_frequencies(TEXTS, threads=2)  # OpenMP's pool exists before the fork
     want = textops.file_word_frequencies(corpus_files)
-    with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}), \
-            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
-                                     dashboard_address=":0") as cluster, \
-            distributed.Client(cluster, set_as_default=False) as client:
+    with (
+        dask.config.set({"distributed.worker.multiprocessing-method": "fork"}),
+        distributed.LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=True, dashboard_address=":0"
+        ) as cluster,
+        distributed.Client(cluster, set_as_default=False) as client,
+    ):
         assert client.submit(textops.get_num_threads, pure=False).result(timeout=60) == 1
         got = client.compute(tdask.word_frequencies(corpus_files, threads=2)).result(timeout=60)
         assert_same_counter(got, want)
 
 
 # --- a worker lost mid-computation (last: it restarts a worker) -------------
+
 
 def _texts_after(event_name, texts):
     """The texts, once the distributed Event of that name is set."""

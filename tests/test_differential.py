@@ -6,6 +6,7 @@ for every thread count in THREAD_COUNTS.  Small inputs run with a tiny
 minimum chunk size so that they are split at every possible position; big
 inputs cross the default chunk threshold without the hook.
 """
+
 import sys
 from collections import Counter
 
@@ -46,6 +47,7 @@ BACKEND_EXAMPLES = max(10, settings().max_examples // 4)
 # --------------------------------------------------------------------------
 # The test alphabets really cover what Python treats specially
 # --------------------------------------------------------------------------
+
 
 def test_str_alphabet_has_every_unicode_whitespace():
     """UNICODE_WHITESPACE is exactly the set str.split() splits on."""
@@ -128,14 +130,18 @@ LINE_EXAMPLES = [
 def test_word_count_examples(text, word, sep):
     """Hand-picked word_count inputs, incl. the README's examples."""
     expected = text.split(sep).count(word)
-    assert_all_threads(lambda threads: textops.word_count(text, word, sep=sep, threads=threads), expected)
+    assert_all_threads(
+        lambda threads: textops.word_count(text, word, sep=sep, threads=threads), expected
+    )
 
 
 @pytest.mark.parametrize("text, sub", SUBSTRING_EXAMPLES)
 def test_substring_count_examples(text, sub):
     """Hand-picked substring_count inputs: overlap, empty needles, surrogates."""
     expected = text.count(sub)
-    assert_all_threads(lambda threads: textops.substring_count(text, sub, threads=threads), expected)
+    assert_all_threads(
+        lambda threads: textops.substring_count(text, sub, threads=threads), expected
+    )
 
 
 @pytest.mark.parametrize("text, word, sep", LINE_EXAMPLES)
@@ -151,18 +157,23 @@ def test_line_word_counts_examples(text, word, sep):
 # Single-text functions, small inputs split into tiny chunks
 # --------------------------------------------------------------------------
 
+
 def _check_word_count(case: Case) -> None:
     expected = case.text.split(case.sep).count(case.needle)
     with Buffers() as convert:
         text, word, sep = case.arguments(convert)
-        assert_all_threads(lambda threads: textops.word_count(text, word, sep=sep, threads=threads), expected)
+        assert_all_threads(
+            lambda threads: textops.word_count(text, word, sep=sep, threads=threads), expected
+        )
 
 
 def _check_substring_count(case: Case) -> None:
     expected = case.text.count(case.needle)
     with Buffers() as convert:
         text, sub, _ = case.arguments(convert)
-        assert_all_threads(lambda threads: textops.substring_count(text, sub, threads=threads), expected)
+        assert_all_threads(
+            lambda threads: textops.substring_count(text, sub, threads=threads), expected
+        )
 
 
 def _check_line_word_counts(case: Case) -> None:
@@ -204,7 +215,9 @@ def test_substring_count_int_sub_matches_reference(text, byte, min_chunk, set_mi
     """For bytes text, an int sub counts that byte, like bytes.count(97)."""
     set_min_chunk(min_chunk)
     expected = text.count(byte)
-    assert_all_threads(lambda threads: textops.substring_count(text, byte, threads=threads), expected)
+    assert_all_threads(
+        lambda threads: textops.substring_count(text, byte, threads=threads), expected
+    )
 
 
 # --------------------------------------------------------------------------
@@ -213,10 +226,13 @@ def test_substring_count_int_sub_matches_reference(text, byte, min_chunk, set_mi
 
 # (the fixture ``search_backend`` of conftest.py)
 
+
 @BY_ALPHABET
 @settings(max_examples=BACKEND_EXAMPLES)
 @given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
-def test_substring_count_each_search_backend(alphabet, data, min_chunk, set_min_chunk, search_backend):
+def test_substring_count_each_search_backend(
+    alphabet, data, min_chunk, set_min_chunk, search_backend
+):
     """Each vector backend and the portable one count exactly like str.count."""
     set_min_chunk(min_chunk)
     _check_substring_count(data.draw(cases(alphabet, with_sep=False), label="case"))
@@ -233,7 +249,9 @@ def test_word_count_each_search_backend(alphabet, data, min_chunk, set_min_chunk
     _check_line_word_counts(case)
 
 
-@pytest.mark.parametrize("length", [0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257])
+@pytest.mark.parametrize(
+    "length", [0, 1, 2, 3, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257]
+)
 def test_needle_at_every_position_around_vector_widths(length, search_backend):
     """Needles of 1-3 and 65 bytes at each position of texts of vector-width sizes."""
     for needle in (b"x", b"xy", b"xyx", b"x" * 65):
@@ -249,8 +267,21 @@ def test_needle_at_every_position_around_vector_widths(length, search_backend):
 
 
 # Texts dense with matches: every start is a candidate, matches end to end.
-@pytest.mark.parametrize("needle", [b"a", b"aa", b"aaa", b"aba", b"aaaaa", b"a" * 64, b"a" * 65, b"a" * 300,
-                                    b"ab" * 40, b"a" * 100 + b"b"])
+@pytest.mark.parametrize(
+    "needle",
+    [
+        b"a",
+        b"aa",
+        b"aaa",
+        b"aba",
+        b"aaaaa",
+        b"a" * 64,
+        b"a" * 65,
+        b"a" * 300,
+        b"ab" * 40,
+        b"a" * 100 + b"b",
+    ],
+)
 def test_periodic_text_self_overlapping_needles(needle, search_backend, set_min_chunk):
     """Counts, split(sep) and frequencies of needles that overlap themselves in
     periodic texts, in one piece and cut in pieces of 7 bytes; texts of 64 KB
@@ -261,22 +292,45 @@ def test_periodic_text_self_overlapping_needles(needle, search_backend, set_min_
             for length in (0, 1, 63, 64, 65, 200, 1000, 5000, 70_001):  # the last, run by run
                 body = (unit * (length // len(unit) + 1))[:length]
                 for text in (body, body + b"b" + body, needle, needle * 3):
-                    got = (textops.substring_count(text, needle, threads=threads),
-                           textops.word_count(text, b"", sep=needle, threads=threads),
-                           textops.word_count(text, b"a", sep=needle, threads=threads),
-                           textops.word_frequencies(text, sep=needle, threads=threads),
-                           textops.substring_count(text, text, threads=threads),
-                           textops.word_count(text, b"", sep=text or b"a", threads=threads))
-                    expected = (text.count(needle), text.split(needle).count(b""),
-                                text.split(needle).count(b"a"), Counter(text.split(needle)),
-                                text.count(text), text.split(text or b"a").count(b""))
+                    got = (
+                        textops.substring_count(text, needle, threads=threads),
+                        textops.word_count(text, b"", sep=needle, threads=threads),
+                        textops.word_count(text, b"a", sep=needle, threads=threads),
+                        textops.word_frequencies(text, sep=needle, threads=threads),
+                        textops.substring_count(text, text, threads=threads),
+                        textops.word_count(text, b"", sep=text or b"a", threads=threads),
+                    )
+                    expected = (
+                        text.count(needle),
+                        text.split(needle).count(b""),
+                        text.split(needle).count(b"a"),
+                        Counter(text.split(needle)),
+                        text.count(text),
+                        text.split(text or b"a").count(b""),
+                    )
                     assert_exact(got, expected, threads=threads, length=length, unit=unit)
 
 
 # Every line break and its near misses at every place around the 64-byte
 # blocks of the vector line search, on every backend.
-BREAKS = ["\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029",
-          "\x1f", "\xa0", "\u2027", "\u202f", "\xc2"]
+BREAKS = [
+    "\n",
+    "\r",
+    "\r\n",
+    "\v",
+    "\f",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x85",
+    "\u2028",
+    "\u2029",
+    "\x1f",
+    "\xa0",
+    "\u2027",
+    "\u202f",
+    "\xc2",
+]
 
 
 @pytest.mark.parametrize("brk", BREAKS)
@@ -296,8 +350,27 @@ def test_line_break_at_every_place_around_blocks(brk, search_backend, set_min_ch
 
 # Whole-token candidates are judged by their neighbour bytes in the vector
 # backends: every kind of whitespace and non-whitespace on either side.
-NEIGHBOURS = [" ", "\t", "\r", "\x0b", "\x1c", "\x1f", "\x85", "\xa0", "\u1680",
-              "\u2000", "\u200b", "\u2028", "\u3000", "a", "!", "\x00", "\x21", "é", "\U0001f600"]
+NEIGHBOURS = [
+    " ",
+    "\t",
+    "\r",
+    "\x0b",
+    "\x1c",
+    "\x1f",
+    "\x85",
+    "\xa0",
+    "\u1680",
+    "\u2000",
+    "\u200b",
+    "\u2028",
+    "\u3000",
+    "a",
+    "!",
+    "\x00",
+    "\x21",
+    "é",
+    "\U0001f600",
+]
 
 
 @pytest.mark.parametrize("word", ["a", "ab", "abc", "abcd"])
@@ -317,6 +390,7 @@ def test_whole_tokens_beside_every_neighbour(word, search_backend):
 # --------------------------------------------------------------------------
 # Single-text functions, big inputs and the default chunk size
 # --------------------------------------------------------------------------
+
 
 @BY_ALPHABET
 @settings(max_examples=BIG_EXAMPLES)
@@ -395,6 +469,7 @@ def test_big_periodic_text_matches_reference(fragment, repeats, needle, sep):
 # Batches
 # --------------------------------------------------------------------------
 
+
 def _check_word_batch(batch: BatchCase) -> None:
     expected = [
         text.split(batch.sep).count(word) for text, word in pairs(batch.texts, batch.needle_list())
@@ -406,7 +481,9 @@ def _check_word_batch(batch: BatchCase) -> None:
             lambda threads: textops.parallel_word_count(bodies, words, sep=sep, threads=threads),
             expected,
         )
-        assert_exact(textops.sequential_word_count(bodies, words, sep=sep), expected, sequential=True)
+        assert_exact(
+            textops.sequential_word_count(bodies, words, sep=sep), expected, sequential=True
+        )
 
 
 def _check_substring_batch(batch: BatchCase) -> None:
@@ -459,7 +536,9 @@ def test_substring_batches_match_reference(alphabet, data, min_chunk, set_min_ch
 @given(data=st.data())
 def test_word_batches_with_one_big_text_match_reference(alphabet, data):
     """A batch where one text alone crosses the default chunk threshold."""
-    batch = data.draw(batch_cases(alphabet, max_texts=8, big_text=big_texts(alphabet)), label="batch")
+    batch = data.draw(
+        batch_cases(alphabet, max_texts=8, big_text=big_texts(alphabet)), label="batch"
+    )
     _check_word_batch(batch)
 
 
@@ -469,7 +548,8 @@ def test_word_batches_with_one_big_text_match_reference(alphabet, data):
 def test_substring_batches_with_one_big_text_match_reference(alphabet, data):
     """parallel_substring_count where one text crosses the default threshold."""
     batch = data.draw(
-        batch_cases(alphabet, with_sep=False, max_texts=8, big_text=big_texts(alphabet)), label="batch"
+        batch_cases(alphabet, with_sep=False, max_texts=8, big_text=big_texts(alphabet)),
+        label="batch",
     )
     _check_substring_batch(batch)
 
@@ -483,7 +563,9 @@ def test_substring_batches_with_int_subs_match_reference(bodies, data, min_chunk
     """Int subs in a bytes batch, one per text or a single one for all."""
     set_min_chunk(min_chunk)
     byte = st.integers(0, 255)
-    subs = data.draw(st.lists(byte, min_size=len(bodies), max_size=len(bodies)) | byte, label="subs")
+    subs = data.draw(
+        st.lists(byte, min_size=len(bodies), max_size=len(bodies)) | byte, label="subs"
+    )
     per_text = subs if isinstance(subs, list) else [subs] * len(bodies)
     expected = [text.count(sub) for text, sub in pairs(bodies, per_text)]
     assert_all_threads(
@@ -497,11 +579,13 @@ def test_empty_substring_counted_in_shares(text, min_chunk, set_min_chunk):
     any bytes like the other counts, one share per thread or per few MB on
     one thread (where the stop flag is looked at between them)."""
     set_min_chunk(min_chunk)
-    assert_all_threads(lambda threads: textops.substring_count(text, "", threads=threads),
-                       text.count(""))
+    assert_all_threads(
+        lambda threads: textops.substring_count(text, "", threads=threads), text.count("")
+    )
     assert_all_threads(
         lambda threads: textops.parallel_substring_count([text, text * 2], "", threads=threads),
-        [text.count(""), (text * 2).count("")])
+        [text.count(""), (text * 2).count("")],
+    )
 
 
 def test_empty_substring_of_a_text_above_the_check_size():
@@ -531,14 +615,23 @@ def test_texts_with_few_cuts(runs, cut, min_chunk, as_bytes, set_min_chunk, sear
     for threads in THREAD_COUNTS:
         context = (threads, search_backend, min_chunk)
         assert textops.word_count(text, word, threads=threads) == text.split().count(word), context
-        assert textops.word_count(text, word, sep=sep, threads=threads) == text.split(sep).count(word), context
-        assert textops.word_count(text, empty, sep=word, threads=threads) == text.split(word).count(empty), context
+        assert textops.word_count(text, word, sep=sep, threads=threads) == text.split(sep).count(
+            word
+        ), context
+        assert textops.word_count(text, empty, sep=word, threads=threads) == text.split(word).count(
+            empty
+        ), context
         assert textops.substring_count(text, word, threads=threads) == text.count(word), context
         assert textops.line_word_counts(text, word, threads=threads) == [
-            line.split().count(word) for line in text.splitlines()], context
-        assert textops.parallel_word_count([text, text], word, threads=threads) == [
-            text.split().count(word)] * 2, context
+            line.split().count(word) for line in text.splitlines()
+        ], context
+        assert (
+            textops.parallel_word_count([text, text], word, threads=threads)
+            == [text.split().count(word)] * 2
+        ), context
         assert list(textops.word_frequencies(text, sep=sep, threads=threads).items()) == list(
-            Counter(text.split(sep)).items()), context
+            Counter(text.split(sep)).items()
+        ), context
         assert textops.word_counts(text, [word, word[:1]], threads=threads) == {
-            w: text.split().count(w) for w in (word, word[:1])}, context
+            w: text.split().count(w) for w in (word, word[:1])
+        }, context

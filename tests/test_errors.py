@@ -3,6 +3,7 @@
 Every error is checked three ways: as the builtin (TypeError / ValueError),
 as the matching textops class, and as the textops base class TextopsError.
 """
+
 import pytest
 
 import textops
@@ -37,8 +38,13 @@ BATCH = {
     "sequential_word_count": (textops.sequential_word_count, "words", True),
     "parallel_substring_count": (textops.parallel_substring_count, "subs", False),
 }
-THREADED = ["word_count", "substring_count", "line_word_counts",
-            "parallel_word_count", "parallel_substring_count"]
+THREADED = [
+    "word_count",
+    "substring_count",
+    "line_word_counts",
+    "parallel_word_count",
+    "parallel_substring_count",
+]
 WITH_SEP = [name for name, (_, _, has_sep) in {**SINGLE, **BATCH}.items() if has_sep]
 FUNCTIONS = {**SINGLE, **BATCH}
 
@@ -54,6 +60,7 @@ def call_with(name, text, needle, **kwargs):
 # --------------------------------------------------------------------------
 # Exception classes
 # --------------------------------------------------------------------------
+
 
 def test_exception_hierarchy():
     """Package errors can be caught as the builtins and as TextopsError."""
@@ -99,8 +106,12 @@ def test_text_bodies_given_as_single_text(name, bodies):
 # --------------------------------------------------------------------------
 
 MISMATCHED = [("a b", b"a"), (b"a b", "a"), (bytearray(b"a b"), "a"), (memoryview(b"a b"), "a")]
-MISMATCH_IDS = ["str-text-bytes-needle", "bytes-text-str-needle",
-                "bytearray-text-str-needle", "memoryview-text-str-needle"]
+MISMATCH_IDS = [
+    "str-text-bytes-needle",
+    "bytes-text-str-needle",
+    "bytearray-text-str-needle",
+    "memoryview-text-str-needle",
+]
 
 
 @pytest.mark.parametrize("name", FUNCTIONS)
@@ -139,7 +150,9 @@ def test_needles_list_element_of_other_kind(name):
     """The message names the argument and the index: 'words[1]'."""
     function, argument, _ = BATCH[name]
     check_raises(TypeError, lambda: function(["a", "b", "c"], ["a", b"b", "c"]), f"{argument}[1]")
-    check_raises(TypeError, lambda: function([b"a", b"b", b"c"], [b"a", b"b", "c"]), f"{argument}[2]")
+    check_raises(
+        TypeError, lambda: function([b"a", b"b", b"c"], [b"a", b"b", "c"]), f"{argument}[2]"
+    )
 
 
 def test_int_sub_with_str_text():
@@ -159,6 +172,7 @@ def test_int_sub_out_of_byte_range(byte):
 # Values: lengths, separators, threads, buffers
 # --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", BATCH)
 def test_batch_lengths_differ(name):
     """Per-text needles must match the texts one to one; both lengths shown."""
@@ -170,7 +184,12 @@ def test_batch_lengths_differ(name):
 @pytest.mark.parametrize("name", WITH_SEP)
 @pytest.mark.parametrize(
     "text, word, sep",
-    [("a b", "a", ""), (b"a b", b"a", b""), (b"a b", b"a", bytearray()), (b"a b", b"a", memoryview(b""))],
+    [
+        ("a b", "a", ""),
+        (b"a b", b"a", b""),
+        (b"a b", b"a", bytearray()),
+        (b"a b", b"a", memoryview(b"")),
+    ],
     ids=["str", "bytes", "bytearray", "memoryview"],
 )
 def test_empty_separator(name, text, word, sep):
@@ -227,6 +246,7 @@ def test_non_contiguous_needle(name):
 # A single bytes-like text where a list of texts (or of words) is expected
 # --------------------------------------------------------------------------
 
+
 def _single_buffers():
     """One text of every bytes-like kind, each "a b a" (the caller closes
     the mmap)."""
@@ -237,8 +257,13 @@ def _single_buffers():
 
     m = mmap.mmap(-1, 5)
     m.write(b"a b a")
-    return [m, memoryview(b"a b a"), bytearray(b"a b a"), array.array("b", b"a b a"),
-            np.frombuffer(b"a b a", dtype=np.uint8)]
+    return [
+        m,
+        memoryview(b"a b a"),
+        bytearray(b"a b a"),
+        array.array("b", b"a b a"),
+        np.frombuffer(b"a b a", dtype=np.uint8),
+    ]
 
 
 LIST_OF_TEXTS = {
@@ -249,7 +274,9 @@ LIST_OF_TEXTS = {
     "Corpus.from_files": lambda paths: textops.Corpus.from_files(paths),
     "file_word_count": lambda paths: textops.file_word_count(paths, b"a", encoding=None),
     "file_substring_count": lambda paths: textops.file_substring_count(paths, b"a", encoding=None),
-    "file_line_word_counts": lambda paths: textops.file_line_word_counts(paths, b"a", encoding=None),
+    "file_line_word_counts": lambda paths: textops.file_line_word_counts(
+        paths, b"a", encoding=None
+    ),
     "file_word_frequencies": lambda paths: textops.file_word_frequencies(paths, encoding=None),
     "word_counts words": lambda words: textops.word_counts(b"a b a", words),
     "Corpus.term_matrix words": lambda words: textops.Corpus([b"a b a"]).term_matrix(words),
@@ -300,7 +327,9 @@ def test_word_frequencies_of_closed_mmap():
     m.close()
     check_raises(ValueError, lambda: textops.word_frequencies(m), "text_or_texts", "mmap")
     check_raises(ValueError, lambda: textops.word_count(m, b"a"), "text", "mmap")
-    check_raises(TypeError, lambda: textops.parallel_word_count(m, b"a"), "text_bodies", "not a single")
+    check_raises(
+        TypeError, lambda: textops.parallel_word_count(m, b"a"), "text_bodies", "not a single"
+    )
 
 
 # --------------------------------------------------------------------------
@@ -324,5 +353,8 @@ def test_path_of_wrong_type_names_the_index(name, bad, tmp_path):
     good = tmp_path / "a.txt"
     good.write_text("a b a")
     call = FILE_FUNCTIONS[name]
-    check_raises(TypeError, lambda: call([str(good), bad]),
-                 exact=f"paths[1] must be a path (str, bytes or os.PathLike), not {type(bad).__name__}")
+    check_raises(
+        TypeError,
+        lambda: call([str(good), bad]),
+        exact=f"paths[1] must be a path (str, bytes or os.PathLike), not {type(bad).__name__}",
+    )

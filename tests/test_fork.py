@@ -6,6 +6,7 @@ by default on Linux before Python 3.14.  Each test first runs a genuinely
 parallel call in this process, then has a forked worker count.  Every wait
 has a timeout, so a hang fails the test instead of hanging the suite.
 """
+
 import json
 import multiprocessing
 import os
@@ -19,7 +20,9 @@ import pytest
 
 import textops
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork semantics tested on Linux")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="fork semantics tested on Linux"
+)
 
 TIMEOUT = 60
 TEXT = "the cat sat on the mat\u3000thethe the\n" * 40_000  # ~1.2 MB of UTF-8
@@ -102,7 +105,9 @@ def test_parent_still_parallel_after_fork(parent_ran_parallel_region):
 # textops first used in the child
 # --------------------------------------------------------------------------
 
-METHODS = [m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods()]
+METHODS = [
+    m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods()
+]
 
 
 @pytest.fixture
@@ -126,8 +131,10 @@ def test_every_start_method(parent_used_every_thread_count, method, pool):
     else:
         executor = ProcessPoolExecutor(max_workers=2, mp_context=context)
         try:
-            got = [f.result(timeout=TIMEOUT) for f in
-                   [executor.submit(child_counts, t) for t in (None, 1, 2)]]
+            got = [
+                f.result(timeout=TIMEOUT)
+                for f in [executor.submit(child_counts, t) for t in (None, 1, 2)]
+            ]
         except BaseException:
             for process in list((executor._processes or {}).values()):
                 process.kill()
@@ -169,12 +176,21 @@ def test_textops_first_used_in_child(tmp_path):
     script.write_text(FIRST_USE_IN_CHILD)
     root = str(Path(textops.__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=root)
-    done = subprocess.run([sys.executable, str(script)], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     text = "the cat sat on the mat\u3000thethe the\n" * 40_000
-    expected = [text.split().count("the"), text.count("the"),
-                sum(line.split().count("the") for line in text.splitlines())]
+    expected = [
+        text.split().count("the"),
+        text.count("the"),
+        sum(line.split().count("the") for line in text.splitlines()),
+    ]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == dict.fromkeys(METHODS, expected)
 
 

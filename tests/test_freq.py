@@ -6,6 +6,7 @@ an iterable of texts; word_counts(text, words, sep=sep) ==
 {w: text.split(sep).count(w) for w in words}. Bytes-like texts are compared
 with bytes(text).split(sep), since bytearray tokens are unhashable.
 """
+
 from collections import Counter
 
 import pytest
@@ -69,8 +70,9 @@ def test_word_frequencies_matches_counter(alphabet, data, min_chunk, set_min_chu
 def test_word_frequencies_big_text(alphabet, data):
     """Texts that cross the default chunk size."""
     with Buffers() as convert:
-        check_frequencies(data.draw(cases(alphabet, text_strategy=big_texts(alphabet)), label="case"),
-                          convert)
+        check_frequencies(
+            data.draw(cases(alphabet, text_strategy=big_texts(alphabet)), label="case"), convert
+        )
 
 
 @BY_ALPHABET
@@ -91,8 +93,9 @@ def test_word_frequencies_of_many_texts(alphabet, data, min_chunk, set_min_chunk
 @BY_ALPHABET
 @settings(max_examples=BACKEND_EXAMPLES)
 @given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS, whitespace=st.booleans())
-def test_word_frequencies_and_counts_each_backend(alphabet, data, min_chunk, whitespace, set_min_chunk,
-                                                  search_backend):
+def test_word_frequencies_and_counts_each_backend(
+    alphabet, data, min_chunk, whitespace, set_min_chunk, search_backend
+):
     """Each backend's tokenizer (the vector ones and their portable twin) gives
     Counter(text.split(sep)) and text.split(sep).count(w), on one text and a batch."""
     set_min_chunk(min_chunk)
@@ -104,10 +107,18 @@ def test_word_frequencies_and_counts_each_backend(alphabet, data, min_chunk, whi
         text, _, sep_arg = case.arguments(convert)
         sep_arg = None if whitespace else sep_arg
         for threads in THREAD_COUNTS:
-            assert_same_counter(textops.word_frequencies(text, sep=sep_arg, threads=threads),
-                                Counter(tokens), threads=threads, backend=search_backend)
-            assert_same_counter(textops.word_frequencies([text, text], sep=sep_arg, threads=threads),
-                                Counter(tokens + tokens), threads=threads, backend=search_backend)
+            assert_same_counter(
+                textops.word_frequencies(text, sep=sep_arg, threads=threads),
+                Counter(tokens),
+                threads=threads,
+                backend=search_backend,
+            )
+            assert_same_counter(
+                textops.word_frequencies([text, text], sep=sep_arg, threads=threads),
+                Counter(tokens + tokens),
+                threads=threads,
+                backend=search_backend,
+            )
             got = textops.word_counts(text, word_values, sep=sep_arg, threads=threads)
             assert got == {w: tokens.count(w) for w in word_values}, (threads, search_backend)
 
@@ -154,13 +165,19 @@ def test_word_counts_buffer_words_become_bytes_keys():
     assert textops.word_counts(b"a b a", [bytearray(b"a"), memoryview(b"b")]) == {b"a": 2, b"b": 1}
 
 
-@pytest.mark.parametrize("text, sep", [
-    ("\ud83d\ude00 \U0001f600 \ud83d\ude00", None),
-    ("a\x00b \x00 a\x00b", None),
-    ("aaaax", "aa"),
-    ("", None), ("", ","), ("   ", None), (",,", ","),
-    (b"a\x85b \xff \xff", None),
-])
+@pytest.mark.parametrize(
+    "text, sep",
+    [
+        ("\ud83d\ude00 \U0001f600 \ud83d\ude00", None),
+        ("a\x00b \x00 a\x00b", None),
+        ("aaaax", "aa"),
+        ("", None),
+        ("", ","),
+        ("   ", None),
+        (",,", ","),
+        (b"a\x85b \xff \xff", None),
+    ],
+)
 def test_word_frequencies_examples(text, sep):
     assert_same_counter(textops.word_frequencies(text, sep=sep), Counter(text.split(sep)))
 
@@ -169,33 +186,59 @@ def test_word_frequencies_empty_iterable():
     assert textops.word_frequencies([]) == Counter()
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: textops.word_frequencies(5), "text_or_texts must be a list or other iterable of texts, not int"),
-    (lambda: textops.word_frequencies(["a", b"b"]), "text_or_texts[1] is bytes but text_or_texts[0] is str"),
-    (lambda: textops.word_frequencies(["a", 3]), "text_or_texts[1] must be str or a bytes-like object, not int"),
-    (lambda: textops.word_frequencies("a", sep=b","), "sep must be str like text_or_texts, not bytes"),
-    (lambda: textops.word_counts("a", "a"), "words must be an iterable of words, not a single str"),
-    (lambda: textops.word_counts("a", 5), "words must be an iterable of words, not int"),
-    (lambda: textops.word_counts("a", ["a", b"b"]), "words[1] must be str like text, not bytes"),
-    (lambda: textops.word_counts(3, ["a"]), "text must be str or a bytes-like object, not int"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda: textops.word_frequencies(5),
+            "text_or_texts must be a list or other iterable of texts, not int",
+        ),
+        (
+            lambda: textops.word_frequencies(["a", b"b"]),
+            "text_or_texts[1] is bytes but text_or_texts[0] is str",
+        ),
+        (
+            lambda: textops.word_frequencies(["a", 3]),
+            "text_or_texts[1] must be str or a bytes-like object, not int",
+        ),
+        (
+            lambda: textops.word_frequencies("a", sep=b","),
+            "sep must be str like text_or_texts, not bytes",
+        ),
+        (
+            lambda: textops.word_counts("a", "a"),
+            "words must be an iterable of words, not a single str",
+        ),
+        (lambda: textops.word_counts("a", 5), "words must be an iterable of words, not int"),
+        (
+            lambda: textops.word_counts("a", ["a", b"b"]),
+            "words[1] must be str like text, not bytes",
+        ),
+        (lambda: textops.word_counts(3, ["a"]), "text must be str or a bytes-like object, not int"),
+    ],
+)
 def test_bad_arguments_raise_type_error(call, message):
     with pytest.raises(textops.TextopsTypeError) as info:
         call()
     assert message in str(info.value)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: textops.word_frequencies("a", sep=""),
-    lambda: textops.word_counts("a", ["a"], sep=""),
-    lambda: textops.word_counts("a", ["a"], threads=0),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: textops.word_frequencies("a", sep=""),
+        lambda: textops.word_counts("a", ["a"], sep=""),
+        lambda: textops.word_counts("a", ["a"], threads=0),
+    ],
+)
 def test_bad_values_raise_value_error(call):
     with pytest.raises(textops.TextopsValueError):
         call()
 
 
-@pytest.mark.parametrize("space", [" ", "\x1c", "\x85", "\xa0", "\u1680", "\u2000", "\u3000", "\u2028"])
+@pytest.mark.parametrize(
+    "space", [" ", "\x1c", "\x85", "\xa0", "\u1680", "\u2000", "\u3000", "\u2028"]
+)
 def test_word_frequencies_space_at_every_place_around_blocks(space, search_backend):
     """Whitespace of 1-3 UTF-8 bytes at every place of texts around the 64-byte
     blocks the vector tokenizer reads, next to non-whitespace lead bytes, on
@@ -218,11 +261,15 @@ WHOLE = 4096
 
 @settings(max_examples=BACKEND_EXAMPLES)
 @given(
-    data=st.data(), min_chunk=SMALL_MIN_CHUNKS, size=st.integers(WHOLE - 2, WHOLE + 40),
-    unicode=st.booleans(), with_sep=st.booleans(),
+    data=st.data(),
+    min_chunk=SMALL_MIN_CHUNKS,
+    size=st.integers(WHOLE - 2, WHOLE + 40),
+    unicode=st.booleans(),
+    with_sep=st.booleans(),
 )
-def test_word_frequencies_of_whole_text_tokens(data, min_chunk, size, unicode, with_sep,
-                                               set_min_chunk, search_backend):
+def test_word_frequencies_of_whole_text_tokens(
+    data, min_chunk, size, unicode, with_sep, set_min_chunk, search_backend
+):
     """Texts that are one long token, alone or among texts whose tokens equal
     them, in every kind of buffer: Counter(t.split(sep)), key order included,
     and the key is the text itself for one exact str or bytes, as split gives."""
@@ -248,8 +295,12 @@ def test_word_frequencies_of_whole_text_tokens(data, min_chunk, size, unicode, w
                 assert_same_counter(got, want, threads=threads, kind=kind)
                 assert all(type(k) is bytes for k in got), kind
             corpus = textops.Corpus(raw)
-            assert_same_counter(corpus.word_frequencies(sep=bsep, threads=threads), want,
-                                threads=threads, corpus=True)
+            assert_same_counter(
+                corpus.word_frequencies(sep=bsep, threads=threads),
+                want,
+                threads=threads,
+                corpus=True,
+            )
     for text in (body, body.encode()):
         tsep = None if sep is None else (sep if isinstance(text, str) else sep.encode())
         got = textops.word_frequencies(text, sep=tsep, threads=2)

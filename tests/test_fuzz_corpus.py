@@ -7,6 +7,7 @@ and runs every committed input of fuzz/corpus/TARGET/ and
 fuzz/regressions/TARGET/ (inputs that once failed) through its target. The
 UTF-8 target's inputs are also checked against Python's own decoder.
 """
+
 import shutil
 import subprocess
 import sysconfig
@@ -18,14 +19,18 @@ from textops import _core
 
 ROOT = Path(__file__).resolve().parent.parent
 FUZZ = ROOT / "fuzz"
-TARGETS = sorted(p.stem[len("fuzz_"):] for p in FUZZ.glob("fuzz_*.c"))
+TARGETS = sorted(p.stem[len("fuzz_") :] for p in FUZZ.glob("fuzz_*.c"))
 SANITIZE = ["-fsanitize=address,undefined", "-fno-sanitize-recover=all"]
 
 
 def inputs(target):
     """The committed seeds and past failures of a target."""
-    return sorted(p for folder in ("corpus", "regressions")
-                  for p in (FUZZ / folder / target).glob("*") if p.is_file())
+    return sorted(
+        p
+        for folder in ("corpus", "regressions")
+        for p in (FUZZ / folder / target).glob("*")
+        if p.is_file()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +43,12 @@ def replay(tmp_path_factory):
     # sanitizers and real OpenMP teams when the compiler has them (libFuzzer's
     # build has no OpenMP, so this is where the targets' threads are checked)
     for flags in (SANITIZE + ["-fopenmp"], SANITIZE, []):
-        done = subprocess.run(["bash", str(FUZZ / "build.sh"), str(out), cc, "-O1", "-g",
-                               *flags], capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            ["bash", str(FUZZ / "build.sh"), str(out), cc, "-O1", "-g", *flags],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         if done.returncode == 0:
             return out
     pytest.skip("the fuzz harness does not compile here: " + done.stderr[-2000:])
@@ -56,9 +65,13 @@ def test_every_target_has_seeds():
 def test_fuzz_inputs_replay(replay, target):
     """Every seed and every past failure of the target agrees with the reference."""
     files = inputs(target)
-    done = subprocess.run([str(replay / f"fuzz_{target}"), *map(str, files)],
-                          capture_output=True, text=True, timeout=300,
-                          env={"ASAN_OPTIONS": "detect_leaks=1", "PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [str(replay / f"fuzz_{target}"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"ASAN_OPTIONS": "detect_leaks=1", "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert f"{len(files)} inputs passed" in done.stdout
 

@@ -4,6 +4,7 @@ test modules do not already cover (each row names its test).
 Every case either raises a documented exception or returns the reference
 result; none crashes the process or modifies an input.
 """
+
 import gc
 import json
 import mmap
@@ -28,7 +29,9 @@ def test_huge_thread_counts_are_capped():
     text = "the cat the " * 100_000
     for threads in (257, 10**6, 10**30):
         assert_exact(textops.word_count(text, "the", threads=threads), text.split().count("the"))
-        assert_exact(textops.parallel_substring_count([text], "the", threads=threads), [text.count("the")])
+        assert_exact(
+            textops.parallel_substring_count([text], "the", threads=threads), [text.count("the")]
+        )
     before = textops.get_num_threads()
     try:
         textops.set_num_threads(10**30)
@@ -41,10 +44,15 @@ def test_huge_thread_counts_are_capped():
 def test_str_and_bytes_texts_in_one_batch():
     """A batch mixing str and bytes texts names both indices."""
     for function in (textops.parallel_word_count, textops.parallel_substring_count):
-        check_raises(TypeError, lambda: function(["a", "b", b"c"], "a"),
-                     "text_bodies[2]", "text_bodies[0]")
-        check_raises(TypeError, lambda: function([bytearray(b"a"), "b"], b"a"),
-                     "text_bodies[1]", "text_bodies[0]")
+        check_raises(
+            TypeError, lambda: function(["a", "b", b"c"], "a"), "text_bodies[2]", "text_bodies[0]"
+        )
+        check_raises(
+            TypeError,
+            lambda: function([bytearray(b"a"), "b"], b"a"),
+            "text_bodies[1]",
+            "text_bodies[0]",
+        )
 
 
 @pytest.mark.parametrize(
@@ -61,7 +69,10 @@ def test_read_only_buffers(make):
     text = make()
     expected = bytes(text)
     assert_exact(textops.word_count(text, b"the", threads=2), expected.split().count(b"the"))
-    assert_exact(textops.line_word_counts(text, b"cat"), [ln.split().count(b"cat") for ln in expected.splitlines()])
+    assert_exact(
+        textops.line_word_counts(text, b"cat"),
+        [ln.split().count(b"cat") for ln in expected.splitlines()],
+    )
 
 
 def test_read_only_mmap_of_file(tmp_path):
@@ -79,7 +90,9 @@ def test_closed_mmap_is_refused():
     check_raises(ValueError, lambda: textops.word_count(buf, b"a"), "text", "closed")
     check_raises(ValueError, lambda: textops.substring_count(b"abc", buf), "sub", "closed")
     check_raises(ValueError, lambda: textops.word_count(b"a b", b"a", sep=buf), "sep", "closed")
-    check_raises(ValueError, lambda: textops.parallel_word_count([b"a", buf], b"a"), "text_bodies[1]")
+    check_raises(
+        ValueError, lambda: textops.parallel_word_count([b"a", buf], b"a"), "text_bodies[1]"
+    )
 
 
 def race(call, interfere, attempts=5):
@@ -120,8 +133,9 @@ def test_bytearray_resized_during_a_call(gil_never_forced):
     was, and the text is left as it was."""
     text = bytearray(BIG)
     expected = BIG.split().count(b"the")
-    outcomes = race(lambda: textops.word_count(text, b"the", threads=1),
-                    lambda: text.extend(b" the"))
+    outcomes = race(
+        lambda: textops.word_count(text, b"the", threads=1), lambda: text.extend(b" the")
+    )
     assert all(result == expected for result, _ in outcomes)
     assert isinstance(outcomes[-1][1], BufferError)
     assert text == BIG + b" the" * (len(outcomes) - 1)
@@ -135,8 +149,11 @@ def test_bytearray_in_a_batch_resized_during_a_call(gil_never_forced):
     before = [BIG.count(b"the"), 1]
     # The batch lets the GIL go before it holds the text (while C reads the
     # list), and the resize often comes there: more attempts than above.
-    outcomes = race(lambda: textops.parallel_substring_count([text, b"the"], b"the", threads=1),
-                    lambda: text.extend(b"the"), attempts=40)
+    outcomes = race(
+        lambda: textops.parallel_substring_count([text, b"the"], b"the", threads=1),
+        lambda: text.extend(b"the"),
+        attempts=40,
+    )
     for number, (result, raised) in enumerate(outcomes):
         grown = before[0] + number
         if raised is None:  # the resize came first, or after the call
@@ -174,7 +191,10 @@ def test_invalid_utf8_file(tmp_path):
     data = path.read_bytes()
     with path.open("rb") as file, mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as buf:
         assert_exact(textops.word_count(buf, b"the", threads=2), data.split().count(b"the"))
-        assert_exact(textops.line_word_counts(buf, b"the"), [ln.split().count(b"the") for ln in data.splitlines()])
+        assert_exact(
+            textops.line_word_counts(buf, b"the"),
+            [ln.split().count(b"the") for ln in data.splitlines()],
+        )
     text = path.read_text(encoding="utf-8", errors="surrogateescape")
     assert_exact(textops.word_count(text, "the", threads=2), text.split().count("the"))
     assert_exact(textops.substring_count(text, "\udcff"), text.count("\udcff"))
@@ -203,9 +223,14 @@ def test_long_self_overlapping_word_in_periodic_text():
     take hours; they now pass each byte a bounded number of times. The
     child process's timeout only guards against such a hang."""
     root = str(Path(textops.__file__).resolve().parent.parent)
-    done = subprocess.run([sys.executable, "-c", PERIODIC_CHILD], cwd=root,
-                          env=dict(os.environ, PYTHONPATH=root),
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", PERIODIC_CHILD],
+        cwd=root,
+        env=dict(os.environ, PYTHONPATH=root),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     small = "a" * 5 * 10**4
     assert json.loads(done.stdout) == [
@@ -232,7 +257,7 @@ def test_batch_drops_the_references_it_takes():
         assert function(texts, "the") == [t.count("the") for t in texts]
         assert function(texts, words, threads=2) == [t.count("the") for t in texts]
         for bad in (1, 5, len(texts) - 1):
-            broken = texts[:bad] + [b"x"] + texts[bad + 1:]
+            broken = texts[:bad] + [b"x"] + texts[bad + 1 :]
             check_raises(TypeError, lambda: function(broken, "the"), f"text_bodies[{bad}]")  # noqa: F821 (ruff, misled by the del below)
     del broken
     gc.collect()  # the tracebacks of the errors hold the broken lists
@@ -351,9 +376,12 @@ def a_tokens_ok(count):
 
 
 def lines_ok(counts):
-    return (isinstance(counts, list) and 1 <= len(counts) <= REWRITE_H + 1
-            and all(isinstance(c, int) and c >= 0 for c in counts)
-            and sum(counts) <= REWRITE_M)
+    return (
+        isinstance(counts, list)
+        and 1 <= len(counts) <= REWRITE_H + 1
+        and all(isinstance(c, int) and c >= 0 for c in counts)
+        and sum(counts) <= REWRITE_M
+    )
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -361,8 +389,11 @@ def test_bytearray_rewritten_during_line_word_counts(threads):
     """The crash of issue 14: the line counts of a bytearray that gains
     line breaks during the call (the second pass used to write past what
     the first pass counted)."""
-    results = rewrite_during(lambda: bytearray(b"a " * REWRITE_M), rewrite_bytearray,
-                             lambda t: textops.line_word_counts(t, b"a", threads=threads))
+    results = rewrite_during(
+        lambda: bytearray(b"a " * REWRITE_M),
+        rewrite_bytearray,
+        lambda t: textops.line_word_counts(t, b"a", threads=threads),
+    )
     assert all(lines_ok(r) for r in results), [len(r) for r in results]
 
 
@@ -372,22 +403,32 @@ def test_bytearray_rewritten_during_line_word_counts(threads):
     [
         (lambda t, th: textops.word_count(t, b"a", threads=th), a_tokens_ok),
         (lambda t, th: textops.substring_count(t, b"a", threads=th), a_tokens_ok),
-        (lambda t, th: textops.parallel_word_count([t, t], b"a", threads=th),
-         lambda r: len(r) == 2 and all(map(a_tokens_ok, r))),
+        (
+            lambda t, th: textops.parallel_word_count([t, t], b"a", threads=th),
+            lambda r: len(r) == 2 and all(map(a_tokens_ok, r)),
+        ),
         # a token's bytes are read where it is found and again where it is
         # hashed: a write between the two may give it the new byte (b"\n")
-        (lambda t, th: textops.word_frequencies(t, threads=th),
-         lambda r: set(r) <= {b"a", b"\n"} and a_tokens_ok(sum(r.values()))),
-        (lambda t, th: textops.word_counts(t, [b"a", b"b", b"a"], threads=th),
-         lambda r: set(r) == {b"a", b"b"} and r[b"b"] == 0 and a_tokens_ok(r[b"a"])),
+        (
+            lambda t, th: textops.word_frequencies(t, threads=th),
+            lambda r: set(r) <= {b"a", b"\n"} and a_tokens_ok(sum(r.values())),
+        ),
+        (
+            lambda t, th: textops.word_counts(t, [b"a", b"b", b"a"], threads=th),
+            lambda r: set(r) == {b"a", b"b"} and r[b"b"] == 0 and a_tokens_ok(r[b"a"]),
+        ),
     ],
     ids=["word_count", "substring_count", "parallel_word_count", "word_frequencies", "word_counts"],
 )
 def test_bytearray_rewritten_during_counts(call, ok, threads):
     """The other functions reading a bytearray while it is rewritten: a
     result of some state of the text, never a crash."""
-    results = rewrite_during(lambda: bytearray(b"a " * REWRITE_M), rewrite_bytearray,
-                             lambda t: call(t, threads), attempts=3)
+    results = rewrite_during(
+        lambda: bytearray(b"a " * REWRITE_M),
+        rewrite_bytearray,
+        lambda t: call(t, threads),
+        attempts=3,
+    )
     assert all(ok(r) for r in results), [r if isinstance(r, int) else len(r) for r in results]
 
 
@@ -402,11 +443,15 @@ def test_file_rewritten_during_file_line_word_counts(tmp_path):
 
     fd = os.open(path if path.exists() else make(), os.O_WRONLY)
     try:
+
         def rewrite(_path, start, stop):
             os.pwrite(fd, b"\n" * (stop - start), start)
 
-        results = rewrite_during(make, rewrite, lambda p: textops.file_line_word_counts(
-            p, b"a", encoding=None, threads=1))
+        results = rewrite_during(
+            make,
+            rewrite,
+            lambda p: textops.file_line_word_counts(p, b"a", encoding=None, threads=1),
+        )
     finally:
         os.close(fd)
     assert all(lines_ok(r) for r in results), [len(r) for r in results]

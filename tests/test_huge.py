@@ -14,6 +14,7 @@ only with ``pytest --run-huge`` (``.ci/run`` does).
 Batches whose total passes 2^31 (and 2^32) bytes repeat one text in the
 list, which costs no memory; the first runs in the default suite.
 """
+
 import mmap
 import os
 import re
@@ -119,4 +120,6 @@ def test_batch_over_4_gib():
     assert sum(len(t) for t in texts) > 1 << 32
     per_text = len(re.findall(b"the", texts[0]))
     for threads in (1, 3):
-        assert_exact(textops.parallel_word_count(texts, b"the", threads=threads), [per_text] * len(texts))
+        assert_exact(
+            textops.parallel_word_count(texts, b"the", threads=threads), [per_text] * len(texts)
+        )

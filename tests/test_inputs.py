@@ -1,5 +1,6 @@
 """Input kinds (every bytes-like object, str subclasses, odd code points),
 inputs left unmodified, result types, and the package's public surface."""
+
 import array
 import inspect
 import mmap
@@ -60,14 +61,20 @@ BYTES_LIKE = {
 @pytest.mark.parametrize("sep", [None, b" ", b"the"], ids=repr)
 def test_bytes_like_kinds(kind, sep):
     """Every contiguous bytes-like text gives the bytes reference results."""
-    assert_exact(textops_results(BYTES_LIKE[kind](), b"the", sep), reference_results(TEXT, b"the", sep))
+    assert_exact(
+        textops_results(BYTES_LIKE[kind](), b"the", sep), reference_results(TEXT, b"the", sep)
+    )
 
 
 @pytest.mark.parametrize("kind", ["bytes", "bytearray", "memoryview", "readonly memoryview"])
 def test_bytes_like_needles(kind):
     """Words, subs and separators may be any bytes-like object too."""
-    convert = {"bytes": bytes, "bytearray": bytearray, "memoryview": memoryview,
-               "readonly memoryview": lambda b: memoryview(bytes(b))}[kind]
+    convert = {
+        "bytes": bytes,
+        "bytearray": bytearray,
+        "memoryview": memoryview,
+        "readonly memoryview": lambda b: memoryview(bytes(b)),
+    }[kind]
     got = textops_results(TEXT, convert(b"the"), convert(b" "))
     assert_exact(got, reference_results(TEXT, b"the", b" "))
 
@@ -75,7 +82,9 @@ def test_bytes_like_needles(kind):
 def test_mmap_of_file(mmap_of_file):
     """An mmap of a real file is read in place."""
     assert_exact(textops_results(mmap_of_file, b"the"), reference_results(TEXT, b"the"))
-    assert_exact(textops_results(mmap_of_file, b"the", b"\n"), reference_results(TEXT, b"the", b"\n"))
+    assert_exact(
+        textops_results(mmap_of_file, b"the", b"\n"), reference_results(TEXT, b"the", b"\n")
+    )
 
 
 def test_mmap_can_be_closed_after_calls():
@@ -127,10 +136,16 @@ def test_bytearray_inputs_are_not_modified(sep):
     separator = None if sep is None else bytearray(sep)
     textops_results(text, word, separator)
     textops.parallel_word_count([text, text], [word, word], sep=separator, threads=2)
-    assert (text, word, separator) == (bytearray(TEXT), bytearray(b"the"), None if sep is None else bytearray(sep))
+    assert (text, word, separator) == (
+        bytearray(TEXT),
+        bytearray(b"the"),
+        None if sep is None else bytearray(sep),
+    )
 
 
-@pytest.mark.parametrize("text", [STR_TEXT, "é" * 50 + " é", "世界 " * 100, "\U0001f600 x"], ids=repr)
+@pytest.mark.parametrize(
+    "text", [STR_TEXT, "é" * 50 + " é", "世界 " * 100, "\U0001f600 x"], ids=repr
+)
 def test_non_ascii_str_twice_same_result(text):
     """A second call on the same non-ASCII str (cached UTF-8) agrees with the first."""
     word = text.split()[-1]
@@ -180,7 +195,9 @@ class Bytes(bytes):
     """A bytes subclass."""
 
 
-@pytest.mark.parametrize("text, word", [(Str("a b a"), Str("a")), (Bytes(b"a b a"), Bytes(b"a"))], ids=["str", "bytes"])
+@pytest.mark.parametrize(
+    "text, word", [(Str("a b a"), Str("a")), (Bytes(b"a b a"), Bytes(b"a"))], ids=["str", "bytes"]
+)
 def test_subclasses_of_str_and_bytes(text, word):
     """Subclasses of str and bytes are texts like their base class."""
     assert_exact(textops_results(text, word), reference_results(text, word))
@@ -192,7 +209,9 @@ def test_batch_accepts_tuples():
     expected = [text.split().count(word) for text, word in zip(bodies, words)]
     assert_exact(textops.parallel_word_count(bodies, words), expected)
     assert_exact(textops.sequential_word_count(bodies, words), expected)
-    assert_exact(textops.parallel_substring_count(bodies, words), [t.count(w) for t, w in zip(bodies, words)])
+    assert_exact(
+        textops.parallel_substring_count(bodies, words), [t.count(w) for t, w in zip(bodies, words)]
+    )
 
 
 # --------------------------------------------------------------------------
@@ -200,9 +219,15 @@ def test_batch_accepts_tuples():
 # --------------------------------------------------------------------------
 
 PUBLIC_FUNCTIONS = [
-    "word_count", "substring_count", "line_word_counts", "parallel_word_count",
-    "sequential_word_count", "parallel_substring_count",
-    "set_num_threads", "get_num_threads", "openmp_enabled",
+    "word_count",
+    "substring_count",
+    "line_word_counts",
+    "parallel_word_count",
+    "sequential_word_count",
+    "parallel_substring_count",
+    "set_num_threads",
+    "get_num_threads",
+    "openmp_enabled",
 ]
 
 
@@ -224,7 +249,16 @@ def test_public_functions_have_docstrings(name):
     assert inspect.getdoc(getattr(textops, name))
 
 
-@pytest.mark.parametrize("name", ["word_count", "line_word_counts", "parallel_word_count", "parallel_substring_count", "substring_count"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "word_count",
+        "line_word_counts",
+        "parallel_word_count",
+        "parallel_substring_count",
+        "substring_count",
+    ],
+)
 def test_options_are_keyword_only(name):
     """sep and threads are keyword-only."""
     parameters = inspect.signature(getattr(textops, name)).parameters
@@ -237,18 +271,25 @@ def test_options_are_keyword_only(name):
 # Arrays as the words (or substrings) of a batch
 # --------------------------------------------------------------------------
 
+
 def test_numpy_arrays_of_words_are_one_word_per_text():
     """An array of str, bytes or objects is a sequence of words, as a list
     is (np.array([b"a", b"c"]) was taken as the one word b"ac")."""
     np = pytest.importorskip("numpy")
     texts_b, texts_s = [b"a b", b"c"], ["a b", "c"]
-    for texts, words in [(texts_b, np.array([b"a", b"c"])), (texts_s, np.array(["a", "c"])),
-                         (texts_s, np.array(["a", "c"], dtype=object))]:
+    for texts, words in [
+        (texts_b, np.array([b"a", b"c"])),
+        (texts_s, np.array(["a", "c"])),
+        (texts_s, np.array(["a", "c"], dtype=object)),
+    ]:
         expected = [t.split().count(w) for t, w in zip(texts, words)]
         assert expected == [1, 1]
         assert_exact(textops.parallel_word_count(texts, words), expected)
         assert_exact(textops.sequential_word_count(texts, words), expected)
-        assert_exact(textops.parallel_substring_count(texts, words), [t.count(w) for t, w in zip(texts, words)])
+        assert_exact(
+            textops.parallel_substring_count(texts, words),
+            [t.count(w) for t, w in zip(texts, words)],
+        )
 
 
 def test_pandas_series_of_words_is_one_word_per_text():
@@ -267,9 +308,16 @@ def test_other_buffers_as_words_are_ambiguous():
     from textops import TextopsTypeError
 
     texts = [b"a b", b"c"]
-    for words in [np.array([97, 99], np.uint8), array.array("B", b"ac"), np.array([b"a", b"c"]).view(np.uint8)]:
-        for call in (textops.parallel_word_count, textops.sequential_word_count,
-                     textops.parallel_substring_count):
+    for words in [
+        np.array([97, 99], np.uint8),
+        array.array("B", b"ac"),
+        np.array([b"a", b"c"]).view(np.uint8),
+    ]:
+        for call in (
+            textops.parallel_word_count,
+            textops.sequential_word_count,
+            textops.parallel_substring_count,
+        ):
             with pytest.raises(TextopsTypeError) as info:
                 call(texts, words)
             assert "bytes(" in str(info.value) and "list" in str(info.value), str(info.value)
@@ -283,6 +331,7 @@ def test_other_buffers_as_words_are_ambiguous():
 # --------------------------------------------------------------------------
 # A str subclass overriding encode
 # --------------------------------------------------------------------------
+
 
 class LyingStr(str):
     """A str whose encode() lies."""
@@ -298,4 +347,6 @@ def test_str_subclass_encode_override_is_ignored(text):
     assert_exact(textops_results(LyingStr(text), word), reference_results(text, "a"))
     assert_exact(textops.parallel_word_count([LyingStr(text)], [word]), [text.split().count("a")])
     assert_exact(textops.word_counts(LyingStr(text), [word]), {"a": text.split().count("a")})
-    assert_exact(textops.word_frequencies(LyingStr(text)), __import__("collections").Counter(text.split()))
+    assert_exact(
+        textops.word_frequencies(LyingStr(text)), __import__("collections").Counter(text.split())
+    )

@@ -4,6 +4,7 @@ A child process runs each kind of long call in a loop, sends itself SIGINT,
 and reports how long the KeyboardInterrupt took, whether memory grew, and
 whether the next call works; the test checks the report.
 """
+
 import json
 import subprocess
 import sys
@@ -36,7 +37,11 @@ def run_child(path, *args):
     """The report of interrupt_child.py on `path`."""
     done = subprocess.run(
         [sys.executable, str(HERE / "scripts" / "interrupt_child.py"), str(path), *args],
-        capture_output=True, text=True, timeout=300, cwd=path.parent, check=False,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=path.parent,
+        check=False,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -46,8 +51,10 @@ def check_report(report, slow=()):
     """Each call stopped within 0.5 s (those named in `slow`, 1 s) and left
     nothing behind."""
     for name, result in report.items():
-        print(f"\n{name}: stopped after {', '.join(f'{t * 1000:.0f}' for t in result['latencies'])} ms, "
-              f"memory {result['rss_growth_mb']:+.1f} MB")
+        print(
+            f"\n{name}: stopped after {', '.join(f'{t * 1000:.0f}' for t in result['latencies'])} ms, "
+            f"memory {result['rss_growth_mb']:+.1f} MB"
+        )
         bound = 1.0 if any(name.startswith(prefix) for prefix in slow) else 0.5
         assert max(result["latencies"]) < bound, (name, result)
         assert result["next_call"] == 2, name

@@ -8,6 +8,7 @@ file-backed memory, not as private copies).
 
 Run alone with ``pytest tests/test_memory.py -s`` to see the figures (Linux only).
 """
+
 import json
 import os
 import subprocess
@@ -78,16 +79,21 @@ def test_peak_memory_above_input(kind):
         [sys.executable, "-c", CHILD, kind, str(SIZE_MB)],
         # not the source checkout, whose unbuilt textops/ would come first
         cwd=Path(textops.__file__).resolve().parent.parent,
-        capture_output=True, text=True, check=True, timeout=600,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
     )
     result = json.loads(out.stdout)
     assert result["counts"] == [result["expected"]] * 7
     before, after = result["before"], result["after"]
     peak_growth = after["VmHWM"] - before["VmHWM"]
     private_growth = after["RssAnon"] - before["RssAnon"]
-    print(f"\n{kind}: {SIZE_MB} MB input, peak RSS {before['VmHWM'] // 1024} -> "
-          f"{after['VmHWM'] // 1024} MB (+{peak_growth} kB), private memory "
-          f"+{private_growth} kB, file-backed {after['RssFile'] // 1024} MB")
+    print(
+        f"\n{kind}: {SIZE_MB} MB input, peak RSS {before['VmHWM'] // 1024} -> "
+        f"{after['VmHWM'] // 1024} MB (+{peak_growth} kB), private memory "
+        f"+{private_growth} kB, file-backed {after['RssFile'] // 1024} MB"
+    )
     assert private_growth < LIMIT_KB
     if kind != "mmap":  # touching mapped pages raises RSS, not private memory
         assert peak_growth < LIMIT_KB

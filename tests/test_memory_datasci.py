@@ -5,6 +5,7 @@ pages are the kernel's cache); a Corpus holds its documents in about their
 UTF-8 size plus 8 bytes each. Run with ``pytest tests/test_memory_datasci.py
 -s`` to see the figures (Linux only).
 """
+
 import json
 import os
 import subprocess
@@ -57,7 +58,10 @@ def run_child(kind):
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(SIZE_MB)],
         cwd=Path(textops.__file__).resolve().parent.parent,
-        capture_output=True, text=True, check=True, timeout=600,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
     )
     return json.loads(out.stdout)
 
@@ -75,6 +79,8 @@ def test_corpus_holds_about_the_utf8_size():
     result = run_child("corpus")
     assert result["nbytes"] == result["utf8"]
     expected_kb = (result["utf8"] + 8 * (result["ndocs"] + 1)) / 1024
-    print(f"\ncorpus: {result['ndocs']} documents, {result['utf8'] / 1e6:.0f} MB UTF-8, "
-          f"private memory +{result['growth_kb'] / 1024:.0f} MB")
+    print(
+        f"\ncorpus: {result['ndocs']} documents, {result['utf8'] / 1e6:.0f} MB UTF-8, "
+        f"private memory +{result['growth_kb'] / 1024:.0f} MB"
+    )
     assert result["growth_kb"] < expected_kb * 1.1 + LIMIT_KB

@@ -1,6 +1,7 @@
 """The quickstart notebook runs in a real Jupyter kernel, and a long call
 in a kernel stops when the kernel is interrupted (the notebook's stop
 button)."""
+
 import time
 from pathlib import Path
 
@@ -16,7 +17,11 @@ NOTEBOOK = Path(__file__).resolve().parent.parent / "examples" / "quickstart.ipy
 
 
 def outputs(cell, kind):
-    return [o for o in cell.get("outputs", []) if o.get("output_type") == kind or kind in o.get("data", {})]
+    return [
+        o
+        for o in cell.get("outputs", [])
+        if o.get("output_type") == kind or kind in o.get("data", {})
+    ]
 
 
 def test_quickstart_notebook_runs(monkeypatch):
@@ -24,8 +29,12 @@ def test_quickstart_notebook_runs(monkeypatch):
     monkeypatch.delenv("TEXTOPS_CORPUS", raising=False)  # what a fresh clone has
     assert "shared" not in NOTEBOOK.read_text()  # no folder outside the repository
     nb = nbformat.read(NOTEBOOK, as_version=4)
-    client = nbclient.NotebookClient(nb, timeout=300, kernel_name="python3",
-                                     resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = nbclient.NotebookClient(
+        nb,
+        timeout=300,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    )
     client.execute()  # raises CellExecutionError on any error, incl. failed asserts
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(not outputs(c, "error") for c in code)
@@ -56,12 +65,15 @@ def test_interrupting_the_kernel_stops_a_long_call():
     kernel (wall clocks of one machine), without IPython's traceback."""
     jupyter_client = pytest.importorskip("jupyter_client")
     import textops
+
     # not in the source checkout, whose unbuilt textops/ would come first
     km, kc = jupyter_client.manager.start_new_kernel(
-        kernel_name="python3", cwd=str(Path(textops.__file__).resolve().parent.parent))
+        kernel_name="python3", cwd=str(Path(textops.__file__).resolve().parent.parent)
+    )
     try:
         kc.execute_interactive(
-            "import textops; text = 'the whale and the sea ' * 4_000_000", timeout=120)
+            "import textops; text = 'the whale and the sea ' * 4_000_000", timeout=120
+        )
         msg_id = kc.execute(LOOP)
         time.sleep(1.0)
         sent = time.time()
@@ -82,8 +94,11 @@ def test_interrupting_the_kernel_stops_a_long_call():
         assert caught - sent < 0.5
         # the next call works
         result = []
-        kc.execute_interactive("print(textops.word_count('a b a', 'a'))", timeout=30,
-                               output_hook=lambda m: result.append(m["content"].get("text", "")))
+        kc.execute_interactive(
+            "print(textops.word_count('a b a', 'a'))",
+            timeout=30,
+            output_hook=lambda m: result.append(m["content"].get("text", "")),
+        )
         assert "2" in "".join(result)
     finally:
         kc.stop_channels()

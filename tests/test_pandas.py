@@ -1,4 +1,5 @@
 """The .textops accessor against Series.map of the references."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -31,7 +32,9 @@ def expected(values, fn):
 @given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
 def test_accessor_matches_map(dtype, data, min_chunk, set_min_chunk):
     set_min_chunk(min_chunk)
-    values = data.draw(st.lists(st.none() | texts(STR, max_pieces=20).filter(encodable), max_size=12))
+    values = data.draw(
+        st.lists(st.none() | texts(STR, max_pieces=20).filter(encodable), max_size=12)
+    )
     joined = "".join(v for v in values if v)
     sep = data.draw(st.none() | needles(STR, joined, allow_empty=False).filter(encodable))
     word = data.draw(words(STR, joined, sep))
@@ -43,9 +46,11 @@ def test_accessor_matches_map(dtype, data, min_chunk, set_min_chunk):
         assert result.dtype == "Int64" and result.index.equals(index)
         assert result.tolist() == expected(values, lambda t: t.split(sep).count(word))
         assert series.textops.substring_count(sub, threads=threads).tolist() == expected(
-            values, lambda t: t.count(sub))
+            values, lambda t: t.count(sub)
+        )
     assert series.textops.line_word_counts(word, sep=sep).tolist() == expected(
-        values, lambda t: [ln.split(sep).count(word) for ln in t.splitlines()])
+        values, lambda t: [ln.split(sep).count(word) for ln in t.splitlines()]
+    )
     matrix = series.textops.term_matrix([word, "a"], sep=sep)
     assert matrix.index.equals(index) and list(matrix.columns) == [word, "a"]
     assert matrix.iloc[:, 0].tolist() == expected(values, lambda t: t.split(sep).count(word))
@@ -58,7 +63,9 @@ def test_arrow_chunks_and_slices_are_read_in_place():
         series = pd.Series(pd.arrays.ArrowExtensionArray(chunked)).iloc[3:]
         want = expected(values[3:], lambda t: t.split().count("the"))
         assert series.textops.word_count("the").tolist() == want
-        assert series.textops.substring_count("the").tolist() == expected(values[3:], lambda t: t.count("the"))
+        assert series.textops.substring_count("the").tolist() == expected(
+            values[3:], lambda t: t.count("the")
+        )
     # the Arrow path really is taken for pyarrow-backed strings
     assert textops.pandas._arrow_chunks(pd.Series(values, dtype="string[pyarrow]")) is not None
 
@@ -84,11 +91,19 @@ def test_arrow_string_view_series():
     series = pd.Series(values, dtype=pd.ArrowDtype(pa.string_view()), index=range(10, 15))
     sliced = series.iloc[1:]
     for s, vals in ((series, values), (sliced, values[1:])):
-        assert s.textops.word_count("the").tolist() == expected(vals, lambda t: t.split().count("the"))
+        assert s.textops.word_count("the").tolist() == expected(
+            vals, lambda t: t.split().count("the")
+        )
         assert s.textops.substring_count("th").tolist() == expected(vals, lambda t: t.count("th"))
         assert s.textops.word_count("the").index.equals(s.index)
         lines = s.textops.line_word_counts("the").tolist()
-        assert lines == [pd.NA if t is None else [ln.split().count("the") for ln in t.splitlines()] for t in vals]
+        assert lines == [
+            pd.NA if t is None else [ln.split().count("the") for ln in t.splitlines()] for t in vals
+        ]
         present = [t for t in vals if t is not None]
-        assert s.textops.word_frequencies() == __import__("collections").Counter(w for t in present for w in t.split())
-        assert s.textops.term_matrix(["the", "x"]).iloc[:, 0].tolist() == expected(vals, lambda t: t.split().count("the"))
+        assert s.textops.word_frequencies() == __import__("collections").Counter(
+            w for t in present for w in t.split()
+        )
+        assert s.textops.term_matrix(["the", "x"]).iloc[:, 0].tolist() == expected(
+            vals, lambda t: t.split().count("the")
+        )

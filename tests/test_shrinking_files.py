@@ -8,6 +8,7 @@ regression fails the test instead of killing the test run; the children run
 with faulthandler on, as pytest runs this process, so the guard is also
 shown to work beside another SIGBUS handler and to hand that handler back.
 """
+
 import json
 import os
 import subprocess
@@ -16,26 +17,39 @@ import textwrap
 
 import pytest
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"),
-                                reason="SIGBUS on truncated mappings is tested on Linux")
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"), reason="SIGBUS on truncated mappings is tested on Linux"
+)
 
-FUNCTIONS = ["file_word_count", "file_substring_count", "file_line_word_counts",
-             "file_word_frequencies"]
+FUNCTIONS = [
+    "file_word_count",
+    "file_substring_count",
+    "file_line_word_counts",
+    "file_word_frequencies",
+]
 
 
 def run_child(tmp_path, script):
     """Run script in a child python (faulthandler on) from tmp_path; return
     its completed process."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
-    return subprocess.run([sys.executable, "-X", "faulthandler", "-c", textwrap.dedent(script)],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", textwrap.dedent(script)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("function", FUNCTIONS)
 def test_file_truncated_after_mapping_raises_oserror(tmp_path, function):
     """The file is cut to one page right after textops maps it, before it
     counts: every function raises OSError(EIO) naming the file."""
-    done = run_child(tmp_path, f"""
+    done = run_child(
+        tmp_path,
+        f"""
         import errno, json, os, textops
         from textops import _files
         path = os.path.abspath("big.txt")
@@ -55,7 +69,8 @@ def test_file_truncated_after_mapping_raises_oserror(tmp_path, function):
             print(json.dumps(["returned"]))
         except OSError as exc:
             print(json.dumps(["OSError", exc.errno, exc.filename, str(exc)]))
-        """)
+        """,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     kind, code, filename, message = json.loads(done.stdout)
     assert kind == "OSError"
@@ -69,7 +84,9 @@ def test_file_truncated_by_another_thread_during_the_call(tmp_path):
     while file_line_word_counts reads it. Each attempt either finishes
     before the cut (then with the right counts) or raises OSError naming
     the file; the interpreter never dies."""
-    done = run_child(tmp_path, """
+    done = run_child(
+        tmp_path,
+        """
         import json, os, threading, textops
         path = os.path.abspath("big.txt")
         outcomes = []
@@ -85,7 +102,8 @@ def test_file_truncated_by_another_thread_during_the_call(tmp_path):
                 outcomes.append(["OSError", exc.filename])
             timer.join()
         print(json.dumps(outcomes))
-        """)
+        """,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     outcomes = json.loads(done.stdout)
     path = str(tmp_path / "big.txt")
@@ -96,7 +114,9 @@ def test_file_truncated_by_another_thread_during_the_call(tmp_path):
 def test_sigbus_outside_textops_still_reaches_the_previous_handler(tmp_path):
     """After textops' calls, a SIGBUS of the program's own goes to the
     handler that was there before (faulthandler here), as without textops."""
-    done = run_child(tmp_path, """
+    done = run_child(
+        tmp_path,
+        """
         import mmap, os, textops
         with open("f.txt", "wb") as f:
             f.write(b"x" * (1 << 20))
@@ -105,6 +125,7 @@ def test_sigbus_outside_textops_still_reaches_the_previous_handler(tmp_path):
             m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
         os.truncate("f.txt", 0)
         print(m[len(m) - 1])  # SIGBUS, not textops' business
-        """)
+        """,
+    )
     assert done.returncode == -7  # SIGBUS
     assert "Fatal Python error: Bus error" in done.stderr

@@ -1,5 +1,6 @@
 """Thread control (set/get_num_threads, env var, threadpoolctl), results that
 do not depend on the thread count, and calls from several Python threads."""
+
 import json
 import os
 import random
@@ -24,14 +25,20 @@ def run_python(code, **env_overrides):
     child starts from the package defaults.  Returns the parsed JSON printed
     on the child's last stdout line.
     """
-    env = {k: v for k, v in os.environ.items() if k not in ("TEXTOPS_NUM_THREADS", "OMP_NUM_THREADS")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("TEXTOPS_NUM_THREADS", "OMP_NUM_THREADS")
+    }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [PACKAGE_ROOT, env.get("PYTHONPATH")]))
     env.update(env_overrides)
     # cwd: `python -c` puts it first on sys.path, where a source checkout's
     # unbuilt textops/ folder would hide the installed package
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=PACKAGE_ROOT,
-        capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=PACKAGE_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -40,7 +47,20 @@ def run_python(code, **env_overrides):
 def make_text(size, seed=0):
     """A deterministic English-like text of about ``size`` characters."""
     rng = random.Random(seed)
-    vocabulary = ["the", "cat", "a", "sat", "on", "mat", "thethe", "é", "世界", "\u3000", "\n", "\r\n"]
+    vocabulary = [
+        "the",
+        "cat",
+        "a",
+        "sat",
+        "on",
+        "mat",
+        "thethe",
+        "é",
+        "世界",
+        "\u3000",
+        "\n",
+        "\r\n",
+    ]
     words = rng.choices(vocabulary, k=size // 3)
     return " ".join(words)
 
@@ -57,6 +77,7 @@ def default_num_threads():
 # --------------------------------------------------------------------------
 # Thread-count settings
 # --------------------------------------------------------------------------
+
 
 def test_openmp_enabled_returns_bool():
     """openmp_enabled() answers with a real bool."""
@@ -126,6 +147,7 @@ def test_threadpoolctl_limits_default():
 # Same results on every thread count
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def medium_text():
     return make_text(1_500_000, seed=1)
@@ -194,6 +216,7 @@ def test_calls_from_many_python_threads(medium_text):
 # --------------------------------------------------------------------------
 # The GIL is released during the C call
 # --------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def huge_bytes():

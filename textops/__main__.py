@@ -54,21 +54,31 @@ def _threads(value: str) -> int:
 
 def _add_input_options(command: argparse.ArgumentParser) -> None:
     """Options shared by count and freq: files, decoding, threads, output."""
-    command.add_argument("files", nargs="*", metavar="FILE",
-                         help="files to read (default, or '-': standard input)")
-    command.add_argument("--sep", default=None,
-                         help="split on this separator instead of runs of whitespace")
+    command.add_argument(
+        "files", nargs="*", metavar="FILE", help="files to read (default, or '-': standard input)"
+    )
+    command.add_argument(
+        "--sep", default=None, help="split on this separator instead of runs of whitespace"
+    )
     decoding = command.add_mutually_exclusive_group()
-    decoding.add_argument("--encoding", default="utf-8",
-                          help="decode files with this encoding: str semantics, Unicode "
-                               "whitespace and line breaks (default: %(default)s)")
-    decoding.add_argument("--bytes", action="store_true",
-                          help="read raw bytes: bytes semantics, ASCII whitespace only")
-    command.add_argument("--threads", type=_threads, default=None,
-                         help="threads to count with (default: all)")
+    decoding.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="decode files with this encoding: str semantics, Unicode "
+        "whitespace and line breaks (default: %(default)s)",
+    )
+    decoding.add_argument(
+        "--bytes",
+        action="store_true",
+        help="read raw bytes: bytes semantics, ASCII whitespace only",
+    )
+    command.add_argument(
+        "--threads", type=_threads, default=None, help="threads to count with (default: all)"
+    )
     command.add_argument("--json", action="store_true", help="print JSON")
-    command.add_argument("--progress", action="store_true",
-                         help="show a progress bar over the files (needs tqdm)")
+    command.add_argument(
+        "--progress", action="store_true", help="show a progress bar over the files (needs tqdm)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="textops",
         description="Count words and substrings in files on every core, exactly as "
-                    "Python's str.split().count(), str.count() and str.splitlines() would.",
+        "Python's str.split().count(), str.count() and str.splitlines() would.",
         epilog="Run 'textops COMMAND --help' for the options of a command.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -89,27 +99,36 @@ def build_parser() -> argparse.ArgumentParser:
             "By default PATTERN is a word: text.split(SEP).count(PATTERN)."
         ),
         epilog="examples:  textops count whale moby_dick.txt\n"
-               "           textops count --substring 'the ' *.txt --json\n"
-               "           cat book.txt | textops count --lines Valjean",
+        "           textops count --substring 'the ' *.txt --json\n"
+        "           cat book.txt | textops count --lines Valjean",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     count.add_argument("pattern", metavar="PATTERN", help="the word (or substring) to count")
     kind = count.add_mutually_exclusive_group()
-    kind.add_argument("--substring", action="store_true",
-                      help="count PATTERN as a substring: text.count(PATTERN)")
-    kind.add_argument("--lines", action="store_true",
-                      help="count the word in each line: one count per line of text.splitlines()")
+    kind.add_argument(
+        "--substring", action="store_true", help="count PATTERN as a substring: text.count(PATTERN)"
+    )
+    kind.add_argument(
+        "--lines",
+        action="store_true",
+        help="count the word in each line: one count per line of text.splitlines()",
+    )
     _add_input_options(count)
     freq = commands.add_parser(
         "freq",
         help="print the most frequent words of files",
         description="Print the N most frequent words of all the FILEs (or standard input) "
-                    "together, most frequent first: Counter(text.split(SEP)).most_common(N).",
+        "together, most frequent first: Counter(text.split(SEP)).most_common(N).",
         epilog="example:  textops freq -n 20 *.txt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    freq.add_argument("-n", "--top", type=_positive_int, default=10,
-                      help="how many words to print (default: %(default)s)")
+    freq.add_argument(
+        "-n",
+        "--top",
+        type=_positive_int,
+        default=10,
+        help="how many words to print (default: %(default)s)",
+    )
     _add_input_options(freq)
     bench = commands.add_parser(
         "bench",
@@ -119,18 +138,34 @@ def build_parser() -> argparse.ArgumentParser:
             "every implementation agrees and print a table of timings."
         ),
     )
-    bench.add_argument("--mb", type=_positive_float, default=20.0,
-                       help="corpus size in MB of UTF-8 text (default: %(default)s)")
+    bench.add_argument(
+        "--mb",
+        type=_positive_float,
+        default=20.0,
+        help="corpus size in MB of UTF-8 text (default: %(default)s)",
+    )
     bench.add_argument("--word", default="the", help="word to count (default: %(default)s)")
-    bench.add_argument("--repeat", type=_positive_int, default=3,
-                       help="report the best of N runs; the first run on a non-ASCII str also pays "
-                            "for the UTF-8 copy CPython caches on it (default: %(default)s)")
-    bench.add_argument("--corpus", metavar="DIR", default=None,
-                       help="use the *.txt books in DIR (repeated to --mb) instead of generated "
-                            "text (default: $TEXTOPS_CORPUS if it holds books, else generated)")
-    bench.add_argument("--docs", type=_positive_int, default=200_000,
-                       help="number of short documents (40-200 characters) cut from the corpus "
-                            "for the batch comparison (default: %(default)s)")
+    bench.add_argument(
+        "--repeat",
+        type=_positive_int,
+        default=3,
+        help="report the best of N runs; the first run on a non-ASCII str also pays "
+        "for the UTF-8 copy CPython caches on it (default: %(default)s)",
+    )
+    bench.add_argument(
+        "--corpus",
+        metavar="DIR",
+        default=None,
+        help="use the *.txt books in DIR (repeated to --mb) instead of generated "
+        "text (default: $TEXTOPS_CORPUS if it holds books, else generated)",
+    )
+    bench.add_argument(
+        "--docs",
+        type=_positive_int,
+        default=200_000,
+        help="number of short documents (40-200 characters) cut from the corpus "
+        "for the batch comparison (default: %(default)s)",
+    )
     parser.commands = commands.choices  # type: ignore[attr-defined]
     return parser
 
@@ -160,7 +195,9 @@ def _stdin(args: argparse.Namespace) -> Any:
     try:
         return data.decode(args.encoding)
     except UnicodeDecodeError as exc:
-        _fail(args.command, f"standard input is not valid {args.encoding} at byte offset {exc.start}")
+        _fail(
+            args.command, f"standard input is not valid {args.encoding} at byte offset {exc.start}"
+        )
 
 
 def _display(word: Any) -> str:
@@ -215,8 +252,12 @@ def _freq(args: argparse.Namespace) -> int:
         counter = textops.word_frequencies(_stdin(args), sep=sep, threads=args.threads)
     else:
         counter = textops.file_word_frequencies(
-            files, sep=sep, encoding=None if args.bytes else args.encoding,
-            threads=args.threads, progress=args.progress)
+            files,
+            sep=sep,
+            encoding=None if args.bytes else args.encoding,
+            threads=args.threads,
+            progress=args.progress,
+        )
     top = [(_display(word), count) for word, count in counter.most_common(args.top)]
     if args.json:
         print(json.dumps([{"word": word, "count": count} for word, count in top]))
@@ -234,7 +275,7 @@ def _parse_intermixed(command: argparse.ArgumentParser, argv: list[str]) -> argp
     if "--" not in argv:
         return command.parse_intermixed_args(argv)
     cut = argv.index("--")
-    tail = argv[cut + 1:]
+    tail = argv[cut + 1 :]
     # a NUL cannot occur in a command-line argument: these match no option
     placeholders = {f"\0{i}": arg for i, arg in enumerate(tail)}
     args = command.parse_intermixed_args(argv[:cut] + list(placeholders))
@@ -284,12 +325,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             _fail(args.command, str(exc))
     if args.command == "bench":
         if args.word.split() != [args.word]:
-            parser.error(f"{args.word!r} is not a valid --word, must be non-empty without whitespace")
+            parser.error(
+                f"{args.word!r} is not a valid --word, must be non-empty without whitespace"
+            )
         from textops import _bench
 
         try:
-            return _bench.run(mb=args.mb, word=args.word, repeat_count=args.repeat,
-                              corpus_dir=args.corpus, n_docs=args.docs)
+            return _bench.run(
+                mb=args.mb,
+                word=args.word,
+                repeat_count=args.repeat,
+                corpus_dir=args.corpus,
+                n_docs=args.docs,
+            )
         except FileNotFoundError as exc:
             parser.error(str(exc))
     parser.error(f"unknown command {args.command!r}")

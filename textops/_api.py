@@ -7,6 +7,7 @@ the text: mixing ``str`` and bytes raises ``TypeError``, as Python does for
 ``count`` and ``split`` (and, deliberately, also for the word, where
 ``list.count`` would quietly answer 0).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -25,13 +26,19 @@ from ._validate import (
 )
 
 __all__ = [
-    "Text", "line_word_counts", "parallel_substring_count", "parallel_word_count",
-    "sequential_word_count", "substring_count", "word_count",
+    "Text",
+    "line_word_counts",
+    "parallel_substring_count",
+    "parallel_word_count",
+    "sequential_word_count",
+    "substring_count",
+    "word_count",
 ]
 
 
-def word_count(text: Text, word: Text, *, sep: Text | None = None,
-               threads: int | None = None) -> int:
+def word_count(
+    text: Text, word: Text, *, sep: Text | None = None, threads: int | None = None
+) -> int:
     """Return ``text.split(sep).count(word)``, counted on every core.
 
     >>> word_count("the cat and the hat", "the")
@@ -49,8 +56,7 @@ def word_count(text: Text, word: Text, *, sep: Text | None = None,
     return _core.word_count(text, word, sep, mode, resolve(threads))
 
 
-def substring_count(text: Text, sub: Text | int, *,
-                    threads: int | None = None) -> int:
+def substring_count(text: Text, sub: Text | int, *, threads: int | None = None) -> int:
     """Return ``text.count(sub)``: non-overlapping, left to right.
 
     >>> substring_count("aaaa", "aa")
@@ -67,8 +73,9 @@ def substring_count(text: Text, sub: Text | int, *,
     return _core.substring_count(text, sub, mode, resolve(threads))
 
 
-def line_word_counts(text: Text, word: Text, *, sep: Text | None = None,
-                     threads: int | None = None) -> list[int]:
+def line_word_counts(
+    text: Text, word: Text, *, sep: Text | None = None, threads: int | None = None
+) -> list[int]:
     """Return ``[ln.split(sep).count(word) for ln in text.splitlines()]``.
 
     >>> line_word_counts("a b a\\n\\nb a", "a")
@@ -80,10 +87,13 @@ def line_word_counts(text: Text, word: Text, *, sep: Text | None = None,
     return _core.line_word_counts(text, word, sep, mode, resolve(threads))
 
 
-def parallel_word_count(text_bodies: Sequence[Text],
-                        words: Text | Sequence[Text], *,
-                        sep: Text | None = None,
-                        threads: int | None = None) -> list[int]:
+def parallel_word_count(
+    text_bodies: Sequence[Text],
+    words: Text | Sequence[Text],
+    *,
+    sep: Text | None = None,
+    threads: int | None = None,
+) -> list[int]:
     """Return ``[t.split(sep).count(w) for t, w in zip(text_bodies, words,
     strict=True)]``, the texts shared out over every core.
 
@@ -102,13 +112,21 @@ def parallel_word_count(text_bodies: Sequence[Text],
     nthreads = resolve(threads)
     if mode is None:
         return []
-    return _core.batch(True, items, words_, sep, mode, nthreads,
-                       text_checker(items, mode, "text_bodies"), check_word)
+    return _core.batch(
+        True,
+        items,
+        words_,
+        sep,
+        mode,
+        nthreads,
+        text_checker(items, mode, "text_bodies"),
+        check_word,
+    )
 
 
-def sequential_word_count(text_bodies: Sequence[Text],
-                          words: Text | Sequence[Text], *,
-                          sep: Text | None = None) -> list[int]:
+def sequential_word_count(
+    text_bodies: Sequence[Text], words: Text | Sequence[Text], *, sep: Text | None = None
+) -> list[int]:
     """Like ``parallel_word_count``, on the calling thread only.
 
     >>> sequential_word_count(["a b a", "b b"], "a")
@@ -117,9 +135,9 @@ def sequential_word_count(text_bodies: Sequence[Text],
     return parallel_word_count(text_bodies, words, sep=sep, threads=1)
 
 
-def parallel_substring_count(text_bodies: Sequence[Text],
-                             subs: Text | int | Sequence[Text], *,
-                             threads: int | None = None) -> list[int]:
+def parallel_substring_count(
+    text_bodies: Sequence[Text], subs: Text | int | Sequence[Text], *, threads: int | None = None
+) -> list[int]:
     """Return ``[t.count(s) for t, s in zip(text_bodies, subs,
     strict=True)]``, the texts shared out over every core.
 
@@ -133,5 +151,13 @@ def parallel_substring_count(text_bodies: Sequence[Text],
     nthreads = resolve(threads)
     if mode is None:
         return []
-    return _core.batch(False, items, subs_, None, mode, nthreads,
-                       text_checker(items, mode, "text_bodies"), check_sub)
+    return _core.batch(
+        False,
+        items,
+        subs_,
+        None,
+        mode,
+        nthreads,
+        text_checker(items, mode, "text_bodies"),
+        check_sub,
+    )

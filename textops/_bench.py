@@ -34,7 +34,166 @@ import textops
 
 #: Real English words, most frequent first. Words placed at a given rank of
 #: the Zipf distribution come from ``_PLACED`` below.
-_COMMON_WORDS = ["the", "of", "and", "to", "a", "in", "that", "he", "was", "it", "his", "I", "with", "as", "had", "for", "you", "her", "not", "on", "is", "at", "be", "but", "by", "she", "him", "said", "all", "which", "my", "from", "they", "have", "were", "this", "so", "me", "an", "one", "there", "no", "what", "or", "their", "we", "would", "been", "when", "them", "if", "will", "are", "who", "The", "He", "It", "And", "But", "man", "then", "into", "more", "up", "out", "some", "could", "do", "upon", "now", "only", "your", "like", "did", "than", "about", "these", "any", "time", "very", "little", "can", "over", "before", "again", "old", "know", "after", "great", "down", "well", "see", "way", "where", "good", "long", "us", "our", "such", "made", "must", "never", "himself", "come", "through", "much", "how", "should", "came", "other", "its", "thought", "without", "own", "eyes", "hand", "first", "face", "two", "men", "may", "went", "sea", "ship", "head", "day", "house", "night", "moment", "door", "life", "heart", "father", "mother", "young", "voice", "nothing", "something", "looked", "room", "away", "yet", "still", "while", "once", "every", "here", "last", "left", "Mr.", "Mrs.", "Prince", "Madame", "Monsieur", "count", "army", "letter", "water"]
+_COMMON_WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "a",
+    "in",
+    "that",
+    "he",
+    "was",
+    "it",
+    "his",
+    "I",
+    "with",
+    "as",
+    "had",
+    "for",
+    "you",
+    "her",
+    "not",
+    "on",
+    "is",
+    "at",
+    "be",
+    "but",
+    "by",
+    "she",
+    "him",
+    "said",
+    "all",
+    "which",
+    "my",
+    "from",
+    "they",
+    "have",
+    "were",
+    "this",
+    "so",
+    "me",
+    "an",
+    "one",
+    "there",
+    "no",
+    "what",
+    "or",
+    "their",
+    "we",
+    "would",
+    "been",
+    "when",
+    "them",
+    "if",
+    "will",
+    "are",
+    "who",
+    "The",
+    "He",
+    "It",
+    "And",
+    "But",
+    "man",
+    "then",
+    "into",
+    "more",
+    "up",
+    "out",
+    "some",
+    "could",
+    "do",
+    "upon",
+    "now",
+    "only",
+    "your",
+    "like",
+    "did",
+    "than",
+    "about",
+    "these",
+    "any",
+    "time",
+    "very",
+    "little",
+    "can",
+    "over",
+    "before",
+    "again",
+    "old",
+    "know",
+    "after",
+    "great",
+    "down",
+    "well",
+    "see",
+    "way",
+    "where",
+    "good",
+    "long",
+    "us",
+    "our",
+    "such",
+    "made",
+    "must",
+    "never",
+    "himself",
+    "come",
+    "through",
+    "much",
+    "how",
+    "should",
+    "came",
+    "other",
+    "its",
+    "thought",
+    "without",
+    "own",
+    "eyes",
+    "hand",
+    "first",
+    "face",
+    "two",
+    "men",
+    "may",
+    "went",
+    "sea",
+    "ship",
+    "head",
+    "day",
+    "house",
+    "night",
+    "moment",
+    "door",
+    "life",
+    "heart",
+    "father",
+    "mother",
+    "young",
+    "voice",
+    "nothing",
+    "something",
+    "looked",
+    "room",
+    "away",
+    "yet",
+    "still",
+    "while",
+    "once",
+    "every",
+    "here",
+    "last",
+    "left",
+    "Mr.",
+    "Mrs.",
+    "Prince",
+    "Madame",
+    "Monsieur",
+    "count",
+    "army",
+    "letter",
+    "water",
+]
 
 #: Rare words at fixed ranks, so that "whale" and "Valjean" are present but
 #: uncommon, as in the real corpus. "Dantès" keeps some non-ASCII text in.
@@ -49,7 +208,39 @@ _PLACED = {
     "Bloom": 1100,
 }
 
-_ONSETS = ["b", "br", "c", "ch", "cl", "d", "dr", "f", "fl", "g", "gr", "h", "j", "k", "l", "m", "n", "p", "pl", "pr", "r", "s", "sh", "sl", "st", "t", "th", "tr", "v", "w", "wh"]
+_ONSETS = [
+    "b",
+    "br",
+    "c",
+    "ch",
+    "cl",
+    "d",
+    "dr",
+    "f",
+    "fl",
+    "g",
+    "gr",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "pl",
+    "pr",
+    "r",
+    "s",
+    "sh",
+    "sl",
+    "st",
+    "t",
+    "th",
+    "tr",
+    "v",
+    "w",
+    "wh",
+]
 _VOWELS = ["a", "e", "i", "o", "u", "ai", "ea", "ee", "ie", "oo", "ou", "ow"]
 _CODAS = ["", "", "", "n", "r", "s", "st", "nd", "ll", "ck", "th", "m"]
 
@@ -76,7 +267,9 @@ def vocabulary(size: int = VOCABULARY_SIZE, seed: int = DEFAULT_SEED) -> list[st
     and made-up words built from English-like syllables fill the rest.
     """
     if size <= max(_PLACED.values()):
-        raise ValueError(f"{size} is not a valid vocabulary size, must be above {max(_PLACED.values())}")
+        raise ValueError(
+            f"{size} is not a valid vocabulary size, must be above {max(_PLACED.values())}"
+        )
     rng = random.Random(seed)
     words = list(_COMMON_WORDS)
     seen = set(words) | set(_PLACED)
@@ -115,12 +308,17 @@ def generate_book(n_bytes: int, seed: int = DEFAULT_SEED) -> str:
     while size < n_bytes:
         # About 6.5 bytes per word and separator; draw in chunks.
         k = min(200_000, max(1_000, (n_bytes - size) // 6))
-        chunk = "".join(map("".join, zip(
-            rng.choices(_PREFIXES, _PREFIX_WEIGHTS, k=k),
-            rng.choices(words, cum_weights=cum_weights, k=k),
-            rng.choices(_SUFFIXES, _SUFFIX_WEIGHTS, k=k),
-            rng.choices(_SEPARATORS, _SEPARATOR_WEIGHTS, k=k),
-        )))
+        chunk = "".join(
+            map(
+                "".join,
+                zip(
+                    rng.choices(_PREFIXES, _PREFIX_WEIGHTS, k=k),
+                    rng.choices(words, cum_weights=cum_weights, k=k),
+                    rng.choices(_SUFFIXES, _SUFFIX_WEIGHTS, k=k),
+                    rng.choices(_SEPARATORS, _SEPARATOR_WEIGHTS, k=k),
+                ),
+            )
+        )
         parts.append(chunk)
         size += len(chunk)
     text = "".join(parts)
@@ -211,7 +409,9 @@ def cut_documents(
     if n_docs < 0:
         raise ValueError(f"{n_docs} is not a valid number of documents, must be 0 or more")
     if not 0 < min_chars <= max_chars:
-        raise ValueError(f"{min_chars}..{max_chars} is not a valid length range, must be 0 < min <= max")
+        raise ValueError(
+            f"{min_chars}..{max_chars} is not a valid length range, must be 0 < min <= max"
+        )
     if len(text) < max_chars:
         raise ValueError(f"the text has {len(text)} characters, fewer than max_chars={max_chars}")
     rng = random.Random(seed)
@@ -258,8 +458,11 @@ def find_corpus_dir(explicit: str | os.PathLike[str] | None = None) -> Path | No
         return None
     if any(Path(env).glob("*.txt")):
         return Path(env)
-    warnings.warn(f"{CORPUS_ENV}={env!r} holds no *.txt books; measuring generated text",
-                  RuntimeWarning, stacklevel=2)
+    warnings.warn(
+        f"{CORPUS_ENV}={env!r} holds no *.txt books; measuring generated text",
+        RuntimeWarning,
+        stacklevel=2,
+    )
     return None
 
 
@@ -361,8 +564,11 @@ def textops_one_thread_both(halves: Sequence[str], word: str) -> int:
     The baseline of :func:`textops_two_python_threads`: the same work, one
     text after the other, on the same kind of thread.
     """
-    return python_threads().submit(
-        lambda: sum(textops.word_count(half, word, threads=1) for half in halves)).result()
+    return (
+        python_threads()
+        .submit(lambda: sum(textops.word_count(half, word, threads=1) for half in halves))
+        .result()
+    )
 
 
 def python_count_each(docs: Sequence[str], sub: str) -> list[int]:
@@ -496,17 +702,30 @@ def run(
     workers = cpu_count()
 
     substring_impls: Impls = [("Python: text.count(w)", lambda: text.count(word))]
-    substring_impls += [(f"substring_count(text, w, threads={n})",
-                         functools.partial(textops_substring_count, text, word, n)) for n in threads]
+    substring_impls += [
+        (
+            f"substring_count(text, w, threads={n})",
+            functools.partial(textops_substring_count, text, word, n),
+        )
+        for n in threads
+    ]
     word_impls: Impls = [
         ("Python: text.split().count(w)", lambda: split_count(text, word)),
-        (f"ThreadPoolExecutor({workers}), a book per task", lambda: thread_pool_split(books, word, workers)),
-        (f"ProcessPoolExecutor({workers}), a book per task", lambda: process_pool_split(books, word, workers)),
+        (
+            f"ThreadPoolExecutor({workers}), a book per task",
+            lambda: thread_pool_split(books, word, workers),
+        ),
+        (
+            f"ProcessPoolExecutor({workers}), a book per task",
+            lambda: process_pool_split(books, word, workers),
+        ),
         ("sum(sequential_word_count(books, w))", lambda: textops_sequential(books, word)),
         ("sum(parallel_word_count(books, w))", lambda: textops_parallel(books, word)),
     ]
-    word_impls += [(f"word_count(text, w, threads={n})",
-                    functools.partial(textops_word_count, text, word, n)) for n in threads]
+    word_impls += [
+        (f"word_count(text, w, threads={n})", functools.partial(textops_word_count, text, word, n))
+        for n in threads
+    ]
     docs_substring_impls: Impls = [
         ("Python: [d.count(w) for d in docs]", lambda: python_count_each(docs, word)),
         ("parallel_substring_count(docs, w)", lambda: textops.parallel_substring_count(docs, word)),
@@ -516,8 +735,14 @@ def run(
         ("parallel_word_count(docs, w)", lambda: textops.parallel_word_count(docs, word)),
     ]
     thread_impls: Impls = [
-        ("1 Python thread: word_count(half, threads=1) x2", lambda: textops_one_thread_both(halves, word)),
-        ("2 Python threads: word_count(half, threads=1)", lambda: textops_two_python_threads(halves, word)),
+        (
+            "1 Python thread: word_count(half, threads=1) x2",
+            lambda: textops_one_thread_both(halves, word),
+        ),
+        (
+            "2 Python threads: word_count(half, threads=1)",
+            lambda: textops_two_python_threads(halves, word),
+        ),
     ]
     tables = [
         (f"1. substring count in one text, {word!r}", substring_impls, corpus.nbytes),
@@ -534,9 +759,15 @@ def run(
         print("\n".join(_table(title, rows, nbytes)))
         for row in rows[1:]:
             if row.count != rows[0].count:
-                print(f"MISMATCH: {row.name} gave {_total(row.count)}, "
-                      f"{rows[0].name} gave {_total(rows[0].count)}", file=sys.stderr)
+                print(
+                    f"MISMATCH: {row.name} gave {_total(row.count)}, "
+                    f"{rows[0].name} gave {_total(rows[0].count)}",
+                    file=sys.stderr,
+                )
                 status = 1
-    print(f"\ntotal {time.perf_counter() - start:.1f} s; all counts agree" if status == 0
-          else f"\ntotal {time.perf_counter() - start:.1f} s; COUNTS DIFFER")
+    print(
+        f"\ntotal {time.perf_counter() - start:.1f} s; all counts agree"
+        if status == 0
+        else f"\ntotal {time.perf_counter() - start:.1f} s; COUNTS DIFFER"
+    )
     return status

@@ -17,6 +17,7 @@ all when the call returns.
 >>> _core.word_count("a b a", "a", None, _core.UNICODE, 0)
 2
 """
+
 from __future__ import annotations
 
 import _thread
@@ -258,22 +259,20 @@ def set_search_backend(name: str) -> str:
     return ffi.string(lib.textops_search_backend(previous)).decode()
 
 
-def _glue_count(text: Any, words: bool, p: Any, sep: Tuple[Any, int],
-                mode: int, threads: int) -> Optional[int]:
+def _glue_count(
+    text: Any, words: bool, p: Any, sep: Tuple[Any, int], mode: int, threads: int
+) -> Optional[int]:
     """The count of p (a word split on sep when words, else a substring)
     in text by the binding glue in one call, or None when text is not an
     exact str or bytes short enough to need no watching for Ctrl-C. p is
     already bytes, sep a pair from _sep."""
-    if (not _ID_IS_ADDRESS or type(text) not in _EXACT or
-            len(text) >= _SHORT):
+    if not _ID_IS_ADDRESS or type(text) not in _EXACT or len(text) >= _SHORT:
         return None
-    count = lib.textops_py_count(id(text), words, p, len(p), sep[0], sep[1],
-                                 mode, threads)
+    count = lib.textops_py_count(id(text), words, p, len(p), sep[0], sep[1], mode, threads)
     return None if count == _PY_SLOW else count
 
 
-def quick_count(text: Any, pattern: Any, words: bool,
-                threads: int) -> Optional[int]:
+def quick_count(text: Any, pattern: Any, words: bool, threads: int) -> Optional[int]:
     """``text.split().count(pattern)`` (words) or ``text.count(pattern)``
     in one glue call, for an exact str text and str pattern or an exact
     bytes text and bytes pattern, with nothing left to validate; None when
@@ -287,8 +286,9 @@ def quick_count(text: Any, pattern: Any, words: bool,
     if type(pattern) is not kind:
         return None
     if kind is str:
-        return _glue_count(text, words, pattern.encode("utf-8", "surrogatepass"),
-                           _NO_SEP, UNICODE, threads)
+        return _glue_count(
+            text, words, pattern.encode("utf-8", "surrogatepass"), _NO_SEP, UNICODE, threads
+        )
     if kind is bytes:
         return _glue_count(text, words, pattern, _NO_SEP, BYTES, threads)
     return None
@@ -300,35 +300,48 @@ def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     count = _glue_count(text, False, s, _NO_SEP, mode, threads)
     if count is not None:
         return count
-    return _on_text(text, lambda t, n: _call(
-        n, threads, lambda th: lib.textops_substring_count(
-            t, n, s, len(s), mode, th)))
+    return _on_text(
+        text,
+        lambda t, n: _call(
+            n, threads, lambda th: lib.textops_substring_count(t, n, s, len(s), mode, th)
+        ),
+    )
 
 
-def word_count(text: Any, word: Any, sep: Optional[Any], mode: int,
-               threads: int) -> int:
+def word_count(text: Any, word: Any, sep: Optional[Any], mode: int, threads: int) -> int:
     """``text.split(sep).count(word)``; threads 0 means the OpenMP default."""
     w = _pattern(word)
     s, sn = sep_pair = _sep(sep)
     count = _glue_count(text, True, w, sep_pair, mode, threads)
     if count is not None:
         return count
-    return _on_text(text, lambda t, n: _call(
-        n, threads, lambda th: lib.textops_word_count(
-            t, n, w, len(w), s, sn, mode, th)))
+    return _on_text(
+        text,
+        lambda t, n: _call(
+            n, threads, lambda th: lib.textops_word_count(t, n, w, len(w), s, sn, mode, th)
+        ),
+    )
 
 
-def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
-                     threads: int) -> List[int]:
+def line_word_counts(
+    text: Any, word: Any, sep: Optional[Any], mode: int, threads: int
+) -> List[int]:
     """``[ln.split(sep).count(word) for ln in text.splitlines()]``."""
     counts = ffi.new("size_t **")
     nlines = ffi.new("size_t *")
     w = _pattern(word)
     s, sn = _sep(sep)
     try:
-        rc = _on_text(text, lambda t, n: _call(
-            n, threads, lambda th: lib.textops_line_word_counts(
-                t, n, w, len(w), s, sn, mode, th, counts, nlines)))
+        rc = _on_text(
+            text,
+            lambda t, n: _call(
+                n,
+                threads,
+                lambda th: lib.textops_line_word_counts(
+                    t, n, w, len(w), s, sn, mode, th, counts, nlines
+                ),
+            ),
+        )
     except BaseException:  # KeyboardInterrupt: the call may have allocated
         lib.textops_free(counts[0])
         raise
@@ -340,8 +353,9 @@ def line_word_counts(text: Any, word: Any, sep: Optional[Any], mode: int,
         lib.textops_free(counts[0])
 
 
-def _spans(pins: _Pins, items: List[Any], mode: int,
-           check: Callable[[int, Any], Any]) -> Tuple[Any, Any, int]:
+def _spans(
+    pins: _Pins, items: List[Any], mode: int, check: Callable[[int, Any], Any]
+) -> Tuple[Any, Any, int]:
     """C arrays of the addresses and byte lengths of the texts in items,
     readable until pins exits, and their number (the callers use it, not
     ``len(items)``, which another thread may change).
@@ -358,13 +372,11 @@ def _spans(pins: _Pins, items: List[Any], mode: int,
     i = 0
     while i < n:
         if owned is not None:
-            i = lib.textops_py_spans(ffi.cast("void *", id(items)), n, i,
-                                     mode, addrs, lens, owned)
+            i = lib.textops_py_spans(ffi.cast("void *", id(items)), n, i, mode, addrs, lens, owned)
             if i == -1:
                 break
         if i < 0 or len(items) != n:
-            raise RuntimeError("textops: the list of texts changed size "
-                               "during the call")
+            raise RuntimeError("textops: the list of texts changed size during the call")
         addrs[i], lens[i] = pins.address(check(i, items[i]))
         i += 1
     return addrs, lens, n
@@ -380,10 +392,16 @@ def _int_list(counts: Any, n: int) -> List[int]:
     return out
 
 
-def batch(words: bool, texts: List[Any], patterns: List[Any],
-          sep: Optional[Any], mode: int, threads: int,
-          check_text: Callable[[int, Any], Any],
-          check_word: Callable[[int, Any], Any]) -> List[int]:
+def batch(
+    words: bool,
+    texts: List[Any],
+    patterns: List[Any],
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+    check_word: Callable[[int, Any], Any],
+) -> List[int]:
     """Per-text ``split(sep).count(pattern)`` (words) or ``count(pattern)``;
     ``patterns`` holds one per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
@@ -392,21 +410,27 @@ def batch(words: bool, texts: List[Any], patterns: List[Any],
         taddrs, tlens, n = _spans(pins, texts, mode, check_text)
         waddrs, wlens, nwords = _spans(pins, patterns, mode, check_word)
         if nwords not in (1, n):
-            raise RuntimeError("textops: the list of words changed size "
-                               "during the call")
+            raise RuntimeError("textops: the list of words changed size during the call")
         out = ffi.new("size_t[]", n)
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
         if words:
             s, sn = _sep(sep)
-            _call(_total(tlens, n), threads,
-                  lambda th: lib.textops_batch_word_count(
-                      n, tptrs, tlens, nwords, wptrs, wlens, s, sn, mode, th,
-                      out))
+            _call(
+                _total(tlens, n),
+                threads,
+                lambda th: lib.textops_batch_word_count(
+                    n, tptrs, tlens, nwords, wptrs, wlens, s, sn, mode, th, out
+                ),
+            )
         else:
-            _call(_total(tlens, n), threads,
-                  lambda th: lib.textops_batch_substring_count(
-                      n, tptrs, tlens, nwords, wptrs, wlens, mode, th, out))
+            _call(
+                _total(tlens, n),
+                threads,
+                lambda th: lib.textops_batch_substring_count(
+                    n, tptrs, tlens, nwords, wptrs, wlens, mode, th, out
+                ),
+            )
     return _int_list(out, n)
 
 
@@ -417,8 +441,9 @@ def _text_address(text: Any) -> int:
     return int(ffi.cast("uintptr_t", ffi.from_buffer(text)))
 
 
-def _tokens_dict(tokens: Any, mode: int, addrs: Any,
-                 lens: Any, items: Optional[List[Any]] = None) -> Dict[Any, int]:
+def _tokens_dict(
+    tokens: Any, mode: int, addrs: Any, lens: Any, items: Optional[List[Any]] = None
+) -> Dict[Any, int]:
     """The dict {token: count} from a textops_tokens result (then freed).
 
     A long token that is a whole text is not in ``tokens.data`` (only when
@@ -427,8 +452,7 @@ def _tokens_dict(tokens: Any, mode: int, addrs: Any,
     try:
         data = ffi.unpack(tokens.data, tokens.nbytes)
         info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
-        whole = (None if tokens.whole == ffi.NULL
-                 else ffi.unpack(tokens.whole, tokens.ntokens))
+        whole = None if tokens.whole == ffi.NULL else ffi.unpack(tokens.whole, tokens.ntokens)
     finally:
         lib.textops_free(tokens.data)
         lib.textops_free(tokens.info)
@@ -446,20 +470,22 @@ def _tokens_dict(tokens: Any, mode: int, addrs: Any,
         for k, text in enumerate(whole):
             if text:
                 item = None if items is None else items[text - 1]
-                if (type(item) is not exact
-                        or _text_address(item) != addrs[text - 1]):
+                if type(item) is not exact or _text_address(item) != addrs[text - 1]:
                     # another thread may have changed the list
-                    item = ffi.unpack(ffi.cast("char *", addrs[text - 1]),
-                                      lens[text - 1])
+                    item = ffi.unpack(ffi.cast("char *", addrs[text - 1]), lens[text - 1])
                     if mode == UNICODE:
                         item = item.decode("utf-8", "surrogatepass")
                 keys[k] = item
     return dict(zip(keys, counts))
 
 
-def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
-                     threads: int,
-                     check_text: Callable[[int, Any], Any]) -> Dict[Any, int]:
+def word_frequencies(
+    texts: List[Any],
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+) -> Dict[Any, int]:
     """``{token: count}`` of ``t.split(sep)`` over all texts (bytes keys for
     bytes-like texts). Items that are not exact str (or bytes) go through
     ``check_text(i, item)``, which raises for bad ones."""
@@ -473,13 +499,18 @@ def word_frequencies(texts: List[Any], sep: Optional[Any], mode: int,
         addrs, lens, n = _spans(pins, texts, mode, check)
         # a whole text may be its own token's key when every text is an
         # exact str (or bytes): immutable, read without a Python copy
-        return _frequencies(addrs, lens, n, sep, mode, threads,
-                            None if checked else texts)
+        return _frequencies(addrs, lens, n, sep, mode, threads, None if checked else texts)
 
 
-def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
-                 mode: int, threads: int,
-                 items: Optional[List[Any]] = None) -> Dict[Any, int]:
+def _frequencies(
+    addrs: Any,
+    lens: Any,
+    ntexts: int,
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    items: Optional[List[Any]] = None,
+) -> Dict[Any, int]:
     """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``
     (the exact str or bytes ``items``, when given: a long token that is a
     whole text is then not copied, and the text is its key)."""
@@ -487,10 +518,13 @@ def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
     out.keep_whole = items is not None
     s, sn = _sep(sep)
     try:
-        rc = _call(_total(lens, ntexts), threads,
-                   lambda th: lib.textops_word_frequencies(
-                       ntexts, ffi.cast("const char *const *", addrs), lens,
-                       s, sn, mode, th, out))
+        rc = _call(
+            _total(lens, ntexts),
+            threads,
+            lambda th: lib.textops_word_frequencies(
+                ntexts, ffi.cast("const char *const *", addrs), lens, s, sn, mode, th, out
+            ),
+        )
     except BaseException:  # KeyboardInterrupt: the call may have allocated
         lib.textops_free(out.data)
         lib.textops_free(out.info)
@@ -501,9 +535,17 @@ def _frequencies(addrs: Any, lens: Any, ntexts: int, sep: Optional[Any],
     return _tokens_dict(out, mode, addrs, lens, items)
 
 
-def _word_counts(count: Any, addrs: Any, lens: Any, ntexts: int,
-                 words: List[Any], sep: Optional[Any], mode: int,
-                 threads: int, out: Any) -> None:
+def _word_counts(
+    count: Any,
+    addrs: Any,
+    lens: Any,
+    ntexts: int,
+    words: List[Any],
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    out: Any,
+) -> None:
     """``t.split(sep).count(w)`` for the texts at C arrays ``addrs`` and
     ``lens`` and every word, into the size_t array ``out`` by ``count``:
     lib.textops_word_counts (one row of sums) or lib.textops_term_matrix
@@ -512,24 +554,40 @@ def _word_counts(count: Any, addrs: Any, lens: Any, ntexts: int,
     wptrs = ffi.new("char *[]", [ffi.from_buffer(p) for p in patterns])
     wlens = ffi.new("size_t[]", [len(p) for p in patterns])
     s, sn = _sep(sep)
-    rc = _call(_total(lens, ntexts), threads,
-               lambda th: count(
-                   ntexts, ffi.cast("const char *const *", addrs), lens,
-                   len(patterns), ffi.cast("const char *const *", wptrs),
-                   wlens, s, sn, mode, th, out))
+    rc = _call(
+        _total(lens, ntexts),
+        threads,
+        lambda th: count(
+            ntexts,
+            ffi.cast("const char *const *", addrs),
+            lens,
+            len(patterns),
+            ffi.cast("const char *const *", wptrs),
+            wlens,
+            s,
+            sn,
+            mode,
+            th,
+            out,
+        ),
+    )
     if rc != 0:
         raise MemoryError("textops: out of memory for the word counts")
 
 
-def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
-                mode: int, threads: int,
-                check_text: Callable[[int, Any], Any]) -> List[int]:
+def word_counts(
+    texts: List[Any],
+    words: List[Any],
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+) -> List[int]:
     """``[sum(t.split(sep).count(w) for t in texts) for w in words]``."""
     out = ffi.new("size_t[]", max(len(words), 1))
     with _Pins() as pins:
         addrs, lens, n = _spans(pins, texts, mode, check_text)
-        _word_counts(lib.textops_word_counts, addrs, lens, n, words, sep,
-                     mode, threads, out)
+        _word_counts(lib.textops_word_counts, addrs, lens, n, words, sep, mode, threads, out)
     return ffi.unpack(out, len(words))
 
 
@@ -540,22 +598,22 @@ def word_counts(texts: List[Any], words: List[Any], sep: Optional[Any],
 
 def _np() -> Any:
     import numpy
+
     return numpy
 
 
-def pack(texts: List[Any], mode: int,
-         check_text: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
+def pack(texts: List[Any], mode: int, check_text: Callable[[int, Any], Any]) -> Tuple[Any, Any]:
     """The texts end to end in one uint8 array, and their offsets."""
     np = _np()
     with _Pins() as pins:
         addrs, lens, n = _spans(pins, texts, mode, check_text)
-        sizes = np.frombuffer(ffi.buffer(lens, n * ffi.sizeof("size_t")),
-                              dtype=np.uintp)
+        sizes = np.frombuffer(ffi.buffer(lens, n * ffi.sizeof("size_t")), dtype=np.uintp)
         offsets = np.zeros(n + 1, dtype=np.uintp)
         np.cumsum(sizes, out=offsets[1:])
         buf = np.empty(int(offsets[-1]), dtype=np.uint8)
-        lib.textops_gather(n, ffi.cast("const char *const *", addrs), lens,
-                           ffi.cast("char *", pins._buffer(buf)))
+        lib.textops_gather(
+            n, ffi.cast("const char *const *", addrs), lens, ffi.cast("char *", pins._buffer(buf))
+        )
     return buf, offsets
 
 
@@ -565,12 +623,16 @@ def _doc_spans(pins: _Pins, buf: Any, offsets: Any) -> Tuple[Any, Any, int]:
     base = int(ffi.cast("uintptr_t", pins._buffer(buf))) if len(buf) else 0
     addrs = offsets[:-1] + np.uintp(base)
     lens = np.diff(offsets)
-    return (ffi.cast("uintptr_t *", pins._buffer(addrs)),
-            ffi.cast("size_t *", pins._buffer(lens)), len(offsets) - 1)
+    return (
+        ffi.cast("uintptr_t *", pins._buffer(addrs)),
+        ffi.cast("size_t *", pins._buffer(lens)),
+        len(offsets) - 1,
+    )
 
 
-def corpus_count(buf: Any, offsets: Any, word: Any, sep: Optional[Any],
-                 words: bool, mode: int, threads: int) -> Any:
+def corpus_count(
+    buf: Any, offsets: Any, word: Any, sep: Optional[Any], words: bool, mode: int, threads: int
+) -> Any:
     """Per document ``split(sep).count(word)`` (words) or ``count(word)``,
     as an int64 array."""
     np = _np()
@@ -583,18 +645,27 @@ def corpus_count(buf: Any, offsets: Any, word: Any, sep: Optional[Any],
         o_ptr = ffi.cast("const size_t *", o)
         out_ptr = ffi.cast("size_t *", pins._buffer(out))
         if words:
-            _call(len(buf), threads, lambda th: lib.textops_corpus_word_count(
-                ndocs, b, o_ptr, w, len(w), s, sn, mode, th, out_ptr))
+            _call(
+                len(buf),
+                threads,
+                lambda th: lib.textops_corpus_word_count(
+                    ndocs, b, o_ptr, w, len(w), s, sn, mode, th, out_ptr
+                ),
+            )
         else:
-            _call(len(buf), threads,
-                  lambda th: lib.textops_corpus_substring_count(
-                      ndocs, b, o_ptr, w, len(w), mode, th, out_ptr))
+            _call(
+                len(buf),
+                threads,
+                lambda th: lib.textops_corpus_substring_count(
+                    ndocs, b, o_ptr, w, len(w), mode, th, out_ptr
+                ),
+            )
     return out.view(np.int64)
 
 
-def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
-                            sep: Optional[Any], mode: int,
-                            threads: int) -> List[Any]:
+def corpus_line_word_counts(
+    buf: Any, offsets: Any, word: Any, sep: Optional[Any], mode: int, threads: int
+) -> List[Any]:
     """Per document, an int64 array of its per-line counts."""
     np = _np()
     ndocs = len(offsets) - 1
@@ -607,10 +678,13 @@ def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
         o_ptr = ffi.cast("const size_t *", o)
         n_ptr = ffi.cast("size_t *", pins._buffer(nlines))
         try:
-            rc = _call(len(buf), threads,
-                       lambda th: lib.textops_corpus_line_word_counts(
-                           ndocs, b, o_ptr, w, len(w), s, sn, mode, th,
-                           counts, n_ptr))
+            rc = _call(
+                len(buf),
+                threads,
+                lambda th: lib.textops_corpus_line_word_counts(
+                    ndocs, b, o_ptr, w, len(w), s, sn, mode, th, counts, n_ptr
+                ),
+            )
         except BaseException:  # KeyboardInterrupt: it may have allocated
             lib.textops_free(counts[0])
             raise
@@ -618,8 +692,11 @@ def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
         raise MemoryError("textops: out of memory for the per-line counts")
     try:
         total = int(nlines.sum())
-        flat = np.frombuffer(ffi.buffer(counts[0], total * ffi.sizeof("size_t")),
-                             dtype=np.uintp).copy().view(np.int64)
+        flat = (
+            np.frombuffer(ffi.buffer(counts[0], total * ffi.sizeof("size_t")), dtype=np.uintp)
+            .copy()
+            .view(np.int64)
+        )
     finally:
         lib.textops_free(counts[0])
     if ndocs == 0:
@@ -627,22 +704,32 @@ def corpus_line_word_counts(buf: Any, offsets: Any, word: Any,
     return np.split(flat, np.cumsum(nlines)[:-1].astype(np.intp))
 
 
-def corpus_term_matrix(buf: Any, offsets: Any, words: List[Any],
-                       sep: Optional[Any], mode: int, threads: int) -> Any:
+def corpus_term_matrix(
+    buf: Any, offsets: Any, words: List[Any], sep: Optional[Any], mode: int, threads: int
+) -> Any:
     """The documents x words int64 matrix of ``doc.split(sep).count(w)``."""
     np = _np()
     out = np.zeros((len(offsets) - 1, len(words)), dtype=np.uintp)
     with _Pins() as pins:
         addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
         if ndocs and words:
-            _word_counts(lib.textops_term_matrix, addrs, lens, ndocs, words,
-                         sep, mode, threads,
-                         ffi.cast("size_t *", pins._buffer(out)))
+            _word_counts(
+                lib.textops_term_matrix,
+                addrs,
+                lens,
+                ndocs,
+                words,
+                sep,
+                mode,
+                threads,
+                ffi.cast("size_t *", pins._buffer(out)),
+            )
     return out.view(np.int64)
 
 
-def corpus_frequencies(buf: Any, offsets: Any, sep: Optional[Any],
-                       mode: int, threads: int) -> Dict[Any, int]:
+def corpus_frequencies(
+    buf: Any, offsets: Any, sep: Optional[Any], mode: int, threads: int
+) -> Dict[Any, int]:
     """``{token: count}`` over every document of the corpus."""
     with _Pins() as pins:
         addrs, lens, ndocs = _doc_spans(pins, buf, offsets)
@@ -652,9 +739,11 @@ def corpus_frequencies(buf: Any, offsets: Any, sep: Optional[Any],
 def utf8_check(data: Any, threads: int) -> int:
     """The offset of the first byte of ``data`` (bytes-like) that strict
     UTF-8 decoding rejects, or -1 when it is all valid."""
+
     def check(t: Any, n: int) -> int:
         bad = _call(n, threads, lambda th: lib.textops_utf8_check(t, n, th))
         return -1 if bad == n else bad
+
     return _on_text(data, check)
 
 

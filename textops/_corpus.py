@@ -9,6 +9,7 @@
 >>> docs.term_matrix(["the", "dog"]).tolist()
 [[1, 0], [2, 1], [0, 0]]
 """
+
 from __future__ import annotations
 
 import operator
@@ -127,15 +128,18 @@ class Corpus:
 
     def _bytes(self, i: int) -> bytes:
         """The bytes of document i (0 <= i < len(self))."""
-        return self._buf[int(self._offsets[i]):int(self._offsets[i + 1])].tobytes()
+        return self._buf[int(self._offsets[i]) : int(self._offsets[i + 1])].tobytes()
 
     def _slice(self, key: slice) -> Corpus:
         start, stop, step = key.indices(len(self))
         if step == 1:
             stop = max(start, stop)
             first, last = self._offsets[start], self._offsets[stop]
-            return self._packed(self._mode, self._buf[int(first):int(last)],
-                                self._offsets[start:stop + 1] - first)
+            return self._packed(
+                self._mode,
+                self._buf[int(first) : int(last)],
+                self._offsets[start : stop + 1] - first,
+            )
         docs = [self._bytes(i) for i in range(start, stop, step)]
         return self._packed(self._mode, *_core.pack(docs, self._mode, _accept))
 
@@ -154,8 +158,7 @@ class Corpus:
 
     # --- queries ------------------------------------------------------------
 
-    def word_count(self, word: Text, *, sep: Text | None = None,
-                   threads: int | None = None) -> Any:
+    def word_count(self, word: Text, *, sep: Text | None = None, threads: int | None = None) -> Any:
         """``[doc.split(sep).count(word) for doc in docs]`` as an int64 array.
 
         >>> Corpus(["a b a", "b"]).word_count("b").tolist()
@@ -163,8 +166,9 @@ class Corpus:
         """
         check_like(word, "word", self._mode, "the corpus")
         check_sep(sep, self._mode, "the corpus")
-        return _core.corpus_count(self._buf, self._offsets, word, sep, True,
-                                  self._mode, resolve(threads))
+        return _core.corpus_count(
+            self._buf, self._offsets, word, sep, True, self._mode, resolve(threads)
+        )
 
     def substring_count(self, sub: Text | int, *, threads: int | None = None) -> Any:
         """``[doc.count(sub) for doc in docs]`` as an int64 array.
@@ -173,11 +177,13 @@ class Corpus:
         [2, 0]
         """
         sub = as_sub(sub, "sub", self._mode, "the corpus")
-        return _core.corpus_count(self._buf, self._offsets, sub, None, False,
-                                  self._mode, resolve(threads))
+        return _core.corpus_count(
+            self._buf, self._offsets, sub, None, False, self._mode, resolve(threads)
+        )
 
-    def line_word_counts(self, word: Text, *, sep: Text | None = None,
-                         threads: int | None = None) -> list[Any]:
+    def line_word_counts(
+        self, word: Text, *, sep: Text | None = None, threads: int | None = None
+    ) -> list[Any]:
         """``[[ln.split(sep).count(word) for ln in doc.splitlines()] for doc
         in docs]``, one int64 array per document.
 
@@ -186,11 +192,13 @@ class Corpus:
         """
         check_like(word, "word", self._mode, "the corpus")
         check_sep(sep, self._mode, "the corpus")
-        return _core.corpus_line_word_counts(self._buf, self._offsets, word, sep,
-                                             self._mode, resolve(threads))
+        return _core.corpus_line_word_counts(
+            self._buf, self._offsets, word, sep, self._mode, resolve(threads)
+        )
 
-    def term_matrix(self, words: Iterable[Text], *, sep: Text | None = None,
-                    threads: int | None = None) -> Any:
+    def term_matrix(
+        self, words: Iterable[Text], *, sep: Text | None = None, threads: int | None = None
+    ) -> Any:
         """The documents x words int64 matrix of ``doc.split(sep).count(w)``,
         each document read once whatever the number of words.
 
@@ -199,19 +207,20 @@ class Corpus:
         """
         items = word_list(words, self._mode, "the corpus")
         check_sep(sep, self._mode, "the corpus")
-        return _core.corpus_term_matrix(self._buf, self._offsets, items, sep,
-                                        self._mode, resolve(threads))
+        return _core.corpus_term_matrix(
+            self._buf, self._offsets, items, sep, self._mode, resolve(threads)
+        )
 
-    def word_frequencies(self, *, sep: Text | None = None,
-                         threads: int | None = None) -> Counter:
+    def word_frequencies(self, *, sep: Text | None = None, threads: int | None = None) -> Counter:
         """``Counter`` of every document's ``split(sep)`` tokens, summed.
 
         >>> Corpus(["a b a", "b"]).word_frequencies()
         Counter({'a': 2, 'b': 2})
         """
         check_sep(sep, self._mode, "the corpus")
-        return Counter(_core.corpus_frequencies(self._buf, self._offsets, sep,
-                                                self._mode, resolve(threads)))
+        return Counter(
+            _core.corpus_frequencies(self._buf, self._offsets, sep, self._mode, resolve(threads))
+        )
 
 
 def _joined(parts: list[Any]) -> Any:

@@ -24,6 +24,7 @@ the file's bytes up to ``end``. ``encoding=None`` gives bytes semantics, as
 >>> file_line_word_counts([path], "the")
 [[1, 1]]
 """
+
 from __future__ import annotations
 
 import errno
@@ -49,8 +50,13 @@ GROUP_BYTES = 256 << 20
 
 # mmap's errors for a file the kernel does not let be mapped, whatever memory
 # there is: such a file is read instead.
-_CANNOT_MAP = {errno.ENODEV, errno.EINVAL, errno.EACCES,
-               getattr(errno, "ENOTSUP", errno.EINVAL), getattr(errno, "EOPNOTSUPP", errno.EINVAL)}
+_CANNOT_MAP = {
+    errno.ENODEV,
+    errno.EINVAL,
+    errno.EACCES,
+    getattr(errno, "ENOTSUP", errno.EINVAL),
+    getattr(errno, "EOPNOTSUPP", errno.EINVAL),
+}
 
 
 def _open(path: PathLike, stack: ExitStack) -> Any:
@@ -104,7 +110,7 @@ def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> A
     bad = _core.utf8_check(data, threads)
     if bad >= 0:
         try:  # the error's extent and reason: a UTF-8 sequence has <= 4 bytes
-            bytes(data[bad:bad + 4]).decode("utf-8")
+            bytes(data[bad : bad + 4]).decode("utf-8")
             reason, end = "invalid data", 1
         except UnicodeDecodeError as exc:
             reason, end = exc.reason, exc.end
@@ -119,11 +125,15 @@ def _unguard(path: PathLike, end_guard: Callable[[], bool]) -> None:
         raise OSError(errno.EIO, "the file changed size while being read", os.fsdecode(path))
 
 
-def _raise_decode_error(path: PathLike, data: Any, encoding: str, start: int, end: int,
-                        reason: str) -> None:
+def _raise_decode_error(
+    path: PathLike, data: Any, encoding: str, start: int, end: int, reason: str
+) -> None:
     """Raise UnicodeDecodeError for bytes [start, end) of the file."""
     raise UnicodeDecodeError(
-        encoding, bytes(data[:end]), start, end,
+        encoding,
+        bytes(data[:end]),
+        start,
+        end,
         f"{reason} at byte offset {start} of file {os.fsdecode(path)!r}",
     ) from None
 
@@ -158,8 +168,13 @@ def _progress_bar(paths: list[PathLike], enabled: bool) -> Any:
     return tqdm(total=len(paths), unit="file", desc="textops")
 
 
-def run(paths: Any, encoding: str | None, threads: int | None, progress: bool,
-        count: Callable[[list[Any], int, int], list[Any]]) -> tuple[list[Any], bool]:
+def run(
+    paths: Any,
+    encoding: str | None,
+    threads: int | None,
+    progress: bool,
+    count: Callable[[list[Any], int, int], list[Any]],
+) -> tuple[list[Any], bool]:
     """Open the files group by group and call ``count(texts, mode,
     nthreads)`` on each group; the results in order, and whether a single
     path was given."""
@@ -190,9 +205,15 @@ def _check_word(word: Any, encoding: str | None, name: str = "word") -> None:
     check_like(word, name, mode, "the files (str for an encoding, bytes for encoding=None)")
 
 
-def file_word_count(paths: PathLike | Iterable[PathLike], word: Text, *,
-                    sep: Text | None = None, encoding: str | None = "utf-8",
-                    threads: int | None = None, progress: bool = False) -> int | list[int]:
+def file_word_count(
+    paths: PathLike | Iterable[PathLike],
+    word: Text,
+    *,
+    sep: Text | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    progress: bool = False,
+) -> int | list[int]:
     """``text.split(sep).count(word)`` for the text of a path (``text =
     Path(p).read_bytes().decode(encoding)``), or the list of them for an
     iterable of paths. ``encoding=None``
@@ -212,9 +233,14 @@ def file_word_count(paths: PathLike | Iterable[PathLike], word: Text, *,
     return results[0] if single else results
 
 
-def file_substring_count(paths: PathLike | Iterable[PathLike], sub: Text | int, *,
-                         encoding: str | None = "utf-8", threads: int | None = None,
-                         progress: bool = False) -> int | list[int]:
+def file_substring_count(
+    paths: PathLike | Iterable[PathLike],
+    sub: Text | int,
+    *,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    progress: bool = False,
+) -> int | list[int]:
     """``text.count(sub)`` for the text of each file.
 
     >>> file_substring_count([], "the")
@@ -230,10 +256,15 @@ def file_substring_count(paths: PathLike | Iterable[PathLike], sub: Text | int, 
     return results[0] if single else results
 
 
-def file_line_word_counts(paths: PathLike | Iterable[PathLike], word: Text, *,
-                          sep: Text | None = None, encoding: str | None = "utf-8",
-                          threads: int | None = None,
-                          progress: bool = False) -> list[int] | list[list[int]]:
+def file_line_word_counts(
+    paths: PathLike | Iterable[PathLike],
+    word: Text,
+    *,
+    sep: Text | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    progress: bool = False,
+) -> list[int] | list[list[int]]:
     """``[ln.split(sep).count(word) for ln in text.splitlines()]`` for the
     text of each file.
 
@@ -251,9 +282,14 @@ def file_line_word_counts(paths: PathLike | Iterable[PathLike], word: Text, *,
     return results[0] if single else results
 
 
-def file_word_frequencies(paths: PathLike | Iterable[PathLike], *,
-                          sep: Text | None = None, encoding: str | None = "utf-8",
-                          threads: int | None = None, progress: bool = False) -> Counter:
+def file_word_frequencies(
+    paths: PathLike | Iterable[PathLike],
+    *,
+    sep: Text | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    progress: bool = False,
+) -> Counter:
     """``Counter(text.split(sep))`` summed over the texts of the files.
 
     >>> file_word_frequencies([])

@@ -5,6 +5,7 @@ Counter({'the': 2, 'cat': 1, 'and': 1, 'hat': 1})
 >>> word_counts("the cat and the hat", ["the", "hat", "dog"])
 {'the': 2, 'hat': 1, 'dog': 0}
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -29,8 +30,9 @@ def _key(word: Any) -> Any:
     return word if isinstance(word, (str, bytes)) else bytes(memoryview(word))
 
 
-def word_frequencies(text_or_texts: Any, *, sep: Text | None = None,
-                     threads: int | None = None) -> Counter:
+def word_frequencies(
+    text_or_texts: Any, *, sep: Text | None = None, threads: int | None = None
+) -> Counter:
     """Return ``Counter(text.split(sep))``, or its sum over an iterable of
     texts, counted on every core.
 
@@ -55,14 +57,13 @@ def word_frequencies(text_or_texts: Any, *, sep: Text | None = None,
     nthreads = resolve(threads)
     if mode is None:
         return Counter()
-    counts = _core.word_frequencies(items, sep, mode, nthreads,
-                                    text_checker(items, mode, name))
+    counts = _core.word_frequencies(items, sep, mode, nthreads, text_checker(items, mode, name))
     return Counter(counts)
 
 
-def word_counts(text: Text, words: Iterable[Text], *,
-                sep: Text | None = None,
-                threads: int | None = None) -> dict[Any, int]:
+def word_counts(
+    text: Text, words: Iterable[Text], *, sep: Text | None = None, threads: int | None = None
+) -> dict[Any, int]:
     """Return ``{w: text.split(sep).count(w) for w in words}``, reading the
     text once whatever the number of words.
 
@@ -73,6 +74,7 @@ def word_counts(text: Text, words: Iterable[Text], *,
     items = word_list(words, mode, "text")
     check_sep(sep, mode, "text")
     nthreads = resolve(threads)
-    counts = _core.word_counts([text], items, sep, mode, nthreads,
-                               text_checker([text], mode, "text"))
+    counts = _core.word_counts(
+        [text], items, sep, mode, nthreads, text_checker([text], mode, "text")
+    )
     return {_key(w): c for w, c in zip(items, counts)}

@@ -13,6 +13,7 @@ In a process made by ``fork`` every call runs on one thread (see README).
 1
 >>> textops.set_num_threads(None)
 """
+
 from __future__ import annotations
 
 import operator
@@ -56,7 +57,8 @@ def _from_env() -> int | None:
         warnings.warn(
             f"environment variable {ENV_VAR} must be an integer >= 1, got {raw!r}; "
             "using the default thread count",
-            RuntimeWarning, stacklevel=2,
+            RuntimeWarning,
+            stacklevel=2,
         )
         return None
     return value

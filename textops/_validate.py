@@ -13,6 +13,7 @@ index, for an item of a batch).
 >>> _validate.text_list(["a b", "c"], "text_bodies")[0]
 ['a b', 'c']
 """
+
 from __future__ import annotations
 
 import codecs
@@ -49,8 +50,7 @@ def _is_array_of_items(obj: object) -> bool:
     """True for a NumPy array of str, bytes or objects: a sequence of
     texts (or words), although it exposes a buffer."""
     np = sys.modules.get("numpy")
-    return (np is not None and isinstance(obj, np.ndarray)
-            and obj.dtype.kind in "USO")
+    return np is not None and isinstance(obj, np.ndarray) and obj.dtype.kind in "USO"
 
 
 def is_single_text(obj: object) -> bool:
@@ -97,9 +97,7 @@ def text_mode(obj: object, name: str) -> int:
             f"{name} must be str or a bytes-like object, not {type_name(obj)}"
         ) from None
     except (ValueError, BufferError) as exc:  # e.g. a closed mmap
-        raise TextopsValueError(
-            f"{name} cannot be read: {type_name(obj)} gave '{exc}'"
-        ) from exc
+        raise TextopsValueError(f"{name} cannot be read: {type_name(obj)} gave '{exc}'") from exc
     with view:
         if not view.c_contiguous:
             raise TextopsValueError(
@@ -108,8 +106,7 @@ def text_mode(obj: object, name: str) -> int:
     return _core.BYTES
 
 
-def check_like(obj: object, name: str, mode: int | None,
-               text_name: str) -> None:
+def check_like(obj: object, name: str, mode: int | None, text_name: str) -> None:
     """Raise unless obj is of the same kind (str or bytes-like) as the text;
     mode None (an empty batch, no text to match) takes either kind.
 
@@ -122,13 +119,10 @@ def check_like(obj: object, name: str, mode: int | None,
             text_mode(obj, name)
     elif mode == _core.UNICODE:
         if not isinstance(obj, str):
-            raise TextopsTypeError(
-                f"{name} must be str like {text_name}, not {type_name(obj)}"
-            )
+            raise TextopsTypeError(f"{name} must be str like {text_name}, not {type_name(obj)}")
     elif isinstance(obj, str) or not _exposes_buffer(obj):
         raise TextopsTypeError(
-            f"{name} must be a bytes-like object like {text_name}, "
-            f"not {type_name(obj)}"
+            f"{name} must be a bytes-like object like {text_name}, not {type_name(obj)}"
         )
     else:
         text_mode(obj, name)
@@ -139,8 +133,7 @@ def check_sep(sep: object, mode: int | None, text_name: str) -> None:
     if sep is None:
         return
     check_like(sep, "sep", mode, text_name)
-    size = (len(sep) if isinstance(sep, (str, bytes, bytearray))
-            else memoryview(sep).nbytes)  # type: ignore[arg-type]
+    size = len(sep) if isinstance(sep, (str, bytes, bytearray)) else memoryview(sep).nbytes  # type: ignore[arg-type]
     if size == 0:
         raise TextopsValueError("empty separator")
 
@@ -164,16 +157,12 @@ def _as_list(values: object, name: str, what: str) -> list[Any]:
     new one), or a TypeError naming the argument."""
     if _is_array_of_items(values) and values.ndim != 1:  # type: ignore[attr-defined]
         raise TextopsTypeError(
-            f"{name} must be a 1-dimensional array, not one of "
-            f"{values.ndim} dimensions"  # type: ignore[attr-defined]
+            f"{name} must be a 1-dimensional array, not one of {values.ndim} dimensions"  # type: ignore[attr-defined]
         )
     try:
-        return (values if type(values) is list
-                else list(values))  # type: ignore[call-overload]
+        return values if type(values) is list else list(values)  # type: ignore[call-overload]
     except TypeError:
-        raise TextopsTypeError(
-            f"{name} must be {what}, not {type_name(values)}"
-        ) from None
+        raise TextopsTypeError(f"{name} must be {what}, not {type_name(values)}") from None
 
 
 def text_list(text_bodies: object, name: str) -> tuple[list[Any], int | None]:
@@ -193,6 +182,7 @@ def text_list(text_bodies: object, name: str) -> tuple[list[Any], int | None]:
 
 def text_checker(items: list[Any], mode: int, name: str) -> Check:
     """Checks name[i]: a text of the same kind as name[0]."""
+
     def check(i: int, text: Any) -> Any:
         if text_mode(text, f"{name}[{i}]") != mode:
             raise TextopsTypeError(
@@ -201,11 +191,13 @@ def text_checker(items: list[Any], mode: int, name: str) -> Check:
                 "bytes-like texts, not both"
             )
         return text
+
     return check
 
 
-def patterns(values: object, name: str, items: list[Any], mode: int | None,
-             subs: bool) -> tuple[list[Any], Check]:
+def patterns(
+    values: object, name: str, items: list[Any], mode: int | None, subs: bool
+) -> tuple[list[Any], Check]:
     """One word (or substring) per text, or a single one for all texts, and
     the check for each of them. A buffer other than bytes, bytearray,
     memoryview or mmap (an integer array, an array.array) is refused: it
@@ -228,12 +220,10 @@ def patterns(values: object, name: str, items: list[Any], mode: int | None,
                 f"bytes({name}) for one, or a list for one per text"
             )
         return [check(0, values)], check
-    listed = _as_list(values, name,
-                      "a str or bytes-like object or an iterable of them")
+    listed = _as_list(values, name, "a str or bytes-like object or an iterable of them")
     if len(listed) != len(items):
         raise TextopsValueError(
-            f"text_bodies and {name} differ in length: "
-            f"{len(items)} != {len(listed)}"
+            f"text_bodies and {name} differ in length: {len(items)} != {len(listed)}"
         )
     return listed, check
 
@@ -246,8 +236,7 @@ def word_list(words: object, mode: int | None, text_name: str) -> list[Any]:
     """
     if is_single_text(words):
         raise TextopsTypeError(
-            f"words must be an iterable of words, not a single "
-            f"{type_name(words)}; use [word]"
+            f"words must be an iterable of words, not a single {type_name(words)}; use [word]"
         )
     items = _as_list(words, "words", "an iterable of words")
     if items is words:
@@ -268,8 +257,7 @@ def paths(values: Any) -> tuple[list[PathLike], bool]:
         return [_path(values, "paths")], True
     if is_single_text(values):
         raise TextopsTypeError(
-            f"paths must be a path or an iterable of paths, "
-            f"not a single {type_name(values)}"
+            f"paths must be a path or an iterable of paths, not a single {type_name(values)}"
         )
     items = _as_list(values, "paths", "a path or an iterable of paths")
     return [_path(p, f"paths[{i}]") for i, p in enumerate(items)], False

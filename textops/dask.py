@@ -49,6 +49,7 @@ textops counts on one thread (it never hangs there).
 Errors raise on the client, from ``.compute()``: a missing or unreadable
 file raises the OSError the single-machine function raises, naming the path.
 """
+
 from __future__ import annotations
 
 import errno
@@ -88,7 +89,10 @@ from ._validate import (
 from ._validate import paths as check_paths
 
 __all__ = [
-    "DaskTextopsAccessor", "substring_count", "word_count", "word_counts",
+    "DaskTextopsAccessor",
+    "substring_count",
+    "word_count",
+    "word_counts",
     "word_frequencies",
 ]
 
@@ -104,6 +108,7 @@ SPLIT_EVERY = 8
 
 
 # --- threads inside a task ---------------------------------------------------
+
 
 def _runs_beside_others() -> bool:
     """True in a task that may run at the same time as others in this
@@ -137,6 +142,7 @@ def task_threads(threads: int | None) -> int | None:
 
 
 # --- the collection ----------------------------------------------------------
+
 
 def _expand(pattern: str) -> list[str]:
     """The files a glob pattern matches, sorted; FileNotFoundError naming
@@ -194,8 +200,7 @@ def _collection(collection: Any, encoding: str | None) -> tuple[str, db.Bag]:
     return "files", db.from_sequence(groups, npartitions=len(groups))
 
 
-def _reduce(bag: db.Bag, perpartition: Any, merge: Any, final: Any,
-            split_every: int | None) -> Any:
+def _reduce(bag: db.Bag, perpartition: Any, merge: Any, final: Any, split_every: int | None) -> Any:
     """The lazy result: perpartition on every partition, a tree of merges
     (``split_every`` partials per node), then ``final`` on the last one."""
     every = SPLIT_EVERY if split_every is None else check_threads(split_every, "split_every")
@@ -213,10 +218,12 @@ def _present(series: pd.Series) -> list[str]:
 
 # --- partial word frequencies: tokens as one Arrow array, counts in NumPy ---
 
+
 class _Partial(NamedTuple):
     """Word frequencies in transit: ``mode`` (None when no text was seen),
     the distinct tokens in first-occurrence order (Arrow large_binary) and
     their counts (int64)."""
+
     mode: int | None
     tokens: Any
     counts: Any
@@ -234,8 +241,9 @@ def _partial(counts: dict[Any, int], mode: int | None) -> _Partial:
         try:
             tokens = pa.array(keys, type=pa.large_string()).view(pa.large_binary())
         except (UnicodeEncodeError, pa.ArrowException):  # lone surrogates
-            tokens = pa.array([k.encode("utf-8", "surrogatepass") for k in keys],
-                              type=pa.large_binary())
+            tokens = pa.array(
+                [k.encode("utf-8", "surrogatepass") for k in keys], type=pa.large_binary()
+            )
     else:
         tokens = pa.array(keys, type=pa.large_binary())
     return _Partial(mode, tokens, np.fromiter(counts.values(), dtype=np.int64, count=len(keys)))
@@ -250,8 +258,7 @@ def _merge(parts: Iterable[_Partial]) -> _Partial:
     for p in seen:
         if p.mode != mode:
             raise TextopsTypeError(
-                "collection holds str texts and bytes-like texts: it must hold "
-                "texts of one kind"
+                "collection holds str texts and bytes-like texts: it must hold texts of one kind"
             )
     if len(seen) == 1:
         return seen[0]
@@ -281,8 +288,9 @@ def _texts_frequencies(texts: Iterable[Any], sep: Any, threads: int | None) -> _
     items, mode = text_list(texts, "collection")
     if mode is None:
         return _NONE
-    counts = _core.word_frequencies(items, sep, mode, resolve(task_threads(threads)),
-                                    text_checker(items, mode, "collection"))
+    counts = _core.word_frequencies(
+        items, sep, mode, resolve(task_threads(threads)), text_checker(items, mode, "collection")
+    )
     return _partial(counts, mode)
 
 
@@ -291,18 +299,30 @@ def _series_frequencies(series: pd.Series, sep: Any, threads: int | None) -> _Pa
     return _texts_frequencies(texts, sep, threads) if texts else _NONE
 
 
-def _files_frequencies(groups: Iterable[list[PathLike]], sep: Any, encoding: str | None,
-                       threads: int | None) -> _Partial:
+def _files_frequencies(
+    groups: Iterable[list[PathLike]], sep: Any, encoding: str | None, threads: int | None
+) -> _Partial:
     mode, _ = check_encoding(encoding)
-    parts = [_partial(_files.file_word_frequencies(group, sep=sep, encoding=encoding,
-                                                   threads=task_threads(threads)), mode)
-             for group in groups]
+    parts = [
+        _partial(
+            _files.file_word_frequencies(
+                group, sep=sep, encoding=encoding, threads=task_threads(threads)
+            ),
+            mode,
+        )
+        for group in groups
+    ]
     return _merge(parts)
 
 
-def word_frequencies(collection: Any, *, sep: Text | None = None,
-                     encoding: str | None = "utf-8", threads: int | None = None,
-                     split_every: int | None = None) -> Any:
+def word_frequencies(
+    collection: Any,
+    *,
+    sep: Text | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    split_every: int | None = None,
+) -> Any:
     """``Counter`` of every text's ``split(sep)``, summed over the
     collection (lazy): ``textops.word_frequencies`` of all its texts, or
     ``textops.file_word_frequencies`` of all its files, in order.
@@ -333,24 +353,36 @@ def word_frequencies(collection: Any, *, sep: Text | None = None,
 
 # --- word_counts: one int64 array per partition, summed ----------------------
 
-def _texts_word_counts(texts: Iterable[Any], words: list[Any], sep: Any,
-                       threads: int | None) -> Any:
+
+def _texts_word_counts(
+    texts: Iterable[Any], words: list[Any], sep: Any, threads: int | None
+) -> Any:
     items, mode = text_list(texts, "collection")
     if mode is None:
         return np.zeros(len(words), dtype=np.int64)
     words_ = word_list(words, mode, "collection")
-    counts = _core.word_counts(items, words_, sep, mode, resolve(task_threads(threads)),
-                               text_checker(items, mode, "collection"))
+    counts = _core.word_counts(
+        items,
+        words_,
+        sep,
+        mode,
+        resolve(task_threads(threads)),
+        text_checker(items, mode, "collection"),
+    )
     return np.array(counts, dtype=np.int64)
 
 
-def _series_word_counts(series: pd.Series, words: list[Any], sep: Any,
-                        threads: int | None) -> Any:
+def _series_word_counts(series: pd.Series, words: list[Any], sep: Any, threads: int | None) -> Any:
     return _texts_word_counts(_present(series), words, sep, threads)
 
 
-def _files_word_counts(groups: Iterable[list[PathLike]], words: list[Any], sep: Any,
-                       encoding: str | None, threads: int | None) -> Any:
+def _files_word_counts(
+    groups: Iterable[list[PathLike]],
+    words: list[Any],
+    sep: Any,
+    encoding: str | None,
+    threads: int | None,
+) -> Any:
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
         return [_core.word_counts(buffers, words, sep, mode, nthreads, _accept)]
 
@@ -373,9 +405,15 @@ def _as_dict(words: list[Any], counts: Any) -> dict[Any, int]:
     return {_key(w): int(c) for w, c in zip(words, counts)}
 
 
-def word_counts(collection: Any, words: Iterable[Text], *, sep: Text | None = None,
-                encoding: str | None = "utf-8", threads: int | None = None,
-                split_every: int | None = None) -> Any:
+def word_counts(
+    collection: Any,
+    words: Iterable[Text],
+    *,
+    sep: Text | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    split_every: int | None = None,
+) -> Any:
     """``{w: total of t.split(sep).count(w) over the texts}`` (lazy), every
     text read once whatever the number of words.
 
@@ -390,8 +428,9 @@ def word_counts(collection: Any, words: Iterable[Text], *, sep: Text | None = No
         mode, _ = check_encoding(encoding)
         items = word_list(words, mode, "the files (str for an encoding, bytes for encoding=None)")
         check_sep(sep, mode, "the files")
-        per = functools.partial(_files_word_counts, words=items, sep=sep, encoding=encoding,
-                                threads=threads)
+        per = functools.partial(
+            _files_word_counts, words=items, sep=sep, encoding=encoding, threads=threads
+        )
     elif kind == "series":
         items = word_list(words, _core.UNICODE, "the series")
         check_sep(sep, _core.UNICODE, "the series")
@@ -405,8 +444,10 @@ def word_counts(collection: Any, words: Iterable[Text], *, sep: Text | None = No
 
 # --- word_count and substring_count: one int per partition, summed ----------
 
-def _texts_count(texts: Iterable[Any], pattern: Any, sep: Any, words: bool,
-                 threads: int | None) -> int:
+
+def _texts_count(
+    texts: Iterable[Any], pattern: Any, sep: Any, words: bool, threads: int | None
+) -> int:
     from ._api import parallel_substring_count, parallel_word_count
 
     items = list(texts)
@@ -416,31 +457,47 @@ def _texts_count(texts: Iterable[Any], pattern: Any, sep: Any, words: bool,
     return sum(parallel_substring_count(items, pattern, threads=t))
 
 
-def _series_count(series: pd.Series, pattern: Any, sep: Any, words: bool,
-                  threads: int | None) -> int:
+def _series_count(
+    series: pd.Series, pattern: Any, sep: Any, words: bool, threads: int | None
+) -> int:
     accessor = series.textops
     t = task_threads(threads)
-    counts = (accessor.word_count(pattern, sep=sep, threads=t) if words
-              else accessor.substring_count(pattern, threads=t))
+    counts = (
+        accessor.word_count(pattern, sep=sep, threads=t)
+        if words
+        else accessor.substring_count(pattern, threads=t)
+    )
     return int(counts.sum())
 
 
-def _files_count(groups: Iterable[list[PathLike]], pattern: Any, sep: Any, words: bool,
-                 encoding: str | None, threads: int | None) -> int:
+def _files_count(
+    groups: Iterable[list[PathLike]],
+    pattern: Any,
+    sep: Any,
+    words: bool,
+    encoding: str | None,
+    threads: int | None,
+) -> int:
     t = task_threads(threads)
     total = 0
     for group in groups:  # a list of paths gives a list of counts
         if words:
-            counts = _files.file_word_count(group, pattern, sep=sep, encoding=encoding,
-                                            threads=t)
+            counts = _files.file_word_count(group, pattern, sep=sep, encoding=encoding, threads=t)
         else:
             counts = _files.file_substring_count(group, pattern, encoding=encoding, threads=t)
         total += sum(cast(list, counts))
     return total
 
 
-def _count(collection: Any, pattern: Any, sep: Any, words: bool, encoding: str | None,
-           threads: int | None, split_every: int | None) -> Any:
+def _count(
+    collection: Any,
+    pattern: Any,
+    sep: Any,
+    words: bool,
+    encoding: str | None,
+    threads: int | None,
+    split_every: int | None,
+) -> Any:
     kind, bag = _collection(collection, encoding)
     _check_threads(threads)
     name = "word" if words else "sub"
@@ -452,30 +509,39 @@ def _count(collection: Any, pattern: Any, sep: Any, words: bool, encoding: str |
             check_sep(sep, mode, "the files")
         else:
             pattern = as_sub(pattern, name, mode, what)
-        per = functools.partial(_files_count, pattern=pattern, sep=sep, words=words,
-                                encoding=encoding, threads=threads)
+        per = functools.partial(
+            _files_count, pattern=pattern, sep=sep, words=words, encoding=encoding, threads=threads
+        )
     elif kind == "series":
         if words:
             check_like(pattern, name, _core.UNICODE, "the series")
             check_sep(sep, _core.UNICODE, "the series")
         else:
             pattern = as_sub(pattern, name, _core.UNICODE, "the series")
-        per = functools.partial(_series_count, pattern=pattern, sep=sep, words=words,
-                                threads=threads)
+        per = functools.partial(
+            _series_count, pattern=pattern, sep=sep, words=words, threads=threads
+        )
     else:
         if words:
             check_like(pattern, name, None, "collection")
             check_sep(sep, None, "collection")
         else:
             as_sub(pattern, name, None, "collection")  # each task checks it against its texts
-        per = functools.partial(_texts_count, pattern=pattern, sep=sep, words=words,
-                                threads=threads)
+        per = functools.partial(
+            _texts_count, pattern=pattern, sep=sep, words=words, threads=threads
+        )
     return _reduce(bag, per, _sum, int, split_every)
 
 
-def word_count(collection: Any, word: Text, *, sep: Text | None = None,
-               encoding: str | None = "utf-8", threads: int | None = None,
-               split_every: int | None = None) -> Any:
+def word_count(
+    collection: Any,
+    word: Text,
+    *,
+    sep: Text | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    split_every: int | None = None,
+) -> Any:
     """Total of ``t.split(sep).count(word)`` over the texts (lazy).
 
     >>> import dask.bag as db
@@ -485,8 +551,14 @@ def word_count(collection: Any, word: Text, *, sep: Text | None = None,
     return _count(collection, word, sep, True, encoding, threads, split_every)
 
 
-def substring_count(collection: Any, sub: Text | int, *, encoding: str | None = "utf-8",
-                    threads: int | None = None, split_every: int | None = None) -> Any:
+def substring_count(
+    collection: Any,
+    sub: Text | int,
+    *,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    split_every: int | None = None,
+) -> Any:
     """Total of ``t.count(sub)`` over the texts (lazy).
 
     >>> import dask.bag as db
@@ -503,8 +575,10 @@ def _check_threads(threads: object) -> None:
 
 # --- the .textops accessor on dask dataframe Series -------------------------
 
-def _partition_count(series: pd.Series, pattern: Any, sep: Any, words: bool,
-                     threads: int | None) -> pd.Series:
+
+def _partition_count(
+    series: pd.Series, pattern: Any, sep: Any, words: bool, threads: int | None
+) -> pd.Series:
     accessor = series.textops
     t = task_threads(threads)
     if words:
@@ -528,13 +602,14 @@ class DaskTextopsAccessor:
         self._series = series
 
     def _map(self, pattern: Any, sep: Any, words: bool, threads: int | None) -> Any:
-        meta = pd.Series(pd.array([], dtype="Int64"), name=self._series.name,
-                         index=self._series._meta.index)
-        return self._series.map_partitions(_partition_count, pattern, sep, words, threads,
-                                           meta=meta)
+        meta = pd.Series(
+            pd.array([], dtype="Int64"), name=self._series.name, index=self._series._meta.index
+        )
+        return self._series.map_partitions(
+            _partition_count, pattern, sep, words, threads, meta=meta
+        )
 
-    def word_count(self, word: str, *, sep: str | None = None,
-                   threads: int | None = None) -> Any:
+    def word_count(self, word: str, *, sep: str | None = None, threads: int | None = None) -> Any:
         """Per document ``t.split(sep).count(word)``, <NA> for missing.
 
         >>> import pandas as pd, dask.dataframe as dd
@@ -559,9 +634,9 @@ class DaskTextopsAccessor:
         _check_threads(threads)
         return self._map(sub, None, False, threads)
 
-    def word_frequencies(self, *, sep: str | None = None, threads: int | None = None,
-                         split_every: int | None = None) -> Any:
+    def word_frequencies(
+        self, *, sep: str | None = None, threads: int | None = None, split_every: int | None = None
+    ) -> Any:
         """``Counter`` of every present string's ``split(sep)``, summed
         (lazy): ``textops.dask.word_frequencies(series)``."""
-        return word_frequencies(self._series, sep=sep, threads=threads,
-                                split_every=split_every)
+        return word_frequencies(self._series, sep=sep, threads=threads, split_every=split_every)

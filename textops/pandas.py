@@ -16,6 +16,7 @@ backed strings (``string[pyarrow]``, pandas' default ``str`` from pandas 3)
 are counted in place in Arrow's buffers; other Series (object dtype,
 ``string[python]``) go through the list of their strings.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -60,10 +61,13 @@ def _chunk_layout(chunk: Any) -> tuple[Any, Any, Any]:
 
     width = np.int64 if pa.types.is_large_string(chunk.type) else np.int32
     n = len(chunk)
-    offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset:chunk.offset + n + 1]
+    offsets = np.frombuffer(offsets_buf, dtype=width)[chunk.offset : chunk.offset + n + 1]
     offsets = offsets.view(np.uint64) if width is np.int64 else offsets.astype(np.uint64)
-    data = (np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None and data_buf.size
-            else np.zeros(1, dtype=np.uint8))
+    data = (
+        np.frombuffer(data_buf, dtype=np.uint8)
+        if data_buf is not None and data_buf.size
+        else np.zeros(1, dtype=np.uint8)
+    )
     missing = chunk.is_null().to_numpy(zero_copy_only=False)
     return data, offsets, missing
 
@@ -108,7 +112,9 @@ class TextopsAccessor:
             parts, masks = [], []
             for chunk in chunks:
                 data, offsets, missing = _chunk_layout(chunk)
-                parts.append(_core.corpus_count(data, offsets, word, sep, words, _core.UNICODE, threads))
+                parts.append(
+                    _core.corpus_count(data, offsets, word, sep, words, _core.UNICODE, threads)
+                )
                 masks.append(missing)
             values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             missing = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
@@ -117,14 +123,16 @@ class TextopsAccessor:
         values = np.zeros(len(missing), dtype=np.int64)
         if texts:
             accept = text_checker(texts, _core.UNICODE, "series")
-            values[~missing] = _core.batch(words, texts, [word], sep, _core.UNICODE, threads,
-                                           accept, lambda i, item: item)
+            values[~missing] = _core.batch(
+                words, texts, [word], sep, _core.UNICODE, threads, accept, lambda i, item: item
+            )
         return self._result(values, missing)
 
     # --- the methods --------------------------------------------------------
 
-    def word_count(self, word: str, *, sep: str | None = None,
-                   threads: int | None = None) -> pd.Series:
+    def word_count(
+        self, word: str, *, sep: str | None = None, threads: int | None = None
+    ) -> pd.Series:
         """``s.map(lambda t: t.split(sep).count(word))``, <NA> for missing.
 
         >>> pd.Series(["a b a", None]).textops.word_count("a").tolist()
@@ -143,8 +151,9 @@ class TextopsAccessor:
         sub = as_sub(sub, "sub", _core.UNICODE, "the series")
         return self._count(sub, None, False, resolve(threads))
 
-    def line_word_counts(self, word: str, *, sep: str | None = None,
-                         threads: int | None = None) -> pd.Series:
+    def line_word_counts(
+        self, word: str, *, sep: str | None = None, threads: int | None = None
+    ) -> pd.Series:
         """``s.map(lambda t: [ln.split(sep).count(word) for ln in
         t.splitlines()])`` (lists), <NA> for missing.
 
@@ -155,12 +164,15 @@ class TextopsAccessor:
         check_sep(sep, _core.UNICODE, "the series")
         texts, missing = self._strings()
         nthreads = resolve(threads)
-        per_text = iter(_core.line_word_counts(t, word, sep, _core.UNICODE, nthreads) for t in texts)
+        per_text = iter(
+            _core.line_word_counts(t, word, sep, _core.UNICODE, nthreads) for t in texts
+        )
         values = [pd.NA if m else next(per_text) for m in missing]
         return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
 
-    def term_matrix(self, words: Iterable[str], *, sep: str | None = None,
-                    threads: int | None = None) -> pd.DataFrame:
+    def term_matrix(
+        self, words: Iterable[str], *, sep: str | None = None, threads: int | None = None
+    ) -> pd.DataFrame:
         """A DataFrame, one column per word, of ``t.split(sep).count(w)``;
         rows of missing values are <NA>.
 
@@ -186,8 +198,7 @@ class TextopsAccessor:
         frame.columns = pd.Index(list(items), dtype=object)
         return frame
 
-    def word_frequencies(self, *, sep: str | None = None,
-                         threads: int | None = None) -> Counter:
+    def word_frequencies(self, *, sep: str | None = None, threads: int | None = None) -> Counter:
         """``Counter`` of every present string's ``split(sep)``, summed.
 
         >>> pd.Series(["a b a", None, "b"]).textops.word_frequencies()
@@ -197,5 +208,12 @@ class TextopsAccessor:
         texts, _ = self._strings()
         if not texts:
             return Counter()
-        return Counter(_core.word_frequencies(texts, sep, _core.UNICODE, resolve(threads),
-                                              text_checker(texts, _core.UNICODE, "series")))
+        return Counter(
+            _core.word_frequencies(
+                texts,
+                sep,
+                _core.UNICODE,
+                resolve(threads),
+                text_checker(texts, _core.UNICODE, "series"),
+            )
+        )

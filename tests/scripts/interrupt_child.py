@@ -6,6 +6,7 @@ FILE: a large text file to count in. With "plain", FILE holds text with no
 whitespace, no line break and no separator (one 300 MB token, one line, one
 piece), and every public function is interrupted on it.
 """
+
 import json
 import os
 import signal
@@ -58,14 +59,22 @@ def plain_calls():
         "substring_count, 1 thread": lambda: textops.substring_count(data, w, threads=1),
         "substring_count, 2 threads": lambda: textops.substring_count(data, b"a" * 100, threads=2),
         "line_word_counts, 1 thread": lambda: textops.line_word_counts(data, w, threads=1),
-        "line_word_counts, 2 threads": lambda: textops.line_word_counts(data, w, sep=sep, threads=2),
+        "line_word_counts, 2 threads": lambda: textops.line_word_counts(
+            data, w, sep=sep, threads=2
+        ),
         "parallel_word_count": lambda: textops.parallel_word_count([data, data], w, threads=2),
         "sequential_word_count": lambda: textops.sequential_word_count([data], w),
-        "parallel_substring_count": lambda: textops.parallel_substring_count([data, data], w, threads=2),
+        "parallel_substring_count": lambda: textops.parallel_substring_count(
+            [data, data], w, threads=2
+        ),
         "word_frequencies, 1 thread": lambda: textops.word_frequencies(data, threads=1),
         "word_frequencies, 2 threads": lambda: textops.word_frequencies(data, threads=2),
-        "word_frequencies sep, 2 threads": lambda: textops.word_frequencies(data, sep=sep, threads=2),
-        "word_frequencies sep=a, 1 thread": lambda: textops.word_frequencies(data, sep=b"a", threads=1),
+        "word_frequencies sep, 2 threads": lambda: textops.word_frequencies(
+            data, sep=sep, threads=2
+        ),
+        "word_frequencies sep=a, 1 thread": lambda: textops.word_frequencies(
+            data, sep=b"a", threads=1
+        ),
         "word_counts, 1 thread": lambda: textops.word_counts(data, [w, b"a"], threads=1),
         "word_counts sep, 2 threads": lambda: textops.word_counts(data, [w], sep=sep, threads=2),
         "Corpus.word_count": lambda: corpus.word_count(w, threads=1),
@@ -91,6 +100,7 @@ def _malloc_trim():
         return lambda: None
     try:
         import ctypes
+
         trim = ctypes.CDLL(None).malloc_trim
     except (OSError, AttributeError):  # not glibc (musl has none)
         return lambda: None
@@ -114,8 +124,9 @@ for name, call in CALLS.items():
     latencies = []
     for _ in range(3):
         sent = []
-        timer = threading.Timer(0.05, lambda: (sent.append(time.perf_counter()),
-                                               os.kill(os.getpid(), signal.SIGINT)))
+        timer = threading.Timer(
+            0.05, lambda: (sent.append(time.perf_counter()), os.kill(os.getpid(), signal.SIGINT))
+        )
         timer.start()
         try:
             while True:  # the signal lands in one of the calls

@@ -5,6 +5,7 @@
 fails too. Sizes are small (valgrind is ~50x slower) but above the parallel
 threshold, with a tiny minimum chunk for the cuts.
 """
+
 import mmap
 import sys
 import tempfile
@@ -32,42 +33,82 @@ def utf8_error(data: bytes) -> int:
 
 def one_text_and_batches(text, data, buf, threads):
     """The one-text functions and the batches, on str, bytes and mmap."""
-    for t, w, s in ((text, "the", None), (data, b"the", None), (text, "", "aa"), (data, b"t", b"the")):
+    for t, w, s in (
+        (text, "the", None),
+        (data, b"the", None),
+        (text, "", "aa"),
+        (data, b"t", b"the"),
+    ):
         check(textops.word_count(t, w, sep=s, threads=threads), t.split(s).count(w), "word_count")
         check(textops.substring_count(t, w, threads=threads), t.count(w), "substring_count")
-        check(textops.line_word_counts(t, w, sep=s, threads=threads),
-              [ln.split(s).count(w) for ln in t.splitlines()], "line_word_counts")
+        check(
+            textops.line_word_counts(t, w, sep=s, threads=threads),
+            [ln.split(s).count(w) for ln in t.splitlines()],
+            "line_word_counts",
+        )
         bodies = [t, t[:100], t[:0], t[5:]]
-        check(textops.parallel_word_count(bodies, w, sep=s, threads=threads),
-              [b.split(s).count(w) for b in bodies], "parallel_word_count")
-        check(textops.parallel_substring_count(bodies, [w] * 4, threads=threads),
-              [b.count(w) for b in bodies], "parallel_substring_count")
+        check(
+            textops.parallel_word_count(bodies, w, sep=s, threads=threads),
+            [b.split(s).count(w) for b in bodies],
+            "parallel_word_count",
+        )
+        check(
+            textops.parallel_substring_count(bodies, [w] * 4, threads=threads),
+            [b.count(w) for b in bodies],
+            "parallel_substring_count",
+        )
     check(textops.word_count(buf, b"the", threads=threads), data.split().count(b"the"), "mmap")
 
 
 def tokens_and_corpus(text, data, threads):
     """Frequencies, many-word counts and every Corpus method."""
-    for t, words, s in ((text, ["the", "sat", "x", "the"], None), (data, [b"t", b"", b"cat"], b"the")):
+    for t, words, s in (
+        (text, ["the", "sat", "x", "the"], None),
+        (data, [b"t", b"", b"cat"], b"the"),
+    ):
         bodies = [t, t[:100], t[:0], t[7:]]
-        check(textops.word_frequencies(t, sep=s, threads=threads), Counter(t.split(s)),
-              "word_frequencies")
-        check(textops.word_frequencies(bodies, sep=s, threads=threads),
-              sum((Counter(b.split(s)) for b in bodies), Counter()), "word_frequencies (batch)")
-        check(textops.word_counts(t, words, sep=s, threads=threads),
-              {w: t.split(s).count(w) for w in words}, "word_counts")
+        check(
+            textops.word_frequencies(t, sep=s, threads=threads),
+            Counter(t.split(s)),
+            "word_frequencies",
+        )
+        check(
+            textops.word_frequencies(bodies, sep=s, threads=threads),
+            sum((Counter(b.split(s)) for b in bodies), Counter()),
+            "word_frequencies (batch)",
+        )
+        check(
+            textops.word_counts(t, words, sep=s, threads=threads),
+            {w: t.split(s).count(w) for w in words},
+            "word_counts",
+        )
         corpus = textops.Corpus(bodies)
         w = words[0]
-        check(corpus.word_count(w, sep=s, threads=threads).tolist(),
-              [b.split(s).count(w) for b in bodies], "Corpus.word_count")
-        check(corpus.substring_count(w, threads=threads).tolist(), [b.count(w) for b in bodies],
-              "Corpus.substring_count")
-        check([a.tolist() for a in corpus.line_word_counts(w, sep=s, threads=threads)],
-              [[ln.split(s).count(w) for ln in b.splitlines()] for b in bodies],
-              "Corpus.line_word_counts")
-        check(corpus.term_matrix(words, sep=s, threads=threads).tolist(),
-              [[b.split(s).count(x) for x in words] for b in bodies], "Corpus.term_matrix")
-        check(corpus.word_frequencies(sep=s, threads=threads),
-              sum((Counter(b.split(s)) for b in bodies), Counter()), "Corpus.word_frequencies")
+        check(
+            corpus.word_count(w, sep=s, threads=threads).tolist(),
+            [b.split(s).count(w) for b in bodies],
+            "Corpus.word_count",
+        )
+        check(
+            corpus.substring_count(w, threads=threads).tolist(),
+            [b.count(w) for b in bodies],
+            "Corpus.substring_count",
+        )
+        check(
+            [a.tolist() for a in corpus.line_word_counts(w, sep=s, threads=threads)],
+            [[ln.split(s).count(w) for ln in b.splitlines()] for b in bodies],
+            "Corpus.line_word_counts",
+        )
+        check(
+            corpus.term_matrix(words, sep=s, threads=threads).tolist(),
+            [[b.split(s).count(x) for x in words] for b in bodies],
+            "Corpus.term_matrix",
+        )
+        check(
+            corpus.word_frequencies(sep=s, threads=threads),
+            sum((Counter(b.split(s)) for b in bodies), Counter()),
+            "Corpus.word_frequencies",
+        )
 
 
 def files(folder, text, data, threads):
@@ -78,16 +119,31 @@ def files(folder, text, data, threads):
     good.write_bytes(clean.encode())
     broken.write_bytes(data)
     paths = [good, good]
-    check(textops.file_word_count(paths, "the", threads=threads), [clean.split().count("the")] * 2,
-          "file_word_count")
-    check(textops.file_substring_count(good, b"th", encoding=None, threads=threads),
-          clean.encode().count(b"th"), "file_substring_count")
-    check(textops.file_line_word_counts(good, "the", sep=" ", threads=threads),
-          [ln.split(" ").count("the") for ln in clean.splitlines()], "file_line_word_counts")
-    check(textops.file_word_frequencies(paths, threads=threads), Counter(clean.split() * 2),
-          "file_word_frequencies")
-    check(textops.Corpus.from_files(paths).word_count("the", threads=threads).tolist(),
-          [clean.split().count("the")] * 2, "Corpus.from_files")
+    check(
+        textops.file_word_count(paths, "the", threads=threads),
+        [clean.split().count("the")] * 2,
+        "file_word_count",
+    )
+    check(
+        textops.file_substring_count(good, b"th", encoding=None, threads=threads),
+        clean.encode().count(b"th"),
+        "file_substring_count",
+    )
+    check(
+        textops.file_line_word_counts(good, "the", sep=" ", threads=threads),
+        [ln.split(" ").count("the") for ln in clean.splitlines()],
+        "file_line_word_counts",
+    )
+    check(
+        textops.file_word_frequencies(paths, threads=threads),
+        Counter(clean.split() * 2),
+        "file_word_frequencies",
+    )
+    check(
+        textops.Corpus.from_files(paths).word_count("the", threads=threads).tolist(),
+        [clean.split().count("the")] * 2,
+        "Corpus.from_files",
+    )
     try:
         textops.file_word_count(broken, "the", threads=threads)
         sys.exit("valgrind run: file_word_count read broken UTF-8")
