@@ -80,6 +80,9 @@ def test_sigint_stops_every_function_on_one_token(plain_file):
     report = run_child(plain_file, "plain")
     assert len(report) == 27
     # Frequencies of one 300 MB token: its hash looks at the stop flag, and
-    # a token that is a whole text is neither copied nor made a new key
-    # (freq.c, _core.py), so they stop within the same 0.5 s as the rest.
-    check_report(report)
+    # a token that is a whole exact str/bytes text is neither copied nor
+    # made a new key (freq.c, _core.py), so they stop within the same 0.5 s
+    # as the rest. A mapped file's or a corpus's token is still copied into
+    # a new key once the C call has returned (0.1-0.74 s seen under load),
+    # which no stop flag reaches: those two get 1 s.
+    check_report(report, slow=("file_word_frequencies", "Corpus.word_frequencies"))
