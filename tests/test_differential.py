@@ -313,24 +313,7 @@ def test_periodic_text_self_overlapping_needles(needle, search_backend, set_min_
 
 # Every line break and its near misses at every place around the 64-byte
 # blocks of the vector line search, on every backend.
-BREAKS = [
-    "\n",
-    "\r",
-    "\r\n",
-    "\v",
-    "\f",
-    "\x1c",
-    "\x1d",
-    "\x1e",
-    "\x85",
-    "\u2028",
-    "\u2029",
-    "\x1f",
-    "\xa0",
-    "\u2027",
-    "\u202f",
-    "\xc2",
-]
+BREAKS = [*STR_LINE_BREAKS, "\x1f", "\xa0", "\u2027", "\u202f", "\xc2"]
 
 
 @pytest.mark.parametrize("brk", BREAKS)
