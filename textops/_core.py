@@ -450,7 +450,10 @@ def _tokens_dict(
     ``items`` is given): its key is the text itself, as ``t.split()`` gives
     ``[t]``, or a copy of its bytes when another thread changed the list."""
     try:
-        data = ffi.unpack(tokens.data, tokens.nbytes)
+        # decoded (or copied) straight from the C buffer, with no bytes copy
+        # first: a long token's key is built in one pass
+        buffer = ffi.buffer(tokens.data, tokens.nbytes) if tokens.nbytes else b""
+        data = str(buffer, "utf-8", "surrogatepass") if mode == UNICODE else bytes(buffer)
         info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
         whole = None if tokens.whole == ffi.NULL else ffi.unpack(tokens.whole, tokens.ntokens)
     finally:
@@ -458,11 +461,7 @@ def _tokens_dict(
         lib.textops_free(tokens.info)
         lib.textops_free(tokens.whole)
     counts = info[2::3]
-    if mode == UNICODE:
-        data = data.decode("utf-8", "surrogatepass")
-        sizes = info[1::3]
-    else:
-        sizes = info[0::3]
+    sizes = info[1::3] if mode == UNICODE else info[0::3]
     ends = list(accumulate(sizes))
     keys = list(map(data.__getitem__, map(slice, [0] + ends[:-1], ends)))
     if whole is not None:
