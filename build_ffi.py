@@ -24,6 +24,11 @@ from pathlib import Path
 from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import build_ucd  # noqa: E402 (the builder's own directory, first)
+
+# The Unicode tables of the token rules come from the Python that builds.
+build_ucd.write()
 CSRC = HERE / "csrc"
 GLUE = HERE / "textops" / "_glue.c"
 # The C core is every .c file in csrc/ (no list to keep up to date).

@@ -96,8 +96,16 @@ tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
                   .word_len = word_len,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
-                  .mode = mode,
+                  .mode = mode & TEXTOPS_UNICODE,
+                  .rule = !(mode & TEXTOPS_WORD_CHARS) ? TX_SPLIT
+                          : (mode & TEXTOPS_TWO_OR_MORE) ? TX_TWO_OR_MORE
+                                                         : TX_WORD_CHARS,
+                  .lower = (mode & TEXTOPS_LOWER) != 0,
                   .stop = tx_stop_flag()};
+    if (q.rule != TX_SPLIT) {
+        q.sep = NULL; /* a pattern has no separator */
+        q.sep_len = 0;
+    }
     tx_prepare(&q);
     return q;
 }

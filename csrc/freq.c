@@ -240,7 +240,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
     if (rc == 0 && tx_between_passes != NULL)
         tx_between_passes(); /* lay_out reads long tokens again */
     if (rc == 0)
-        rc = lay_out(&tables[0], mode, texts, lens, out);
+        rc = lay_out(&tables[0], q.mode, texts, lens, out);
     for (size_t i = 0; tables != NULL && i < nthreads; i++)
         tx_table_free(&tables[i]);
     free(tables);

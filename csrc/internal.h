@@ -36,6 +36,10 @@ typedef enum {
     TX_PLAN_COUNT     /* plain count(word), for TX_COUNT queries */
 } tx_plan;
 
+/* The token rule of a word query: t.split(sep), re.findall(r"\w+", t),
+ * or re.findall(r"\b\w\w+\b", t). */
+typedef enum { TX_SPLIT, TX_WORD_CHARS, TX_TWO_OR_MORE } tx_rule;
+
 typedef struct {
     tx_kind kind;
     tx_plan plan; /* set by tx_prepare, with the needles */
@@ -44,6 +48,8 @@ typedef struct {
     const unsigned char *sep; /* NULL: split on whitespace */
     size_t sep_len;
     int mode; /* TEXTOPS_BYTES or TEXTOPS_UNICODE */
+    tx_rule rule; /* which tokens: split(sep), or runs of \w */
+    int lower;    /* the tokens of text.lower() */
     tx_needle word_needle, sep_needle;
     const volatile int *stop; /* the caller's stop flag (textops_watch) */
 } tx_query;

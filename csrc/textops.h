@@ -27,8 +27,24 @@
 
 /* How a text is read: as bytes (ASCII whitespace, \n \r \r\n line breaks)
  * or as the UTF-8 of a str (Unicode whitespace and line breaks, lengths in
- * code points). */
-typedef enum { TEXTOPS_BYTES = 0, TEXTOPS_UNICODE = 1 } textops_mode;
+ * code points). The word functions (the ones taking a separator) also take
+ * a token rule or'ed into the mode:
+ *   TEXTOPS_WORD_CHARS   tokens are re.findall(r"\w+", text) (the same as
+ *                        r"\b\w+\b"; bytes: rb"\w+", ASCII \w), and sep is
+ *                        ignored;
+ *   TEXTOPS_TWO_OR_MORE  with TEXTOPS_WORD_CHARS: r"\b\w\w+\b", tokens of
+ *                        two code points (bytes) or more;
+ *   TEXTOPS_LOWER        the rule is applied to text.lower() (words to look
+ *                        for are compared as given).
+ * \w and str.lower() are the ones of the Python textops was built for
+ * (ucd.h). */
+typedef enum {
+    TEXTOPS_BYTES = 0,
+    TEXTOPS_UNICODE = 1,
+    TEXTOPS_WORD_CHARS = 2,
+    TEXTOPS_TWO_OR_MORE = 4,
+    TEXTOPS_LOWER = 8
+} textops_mode;
 
 /* The parameters come in one order: the text or texts, the word (or
  * substring) or words, the separator, the mode, the thread count, then the
