@@ -33,6 +33,7 @@ typedef enum {
     TX_PLAN_SPACE,    /* split() on whitespace: find word, check both sides */
     TX_PLAN_SEP_FIND, /* split(sep), sep never overlaps itself: find word */
     TX_PLAN_SEP_WALK, /* split(sep), general: walk the greedy separators */
+    TX_PLAN_WORD,     /* runs of \w: find word, check that no \w is beside */
     TX_PLAN_COUNT     /* plain count(word), for TX_COUNT queries */
 } tx_plan;
 
@@ -49,7 +50,8 @@ typedef struct {
     size_t sep_len;
     int mode; /* TEXTOPS_BYTES or TEXTOPS_UNICODE */
     tx_rule rule; /* which tokens: split(sep), or runs of \w */
-    int lower;    /* the tokens of text.lower() */
+    int lower;    /* the tokens of text.lower(): tx_words lowers the text
+                   * in blocks and runs the plan on them */
     tx_needle word_needle, sep_needle;
     const volatile int *stop; /* the caller's stop flag (textops_watch) */
 } tx_query;
@@ -107,8 +109,9 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
 /* Chooses q->plan from the other fields; call once before tx_words. */
 void tx_prepare(tx_query *q);
 
-/* Tokens of t equal to the query's word: t.split(sep).count(word); for a
- * TX_COUNT query, t.count(word). */
+/* Tokens of t equal to the query's word by its rule: t.split(sep),
+ * re.findall(r"\w+", t) or re.findall(r"\b\w\w+\b", t), of t.lower() for
+ * a lowered query, .count(word); for a TX_COUNT query, t.count(word). */
 size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
 
 /* Walks the lines of t.splitlines() and stores the tx_words counts of the

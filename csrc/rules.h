@@ -1,0 +1,63 @@
+/* The character tests of the \w token rules and the lowering of a text
+ * (rules.c), as every kernel of the rules uses them: re's \w at a place
+ * of a text (Unicode's for str, ASCII's for bytes) and str.lower() /
+ * bytes.lower() of a range of a text, capital sigma judged in the whole
+ * text. */
+#ifndef TEXTOPS_RULES_H
+#define TEXTOPS_RULES_H
+
+#include <stddef.h>
+
+#include "textops.h"
+#include "ucd.h"
+
+/* 1 if ASCII byte c is \w (a letter, a digit or "_"). */
+static inline int tx_ascii_word(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
+           c == '_';
+}
+
+/* 1 if the character starting at t[i] (i < n) is \w, its byte length in
+ * *len (never past n). Bytes mode: ASCII \w, one byte. */
+static inline int tx_word_at(const unsigned char *t, size_t n, size_t i,
+                             int mode, size_t *len)
+{
+    unsigned char c = t[i];
+    if (c < 0x80 || mode != TEXTOPS_UNICODE) {
+        *len = 1;
+        return c < 0x80 && tx_ascii_word(c);
+    }
+    return (tx_ucd(tx_utf8_next(t, n, i, len))->flags & TX_UCD_WORD) != 0;
+}
+
+/* 1 if the character ending just before t[i] (0 < i) is \w; reads back to
+ * its start at most. */
+static inline int tx_word_before(const unsigned char *t, size_t i, int mode)
+{
+    unsigned char c = t[i - 1];
+    size_t len;
+    if (c < 0x80 || mode != TEXTOPS_UNICODE)
+        return c < 0x80 && tx_ascii_word(c);
+    return tx_word_at(t, i, tx_utf8_prev(t, i), mode, &len);
+}
+
+/* The end of the run of \w characters starting at t[i]: the first j >= i
+ * where a character that is not \w starts, or n. */
+size_t tx_word_run_end(const unsigned char *t, size_t n, size_t i, int mode);
+
+/* Most bytes tx_lower writes for `len` bytes of text (str.lower() grows
+ * UTF-8 by at most 1.5x, checked by build_ucd.py). */
+#define TX_LOWER_CAP(len) ((len) + (len) / 2 + 4)
+
+/* Writes t[from, to).lower() to out (bytes.lower() in bytes mode) and
+ * returns its byte length, exactly that part of t[0, n).lower(): a
+ * capital sigma is judged by its neighbours in all of t[0, n). Bytes that
+ * are not UTF-8 are copied as they are. Writes at most cap bytes: stops
+ * before the first character that would not fit (cap >=
+ * TX_LOWER_CAP(to - from) always fits); *done is set to where it
+ * stopped in t (to when all fit). from and to are character starts. */
+size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
+                int mode, unsigned char *out, size_t cap, size_t *done);
+
+#endif
