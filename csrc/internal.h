@@ -23,9 +23,15 @@ typedef struct {
     const unsigned char *s;
     size_t m;
     size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
-    int edges;  /* 1: a token of split() (no whitespace in it); see tx_scan */
+    int edges;  /* TX_EDGES_SPACE: a token of split() (no whitespace in
+                 * it); TX_EDGES_WORD: one of the \w rules (all \w); see
+                 * tx_scan */
     const volatile int *stop; /* the stop flag searches watch, or NULL */
 } tx_needle;
+
+/* The edges of a needle (0: none). */
+#define TX_EDGES_SPACE 1
+#define TX_EDGES_WORD 2
 
 /* How tx_words counts, chosen once per query by tx_prepare. */
 typedef enum {
@@ -82,9 +88,11 @@ typedef struct tx_visitor {
  * vector backends decide some occurrences themselves: they skip those that
  * cannot stand between whitespace (or the ends of the text), and count in
  * visit->tokens, without calling match, those with an ASCII whitespace
- * byte (\t-\r or space, whitespace in both modes) on both sides. match
- * must then treat every occurrence the same way: a whole token counts and
- * the scan goes on after it. The scan looks at the needle's stop flag each
+ * byte (\t-\r or space, whitespace in both modes) on both sides; for
+ * TX_EDGES_WORD, they skip those beside an ASCII \w byte and count those
+ * with an ASCII byte that is not \w on both sides. match must then treat
+ * every occurrence the same way: a whole token counts and the scan goes
+ * on after it. The scan looks at the needle's stop flag each
  * time it passes a multiple of TX_CHECK_BYTES (between two looks, a stretch
  * without candidates is passed at memory speed) and returns once it is
  * raised. */

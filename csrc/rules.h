@@ -11,11 +11,23 @@
 #include "textops.h"
 #include "ucd.h"
 
-/* 1 if ASCII byte c is \w (a letter, a digit or "_"). */
+/* ASCII \w: a letter (c | TX_WORD_FOLD in a-z), a digit or "_"; the
+ * vector tests (rules_x86.h) use the same constants. */
+#define TX_WORD_FOLD 0x20
+#define TX_WORD_LETTER_LO 'a'
+#define TX_WORD_LETTER_HI 'z'
+#define TX_WORD_DIGIT_LO '0'
+#define TX_WORD_DIGIT_HI '9'
+#define TX_WORD_UNDERSCORE '_'
+
+/* 1 if byte c is ASCII \w (no byte from 0x80 up is). */
 static inline int tx_ascii_word(unsigned char c)
 {
-    return (unsigned)((c | 0x20) - 'a') < 26u || (unsigned)(c - '0') < 10u ||
-           c == '_';
+    return (unsigned)((c | TX_WORD_FOLD) - TX_WORD_LETTER_LO) <=
+               (unsigned)(TX_WORD_LETTER_HI - TX_WORD_LETTER_LO) ||
+           (unsigned)(c - TX_WORD_DIGIT_LO) <=
+               (unsigned)(TX_WORD_DIGIT_HI - TX_WORD_DIGIT_LO) ||
+           c == TX_WORD_UNDERSCORE;
 }
 
 /* 1 if the character starting at t[i] (i < n) is \w, its byte length in

@@ -189,11 +189,12 @@ void tx_prepare(tx_query *q)
          * the scan checks the characters beside each occurrence */
         q->plan = word_token(w, len, q->rule, q->mode) ? TX_PLAN_WORD
                                                        : TX_PLAN_NONE;
+        q->word_needle.edges = TX_EDGES_WORD;
     } else if (q->sep == NULL) {
         /* a token is never empty and never holds whitespace */
         q->plan = (len == 0 || has_space(w, len, q->mode)) ? TX_PLAN_NONE
                                                            : TX_PLAN_SPACE;
-        q->word_needle.edges = q->plan == TX_PLAN_SPACE;
+        q->word_needle.edges = q->plan == TX_PLAN_SPACE ? TX_EDGES_SPACE : 0;
     } else if (len > 0 && tx_find(w, len, &q->sep_needle) != NULL) {
         q->plan = TX_PLAN_NONE; /* a token never holds the separator */
     } else if (len > 0 && q->sep_len <= SEP_FIND_MAX &&
