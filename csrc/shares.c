@@ -41,6 +41,8 @@ size_t textops_set_min_chunk(size_t nbytes)
     return old;
 }
 
+size_t tx_min_chunk_bytes(void) { return tx_min_chunk; }
+
 int tx_serial(size_t total, size_t threads)
 {
     return threads == 1 || total < 2 * tx_min_chunk;
