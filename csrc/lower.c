@@ -113,3 +113,26 @@ int tx_lower_texts(size_t ntexts, const char *const *texts,
     }
     return 0;
 }
+
+int tx_lower_for_sep(tx_query *q, size_t ntexts, const char *const **texts,
+                     const size_t **lens, tx_lowered *copy)
+{
+    *copy = (tx_lowered){NULL, NULL, NULL};
+    if (!q->lower || q->sep == NULL)
+        return 0;
+    if (tx_lower_texts(ntexts, *texts, *lens, q->mode, q->stop, &copy->buf,
+                       &copy->texts, &copy->lens) != 0)
+        return -1;
+    *texts = copy->texts;
+    *lens = copy->lens;
+    q->lower = 0;
+    tx_prepare(q);
+    return 0;
+}
+
+void tx_lowered_free(tx_lowered *copy)
+{
+    free(copy->buf);
+    free(copy->texts);
+    free(copy->lens);
+}

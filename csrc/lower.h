@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "internal.h"
+
 /* Room tx_lower needs for n bytes: lowering grows valid UTF-8 by at most
  * 1.5x (build_ucd.py checks it), and a text that changed under the call
  * by at most 2x. */
@@ -28,5 +30,24 @@ int tx_lower_texts(size_t ntexts, const char *const *texts,
                    const size_t *lens, int mode, const volatile int *stop,
                    unsigned char **buf, const char ***low,
                    size_t **low_lens);
+
+/* A query that lowers texts split by an explicit separator runs on
+ * lowered copies of them: sep is matched in text.lower(). */
+typedef struct {
+    unsigned char *buf;
+    const char **texts;
+    size_t *lens;
+} tx_lowered;
+
+/* For such a query (q->lower with q->sep), lowers texts[0..ntexts) into
+ * *copy (tx_lower_texts), points *texts and *lens at the copies, and
+ * makes q a query that does not lower; otherwise only zeroes *copy.
+ * Returns 0, or -1 without memory (nothing changed). Free the copies with
+ * tx_lowered_free once the query is done. */
+int tx_lower_for_sep(tx_query *q, size_t ntexts,
+                     const char *const **texts, const size_t **lens,
+                     tx_lowered *copy);
+
+void tx_lowered_free(tx_lowered *copy);
 
 #endif

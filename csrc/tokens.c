@@ -4,8 +4,13 @@
  * the vector ones are split_body.h); for split(sep) the pieces between the
  * separators the greedy left-to-right split takes, empty ones included. A
  * token is a (pointer, length) into the caller's text. */
+#include <stdlib.h>
+#include <string.h>
+
 #include "backend.h"
+#include "lower.h"
 #include "tokens.h"
+#include "ucd.h"
 
 /* Byte length of the whitespace character at t[i], or 0. */
 static inline size_t space_len(const unsigned char *cls,
@@ -99,10 +104,214 @@ static int split_sep(const tx_query *q, const unsigned char *t, size_t n,
     return sink->token(sink, t + s.start, n - s.start);
 }
 
+/* The buffer lowered tokens are written to: a small one at hand, a
+ * larger one from the heap for long tokens. */
+typedef struct {
+    unsigned char *heap;
+    size_t cap;
+    unsigned char local[512];
+} scratch;
+
+static unsigned char *scratch_room(scratch *sc, size_t need, size_t *cap)
+{
+    if (need <= sizeof sc->local) {
+        *cap = sizeof sc->local;
+        return sc->local;
+    }
+    if (need > sc->cap) {
+        free(sc->heap);
+        sc->heap = malloc(need);
+        sc->cap = sc->heap != NULL ? need : 0;
+    }
+    *cap = sc->cap;
+    return sc->heap;
+}
+
+/* A token s[0, n) that starts at `at` in the text: lowered ones are in a
+ * buffer whose end the sink may read up to. */
+static int deliver(tx_sink *sink, const unsigned char *s, size_t n,
+                   const unsigned char *at, const unsigned char *buf_end)
+{
+    const unsigned char *end = sink->end;
+    sink->end = buf_end;
+    sink->at = at;
+    int rc = sink->token(sink, s, n);
+    sink->end = end;
+    return rc;
+}
+
+/* The tokenizer's state over one text (or piece) t[0, n). */
+typedef struct {
+    const tx_query *q;
+    const unsigned char *t;
+    size_t n;
+    tx_sink *sink;
+    scratch sc;
+} walk;
+
+/* Hands the lowercase form of t[start, end) (code point boundaries) to
+ * the sink as one token. */
+static int lowered_token(walk *w, size_t start, size_t end)
+{
+    size_t cap, room = TX_LOWER_ROOM(end - start);
+    unsigned char *buf = scratch_room(&w->sc, room, &cap);
+    if (buf == NULL)
+        return -1;
+    size_t len = tx_lower(w->t, w->n, w->t + start, end - start, w->q->mode,
+                          buf, cap);
+    return deliver(w->sink, buf, len, w->t + start, buf + cap);
+}
+
+/* The \w tokens of the lowercase form of the run t[start, end), which
+ * holds a character that lowers to several ("İ" -> "i" + U+0307, not \w):
+ * lowered a character at a time, a token ending at each lowered code
+ * point that is not \w. */
+static int lowered_run_split(walk *w, size_t start, size_t end,
+                             size_t min_cps)
+{
+    size_t cap;
+    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_ROOM(end - start),
+                                      &cap);
+    if (buf == NULL)
+        return -1;
+    size_t o = 0, tok = 0, cps = 0;
+    const unsigned char *origin = NULL;
+    for (size_t i = start, len; i < end; i += len) {
+        unsigned char low[16];
+        tx_utf8_next(w->t, w->n, i, &len);
+        size_t m = tx_lower(w->t, w->n, w->t + i, len, w->q->mode, low,
+                            sizeof low);
+        for (size_t j = 0, k; j < m; j += k) {
+            unsigned cp = tx_utf8_next(low, m, j, &k);
+            if (tx_ucd(cp)->flags & TX_UCD_WORD) {
+                if (origin == NULL) {
+                    origin = w->t + i;
+                    tok = o;
+                    cps = 0;
+                }
+                if (o + k <= cap) {
+                    memcpy(buf + o, low + j, k);
+                    o += k;
+                }
+                cps++;
+            } else if (origin != NULL) {
+                if (cps >= min_cps &&
+                    deliver(w->sink, buf + tok, o - tok, origin, buf + cap))
+                    return 1;
+                origin = NULL;
+            }
+        }
+    }
+    if (origin != NULL && cps >= min_cps)
+        return deliver(w->sink, buf + tok, o - tok, origin, buf + cap);
+    return 0;
+}
+
+/* 1 for the ASCII word characters [0-9A-Za-z_]. */
+static inline int ascii_word(unsigned char c)
+{
+    unsigned char l = (unsigned char)(c | 0x20);
+    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The runs of \w of t[0, n) (bytes: ASCII \w), as tokens of at least
+ * min_cps code points, lowered when the query lowers; the stop flag is
+ * looked at every TX_CHECK_BYTES, inside a long run too. */
+static int word_runs(walk *w, size_t min_cps)
+{
+    const unsigned char *t = w->t;
+    size_t n = w->n, i = 0, check = TX_CHECK_BYTES;
+    int uni = w->q->mode == TEXTOPS_UNICODE, lower = w->q->lower;
+    while (i < n) {
+        /* the characters between runs */
+        size_t len = 1;
+        while (i < n) {
+            unsigned char c = t[i];
+            if (c < 0x80) {
+                if (ascii_word(c))
+                    break;
+                i++;
+            } else if (uni && (tx_ucd(tx_utf8_next(t, n, i, &len))->flags &
+                               TX_UCD_WORD)) {
+                break;
+            } else {
+                i += uni ? len : 1;
+            }
+            if (i >= check) {
+                if (TX_STOPPED(w->q->stop))
+                    return 0;
+                check = i + TX_CHECK_BYTES;
+            }
+        }
+        if (i >= n)
+            return 0;
+        /* a run */
+        size_t start = i, cps = 0;
+        unsigned special = 0;
+        while (i < n) {
+            unsigned char c = t[i];
+            if (c < 0x80) {
+                if (!ascii_word(c))
+                    break;
+                i++;
+            } else {
+                if (!uni)
+                    break;
+                unsigned f = tx_ucd(tx_utf8_next(t, n, i, &len))->flags;
+                if (!(f & TX_UCD_WORD))
+                    break;
+                special |= f;
+                i += len;
+            }
+            cps++;
+            if (i >= check) {
+                if (TX_STOPPED(w->q->stop))
+                    return 0;
+                check = i + TX_CHECK_BYTES;
+            }
+        }
+        int rc;
+        if (lower && (special & TX_UCD_SPECIAL))
+            rc = lowered_run_split(w, start, i, min_cps);
+        else if (cps < min_cps)
+            rc = 0;
+        else if (lower)
+            rc = lowered_token(w, start, i);
+        else
+            rc = w->sink->token(w->sink, t + start, i - start);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+/* A sink between split() and the caller's, lowering each token. */
+typedef struct {
+    tx_sink base;
+    walk *w;
+} lowering_sink;
+
+static int on_split_token(tx_sink *s, const unsigned char *tok, size_t n)
+{
+    walk *w = ((lowering_sink *)s)->w;
+    return lowered_token(w, (size_t)(tok - w->t), (size_t)(tok - w->t) + n);
+}
+
 int tx_tokens(const tx_query *q, const unsigned char *t, size_t n,
               int drop_last, tx_sink *sink)
 {
-    return q->sep == NULL
-               ? tx_backend_now()->split(t, n, q->mode, q->stop, sink)
-               : split_sep(q, t, n, drop_last, sink);
+    if (q->rule == TX_RULE_SPLIT && !q->lower)
+        return q->sep == NULL
+                   ? tx_backend_now()->split(t, n, q->mode, q->stop, sink)
+                   : split_sep(q, t, n, drop_last, sink);
+    walk w = {q, t, n, sink, {NULL, 0, {0}}};
+    int rc;
+    if (q->rule == TX_RULE_SPLIT) { /* split() of t.lower(): q->sep is NULL */
+        lowering_sink ls = {{on_split_token, t + n, NULL}, &w};
+        rc = tx_backend_now()->split(t, n, q->mode, q->stop, &ls.base);
+    } else {
+        rc = word_runs(&w, q->rule == TX_RULE_WORDS2 ? 2 : 1);
+    }
+    free(w.sc.heap);
+    return rc;
 }
