@@ -2,6 +2,7 @@
 #include "backend.h"
 
 #ifdef TX_X86
+#include "rules_x86.h"
 #include "space_x86.h"
 
 #ifdef __SSE2__ /* x86-64: already the baseline */
@@ -72,6 +73,22 @@ TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
         tx_space_sse2(x, TEXTOPS_BYTES), tx_space_sse2(y, TEXTOPS_BYTES)));
     return (unsigned)_mm_movemask_epi8(
         _mm_and_si128(tx_maybe_space_sse2(x), tx_maybe_space_sse2(y)));
+}
+
+/* The starts whose neighbours a[i] and b[i] are both not ASCII \w (only
+ * there may a \w token stand), and in *sure those where both are ASCII
+ * and not \w (tokens for certain). */
+TX_TARGET static inline tx_mask word_edge_mask(const unsigned char *a,
+                                               const unsigned char *b,
+                                               tx_mask *sure)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    const __m128i wx = tx_word_sse2(x), wy = tx_word_sse2(y);
+    *sure = (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_andnot_si128(wx, tx_ascii_sse2(x)),
+                      _mm_andnot_si128(wy, tx_ascii_sse2(y))));
+    return ~(unsigned)_mm_movemask_epi8(_mm_or_si128(wx, wy)) & 0xFFFFu;
 }
 
 static inline int mask_ctz(tx_mask x) { return __builtin_ctz(x); }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "backend.h"
-#include "lower.h"
+#include "rules.h"
 #include "tokens.h"
 #include "ucd.h"
 
@@ -154,12 +154,12 @@ typedef struct {
  * the sink as one token. */
 static int lowered_token(walk *w, size_t start, size_t end)
 {
-    size_t cap, room = TX_LOWER_ROOM(end - start);
-    unsigned char *buf = scratch_room(&w->sc, room, &cap);
+    size_t cap, done;
+    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_CAP(end - start), &cap);
     if (buf == NULL)
         return -1;
-    size_t len = tx_lower(w->t, w->n, w->t + start, end - start, w->q->mode,
-                          buf, cap);
+    size_t len = tx_lower(w->t, w->n, start, end, w->q->mode, buf, cap,
+                          &done);
     return deliver(w->sink, buf, len, w->t + start, buf + cap);
 }
 
@@ -171,7 +171,7 @@ static int lowered_run_split(walk *w, size_t start, size_t end,
                              size_t min_cps)
 {
     size_t cap;
-    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_ROOM(end - start),
+    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_CAP(end - start),
                                       &cap);
     if (buf == NULL)
         return -1;
@@ -179,9 +179,10 @@ static int lowered_run_split(walk *w, size_t start, size_t end,
     const unsigned char *origin = NULL;
     for (size_t i = start, len; i < end; i += len) {
         unsigned char low[16];
+        size_t done;
         tx_utf8_next(w->t, w->n, i, &len);
-        size_t m = tx_lower(w->t, w->n, w->t + i, len, w->q->mode, low,
-                            sizeof low);
+        size_t m = tx_lower(w->t, w->n, i, i + len, w->q->mode, low,
+                            sizeof low, &done);
         for (size_t j = 0, k; j < m; j += k) {
             unsigned cp = tx_utf8_next(low, m, j, &k);
             if (tx_ucd(cp)->flags & TX_UCD_WORD) {
@@ -208,18 +209,11 @@ static int lowered_run_split(walk *w, size_t start, size_t end,
     return 0;
 }
 
-/* 1 for the ASCII word characters [0-9A-Za-z_]. */
-static inline int ascii_word(unsigned char c)
-{
-    unsigned char l = (unsigned char)(c | 0x20);
-    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 uint64_t tx_word_mask_portable(const unsigned char *t, uint64_t *high)
 {
     uint64_t w = 0, h = 0;
     for (unsigned k = 0; k < 64; k++) {
-        w |= (uint64_t)ascii_word(t[k]) << k;
+        w |= (uint64_t)tx_ascii_word(t[k]) << k;
         h |= (uint64_t)(t[k] >> 7) << k;
     }
     *high = h;
@@ -311,7 +305,7 @@ static size_t chars_until(walk *w, run_state *r, size_t i, size_t lim,
         unsigned char c = t[i];
         unsigned f;
         if (c < 0x80) {
-            f = ascii_word(c) ? TX_UCD_WORD : 0;
+            f = tx_ascii_word(c) ? TX_UCD_WORD : 0;
             len = 1;
         } else if (uni) {
             f = tx_ucd(tx_utf8_next(t, n, i, &len))->flags;
