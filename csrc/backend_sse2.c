@@ -127,4 +127,28 @@ TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
 #include "scan_body.h"
 #include "split_body.h"
 
+/* ASCII \w: the signed compares leave the bytes above 0x7F out. */
+TX_TARGET uint64_t tx_word_mask_sse2(const unsigned char *t, uint64_t *high)
+{
+    uint64_t w = 0, h = 0;
+    for (int k = 0; k < 4; k++) {
+        const __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
+        const __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        const __m128i digit =
+            _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                          _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+        const __m128i letter =
+            _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                          _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+        const __m128i word =
+            _mm_or_si128(_mm_or_si128(digit, letter),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        w |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << (16 * k);
+        h |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << (16 * k);
+    }
+    *high = h;
+    return w;
+}
+
 #endif /* TX_X86 */

@@ -45,7 +45,7 @@ typedef enum {
 
 /* The token rule of a word query: t.split(sep), re.findall(r"\w+", t),
  * or re.findall(r"\b\w\w+\b", t). */
-typedef enum { TX_SPLIT, TX_WORD_CHARS, TX_TWO_OR_MORE } tx_rule;
+typedef enum { TX_RULE_SPLIT, TX_RULE_WORDS, TX_RULE_WORDS2 } tx_rule;
 
 typedef struct {
     tx_kind kind;

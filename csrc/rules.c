@@ -1,5 +1,6 @@
 /* The \w runs and the lowering of the token rules (rules.h). */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
@@ -114,4 +115,69 @@ size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
     }
     *done = i;
     return o;
+}
+
+int tx_lower_texts(size_t ntexts, const char *const *texts,
+                   const size_t *lens, int mode, const volatile int *stop,
+                   unsigned char **buf, const char ***low,
+                   size_t **low_lens)
+{
+    size_t room = 0;
+    for (size_t i = 0; i < ntexts; i++) {
+        size_t r = lens[i] > SIZE_MAX / 2 ? SIZE_MAX
+                                          : TX_LOWER_CAP(lens[i]);
+        room = room > SIZE_MAX - r ? SIZE_MAX : room + r;
+    }
+    *buf = room == SIZE_MAX ? NULL : malloc(room ? room : 1);
+    *low = malloc((ntexts ? ntexts : 1) * sizeof **low);
+    *low_lens = malloc((ntexts ? ntexts : 1) * sizeof **low_lens);
+    if (*buf == NULL || *low == NULL || *low_lens == NULL) {
+        free(*buf);
+        free(*low);
+        free(*low_lens);
+        return -1;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < ntexts; i++) {
+        const unsigned char *t = (const unsigned char *)texts[i];
+        size_t n = lens[i], done = 0, start = at;
+        while (done < n && !TX_STOPPED(stop)) {
+            /* a stretch at a time, ending at a code point's start */
+            size_t end = n - done > TX_CHECK_BYTES ? done + TX_CHECK_BYTES : n;
+            while (end < n && end - done < TX_CHECK_BYTES + 3 &&
+                   (t[end] & 0xC0) == 0x80)
+                end++;
+            size_t from = done;
+            at += tx_lower(t, n, from, end, mode, *buf + at,
+                           start + TX_LOWER_CAP(n) - at, &done);
+            if (done != end)
+                break; /* no room: only when the text changed meanwhile */
+        }
+        (*low)[i] = (const char *)*buf + start;
+        (*low_lens)[i] = at - start;
+    }
+    return 0;
+}
+
+int tx_lower_for_sep(tx_query *q, size_t ntexts, const char *const **texts,
+                     const size_t **lens, tx_lowered *copy)
+{
+    *copy = (tx_lowered){NULL, NULL, NULL};
+    if (!q->lower || q->sep == NULL)
+        return 0;
+    if (tx_lower_texts(ntexts, *texts, *lens, q->mode, q->stop, &copy->buf,
+                       &copy->texts, &copy->lens) != 0)
+        return -1;
+    *texts = copy->texts;
+    *lens = copy->lens;
+    q->lower = 0;
+    tx_prepare(q);
+    return 0;
+}
+
+void tx_lowered_free(tx_lowered *copy)
+{
+    free(copy->buf);
+    free(copy->texts);
+    free(copy->lens);
 }

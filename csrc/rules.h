@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "internal.h"
 #include "textops.h"
 #include "ucd.h"
 
@@ -71,5 +72,34 @@ size_t tx_word_run_end(const unsigned char *t, size_t n, size_t i, int mode);
  * stopped in t (to when all fit). from and to are character starts. */
 size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
                 int mode, unsigned char *out, size_t cap, size_t *done);
+
+/* The lowercase forms of texts[0..ntexts), each lowered as a whole text
+ * (text.lower()), laid end to end in one malloc'd buffer *buf; (*low)[i]
+ * and (*low_lens)[i] give text i's. The three arrays are malloc'd; free
+ * them with free(). Once *stop (may be NULL) is raised the forms are
+ * cut short. Returns 0, or -1 with nothing allocated. */
+int tx_lower_texts(size_t ntexts, const char *const *texts,
+                   const size_t *lens, int mode, const volatile int *stop,
+                   unsigned char **buf, const char ***low,
+                   size_t **low_lens);
+
+/* A query that lowers texts split by an explicit separator runs on
+ * lowered copies of them: sep is matched in text.lower(). */
+typedef struct {
+    unsigned char *buf;
+    const char **texts;
+    size_t *lens;
+} tx_lowered;
+
+/* For such a query (q->lower with q->sep), lowers texts[0..ntexts) into
+ * *copy (tx_lower_texts), points *texts and *lens at the copies, and
+ * makes q a query that does not lower; otherwise only zeroes *copy.
+ * Returns 0, or -1 without memory (nothing changed). Free the copies with
+ * tx_lowered_free once the query is done. */
+int tx_lower_for_sep(tx_query *q, size_t ntexts,
+                     const char *const **texts, const size_t **lens,
+                     tx_lowered *copy);
+
+void tx_lowered_free(tx_lowered *copy);
 
 #endif

@@ -158,7 +158,7 @@ static size_t words_on_sep_walk(const tx_query *q, const unsigned char *t,
 #define SEP_FIND_MAX 64
 
 /* 1 if w[0, len) may be a token of the \w rule: every character \w (in
- * bytes mode ASCII \w), and two or more of them for TX_TWO_OR_MORE. */
+ * bytes mode ASCII \w), and two or more of them for TX_RULE_WORDS2. */
 static int word_token(const unsigned char *w, size_t len, tx_rule rule,
                       int mode)
 {
@@ -170,7 +170,7 @@ static int word_token(const unsigned char *w, size_t len, tx_rule rule,
         i += step;
         chars++;
     }
-    return chars >= (rule == TX_TWO_OR_MORE ? 2u : 1u);
+    return chars >= (rule == TX_RULE_WORDS2 ? 2u : 1u);
 }
 
 void tx_prepare(tx_query *q)
@@ -185,7 +185,7 @@ void tx_prepare(tx_query *q)
     }
     if (q->kind == TX_COUNT) {
         q->plan = TX_PLAN_COUNT;
-    } else if (q->rule != TX_SPLIT) {
+    } else if (q->rule != TX_RULE_SPLIT) {
         /* a token is a whole run of \w (of the lowered text when lower):
          * the scan checks the characters beside each occurrence */
         q->plan = word_token(w, len, q->rule, q->mode) ? TX_PLAN_WORD
@@ -254,7 +254,7 @@ static size_t block_end(const tx_query *q, const unsigned char *t, size_t n,
         while (i < n && (t[i] & 0xC0) == 0x80)
             i++; /* to a character's start */
     while (i < n) {
-        if (q->rule == TX_SPLIT) {
+        if (q->rule == TX_RULE_SPLIT) {
             len = tx_space_at(t, n, i, mode);
             if (len)
                 return i + len;
