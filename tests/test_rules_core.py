@@ -305,17 +305,21 @@ def test_long_texts(kind, seed, search_backend):
     text = long_text(kind, seed, 60_000)
     # long runs of \w (a block cannot end inside one) and sigmas at their ends
     text += kind("Σ" + "a" * 20_000 + "Σ'Σ " + "A" * 9000 + "'Σ") if kind is str else b"A" * 20_000
-    for word in ("the", "a", "ας", "σ", "i", "k", "_", "The") if kind is str else (b"the", b"a", b"_"):
+    for word in (
+        ("the", "a", "ας", "σ", "i", "k", "_", "The") if kind is str else (b"the", b"a", b"_")
+    ):
         for mode in RULES:
             want = reference(text, word, mode)
             for threads in THREADS:
                 assert word_count(text, word, mode, threads) == want, (word, mode, threads)
-        assert line_counts(text, word, WORDS | LOWER, 2) == reference_lines(text, word, WORDS | LOWER)
+        assert line_counts(text, word, WORDS | LOWER, 2) == reference_lines(
+            text, word, WORDS | LOWER
+        )
 
 
 @BY_KIND
 def test_self_overlapping_word_in_one_run(kind, search_backend):
-    """"a" * 1000 in "a" * 10**7: no token but the whole run; the walk goes on
+    """ "a" * 1000 in "a" * 10**7: no token but the whole run; the walk goes on
     after each run, so this ends quickly (it would not, were every occurrence
     checked)."""
     a = "a" if kind is str else b"a"
