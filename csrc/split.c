@@ -238,8 +238,9 @@ static size_t words_plain(const tx_query *q, const unsigned char *t,
  * several: only "İ", which is \w), for split() whitespace (lowering
  * keeps both what is and what is not \w or whitespace, build_ucd.py
  * checks it). With an explicit separator the text goes whole: the
- * separators of t.lower() are not those of t (this rare case copies the
- * whole text). The block is lowered with the capital sigmas judged in all
+ * separators of t.lower() are not those of t (the word counts give this
+ * rare case a lowered copy of each text beforehand, count.c; the lines
+ * and documents that reach here are lowered whole). The block is lowered with the capital sigmas judged in all
  * of t, so the blocks' tokens are exactly those of t.lower(). */
 static size_t block_end(const tx_query *q, const unsigned char *t, size_t n,
                         size_t a)

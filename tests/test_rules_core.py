@@ -14,6 +14,7 @@ The public keyword arguments are tested elsewhere.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Any, List, Optional, Sequence, Union
 
 import numpy as np
@@ -315,6 +316,12 @@ def test_long_texts(kind, seed, search_backend):
         assert line_counts(text, word, WORDS | LOWER, 2) == reference_lines(
             text, word, WORDS | LOWER
         )
+    # t.lower().split(sep): shares of the lowered copy, lines lowered whole
+    for sep in ("a", "σ", "\u0307") if kind is str else (b"a",):
+        word = Counter(tokens(text, LOWER, sep)).most_common(1)[0][0]
+        for threads in THREADS:
+            assert word_count(text, word, LOWER, threads, sep) == reference(text, word, LOWER, sep)
+        assert line_counts(text, word, LOWER, 2, sep) == reference_lines(text, word, LOWER, sep)
 
 
 @BY_KIND
