@@ -129,6 +129,15 @@ size_t fz_ref_rule_words(const uint32_t *t, size_t n, const uint32_t *w,
                          size_t wn, const uint32_t *sep, size_t sn,
                          int unicode, int rule);
 
+/* The tokens of text by rule (as fz_ref_rule_words has them): stores
+ * where token i starts and ends in starts[i] and ends[i] (room for n + 1
+ * each, n being the lowered length when the rule lowers) and returns how
+ * many there are; they lie in *low (the lowered text, to free) for a
+ * rule with TEXTOPS_LOWER, else in t (*low is then NULL). */
+size_t fz_ref_rule_tokens(const uint32_t *t, size_t n, const uint32_t *sep,
+                          size_t sn, int unicode, int rule, uint32_t **low,
+                          size_t *starts, size_t *ends);
+
 /* Number of lines of text.splitlines() (of text.lower() for a rule with
  * TEXTOPS_LOWER); when out is not NULL, stores the count of word by the
  * rule in each line there (fz_ref_rule_words). */

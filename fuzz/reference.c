@@ -165,6 +165,32 @@ static size_t word_runs(const uint32_t *t, size_t n, const uint32_t *w,
     return count;
 }
 
+size_t fz_ref_rule_tokens(const uint32_t *t, size_t n, const uint32_t *sep,
+                          size_t sn, int unicode, int rule, uint32_t **low,
+                          size_t *starts, size_t *ends)
+{
+    size_t ln = n, count = 0, i = 0;
+    *low = NULL;
+    if (rule & TEXTOPS_LOWER)
+        t = *low = fz_ref_lower(t, n, unicode, &ln);
+    if (!(rule & TEXTOPS_WORD_CHARS))
+        return fz_ref_split(t, ln, sep, sn, unicode, starts, ends);
+    while (i < ln) {
+        if (!is_word(t[i], unicode)) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < ln && is_word(t[i], unicode))
+            i++;
+        if (i - start >= (rule & TEXTOPS_TWO_OR_MORE ? 2u : 1u)) {
+            starts[count] = start;
+            ends[count++] = i;
+        }
+    }
+    return count;
+}
+
 size_t fz_ref_rule_words(const uint32_t *t, size_t n, const uint32_t *w,
                          size_t wn, const uint32_t *sep, size_t sn,
                          int unicode, int rule)
