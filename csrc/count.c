@@ -97,12 +97,12 @@ tx_query tx_make_query(tx_kind kind, const char *word, size_t word_len,
                   .sep = (const unsigned char *)sep,
                   .sep_len = sep_len,
                   .mode = mode & TEXTOPS_UNICODE,
-                  .rule = !(mode & TEXTOPS_WORD_CHARS) ? TX_SPLIT
-                          : (mode & TEXTOPS_TWO_OR_MORE) ? TX_TWO_OR_MORE
-                                                         : TX_WORD_CHARS,
+                  .rule = !(mode & TEXTOPS_WORD_CHARS) ? TX_RULE_SPLIT
+                          : (mode & TEXTOPS_TWO_OR_MORE) ? TX_RULE_WORDS2
+                                                         : TX_RULE_WORDS,
                   .lower = (mode & TEXTOPS_LOWER) != 0,
                   .stop = tx_stop_flag()};
-    if (q.rule != TX_SPLIT) {
+    if (q.rule != TX_RULE_SPLIT) {
         q.sep = NULL; /* a pattern has no separator */
         q.sep_len = 0;
     }

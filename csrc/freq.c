@@ -15,6 +15,7 @@
 
 #include "batch.h"
 #include "count.h"
+#include "rules.h"
 #include "table.h"
 #include "tokens.h"
 
@@ -31,6 +32,7 @@ typedef struct {
      * is all of it is the only token of the call */
     const unsigned char *only;
     size_t only_len;
+    int lower; /* tokens come lowered, in the tokenizer's buffer */
     size_t nkeys;
     tx_key keys[TX_BATCH];
 } freq_sink;
@@ -53,7 +55,7 @@ static int freq_flush(freq_sink *f)
 static int long_key(const freq_sink *f, const unsigned char *t, size_t n,
                     tx_key *k)
 {
-    *k = (tx_key){t, n, 0, {0}};
+    *k = (tx_key){t, n, 0, {0}, t};
     memcpy(k->head, t, TX_HEAD);
     if (t == f->only && n == f->only_len)
         return 0;
@@ -76,9 +78,14 @@ static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
     freq_sink *f = (freq_sink *)s;
     tx_key *k = &f->keys[f->nkeys++];
     if (n <= TX_CHECK_BYTES)
-        *k = tx_make_key(t, n, s->end);
+        tx_key_init(k, t, n, s->end);
     else if (long_key(f, t, n, k) != 0)
         return 1; /* stopped */
+    if (f->lower) {
+        k->at = s->at;
+        if (n > TX_HEAD) /* its bytes do not outlive this call */
+            return freq_flush(f);
+    }
     tx_table_prefetch(f->table, k, 0);
     return f->nkeys == TX_BATCH ? freq_flush(f) : 0;
 }
@@ -101,9 +108,9 @@ static size_t freq_share(tx_batch *b, size_t tid, size_t i, size_t k,
     if (!tx_batch_piece(b, fb->q, i, k, pieces, &t, &n, &drop_last))
         return 0;
     int single = b->ntexts == 1;
-    freq_sink sink = {{freq_token, t + n}, &fb->tables[tid], i, b->stop,
+    freq_sink sink = {{freq_token, t + n, NULL}, &fb->tables[tid], i, b->stop,
                       single ? (const unsigned char *)b->texts[0] : NULL,
-                      single ? b->lens[0] : 0, 0, {{0}}};
+                      single ? b->lens[0] : 0, fb->q->lower, 0, {{0}}};
     if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0) {
         if (!TX_STOPPED(b->stop))
             b->failed = 1; /* no memory */
@@ -182,7 +189,7 @@ static int lay_out(const tx_table *tb, int mode, const char *const *texts,
         }
         size_t chars = len;
         /* the head is at hand; the rest is read from the text */
-        const unsigned char *token = len <= TX_HEAD ? e->head : e->s;
+        const unsigned char *token = tx_entry_bytes(tb, e);
         if (mode == TEXTOPS_UNICODE) /* code points: non-continuation bytes */
             for (size_t j = 0; j < len; j++)
                 chars -= (token[j] & 0xC0) == 0x80;
@@ -210,6 +217,11 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              textops_tokens *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    tx_lowered copy;
+    if (tx_lower_for_sep(&q, ntexts, &texts, &lens, &copy) != 0)
+        return -1;
+    if (q.lower || copy.buf != NULL)
+        out->keep_whole = 0; /* the tokens are not the texts' own */
     freq_batch fb = {{freq_text, freq_share, ntexts, texts, lens, q.stop,
                       NULL, 0, 0, 0, NULL},
                      &q, NULL};
@@ -218,7 +230,9 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
     tx_table *tables = calloc(nthreads, sizeof *tables);
     int rc = tables == NULL ? -1 : 0;
     for (size_t i = 0; i < nthreads && rc == 0; i++)
-        rc = tx_table_init(&tables[i], TX_TABLE_START);
+        rc = tx_table_init(&tables[i], TX_TABLE_START) != 0 ? -1
+             : q.lower ? tx_table_own_bytes(&tables[i])
+                       : 0;
     fb.tables = tables;
     if (rc == 0)
         rc = tx_batch_run(&fb.b);
@@ -231,7 +245,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
     for (size_t i = 1; i < nthreads && rc == 0; i++) /* merge into 0 */
         for (size_t j = 0; j < tables[i].used && rc == 0; j++) {
             const tx_entry *e = &tables[i].entries[j];
-            tx_key k = tx_entry_key(e);
+            tx_key k = tx_entry_key(&tables[i], e);
             if (tx_table_add(&tables[0], &k, e->value, e->text) == NULL)
                 rc = -1;
         }
@@ -244,6 +258,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
     for (size_t i = 0; tables != NULL && i < nthreads; i++)
         tx_table_free(&tables[i]);
     free(tables);
+    tx_lowered_free(&copy);
     return rc;
 }
 

@@ -1,6 +1,7 @@
 /* The cold parts of the hash table of table.h: making, growing and
  * freeing it. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "table.h"
 
@@ -12,6 +13,7 @@ int tx_table_init(tx_table *tb, size_t nbuckets)
     tb->mask = nbuckets - 1;
     tb->used = 0;
     tb->capacity = nbuckets / 2;
+    tb->bytes = NULL;
     if (tb->buckets == NULL || tb->entries == NULL) {
         free(tb->buckets);
         free(tb->entries);
@@ -24,8 +26,27 @@ int tx_table_init(tx_table *tb, size_t nbuckets)
 
 void tx_table_free(tx_table *tb)
 {
+    for (size_t i = 0; tb->bytes != NULL && i < tb->capacity; i++)
+        free(tb->bytes[i]);
+    free(tb->bytes);
     free(tb->buckets);
     free(tb->entries);
+}
+
+int tx_table_own_bytes(tx_table *tb)
+{
+    tb->bytes = calloc(tb->capacity, sizeof *tb->bytes);
+    return tb->bytes != NULL ? 0 : -1;
+}
+
+int tx_table_copy_bytes(tx_table *tb, const tx_key *k)
+{
+    unsigned char *copy = malloc(k->len);
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, k->s, k->len);
+    tb->bytes[tb->used] = copy;
+    return 0;
 }
 
 /* Makes room for one more entry; 0 on success, -1 (table unchanged)
@@ -35,6 +56,14 @@ int tx_table_reserve(tx_table *tb)
     if (tb->used == TX_MAX_ENTRIES)
         return -1;
     if (tb->used == tb->capacity) {
+        if (tb->bytes != NULL) {
+            unsigned char **copies = realloc(
+                tb->bytes, 2 * tb->capacity * sizeof *copies);
+            if (copies == NULL)
+                return -1;
+            memset(copies + tb->capacity, 0, tb->capacity * sizeof *copies);
+            tb->bytes = copies;
+        }
         tx_entry *more = realloc(tb->entries,
                                  2 * tb->capacity * sizeof *more);
         if (more == NULL)

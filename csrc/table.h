@@ -25,12 +25,15 @@ typedef struct {
     unsigned char head[TX_HEAD];
 } tx_entry;
 
-/* A token about to be looked up: where it is, its hash and its head. */
+/* A token about to be looked up: its bytes, its hash and its head, and
+ * `at`, where it occurs in its text (s itself, unless s is a lowered copy;
+ * it places the token in the texts' order). */
 typedef struct {
     const unsigned char *s;
     size_t len;
     uint64_t hash;
     unsigned char head[TX_HEAD];
+    const unsigned char *at;
 } tx_key;
 
 /* Entries in the order they were added, found through an open-addressing
@@ -42,6 +45,10 @@ typedef struct {
     size_t mask; /* buckets - 1, a power of two */
     tx_entry *entries;
     size_t used, capacity;
+    /* NULL, or (a table of lowered tokens, whose entries' s is where the
+     * token occurs, not its bytes) the bytes of each entry longer than
+     * TX_HEAD, copied (see tx_table_own_bytes) */
+    unsigned char **bytes;
 } tx_table;
 
 /* 0 on success, -1 when memory runs out (the table is then empty). */
@@ -49,9 +56,27 @@ int tx_table_init(tx_table *tb, size_t nbuckets);
 
 void tx_table_free(tx_table *tb);
 
+/* Makes the empty table keep a copy of its long tokens' bytes (tokens
+ * lowered into a buffer that does not outlive the lookup); 0 on success,
+ * -1 without memory. */
+int tx_table_own_bytes(tx_table *tb);
+
+/* The bytes of entry e's token (its head, its copy or its text). */
+static inline const unsigned char *tx_entry_bytes(const tx_table *tb,
+                                                  const tx_entry *e)
+{
+    if (e->len <= TX_HEAD)
+        return e->head;
+    return tb->bytes != NULL ? tb->bytes[e - tb->entries] : e->s;
+}
+
 /* Makes room for one more entry; 0 on success, -1 (table unchanged)
  * without memory. */
 int tx_table_reserve(tx_table *tb);
+
+/* Copies the bytes of key k, about to become entry tb->used, for a table
+ * that owns them; 0 on success, -1 without memory. */
+int tx_table_copy_bytes(tx_table *tb, const tx_key *k);
 
 #define TX_EMPTY 0
 #define TX_MAX_ENTRIES 0xFFFFFFFEu
@@ -125,28 +150,50 @@ static inline uint64_t tx_hash_short(uint64_t w, size_t n)
     return tx_mix(0x9e3779b97f4a7c15ULL ^ n ^ w ^ ((uint64_t)n << 59));
 }
 
+/* Makes *k the key of token s[0, n); bytes up to `end` may be read. The
+ * key is written in place with stores as wide as the loads that read it
+ * (built on the stack and copied, its head was read back before the
+ * narrower stores reached memory: a stall per token). */
+static inline void tx_key_init(tx_key *k, const unsigned char *s, size_t n,
+                               const unsigned char *end)
+{
+    k->s = s;
+    k->len = n;
+    k->at = s;
+    if (n < 8) {
+        uint64_t w = tx_short_word(s, n, end), zero = 0;
+        k->hash = tx_hash_short(w, n);
+        memcpy(k->head, &w, 8);
+        memcpy(k->head + 8, &zero, 8);
+        memcpy(k->head + 16, &zero, 8);
+    } else {
+        k->hash = tx_hash_bytes(s, n);
+        if (n >= TX_HEAD) {
+            memcpy(k->head, s, TX_HEAD);
+        } else {
+            memset(k->head, 0, TX_HEAD);
+            memcpy(k->head, s, n);
+        }
+    }
+}
+
 /* The key of token s[0, n); bytes up to `end` may be read. */
 static inline tx_key tx_make_key(const unsigned char *s, size_t n,
                                  const unsigned char *end)
 {
-    tx_key k = {s, n, 0, {0}};
-    if (n < 8) {
-        uint64_t w = tx_short_word(s, n, end);
-        k.hash = tx_hash_short(w, n);
-        memcpy(k.head, &w, 8);
-    } else {
-        k.hash = tx_hash_bytes(s, n);
-        memcpy(k.head, s, n < TX_HEAD ? n : TX_HEAD);
-    }
+    tx_key k;
+    tx_key_init(&k, s, n, end);
     return k;
 }
 
-/* 1 if the entry holds the key's token. */
-static inline int tx_same_token(const tx_entry *e, const tx_key *k)
+/* 1 if entry e of tb holds the key's token. */
+static inline int tx_same_token(const tx_table *tb, const tx_entry *e,
+                                const tx_key *k)
 {
     return e->len == k->len && memcmp(e->head, k->head, TX_HEAD) == 0 &&
            (k->len <= TX_HEAD ||
-            memcmp(e->s + TX_HEAD, k->s + TX_HEAD, k->len - TX_HEAD) == 0);
+            memcmp(tx_entry_bytes(tb, e) + TX_HEAD, k->s + TX_HEAD,
+                   k->len - TX_HEAD) == 0);
 }
 
 /* The entry holding the key's token, or NULL; *bucket is set to its
@@ -164,7 +211,7 @@ static inline tx_entry *tx_table_find(const tx_table *tb, const tx_key *k,
         }
         if (b >> 32 == tag) {
             tx_entry *e = &tb->entries[(b & 0xFFFFFFFFu) - 1];
-            if (tx_same_token(e, k)) {
+            if (tx_same_token(tb, e, k)) {
                 *bucket = i;
                 return e;
             }
@@ -204,8 +251,8 @@ static inline tx_entry *tx_table_add(tx_table *tb, const tx_key *k,
     tx_entry *e = tx_table_find(tb, k, &bucket);
     if (e != NULL) {
         e->value += value;
-        if (tx_earlier(text, k->s, e->text, e->s)) {
-            e->s = k->s;
+        if (tx_earlier(text, k->at, e->text, e->s)) {
+            e->s = k->at;
             e->text = text;
         }
         return e;
@@ -215,8 +262,11 @@ static inline tx_entry *tx_table_add(tx_table *tb, const tx_key *k,
             return NULL;
         tx_table_find(tb, k, &bucket);
     }
+    if (tb->bytes != NULL && k->len > TX_HEAD &&
+        tx_table_copy_bytes(tb, k) != 0)
+        return NULL;
     e = &tb->entries[tb->used++];
-    e->s = k->s;
+    e->s = k->at;
     e->len = k->len;
     e->value = value;
     e->hash = k->hash;
@@ -226,10 +276,10 @@ static inline tx_entry *tx_table_add(tx_table *tb, const tx_key *k,
     return e;
 }
 
-/* A key for the token an entry holds. */
-static inline tx_key tx_entry_key(const tx_entry *e)
+/* A key for the token entry e of tb holds. */
+static inline tx_key tx_entry_key(const tx_table *tb, const tx_entry *e)
 {
-    tx_key k = {e->s, e->len, e->hash, {0}};
+    tx_key k = {tx_entry_bytes(tb, e), e->len, e->hash, {0}, e->s};
     memcpy(k.head, e->head, TX_HEAD);
     return k;
 }

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "count.h"
+#include "rules.h"
 #include "table.h"
 #include "tokens.h"
 
@@ -85,7 +86,7 @@ static size_t words_share(tx_batch *b, size_t tid, size_t i, size_t k,
     int drop_last;
     if (!tx_batch_piece(b, wb->q, i, k, pieces, &t, &n, &drop_last))
         return 0;
-    words_sink sink = {{words_token, t + n}, wb->words, wb->shapes, NULL,
+    words_sink sink = {{words_token, t + n, NULL}, wb->words, wb->shapes, NULL,
                        0};
     if (wb->out != NULL) {
         sink.row = wb->out + i * wb->nwords;
@@ -125,6 +126,9 @@ static int count_words(size_t ntexts, const char *const *texts,
                        int threads, int per_text, size_t *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    tx_lowered copy;
+    if (tx_lower_for_sep(&q, ntexts, &texts, &lens, &copy) != 0)
+        return -1;
     words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
                        NULL, 0, 0, 0, NULL},
                       &q, NULL, nwords, NULL, per_text ? out : NULL, NULL};
@@ -142,6 +146,7 @@ static int count_words(size_t ntexts, const char *const *texts,
     if (rc != 0) {
         free(first);
         free(totals);
+        tx_lowered_free(&copy);
         return -1;
     }
     /* the table maps each distinct word to the index of its first copy */
@@ -181,6 +186,7 @@ static int count_words(size_t ntexts, const char *const *texts,
     tx_table_free(&set);
     free(first);
     free(totals);
+    tx_lowered_free(&copy);
     return rc;
 }
 
