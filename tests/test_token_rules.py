@@ -59,6 +59,7 @@ FEW_EXAMPLES = max(10, settings().max_examples // 4)
 BACKEND_EXAMPLES = max(10, settings().max_examples // 4)
 # the tests through files, pandas and Dask cost more per example
 SLOW_EXAMPLES = max(5, settings().max_examples // 10)
+PANDAS_DTYPES = [object, "string[pyarrow]"]
 
 
 def is_str(alphabet: Alphabet) -> bool:
@@ -371,6 +372,115 @@ def test_big_texts(alphabet, data):
     assert result == [tokens.count(case.word) for tokens in lines]
 
 
+# Characters put at every place of an ASCII text around the vector widths:
+# letters lowering changes (İ grows, Kelvin shrinks to ASCII, Σ by its
+# neighbours), non-ASCII \w and non-\w, whitespace, and the ASCII bytes
+# on both sides of A-Z and a-z (the eight-byte lowering test)
+SPECIALS = (
+    "İ",
+    "Σ",
+    "ΑΣ",
+    "\u212a",
+    "é",
+    "\u0301",
+    "\U00010400",
+    "\ud800",
+    "\u3000",
+    "\x85",
+    "_",
+    "A",
+    "Z",
+    "@",
+    "[",
+    "`",
+    "{",
+    "\x7f",
+)
+LOWERED_RULES = ((r"\w+", False), (r"\w+", True), (r"(?u)\b\w\w+\b", True), (None, True))
+SWEEP_LENGTHS = (7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129)
+
+
+@pytest.mark.parametrize("filler", ["abcdefghijklmnopqrstuvwxyz", "ab c", "a"], ids=repr)
+def test_special_character_at_every_place(filler, search_backend):
+    """word_frequencies of an ASCII text with one special character at each
+    place, for the lowered rules, str and bytes."""
+    for length in SWEEP_LENGTHS:
+        base = (filler * (length // len(filler) + 1))[:length]
+        for special in SPECIALS:
+            for at in range(length + 1):
+                text = base[:at] + special + base[at:]
+                data = text.encode("utf-8", "surrogatepass")
+                for pattern, lowercase in LOWERED_RULES:
+                    rule = {"pattern": pattern, "lowercase": lowercase}
+                    got = textops.word_frequencies(text, threads=1, **rule)
+                    want = Counter(rule_tokens(text, pattern, lowercase))
+                    assert list(got.items()) == list(want.items()), (text, rule)
+                    bpattern = None if pattern is None else pattern.replace("(?u)", "").encode()
+                    brule = {"pattern": bpattern, "lowercase": lowercase}
+                    got = textops.word_frequencies(data, threads=1, **brule)
+                    want = Counter(rule_tokens(data, bpattern, lowercase))
+                    assert list(got.items()) == list(want.items()), (data, brule)
+
+
+@pytest.mark.parametrize("run", [0, 1, 7, 8, 63, 64, 65, 4095, 4097, 70_000])
+@pytest.mark.parametrize("ignorable", ["'", "\u00ad", "\u0301", "\u0345"], ids=repr)
+def test_sigma_with_long_case_ignorable_runs(run, ignorable):
+    """Σ decides between ς and σ across case-ignorable runs of any length
+    (beyond any block the lowering may work in), on every thread count."""
+    runs = ignorable * run
+    for text in (
+        f"Α{runs}Σ{runs} x",
+        f"Α{runs}Σ{runs}Α x",
+        f"x {runs}Σ{runs}Α",
+        f"ΑΣ{runs}",
+        f"{runs}ΣΑ",
+        f"Α{runs}ΣΣ{runs}",
+    ):
+        for pattern, lowercase in LOWERED_RULES[1:]:
+            tokens = rule_tokens(text, pattern, lowercase)
+            rule = {"pattern": pattern, "lowercase": lowercase}
+            for word in ("ας", "ασ", "ς", "σ", "σα", "ςα"):
+                assert_all_threads(
+                    lambda threads: textops.word_count(text, word, threads=threads, **rule),  # noqa: B023
+                    tokens.count(word),
+                )
+            assert_same_counter(textops.word_frequencies(text, **rule), Counter(tokens))
+
+
+BOUNDARY_DOCS = ["ΑΣ", "Α", "Σ", "ΑΣ'", "'Α", "Α\u00ad", "Σ\u00adΑ", "İ", "\u0307x", "Σ", ""]
+
+
+@pytest.mark.parametrize("pattern, lowercase", LOWERED_RULES[1:])
+def test_each_document_is_lowered_alone(pattern, lowercase, tmp_path):
+    """A document's Σ is judged by its own characters, never by the
+    neighbouring documents of a batch, a Corpus, a Series or files."""
+    pd = pytest.importorskip("pandas")
+    import textops.pandas  # noqa: F401
+
+    docs = BOUNDARY_DOCS
+    rule = {"pattern": pattern, "lowercase": lowercase}
+    tokens = [rule_tokens(d, pattern, lowercase) for d in docs]
+    counter = frequencies(docs, pattern, lowercase)
+    paths = []
+    for i, doc in enumerate(docs):
+        paths.append(tmp_path / f"{i:02d}.txt")
+        paths[-1].write_bytes(doc.encode())
+    corpus = textops.Corpus(docs)
+    assert_same_counter(textops.word_frequencies(docs, **rule), counter)
+    assert_same_counter(corpus.word_frequencies(**rule), counter)
+    assert_same_counter(textops.file_word_frequencies(paths, **rule), counter)
+    for word in ("ας", "ς", "σ", "α", "σα", "i", "x"):
+        want = [t.count(word) for t in tokens]
+        for threads in (1, 2, 3):
+            assert textops.parallel_word_count(docs, word, threads=threads, **rule) == want
+            assert corpus.word_count(word, threads=threads, **rule).tolist() == want
+            assert corpus.term_matrix([word], threads=threads, **rule)[:, 0].tolist() == want
+            assert textops.file_word_count(paths, word, threads=threads, **rule) == want
+        for dtype in PANDAS_DTYPES:
+            series = pd.Series(docs, dtype=dtype)
+            assert series.textops.word_count(word, **rule).tolist() == want
+
+
 # --------------------------------------------------------------------------
 # Corpus, files, pandas, Dask
 # --------------------------------------------------------------------------
@@ -447,9 +557,6 @@ def test_files(alphabet, data, min_chunk, set_min_chunk, tmp_path_factory):
         ]
         result = textops.file_word_frequencies(paths, **common)
         assert_same_counter(result, frequencies(docs, pattern, lowercase), threads=threads)
-
-
-PANDAS_DTYPES = [object, "string[pyarrow]"]
 
 
 @STR_ALPHABETS
