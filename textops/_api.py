@@ -29,6 +29,7 @@ from ._validate import (
     check_like,
     check_sep,
     patterns,
+    quick_rule,
     text_checker,
     text_list,
     text_mode,
@@ -66,10 +67,12 @@ def word_count(
     >>> word_count("The whale, the whale's tail.", "the", pattern=r"\w+", lowercase=True)
     2
     """
-    if sep is None and threads is None and pattern is None and lowercase is False:
-        count = _core.quick_count(text, word, True, resolve(None))  # the common call, in one step
-        if count is not None:
-            return count
+    if sep is None and threads is None:  # the common calls, in one step
+        rule = quick_rule(pattern, lowercase, text)
+        if rule is not None:
+            count = _core.quick_count(text, word, True, resolve(None), rule)
+            if count is not None:
+                return count
     mode = text_mode(text, "text")
     check_like(word, "word", mode, "text")
     check_sep(sep, mode, "text")

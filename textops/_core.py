@@ -279,8 +279,9 @@ def _glue_count(
     return None if count == _PY_SLOW else count
 
 
-def quick_count(text: Any, pattern: Any, words: bool, threads: int) -> Optional[int]:
-    """``text.split().count(pattern)`` (words) or ``text.count(pattern)``
+def quick_count(text: Any, pattern: Any, words: bool, threads: int, rule: int = 0) -> Optional[int]:
+    """``text.split().count(pattern)`` (words; the tokens of the token
+    ``rule`` bits, already checked, when given) or ``text.count(pattern)``
     in one glue call, for an exact str text and str pattern or an exact
     bytes text and bytes pattern, with nothing left to validate; None when
     the call needs the full path (other types, or a text long enough to be
@@ -294,10 +295,15 @@ def quick_count(text: Any, pattern: Any, words: bool, threads: int) -> Optional[
         return None
     if kind is str:
         return _glue_count(
-            text, words, pattern.encode("utf-8", "surrogatepass"), _NO_SEP, UNICODE, threads
+            text,
+            words,
+            pattern.encode("utf-8", "surrogatepass"),
+            _NO_SEP,
+            UNICODE | rule,
+            threads,
         )
     if kind is bytes:
-        return _glue_count(text, words, pattern, _NO_SEP, BYTES, threads)
+        return _glue_count(text, words, pattern, _NO_SEP, BYTES | rule, threads)
     return None
 
 

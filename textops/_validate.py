@@ -214,6 +214,30 @@ def token_rule(
     return bits | lower
 
 
+def quick_rule(pattern: object, lowercase: object, text: object) -> int | None:
+    """The rule bits of (pattern, lowercase) when they are plainly valid
+    for text, an exact str or bytes: lowercase a bool, pattern None or a
+    supported pattern of the text's type; else None (token_rule decides,
+    and raises). Used by the calls that skip the full checks.
+
+    >>> quick_rule(r"\\w+", False, "a b") == _core.WORD_CHARS, quick_rule(r"\\w+", 1, "a")
+    (True, None)
+    """
+    if lowercase is False:
+        lower = 0
+    elif lowercase is True:
+        lower = _core.LOWER
+    else:
+        return None
+    if pattern is None:
+        return lower
+    kind = type(text)
+    if type(pattern) is not kind or kind not in (str, bytes):
+        return None
+    bits = (_STR_PATTERNS if kind is str else _BYTES_PATTERNS).get(pattern)
+    return None if bits is None else bits | lower
+
+
 def as_sub(sub: object, name: str, mode: int | None, text_name: str) -> Any:
     """Validate a substring; for bytes, an int in range(256) is one byte.
 
