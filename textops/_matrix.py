@@ -120,12 +120,13 @@ def count_matrix(
     ngram_range=ngram_range, stop_words=stop_words)`` computes them with
     ``fit_transform`` and ``vocabulary_``: a ``scipy.sparse.csr_matrix`` of
     int64 counts (sorted column indices) and ``{term: column}``, columns in
-    the sorted order of the terms.
+    the sorted order of the terms. Where CountVectorizer raises for an
+    empty vocabulary, the matrix has no columns.
 
     ``pattern`` is one of ``r"(?u)\\b\\w\\w+\\b"`` (terms of two characters
     or more), ``r"(?u)\\b\\w+\\b"`` or ``r"\\w+"``; bytes-like documents take
     the bytes patterns (ASCII ``\\w``, ``bytes.lower``) and give bytes
-    terms. ``ngram_range`` is (1, 1), (1, 2) or (2, 2): a bigram is two
+    terms (the pattern is given as the same str). ``ngram_range`` is (1, 1), (1, 2) or (2, 2): a bigram is two
     neighbouring tokens joined by a space, after the ``stop_words`` (an
     iterable of words) are taken out.
 
@@ -135,7 +136,7 @@ def count_matrix(
     """
     name = "documents"
     items, mode = text_list(documents, name)
-    bits = rule_mode(pattern.decode("ascii", "replace") if isinstance(pattern, bytes) else pattern, bool(lowercase))
+    bits = rule_mode(pattern, bool(lowercase))
     if bits is None:
         raise TextopsValueError(
             f"pattern {pattern!r} is not supported, must be one of "
@@ -152,7 +153,7 @@ def count_matrix(
         )
     nthreads = resolve(threads)
     if mode is None:
-        raise TextopsValueError("documents is empty: there is no vocabulary")
+        return _sparse().csr_matrix((0, 0), dtype="int64"), {}
     check = text_checker(items, mode, name)
     terms, indptr, indices, counts = build(
         items, mode, bits, ngram_range, stop_words, None, nthreads, check
