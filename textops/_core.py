@@ -827,8 +827,17 @@ def count_matrix(
                     _total(lens, n),
                     threads,
                     lambda th: lib.textops_count_matrix(
-                        n, tptrs, lens, len(stop_words), swords, slens, ngram[0], ngram[1],
-                        mode, th, out,
+                        n,
+                        tptrs,
+                        lens,
+                        len(stop_words),
+                        swords,
+                        slens,
+                        ngram[0],
+                        ngram[1],
+                        mode,
+                        th,
+                        out,
                     ),
                 )
             else:
@@ -838,8 +847,21 @@ def count_matrix(
                     _total(lens, n),
                     threads,
                     lambda th: lib.textops_vocab_matrix(
-                        n, tptrs, lens, len(stop_words), swords, slens, len(vocabulary[0]),
-                        vwords, vlens, columns, ngram[0], ngram[1], mode, th, out,
+                        n,
+                        tptrs,
+                        lens,
+                        len(stop_words),
+                        swords,
+                        slens,
+                        len(vocabulary[0]),
+                        vwords,
+                        vlens,
+                        columns,
+                        ngram[0],
+                        ngram[1],
+                        mode,
+                        th,
+                        out,
                     ),
                 )
         except BaseException:  # KeyboardInterrupt: the call may have allocated

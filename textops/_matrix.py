@@ -62,9 +62,7 @@ def _sparse() -> Any:
     try:
         import scipy.sparse
     except ImportError:
-        raise ImportError(
-            "count_matrix needs scipy: pip install 'textops[sklearn]'"
-        ) from None
+        raise ImportError("count_matrix needs scipy: pip install 'textops[sklearn]'") from None
     return scipy.sparse
 
 

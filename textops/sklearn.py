@@ -111,7 +111,9 @@ class CountVectorizer(_text.CountVectorizer):
         if not isinstance(ngram, tuple) or ngram not in _matrix.NGRAM_RANGES:
             return None
         stop = self.stop_words
-        if not (stop is None or isinstance(stop, list) or (isinstance(stop, str) and stop == "english")):
+        if not (
+            stop is None or isinstance(stop, list) or (isinstance(stop, str) and stop == "english")
+        ):
             return None
         try:
             if np.dtype(self.dtype).kind not in "biufc":
@@ -181,12 +183,15 @@ class CountVectorizer(_text.CountVectorizer):
                         "Upper case characters found in"
                         " vocabulary while 'lowercase'"
                         " is True. These entries will not"
-                        " be matched with any documents"
+                        " be matched with any documents",
+                        stacklevel=2,
                     )
                     break
         self.build_analyzer()  # the stop-word consistency check and warning
         counted = self._textops_count(
-            docs, rule, self.vocabulary_ if self.fixed_vocabulary_ else None
+            docs,
+            rule,
+            self.vocabulary_ if self.fixed_vocabulary_ else None,  # type: ignore[has-type]
         )
         if counted is None:
             return super().fit_transform(docs, y)
@@ -208,8 +213,8 @@ class CountVectorizer(_text.CountVectorizer):
         order) as the parent's fit_transform applies them."""
         n_doc = X.shape[0]
         max_df, min_df = self.max_df, self.min_df
-        high = max_df if isinstance(max_df, Integral) else max_df * n_doc
-        low = min_df if isinstance(min_df, Integral) else min_df * n_doc
+        high: Any = max_df if isinstance(max_df, Integral) else max_df * n_doc
+        low: Any = min_df if isinstance(min_df, Integral) else min_df * n_doc
         if high < low:
             raise ValueError("max_df corresponds to < documents than min_df")
         vocabulary = dict(zip(terms, range(len(terms))))
