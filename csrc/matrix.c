@@ -435,14 +435,37 @@ static size_t term_len(const mx_term *t)
 }
 
 typedef struct {
-    uint64_t key; /* rank of tok1 << 32 | (rank of tok2 + 1, or 0) */
+    uint64_t key; /* rank of tok1 * (tokens + 1) + rank of tok2 + 1 (or 0) */
     uint32_t term;
 } mx_order;
 
-static int by_order(const void *x, const void *y)
+/* Sorts v[0, n) by key (all keys <= max): least significant digit first,
+ * 11 bits a pass, stable. 0, or -1 without memory. */
+static int radix_sort(mx_order *v, size_t n, uint64_t max)
 {
-    const mx_order *a = x, *b = y;
-    return (a->key > b->key) - (a->key < b->key);
+    mx_order *tmp = malloc((n ? n : 1) * sizeof *tmp), *from = v, *to = tmp;
+    if (tmp == NULL)
+        return -1;
+    for (unsigned shift = 0; shift < 64 && (max >> shift) != 0; shift += 11) {
+        size_t count[2048] = {0};
+        for (size_t i = 0; i < n; i++)
+            count[(from[i].key >> shift) & 2047]++;
+        size_t at = 0;
+        for (size_t d = 0; d < 2048; d++) {
+            size_t c = count[d];
+            count[d] = at;
+            at += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            to[count[(from[i].key >> shift) & 2047]++] = from[i];
+        mx_order *swap = from;
+        from = to;
+        to = swap;
+    }
+    if (from != v)
+        memcpy(v, from, n * sizeof *v);
+    free(tmp);
+    return 0;
 }
 
 static _Thread_local const uint64_t *sort_terms;
@@ -533,21 +556,27 @@ static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
     qsort(by_bytes, nt, sizeof *by_bytes, by_token);
     for (size_t r = 0; r < nt; r++)
         rank[by_bytes[r]] = (uint32_t)r;
+    uint64_t max = 0;
     for (size_t f = 0; f < g->nterms; f++) {
         uint64_t key = g->terms[f];
         uint32_t b = (uint32_t)key;
-        order[f].key = (uint64_t)rank[key >> 32] << 32 |
+        order[f].key = (uint64_t)rank[key >> 32] * ((uint64_t)nt + 1) +
                        (b == MX_NONE ? 0 : (uint64_t)rank[b] + 1);
         order[f].term = (uint32_t)f;
+        max = order[f].key > max ? order[f].key : max;
     }
-    sort_terms = g->terms;
-    qsort(order, g->nterms, sizeof *order,
-          split_rule ? by_term_bytes : by_order);
+    int rc = 0;
+    if (split_rule) {
+        sort_terms = g->terms;
+        qsort(order, g->nterms, sizeof *order, by_term_bytes);
+    } else {
+        rc = radix_sort(order, g->nterms, max);
+    }
     for (size_t c = 0; c < g->nterms; c++)
         col[order[c].term] = (uint32_t)c;
     free(by_bytes);
     free(rank);
-    return 0;
+    return rc;
 }
 
 /* The terms laid out in column order: bytes end to end, and per term its
@@ -599,67 +628,20 @@ typedef struct {
     textops_matrix *out;
 } fill_job;
 
-/* Sorts v[0, n) in place: insertion sort for short runs, else quicksort
- * on the median of three, recursing into the smaller side (the rows are
- * short; a long one is a large document's). */
-static void sort_u64(uint64_t *v, size_t n)
-{
-    while (n > 24) {
-        uint64_t a = v[0], b = v[n / 2], c = v[n - 1];
-        uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a)
-                               : (a < c ? a : b < c ? c : b);
-        size_t i = 0, j = n - 1;
-        for (;;) {
-            while (v[i] < pivot)
-                i++;
-            while (v[j] > pivot)
-                j--;
-            if (i >= j)
-                break;
-            uint64_t t = v[i];
-            v[i++] = v[j];
-            v[j--] = t;
-        }
-        size_t left = j + 1; /* v[0, left) <= pivot <= v[left, n) */
-        if (left < n - left) {
-            sort_u64(v, left);
-            v += left;
-            n -= left;
-        } else {
-            sort_u64(v + left, n - left);
-            n = left;
-        }
-    }
-    for (size_t r = 1; r < n; r++) {
-        uint64_t x = v[r];
-        size_t s = r;
-        for (; s > 0 && v[s - 1] > x; s--)
-            v[s] = v[s - 1];
-        v[s] = x;
-    }
-}
-
-/* Row i: its (term, count) pairs mapped to columns, sorted, written. */
+/* Row i: its (term, count) pairs mapped to columns and written, in the
+ * order the terms first occur in the document. */
 static void fill_row(const fill_job *j, size_t i)
 {
     const mx_batch *mb = j->mb;
     size_t where = mb->where[i], tid = where & 0xFF;
     size_t start = where >> 8, n = mb->indptr[i + 1] - mb->indptr[i];
-    uint32_t *pairs = mb->threads[tid].rows + 2 * start;
+    const uint32_t *pairs = mb->threads[tid].rows + 2 * start;
     const uint32_t *col = j->cols[tid];
-    uint64_t *packed = (uint64_t *)(void *)pairs; /* in place: same size */
+    uint32_t *indices = j->out->indices + mb->indptr[i];
+    int32_t *counts = j->out->counts + mb->indptr[i];
     for (size_t r = 0; r < n; r++) {
-        uint32_t pair[2];
-        memcpy(pair, pairs + 2 * r, sizeof pair);
-        uint64_t v = (uint64_t)(col != NULL ? col[pair[0]] : pair[0]) << 32 |
-                     pair[1];
-        memcpy(packed + r, &v, sizeof v);
-    }
-    sort_u64(packed, n);
-    size_t at = mb->indptr[i];
-    for (size_t r = 0; r < n; r++) {
-        j->out->indices[at + r] = (uint32_t)(packed[r] >> 32);
-        j->out->counts[at + r] = (int32_t)(uint32_t)packed[r];
+        indices[r] = col != NULL ? col[pairs[2 * r]] : pairs[2 * r];
+        counts[r] = (int32_t)pairs[2 * r + 1];
     }
 }
 

@@ -151,8 +151,9 @@ int textops_term_matrix(size_t ntexts, const char *const *texts,
  * term_info[2*c+1] the byte length and the length in characters (code
  * points for TEXTOPS_UNICODE) of the term of column c; and the counts in
  * CSR form: the row of document i is indices[indptr[i], indptr[i+1])
- * (columns, increasing) with counts[...] (how often the column's term
- * occurs in the document), nnz = indptr[ntexts] entries. terms and
+ * (columns, in the order their terms first occur in the document, as
+ * unsorted as CountVectorizer's) with counts[...] (how often the column's
+ * term occurs in the document), nnz = indptr[ntexts] entries. terms and
  * term_info are NULL for textops_vocab_matrix. Free the five arrays with
  * textops_free. */
 typedef struct {

@@ -803,6 +803,24 @@ def _free_matrix(out: Any) -> None:
         lib.textops_free(p)
 
 
+def _vocabulary(out: Any, mode: int) -> Dict[Any, int]:
+    """``{term: column}`` of a textops_matrix's terms (str keys for
+    UNICODE), in column order."""
+    if _ID_IS_ADDRESS:
+        vocabulary: Dict[Any, int] = {}
+        if lib.textops_py_vocabulary(
+            ffi.cast("void *", id(vocabulary)), out.terms, out.term_info, out.nterms, mode
+        ):
+            raise MemoryError("textops: out of memory for the vocabulary")
+        return vocabulary
+    buffer = ffi.buffer(out.terms, out.nbytes) if out.nbytes else b""
+    data = str(buffer, "utf-8") if mode == UNICODE else bytes(buffer)
+    info = ffi.unpack(out.term_info, 2 * out.nterms) if out.nterms else []
+    ends = list(accumulate(info[1::2] if mode == UNICODE else info[0::2]))
+    terms = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))
+    return dict(zip(terms, range(out.nterms)))
+
+
 def count_matrix(
     texts: List[Any],
     stop_words: List[bytes],
@@ -811,9 +829,9 @@ def count_matrix(
     mode: int,
     threads: int,
     check_text: Callable[[int, Any], Any],
-) -> Tuple[Optional[List[Any]], Any, Any, Any]:
-    """The document-term matrix of the texts: (terms in column order, or
-    None with a fixed ``vocabulary`` of (terms, columns)), indptr, indices,
+) -> Tuple[Optional[Dict[Any, int]], Any, Any, Any]:
+    """The document-term matrix of the texts: ({term: column} in column
+    order, or None with a fixed ``vocabulary`` of (terms, columns)), indptr, indices,
     counts as NumPy arrays (uintp, int32, int32). ``stop_words`` are UTF-8
     (or bytes), ``mode`` carries the token rule."""
     out = ffi.new("textops_matrix *")
@@ -870,15 +888,10 @@ def count_matrix(
     del keep
     if rc != 0:
         raise MemoryError("textops: out of memory for the document-term matrix")
-    terms: Optional[List[Any]] = None
+    terms: Optional[Dict[Any, int]] = None
     try:
         if vocabulary is None:
-            buffer = ffi.buffer(out.terms, out.nbytes) if out.nbytes else b""
-            data = str(buffer, "utf-8", "surrogatepass") if mode & UNICODE else bytes(buffer)
-            info = ffi.unpack(out.term_info, 2 * out.nterms) if out.nterms else []
-            sizes = info[1::2] if mode & UNICODE else info[0::2]
-            ends = list(accumulate(sizes))
-            terms = list(map(data.__getitem__, map(slice, [0] + ends[:-1], ends)))
+            terms = _vocabulary(out, mode & UNICODE)
     finally:
         lib.textops_free(out.terms)
         lib.textops_free(out.term_info)

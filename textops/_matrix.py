@@ -75,10 +75,10 @@ def build(
     vocabulary: dict[Any, int] | None,
     threads: int,
     check: Any,
-) -> tuple[list[Any] | None, Any, Any, Any]:
+) -> tuple[dict[Any, int] | None, Any, Any, Any]:
     """The core's matrix of the texts ``items`` (already validated):
-    (terms in column order, or None with a ``vocabulary``), indptr,
-    indices, counts."""
+    ({term: column} in column order, or None with a ``vocabulary``),
+    indptr, indices, counts."""
     stops = _encode(stop_words or (), mode)
     vocab = None
     if vocabulary is not None:
@@ -117,7 +117,8 @@ def count_matrix(
     ``CountVectorizer(token_pattern=pattern, lowercase=lowercase,
     ngram_range=ngram_range, stop_words=stop_words)`` computes them with
     ``fit_transform`` and ``vocabulary_``: a ``scipy.sparse.csr_matrix`` of
-    int64 counts (sorted column indices) and ``{term: column}``, columns in
+    int64 counts (a row's columns in the order its terms first occur;
+    ``sort_indices()`` sorts them) and ``{term: column}``, columns in
     the sorted order of the terms. Where CountVectorizer raises for an
     empty vocabulary, the matrix has no columns.
 
@@ -162,4 +163,4 @@ def count_matrix(
         raise RuntimeError("textops: the core returned no terms")
 
     matrix = csr(indptr, indices, counts, (len(items), len(terms)), np.int64, array=False)
-    return matrix, dict(zip(terms, range(len(terms))))
+    return matrix, terms

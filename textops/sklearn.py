@@ -134,8 +134,8 @@ class CountVectorizer(_text.CountVectorizer):
 
     def _textops_count(
         self, docs: list[Any], rule: int, vocabulary: dict[Any, int] | None
-    ) -> tuple[list[Any] | None, Any] | None:
-        """(terms in column order, or None with a vocabulary; the CSR
+    ) -> tuple[dict[Any, int] | None, Any] | None:
+        """({term: column} in column order, or None with a vocabulary; the CSR
         matrix in self.dtype), or None when files could not be read (the
         parent then raises its own error)."""
         threads = resolve(None)
@@ -208,7 +208,7 @@ class CountVectorizer(_text.CountVectorizer):
         self.vocabulary_ = vocabulary
         return self._textops_finish(X)
 
-    def _textops_limit(self, X: Any, terms: list[Any]) -> tuple[Any, dict[Any, Any]]:
+    def _textops_limit(self, X: Any, vocabulary: dict[Any, Any]) -> tuple[Any, dict[Any, Any]]:
         """min_df, max_df and max_features applied to X (columns in sorted
         order) as the parent's fit_transform applies them."""
         n_doc = X.shape[0]
@@ -217,7 +217,6 @@ class CountVectorizer(_text.CountVectorizer):
         low: Any = min_df if isinstance(min_df, Integral) else min_df * n_doc
         if high < low:
             raise ValueError("max_df corresponds to < documents than min_df")
-        vocabulary = dict(zip(terms, range(len(terms))))
         if self.max_features is not None:
             # the parent sorts, then limits: its own code, on the same input
             return self._limit_features(X, vocabulary, high, low, self.max_features), vocabulary
@@ -236,7 +235,7 @@ class CountVectorizer(_text.CountVectorizer):
         np.cumsum(np.bincount(rows, minlength=n_doc), out=indptr[1:])
         indices = new_index[X.indices[keep]].astype(X.indices.dtype)
         X = type(X)((X.data[keep], indices, indptr), shape=(n_doc, int(mask.sum())))
-        kept = [t for t, m in zip(terms, mask.tolist()) if m]
+        kept = [t for t, m in zip(vocabulary, mask.tolist()) if m]
         return X, dict(zip(kept, range(len(kept))))
 
     def transform(self, raw_documents: Any) -> Any:
