@@ -30,7 +30,7 @@ import numpy as np
 from sklearn.feature_extraction.text import CountVectorizer as Parent
 
 import textops
-from textops._bench import cut_documents, find_corpus_dir, load_books, generate_books
+from textops._bench import cut_documents, find_corpus_dir, generate_books, load_books
 from textops.sklearn import CountVectorizer
 
 MB = float(os.environ.get("TEXTOPS_BENCH_SKLEARN_MB", "13"))
