@@ -160,11 +160,14 @@ static inline mx_slot *pairs_add(mx_pairs *p, uint64_t key, uint32_t value,
 
 /* --- one thread's state ------------------------------------------------ */
 
-/* A term's place in the current row: the row it was last seen in (a
- * stamp) and its slot there. */
+/* A slot of the current row's table of terms: its term, the term's
+ * place in the row, and the row it was filled for (a stamp: a slot of an
+ * earlier row is empty). The table is small and stays in cache. */
 typedef struct {
-    uint32_t stamp, slot;
-} mx_mark;
+    uint32_t stamp, term, at;
+} mx_local;
+
+#define MX_LOCAL_START 256
 
 typedef struct {
     tx_table tokens; /* value: unigram term id + 1 (0: none yet); text: 1
@@ -172,8 +175,9 @@ typedef struct {
     mx_arena arena;
     mx_pairs pairs;
     uint64_t *terms; /* per term: tok1 << 32 | tok2 (MX_NONE: a unigram) */
-    mx_mark *marks;
     size_t nterms, cap_terms;
+    mx_local *local; /* the current row's terms */
+    size_t local_mask, local_used;
     uint32_t *rows; /* (term or column, count) pairs, row after row */
     size_t nrows, cap_rows; /* in pairs */
     uint32_t stamp;
@@ -191,7 +195,6 @@ typedef struct {
     const tx_table *vocab;
     const uint32_t *uni_cols;
     const mx_pairs *pair_cols;
-    size_t ncols;
     mx_thread *threads;
     size_t *where;  /* per document: row start << 8 | thread */
     size_t *indptr; /* per document i: its row's length at i + 1 */
@@ -208,23 +211,52 @@ static int grow_terms(mx_thread *th, size_t need)
     if (terms == NULL)
         return -1;
     th->terms = terms;
-    mx_mark *marks = realloc(th->marks, cap * sizeof *marks);
-    if (marks == NULL)
-        return -1;
-    memset(marks + th->cap_terms, 0,
-           (cap - th->cap_terms) * sizeof *marks);
-    th->marks = marks;
     th->cap_terms = cap;
+    return 0;
+}
+
+static inline size_t local_hash(uint32_t f)
+{
+    return (size_t)((f * 0x9e3779b97f4a7c15ULL) >> 40);
+}
+
+/* A fresh (zeroed: every slot empty) table of 2^k >= n slots. */
+static int local_make(mx_thread *th, size_t n)
+{
+    free(th->local);
+    th->local = calloc(n, sizeof *th->local);
+    th->local_mask = n - 1;
+    return th->local != NULL ? 0 : -1;
+}
+
+/* Doubles the current row's table, putting its terms back. */
+static int local_grow(mx_thread *th, size_t row_start)
+{
+    if (local_make(th, 2 * (th->local_mask + 1)) != 0)
+        return -1;
+    for (size_t r = row_start; r < th->nrows; r++) {
+        uint32_t f = th->rows[2 * r];
+        size_t i = local_hash(f) & th->local_mask;
+        while (th->local[i].stamp == th->stamp)
+            i = (i + 1) & th->local_mask;
+        th->local[i] = (mx_local){th->stamp, f, (uint32_t)(r - row_start)};
+    }
     return 0;
 }
 
 /* Counts term (or column) f once more in the current row. */
 static inline int row_add(mx_thread *th, size_t row_start, uint32_t f)
 {
-    mx_mark *m = &th->marks[f];
-    if (m->stamp == th->stamp) {
-        th->rows[2 * (row_start + m->slot) + 1]++;
-        return 0;
+    size_t i = local_hash(f) & th->local_mask;
+    for (;;) {
+        mx_local *e = &th->local[i];
+        if (e->stamp != th->stamp)
+            break;
+        if (e->term == f) {
+            th->rows[2 * (row_start + e->at) + 1]++;
+            return 0;
+        }
+        i = (i + 1) & th->local_mask;
     }
     if (th->nrows == th->cap_rows) {
         size_t cap = th->cap_rows ? 2 * th->cap_rows : 4096;
@@ -234,13 +266,18 @@ static inline int row_add(mx_thread *th, size_t row_start, uint32_t f)
         th->rows = rows;
         th->cap_rows = cap;
     }
-    m->stamp = th->stamp;
-    m->slot = (uint32_t)(th->nrows - row_start);
+    th->local[i] = (mx_local){th->stamp, f, (uint32_t)(th->nrows - row_start)};
     th->rows[2 * th->nrows] = f;
     th->rows[2 * th->nrows + 1] = 1;
     th->nrows++;
+    if (2 * ++th->local_used > th->local_mask + 1)
+        return local_grow(th, row_start);
     return 0;
 }
+
+/* Tokens are looked up in batches: what finding a whole batch reads is
+ * requested from memory at once, so that the cache misses overlap. */
+#define MX_BATCH 16
 
 typedef struct {
     tx_sink base;
@@ -248,6 +285,9 @@ typedef struct {
     mx_thread *th;
     size_t row_start;
     uint32_t prev; /* the token before, stop words taken out */
+    int lower;     /* tokens come lowered, in the tokenizer's buffer */
+    size_t nkeys;
+    tx_key keys[MX_BATCH];
 } mx_sink;
 
 /* A new term of the thread: its id, or MX_NONE without memory. */
@@ -265,53 +305,97 @@ static int is_stop(const tx_table *stop, const tx_key *k)
     return stop != NULL && tx_table_find(stop, k, &bucket) != NULL;
 }
 
-/* A token of a document counted for fit: unigram and bigram terms. */
+/* The thread's token of key k (found, or added: copied, and checked
+ * against the stop words), or NULL without memory. */
+static tx_entry *fit_entry(mx_sink *ms, tx_key *k)
+{
+    mx_thread *th = ms->th;
+    size_t bucket;
+    tx_entry *e = tx_table_find(&th->tokens, k, &bucket);
+    if (e != NULL)
+        return e;
+    int stop = is_stop(ms->mb->stop, k);
+    /* a short token's bytes are its head (a lowered one's copy is gone) */
+    k->s = k->at = arena_copy(&th->arena, k->len <= TX_HEAD ? k->head : k->s,
+                              k->len);
+    if (k->s == NULL || (e = tx_table_add(&th->tokens, k, 0, 0)) == NULL)
+        return NULL;
+    e->text = (size_t)stop;
+    return e;
+}
+
+/* The batch's tokens into the row: their unigram and bigram terms. */
+static int fit_flush(mx_sink *ms)
+{
+    mx_thread *th = ms->th;
+    const mx_batch *mb = ms->mb;
+    size_t n = ms->nkeys;
+    uint32_t toks[MX_BATCH];
+    uint64_t pair_keys[MX_BATCH];
+    ms->nkeys = 0;
+    for (size_t i = 0; i < n; i++)
+        tx_table_prefetch(&th->tokens, &ms->keys[i], 1);
+    uint32_t prev = ms->prev;
+    for (size_t i = 0; i < n; i++) {
+        tx_entry *e = fit_entry(ms, &ms->keys[i]);
+        if (e == NULL)
+            return -1;
+        toks[i] = e->text ? MX_NONE : (uint32_t)(e - th->tokens.entries);
+        if (mb->bigrams && toks[i] != MX_NONE) {
+            pair_keys[i] = (uint64_t)prev << 32 | toks[i];
+            if (prev != MX_NONE)
+                __builtin_prefetch(
+                    &th->pairs.slots[pair_hash(pair_keys[i]) & th->pairs.mask]);
+            prev = toks[i];
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint32_t tok = toks[i];
+        if (tok == MX_NONE)
+            continue; /* a stop word: as if it were not there */
+        if (mb->unigrams) {
+            tx_entry *e = &th->tokens.entries[tok];
+            if (e->value == 0) {
+                uint32_t f = new_term(th, (uint64_t)tok << 32 | MX_NONE);
+                if (f == MX_NONE)
+                    return -1;
+                e->value = (size_t)f + 1;
+            }
+            if (row_add(th, ms->row_start, (uint32_t)(e->value - 1)) != 0)
+                return -1;
+        }
+        if (mb->bigrams && ms->prev != MX_NONE) {
+            int added;
+            mx_slot *slot = pairs_add(&th->pairs, pair_keys[i],
+                                      (uint32_t)th->nterms, &added);
+            if (slot == NULL)
+                return -1;
+            uint32_t f = slot->value;
+            if (added && new_term(th, pair_keys[i]) == MX_NONE)
+                return -1;
+            if (row_add(th, ms->row_start, f) != 0)
+                return -1;
+        }
+        ms->prev = tok;
+    }
+    return 0;
+}
+
+/* A token of a document counted for fit, into the batch. */
 static int fit_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     mx_sink *ms = (mx_sink *)s;
-    mx_thread *th = ms->th;
-    tx_key k = tx_make_key(t, n, s->end);
-    size_t bucket;
-    tx_entry *e = tx_table_find(&th->tokens, &k, &bucket);
-    if (e == NULL) {
-        /* new to this thread: copied, and checked against the stop words */
-        int stop = is_stop(ms->mb->stop, &k);
-        k.s = k.at = arena_copy(&th->arena, t, n);
-        if (k.s == NULL || (e = tx_table_add(&th->tokens, &k, 0, 0)) == NULL)
-            goto failed;
-        e->text = (size_t)stop;
-    }
-    if (e->text)
-        return 0; /* a stop word: as if it were not there */
-    uint32_t tok = (uint32_t)(e - th->tokens.entries);
-    if (ms->mb->unigrams) {
-        if (e->value == 0) {
-            uint32_t f = new_term(th, (uint64_t)tok << 32 | MX_NONE);
-            if (f == MX_NONE)
-                goto failed;
-            e = &th->tokens.entries[tok];
-            e->value = (size_t)f + 1;
+    tx_key *k = &ms->keys[ms->nkeys++];
+    *k = tx_make_key(t, n, s->end);
+    tx_table_prefetch(&ms->th->tokens, k, 0);
+    /* a long lowered token's bytes do not outlive this call */
+    if (ms->nkeys == MX_BATCH || (ms->lower && n > TX_HEAD)) {
+        if (fit_flush(ms) != 0) {
+            ms->th->failed = 1;
+            return 1;
         }
-        if (row_add(th, ms->row_start, (uint32_t)(e->value - 1)) != 0)
-            goto failed;
     }
-    if (ms->mb->bigrams && ms->prev != MX_NONE) {
-        int added;
-        uint64_t key = (uint64_t)ms->prev << 32 | tok;
-        mx_slot *slot = pairs_add(&th->pairs, key, (uint32_t)th->nterms,
-                                  &added);
-        if (slot == NULL)
-            goto failed;
-        if (added && new_term(th, key) == MX_NONE)
-            goto failed;
-        if (row_add(th, ms->row_start, slot->value) != 0)
-            goto failed;
-    }
-    ms->prev = tok;
     return 0;
-failed:
-    th->failed = 1;
-    return 1;
 }
 
 /* A token of a document counted against a fixed vocabulary. */
@@ -352,13 +436,23 @@ static size_t mx_text(tx_batch *b, size_t tid, size_t i)
     mx_thread *th = &mb->threads[tid];
     const unsigned char *t = (const unsigned char *)b->texts[i];
     size_t n = b->lens[i];
-    if (++th->stamp == 0) { /* wrapped: forget every mark */
-        memset(th->marks, 0, th->cap_terms * sizeof *th->marks);
+    th->local_used = 0;
+    if (th->local_mask + 1 > 16 * MX_LOCAL_START || ++th->stamp == 0) {
+        /* after a large document, or once the stamps wrap: a fresh table */
         th->stamp = 1;
+        if (local_make(th, MX_LOCAL_START) != 0) {
+            b->failed = 1;
+            return 0;
+        }
     }
     mx_sink sink = {{mb->vocab ? vocab_token : fit_token, t + n, t}, mb, th,
-                    th->nrows, MX_NONE};
-    if (tx_tokens(mb->q, t, n, 0, &sink.base) != 0) {
+                    th->nrows, MX_NONE, mb->q->lower, 0, {{0}}};
+    int rc = tx_tokens(mb->q, t, n, 0, &sink.base);
+    if (rc == 0 && sink.nkeys != 0 && fit_flush(&sink) != 0) {
+        th->failed = 1;
+        rc = 1;
+    }
+    if (rc != 0) {
         if (th->failed || !TX_STOPPED(b->stop))
             b->failed = 1; /* no memory (here or in the tokenizer) */
         th->nrows = sink.row_start;
@@ -694,7 +788,7 @@ static void free_threads(mx_thread *threads, size_t n)
         arena_free(&threads[i].arena);
         free(threads[i].pairs.slots);
         free(threads[i].terms);
-        free(threads[i].marks);
+        free(threads[i].local);
         free(threads[i].rows);
     }
     free(threads);
@@ -725,7 +819,7 @@ static int word_table(tx_table *tb, size_t nwords, const char *const *words,
 /* Sets up the batch and its threads, counts every document; 0, or -1
  * without memory. */
 static int count_rows(mx_batch *mb, size_t ntexts, const char *const *texts,
-                      const size_t *lens, int threads, size_t ncols)
+                      const size_t *lens, int threads)
 {
     mb->b = (tx_batch){mx_text, mx_share, ntexts, texts, lens, mb->q->stop,
                        NULL, 0, 0, 0, NULL};
@@ -742,7 +836,7 @@ static int count_rows(mx_batch *mb, size_t ntexts, const char *const *texts,
             (tx_table_init(&th->tokens, MX_TABLE_START) != 0 ||
              pairs_init(&th->pairs, MX_TABLE_START) != 0))
             return -1;
-        if (grow_terms(th, ncols) != 0)
+        if (local_make(th, MX_LOCAL_START) != 0)
             return -1;
     }
     return tx_batch_run(&mb->b);
@@ -778,8 +872,14 @@ int textops_count_matrix(size_t ntexts, const char *const *texts,
     if (have_stops && word_table(&stops, nstop, stop, stop_lens) != 0)
         return -1;
     mb.stop = have_stops ? &stops : NULL;
-    int rc = count_rows(&mb, ntexts, texts, lens, threads, 0);
+    int rc = count_rows(&mb, ntexts, texts, lens, threads);
     size_t nthreads = mb.b.nthreads;
+    if (rc == 0 && TX_STOPPED(q.stop)) {
+        /* stopped: the result is of no use; make it empty at once */
+        for (size_t j = 0; j < nthreads; j++)
+            mb.threads[j].nterms = mb.threads[j].tokens.used = 0;
+        memset(mb.indptr, 0, (ntexts + 1) * sizeof *mb.indptr);
+    }
     uint32_t **cols = rc == 0 ? calloc(nthreads, sizeof *cols) : NULL;
     mx_order *order = NULL;
     if (rc == 0 && cols == NULL)
@@ -888,15 +988,11 @@ int textops_vocab_matrix(size_t ntexts, const char *const *texts,
                 rc = -1;
         }
     }
-    size_t ncols = 0;
-    for (size_t j = 0; j < nterms; j++)
-        ncols = columns[j] + 1 > ncols ? columns[j] + 1 : ncols;
     mb.vocab = &vocab;
     mb.uni_cols = uni_cols;
     mb.pair_cols = &pair_cols;
-    mb.ncols = ncols;
     if (rc == 0)
-        rc = count_rows(&mb, ntexts, texts, lens, threads, ncols);
+        rc = count_rows(&mb, ntexts, texts, lens, threads);
     size_t nthreads = mb.b.nthreads;
     uint32_t *none[TEXTOPS_MAX_THREADS] = {NULL};
     if (rc == 0)
