@@ -729,6 +729,8 @@ static void fill_row(const fill_job *j, size_t i)
     const mx_batch *mb = j->mb;
     size_t where = mb->where[i], tid = where & 0xFF;
     size_t start = where >> 8, n = mb->indptr[i + 1] - mb->indptr[i];
+    if (n == 0)
+        return; /* the thread may have no rows at all */
     const uint32_t *pairs = mb->threads[tid].rows + 2 * start;
     const uint32_t *col = j->cols[tid];
     uint32_t *indices = j->out->indices + mb->indptr[i];
