@@ -18,9 +18,15 @@
  *
  * With a fixed vocabulary (textops_vocab_matrix) the tokens of its terms
  * form one read-only table, and rows hold columns from the start. */
+#define _DEFAULT_SOURCE /* madvise */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__unix__) || defined(__APPLE__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 #ifdef _OPENMP
 #include <omp.h>
@@ -198,6 +204,9 @@ typedef struct {
     mx_thread *threads;
     size_t *where;  /* per document: row start << 8 | thread */
     size_t *indptr; /* per document i: its row's length at i + 1 */
+    /* set when a large document was counted after the thread's small
+     * ones (a thread's rows are then not in document order) */
+    volatile int out_of_order;
 } mx_batch;
 
 static int grow_terms(mx_thread *th, size_t need)
@@ -468,7 +477,10 @@ static size_t mx_share(tx_batch *b, size_t tid, size_t i, size_t k,
                        size_t pieces)
 {
     (void)pieces;
-    return k == 0 ? mx_text(b, tid, i) : 0;
+    if (k != 0)
+        return 0;
+    ((mx_batch *)b)->out_of_order = 1;
+    return mx_text(b, tid, i);
 }
 
 /* --- the merge and the order of the terms ------------------------------ */
@@ -734,10 +746,10 @@ static void fill_row(const fill_job *j, size_t i)
     const uint32_t *pairs = mb->threads[tid].rows + 2 * start;
     const uint32_t *col = j->cols[tid];
     uint32_t *indices = j->out->indices + mb->indptr[i];
-    int32_t *counts = j->out->counts + mb->indptr[i];
+    int64_t *counts = j->out->counts + mb->indptr[i];
     for (size_t r = 0; r < n; r++) {
         indices[r] = col != NULL ? col[pairs[2 * r]] : pairs[2 * r];
-        counts[r] = (int32_t)pairs[2 * r + 1];
+        counts[r] = pairs[2 * r + 1];
     }
 }
 
@@ -751,6 +763,45 @@ static void fill_body(void *arg)
     for (size_t i = 0; i < ndocs; i++)
         if (!TX_STOPPED(j->mb->b.stop))
             fill_row(j, i);
+}
+
+/* Gives the memory of thread th's rows before pair `upto` back to the
+ * system once a few MB of them are laid out (*released: the bytes given
+ * back so far; the rows are never read there again). */
+static void release_rows(const mx_thread *th, size_t upto, size_t *released)
+{
+#if (defined(__unix__) || defined(__APPLE__)) && defined(MADV_DONTNEED)
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t base = (uintptr_t)th->rows;
+    uintptr_t from = (base + *released + page - 1) / page * page;
+    uintptr_t to = (base + 2 * upto * sizeof *th->rows) / page * page;
+    if (to > from && to - from >= ((uintptr_t)4 << 20)) {
+        madvise((void *)from, to - from, MADV_DONTNEED);
+        *released = to - base;
+    }
+#else
+    (void)th, (void)upto, (void)released;
+#endif
+}
+
+/* The rows laid out document after document on the calling thread: each
+ * thread's rows are then read front to back (its documents are in order),
+ * and what is read is given back, so that the rows and the matrix are not
+ * both held whole. */
+static void fill_in_order(const fill_job *j)
+{
+    const mx_batch *mb = j->mb;
+    size_t released[TEXTOPS_MAX_THREADS] = {0};
+    for (size_t i = 0; i < mb->b.ntexts; i++) {
+        if ((i & 1023) == 0 && TX_STOPPED(mb->b.stop))
+            return;
+        fill_row(j, i);
+        size_t where = mb->where[i], tid = where & 0xFF;
+        if ((i & 255) == 0 || i + 1 == mb->b.ntexts)
+            release_rows(&mb->threads[tid],
+                         (where >> 8) + mb->indptr[i + 1] - mb->indptr[i],
+                         &released[tid]);
+    }
 }
 
 /* Lays the rows out as CSR (indptr, indices, counts) in out. */
@@ -774,7 +825,9 @@ static int fill_matrix(mx_batch *mb, uint32_t *const *cols,
     out->nnz = nnz;
     fill_job job = {mb, cols, out};
     size_t nthreads = mb->b.nthreads;
-    if (nthreads < 2 || !tx_team_parallel(nthreads, fill_body, &job))
+    if (!mb->out_of_order)
+        fill_in_order(&job);
+    else if (nthreads < 2 || !tx_team_parallel(nthreads, fill_body, &job))
         fill_body(&job);
     return 0;
 }

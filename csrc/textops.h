@@ -163,7 +163,7 @@ typedef struct {
     size_t nterms;
     size_t *indptr;
     uint32_t *indices;
-    int32_t *counts;
+    int64_t *counts;
     size_t nnz;
 } textops_matrix;
 

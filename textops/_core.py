@@ -790,11 +790,11 @@ def _word_arrays(words: List[bytes]) -> Tuple[Any, Any, List[Any]]:
 
 
 def _matrix_arrays(out: Any, ntexts: int) -> Tuple[Any, Any, Any]:
-    """indptr (uintp), indices (int32) and counts (int32) of a result."""
+    """indptr (uintp), indices (int32) and counts (int64) of a result."""
     np = _np()
     indptr = _owned_array(out.indptr, ntexts + 1, np.uintp)
     indices = _owned_array(ffi.cast("int32_t *", out.indices), out.nnz, np.int32)
-    counts = _owned_array(out.counts, out.nnz, np.int32)
+    counts = _owned_array(out.counts, out.nnz, np.int64)
     return indptr, indices, counts
 
 
@@ -832,7 +832,7 @@ def count_matrix(
 ) -> Tuple[Optional[Dict[Any, int]], Any, Any, Any]:
     """The document-term matrix of the texts: ({term: column} in column
     order, or None with a fixed ``vocabulary`` of (terms, columns)), indptr, indices,
-    counts as NumPy arrays (uintp, int32, int32). ``stop_words`` are UTF-8
+    counts as NumPy arrays (uintp, int32, int64). ``stop_words`` are UTF-8
     (or bytes), ``mode`` carries the token rule."""
     out = ffi.new("textops_matrix *")
     swords, slens, keep = _word_arrays(stop_words)
