@@ -497,3 +497,50 @@ def test_import_textops_needs_neither_sklearn_nor_scipy():
     code = "import sys, textops; print('sklearn' in sys.modules, 'scipy' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+MEMORY_CHILD = r"""
+import json, sys
+import textops
+from textops._bench import generate_books
+
+def status(key):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(key + ":"):
+                return int(line.split()[1]) * 1024
+
+books = generate_books(int(sys.argv[1]) * 1_000_000)
+docs = [p for book in books for p in book.split("\n\n") if p.strip()]
+textops.parallel_word_count(docs, "x")  # the UTF-8 forms CPython caches
+import numpy, scipy.sparse  # noqa: F401  (their own memory is not the call's)
+before = status("VmRSS")
+with open("/proc/self/clear_refs", "w") as f:
+    f.write("5")  # VmHWM starts again from here
+X, vocabulary = textops.count_matrix(docs, threads=int(sys.argv[2]))
+matrix = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+print(json.dumps({"peak": status("VmHWM") - before, "matrix": matrix,
+                  "bytes": sum(len(d.encode()) for d in docs), "nnz": X.nnz}))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+@pytest.mark.parametrize("nthreads", [1, 2])
+def test_count_matrix_peak_memory(nthreads):
+    """count_matrix on 100 MB of paragraphs holds at most the matrix itself
+    and 64 MB more at its peak (the rows are given back as the matrix is
+    laid out)."""
+    import json
+    import os
+
+    mb = os.environ.get("TEXTOPS_MEMORY_MB", "100")
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_CHILD, mb, str(nthreads)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    got = json.loads(out.stdout)
+    print(got)
+    assert got["nnz"] > 0
+    assert got["peak"] <= got["matrix"] + (64 << 20), got
