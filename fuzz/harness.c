@@ -415,6 +415,8 @@ void fz_run(fz_target target, const uint8_t *data, size_t size)
             fz_check_word_counts(&q, counts[k]);
         else if (target == FZ_CORPUS)
             fz_check_corpus(&q, counts[k]);
+        else if (target == FZ_MATRIX)
+            fz_check_matrix(&q, counts[k]);
         else if (target == FZ_MUTATE)
             check_mutate(&q, counts[k]);
         else

@@ -11,7 +11,7 @@
  * any memory or undefined-behaviour error. harness.c decodes and checks
  * the one-text and batch functions, check_tokens.c the frequencies and
  * many-word counts, check_corpus.c the packed corpus, check_utf8.c the
- * UTF-8 check.
+ * UTF-8 check, check_matrix.c the document-term matrices.
  *
  * Input layout (every field optional; missing bytes read as 0):
  *   [0] flags: bit 0 str semantics (TEXTOPS_UNICODE), bit 1 explicit sep,
@@ -49,6 +49,7 @@ typedef enum {
     FZ_WORD_COUNTS, /* textops_word_counts, sums and texts x words */
     FZ_CORPUS,      /* textops_gather and the textops_corpus_* functions */
     FZ_UTF8,        /* textops_utf8_check */
+    FZ_MATRIX,      /* textops_count_matrix and textops_vocab_matrix */
     FZ_MUTATE /* the text changes between the passes: sanity checks only */
 } fz_target;
 
@@ -105,6 +106,7 @@ void fz_check_frequencies(const fz_query *q, int threads); /* check_tokens.c */
 void fz_check_word_counts(const fz_query *q, int threads); /* check_tokens.c */
 void fz_check_corpus(const fz_query *q, int threads);      /* check_corpus.c */
 void fz_check_utf8(const uint8_t *data, size_t size);      /* check_utf8.c */
+void fz_check_matrix(const fz_query *q, int threads);      /* check_matrix.c */
 
 /* --- reference.c: the plain references, on code points ------------------ */
 

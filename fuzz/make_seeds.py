@@ -160,6 +160,18 @@ SEEDS = {
         seed(UNICODE, 4, 1, 2, b"the\xfe\x80the", b"\x86", ODD * 3 + b"\xfe\x86"),
         seed(UNICODE | RAW | PER_TEXT, 2, 1, 1, b"a\xfe\xc2", None, b"a\xc2\x85a\xfe\xc2 a"),
     ],
+    # the word is the stop word; PER_TEXT asks for (1, 2), a sep for (2, 2)
+    "matrix": [
+        seed(0, 2, 1, 3, b"", None, DOCS),
+        seed(UNICODE, 3, 2, 2, b"the", None, DOCS + b"\xfe" + REPEATS),
+        seed(UNICODE | PER_TEXT, 2, 0, 1, b"", None, REPEATS + b"\xfe" + ODD),
+        seed(PER_TEXT, 4, 1, 2, b"cat", None, REPEATS + b"\xfe\xfe" + ENGLISH),
+        seed(UNICODE, 2, 1, 1, b"", b" ", ENGLISH + b"\xfe" + REPEATS),
+        seed(0, 2, 1, 5, b"mat", b" ", REPEATS + b"\xfe" + bytes(range(1, 128))),
+        seed(
+            UNICODE | RAW | PER_TEXT, 2, 1, 1, b"", None, b"a\xe2\x80\x80b\xc2\xa0\xe3 \xc2\xfe\x85"
+        ),
+    ],
     "corpus": [
         seed(0, 2, 1, 3, b"the", None, DOCS),
         seed(UNICODE, 3, 2, 2, b"the", None, DOCS + b"\xfe" + REPEATS),
