@@ -782,10 +782,6 @@ def guard_mapping(mapped: Any) -> Callable[[], bool]:
 
 # --- document-term matrices (csrc/matrix.c) --------------------------------
 
-WORD_CHARS: int = lib.TEXTOPS_WORD_CHARS
-TWO_OR_MORE: int = lib.TEXTOPS_TWO_OR_MORE
-LOWER: int = lib.TEXTOPS_LOWER
-
 
 def _owned_array(pointer: Any, n: int, dtype: Any) -> Any:
     """The C array ``pointer[0, n)`` (malloc'd by the core) as a NumPy array
