@@ -81,6 +81,41 @@ static size_t lower_char(const unsigned char *t, size_t n, size_t i,
     return tx_utf8_put((unsigned)((int)cp + r->delta), out);
 }
 
+/* The common characters of other scripts the short way: a two-byte
+ * character whose lowercase is one too (Cyrillic, Greek, Latin letters,
+ * Arabic script...) but a capital sigma, or a three-byte one that lowering
+ * leaves alone (Devanagari, CJK...), when it is UTF-8 and fits in room:
+ * writes its lowercase at out and returns its byte length (the same as
+ * the lowercase's); else returns 0 (lower_char decides). */
+static inline size_t lower_short(const unsigned char *t, size_t i, size_t to,
+                                 unsigned char *out, size_t room)
+{
+    unsigned char c = t[i];
+    if (c >= 0xC2 && c < 0xE0 && to - i >= 2 && room >= 2 &&
+        (t[i + 1] & 0xC0) == 0x80) {
+        unsigned cp = (c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu);
+        const tx_ucd_record *r = tx_ucd(cp);
+        unsigned low = (unsigned)((int)cp + r->delta);
+        if ((r->flags & TX_UCD_SPECIAL) || cp == TX_SIGMA || low < 0x80 ||
+            low >= 0x800)
+            return 0;
+        out[0] = (unsigned char)(0xC0 | low >> 6);
+        out[1] = (unsigned char)(0x80 | (low & 0x3F));
+        return 2;
+    }
+    if (c >= 0xE0 && c < 0xF0 && to - i >= 3 && room >= 3 &&
+        (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80) {
+        unsigned cp = (c & 0x0Fu) << 12 | (t[i + 1] & 0x3Fu) << 6 |
+                      (t[i + 2] & 0x3Fu);
+        const tx_ucd_record *r = tx_ucd(cp);
+        if (cp < 0x800 || r->delta != 0 || (r->flags & TX_UCD_SPECIAL))
+            return 0;
+        memcpy(out, t + i, 3);
+        return 3;
+    }
+    return 0;
+}
+
 size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
                 int mode, unsigned char *out, size_t cap, size_t *done)
 {
@@ -105,8 +140,15 @@ size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
             i++;
             continue;
         }
+        size_t k = lower_short(t, i, to, out + o, cap - o);
+        if (k) { /* two or three bytes, lowered the short way */
+            o += k;
+            i += k;
+            continue;
+        }
         unsigned char low[12];
-        size_t len, k = lower_char(t, n, i, to, &len, low);
+        size_t len;
+        k = lower_char(t, n, i, to, &len, low);
         if (cap - o < k)
             break;
         memcpy(out + o, low, k);
