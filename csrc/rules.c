@@ -81,9 +81,93 @@ static size_t lower_char(const unsigned char *t, size_t n, size_t i,
     return tx_utf8_put((unsigned)((int)cp + r->delta), out);
 }
 
+/* What lowering does to a byte, by mode (bytes, str): its lowercase when
+ * lowering maps it on its own (ASCII but NUL, every byte in bytes mode,
+ * continuation bytes, and the lead bytes of two- and three-byte
+ * characters none of which lowering changes: Hebrew, Arabic script,
+ * U+0800-U+0FFF (Devanagari and the other Indic scripts, Thai...),
+ * U+3000-U+9FFF (kana, CJK)...), or 0: the character takes the general
+ * way (NUL too, which lowers to itself). Made from the tables of ucd.h
+ * when the library loads. */
+static unsigned char lower_byte[2][256];
+
+/* The UTF-8 of the lowercase of each two-byte code point (by cp: index
+ * cp, below 0x800), when it is two bytes too and not a capital sigma's
+ * (which depends on its neighbours); else zeroes. Made with lower_byte. */
+static unsigned char lower2[0x800][2];
+
+/* 1 if no code point from lo to hi (inclusive) changes when lowered. */
+static int inert(unsigned lo, unsigned hi)
+{
+    for (unsigned cp = lo; cp <= hi; cp++) {
+        const tx_ucd_record *r = tx_ucd(cp);
+        if (r->delta != 0 || (r->flags & TX_UCD_SPECIAL) || cp == TX_SIGMA)
+            return 0;
+    }
+    return 1;
+}
+
+__attribute__((constructor)) static void tx_init_lower_bytes(void)
+{
+    for (unsigned cp = 0x80; cp < 0x800; cp++) {
+        const tx_ucd_record *r = tx_ucd(cp);
+        unsigned low = (unsigned)((int)cp + r->delta);
+        if (!(r->flags & TX_UCD_SPECIAL) && cp != TX_SIGMA && low >= 0x80 &&
+            low < 0x800)
+            tx_utf8_put(low, lower2[cp]);
+    }
+    for (unsigned c = 1; c < 256; c++) {
+        unsigned char low = (unsigned char)(c - 'A' < 26u ? c + 0x20 : c);
+        lower_byte[0][c] = low;
+        if (c < 0xC0) /* ASCII, and continuation bytes after an inert lead */
+            lower_byte[1][c] = low;
+        else if (c >= 0xC2 && c < 0xE0 &&
+                 inert((c & 0x1Fu) << 6, (c & 0x1Fu) << 6 | 0x3F))
+            lower_byte[1][c] = (unsigned char)c;
+        else if (c >= 0xE0 && c < 0xF0 &&
+                 inert(c == 0xE0 ? 0x800 : (c & 0x0Fu) << 12,
+                       (c & 0x0Fu) << 12 | 0xFFF))
+            lower_byte[1][c] = (unsigned char)c;
+    }
+}
+
+/* The common characters of other scripts the short way: a two-byte
+ * character whose lowercase is one too (Cyrillic, Greek, Latin letters...)
+ * but a capital sigma (lower2), or a three-byte one that lowering leaves
+ * alone (where lower_byte does not say so for its whole lead byte), when
+ * it is UTF-8 and fits in room:
+ * writes its lowercase at out and returns its byte length (the same as
+ * the lowercase's); else returns 0 (lower_char decides). */
+static inline size_t lower_short(const unsigned char *t, size_t i, size_t to,
+                                 unsigned char *out, size_t room)
+{
+    unsigned char c = t[i];
+    if (c >= 0xC2 && c < 0xE0 && to - i >= 2 && room >= 2 &&
+        (t[i + 1] & 0xC0) == 0x80) {
+        const unsigned char *low = lower2[(c & 0x1Fu) << 6 | (t[i + 1] & 0x3Fu)];
+        if (low[0] == 0)
+            return 0;
+        out[0] = low[0];
+        out[1] = low[1];
+        return 2;
+    }
+    if (c >= 0xE0 && c < 0xF0 && to - i >= 3 && room >= 3 &&
+        (t[i + 1] & 0xC0) == 0x80 && (t[i + 2] & 0xC0) == 0x80) {
+        unsigned cp = (c & 0x0Fu) << 12 | (t[i + 1] & 0x3Fu) << 6 |
+                      (t[i + 2] & 0x3Fu);
+        const tx_ucd_record *r = tx_ucd(cp);
+        if (cp < 0x800 || r->delta != 0 || (r->flags & TX_UCD_SPECIAL))
+            return 0;
+        memcpy(out, t + i, 3);
+        return 3;
+    }
+    return 0;
+}
+
 size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
                 int mode, unsigned char *out, size_t cap, size_t *done)
 {
+    const unsigned char *map = lower_byte[mode == TEXTOPS_UNICODE];
     size_t i = from, o = 0;
     while (i < to) {
         if (to - i >= 8 && cap - o >= 8) {
@@ -97,16 +181,26 @@ size_t tx_lower(const unsigned char *t, size_t n, size_t from, size_t to,
                 continue;
             }
         }
-        unsigned char c = t[i];
-        if (c < 0x80 || mode != TEXTOPS_UNICODE) {
+        /* a byte that lowers on its own: ASCII, every byte in bytes mode,
+         * the lead byte of a character lowering leaves alone (and then its
+         * continuation bytes) */
+        unsigned char c = t[i], b = map[c];
+        if (b != 0 || c == 0) {
             if (o == cap)
                 break;
-            out[o++] = (unsigned char)((unsigned)(c - 'A') < 26u ? c + 0x20 : c);
+            out[o++] = b;
             i++;
             continue;
         }
+        size_t k = lower_short(t, i, to, out + o, cap - o);
+        if (k) { /* two or three bytes, lowered the short way */
+            o += k;
+            i += k;
+            continue;
+        }
         unsigned char low[12];
-        size_t len, k = lower_char(t, n, i, to, &len, low);
+        size_t len;
+        k = lower_char(t, n, i, to, &len, low);
         if (cap - o < k)
             break;
         memcpy(out + o, low, k);
