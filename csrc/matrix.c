@@ -454,8 +454,14 @@ static size_t mx_text(tx_batch *b, size_t tid, size_t i)
             return 0;
         }
     }
-    mx_sink sink = {{mb->vocab ? vocab_token : fit_token, t + n, t}, mb, th,
-                    th->nrows, MX_NONE, mb->q->lower, 0, {{0}}};
+    mx_sink sink; /* its keys are written before they are read */
+    sink.base = (tx_sink){mb->vocab ? vocab_token : fit_token, t + n, t};
+    sink.mb = mb;
+    sink.th = th;
+    sink.row_start = th->nrows;
+    sink.prev = MX_NONE;
+    sink.lower = mb->q->lower;
+    sink.nkeys = 0;
     int rc = tx_tokens(mb->q, t, n, 0, &sink.base);
     if (rc == 0 && sink.nkeys != 0 && fit_flush(&sink) != 0) {
         th->failed = 1;

@@ -130,7 +130,7 @@ class CountVectorizer(_text.CountVectorizer):
             return docs, False
         if self.input == "filename":
             return docs, all(map(_is_path, docs))
-        return docs, all(type(d) is str for d in docs)
+        return docs, set(map(type, docs)) == {str}
 
     def _textops_count(
         self, docs: list[Any], rule: int, vocabulary: dict[Any, int] | None
