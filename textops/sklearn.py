@@ -164,7 +164,7 @@ class CountVectorizer(_text.CountVectorizer):
         """Learn the vocabulary and return the document-term matrix, as
         the parent does (see ``sklearn``'s ``CountVectorizer.fit_transform``).
 
-        >>> CountVectorizer().fit_transform(["b a", "a"]).toarray().tolist()
+        >>> CountVectorizer().fit_transform(["bb aa", "aa"]).toarray().tolist()
         [[1, 1], [1, 0]]
         """
         rule = self._textops_mode()
@@ -242,8 +242,8 @@ class CountVectorizer(_text.CountVectorizer):
         """The document-term matrix of the documents over the fitted (or
         given) vocabulary, as the parent's ``transform``.
 
-        >>> cv = CountVectorizer().fit(["a b"])
-        >>> cv.transform(["b b c"]).toarray().tolist()
+        >>> cv = CountVectorizer().fit(["aa bb"])
+        >>> cv.transform(["bb bb cc"]).toarray().tolist()
         [[0, 2]]
         """
         rule = self._textops_mode()
