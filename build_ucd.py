@@ -22,9 +22,11 @@ Example::
 
     >>> import build_ucd
     >>> build_ucd.record(ord("A"))
-    (5, 32)
+    (21, 32)
 """
 
+import hashlib
+import os
 import sys
 import unicodedata
 from pathlib import Path
@@ -36,6 +38,7 @@ WORD = 1  # a word character
 CASED = 4  # a capital sigma after it (or before it) is in a cased context
 IGNORABLE = 2  # skipped when looking for that context
 SPECIAL = 8  # lowers to several code points: delta is an index into SPECIALS
+LOWERS = 16  # str.lower changes it (a capital sigma included)
 
 SIGMA, FINAL, NONFINAL = "\u03a3", "\u03c2", "\u03c3"
 SPECIALS: list = []  # the multi-code-point lowercase forms, in code point order
@@ -52,6 +55,8 @@ def record(cp: int) -> tuple:
     elif ("A" + ch + SIGMA).lower()[-1] == FINAL:
         flags |= IGNORABLE
     low = ch.lower()
+    if low != ch or ch == SIGMA:
+        flags |= LOWERS
     if len(low) == 1:
         return flags, ord(low) - cp
     if low not in SPECIALS:
@@ -80,7 +85,12 @@ def _check(records: list) -> None:
 
 
 def _stamp() -> str:
-    return f"/* Python {sys.version.split()[0]}, Unicode {unicodedata.unidata_version} */"
+    """What the tables depend on: the Python, its Unicode, this script."""
+    script = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    return (
+        f"/* Python {sys.version.split()[0]}, Unicode {unicodedata.unidata_version},"
+        f" build_ucd.py {script} */"
+    )
 
 
 def write(out: Path = OUT) -> None:
@@ -135,6 +145,9 @@ def write(out: Path = OUT) -> None:
         ]
     )
     out.write_text(text)
+    # the file that includes the tables is compiled again (an incremental
+    # build looks at the .c file's time only)
+    os.utime(out.parent / "ucd.c")
 
 
 if __name__ == "__main__":

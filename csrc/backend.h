@@ -8,7 +8,9 @@
  *          AVX-512 backends use the SSE2 split: its loop calls the sink at
  *          every token, and from AVX code each call costs a vzeroupper and
  *          the reload of the vector constants (the AVX-512 split was 14%
- *          slower on English bytes).
+ *          slower on English bytes);
+ *   word_mask  the classes of 64 bytes for the \w tokenizer (tokens.c),
+ *          SSE2 in every x86 backend for the same reason.
  * The portable backend is plain C (search.c, space.c, tokens.c); the x86
  * ones are the bodies scan_body.h and split_body.h compiled once per target
  * by backend_sse2.c, backend_avx2.c and backend_avx512.c. The first call
@@ -19,6 +21,7 @@
 #define TEXTOPS_BACKEND_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "internal.h"
 #include "tokens.h"
@@ -46,12 +49,18 @@ typedef size_t (*tx_line_fn)(const unsigned char *t, size_t n, int mode,
 typedef int (*tx_split_fn)(const unsigned char *t, size_t n, int mode,
                            const volatile int *stop, tx_sink *sink);
 
+/* A bit per byte of t[0, 64) that is an ASCII word character
+ * ([0-9A-Za-z_], re's \w in both modes), and in *high a bit per byte
+ * above 0x7F: the classes of the \w tokenizer (tokens.c). */
+typedef uint64_t (*tx_word_mask_fn)(const unsigned char *t, uint64_t *high);
+
 typedef struct {
     const char *name;
     tx_scan_fn scan;
     tx_skip_fn skip;
     tx_line_fn line;
     tx_split_fn split;
+    tx_word_mask_fn word_mask;
 } tx_backend;
 
 /* The backend every kernel uses now. */
@@ -65,6 +74,7 @@ size_t tx_scan_portable(const unsigned char *h, size_t n, const tx_needle *nd,
                         tx_visitor *visit);
 int tx_split_portable(const unsigned char *t, size_t n, int mode,
                       const volatile int *stop, tx_sink *sink);
+uint64_t tx_word_mask_portable(const unsigned char *t, uint64_t *high);
 
 /* No token is open (see tx_split_from). */
 #define TX_NO_TOKEN ((size_t)-1)
@@ -82,6 +92,7 @@ size_t tx_skip_sse2(const unsigned char *, size_t, int, int,
                     const volatile int *);
 int tx_split_sse2(const unsigned char *, size_t, int, const volatile int *,
                   tx_sink *);
+uint64_t tx_word_mask_sse2(const unsigned char *, uint64_t *);
 size_t tx_scan_avx2(const unsigned char *, size_t, const tx_needle *,
                     tx_visitor *);
 size_t tx_line_avx2(const unsigned char *, size_t, int, const volatile int *);

@@ -2,6 +2,7 @@
 #include "backend.h"
 
 #ifdef TX_X86
+#include "rules_x86.h"
 #include "space_x86.h"
 
 #define TX_TARGET __attribute__((target("avx2")))
@@ -68,6 +69,20 @@ TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
         tx_space_avx2(x, TEXTOPS_BYTES), tx_space_avx2(y, TEXTOPS_BYTES)));
     return (unsigned)_mm256_movemask_epi8(
         _mm256_and_si256(tx_maybe_space_avx2(x), tx_maybe_space_avx2(y)));
+}
+
+/* As in backend_sse2.c. */
+TX_TARGET static inline tx_mask word_edge_mask(const unsigned char *a,
+                                               const unsigned char *b,
+                                               tx_mask *sure)
+{
+    const __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)a);
+    const __m256i y = _mm256_loadu_si256((const __m256i *)(const void *)b);
+    const __m256i wx = tx_word_avx2(x), wy = tx_word_avx2(y);
+    *sure = (unsigned)_mm256_movemask_epi8(
+        _mm256_and_si256(_mm256_andnot_si256(wx, tx_ascii_avx2(x)),
+                         _mm256_andnot_si256(wy, tx_ascii_avx2(y))));
+    return ~(unsigned)_mm256_movemask_epi8(_mm256_or_si256(wx, wy));
 }
 
 static inline int mask_ctz(tx_mask x) { return __builtin_ctz(x); }

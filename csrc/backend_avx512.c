@@ -3,6 +3,7 @@
 #include "backend.h"
 
 #ifdef TX_X86
+#include "rules_x86.h"
 #include "space_x86.h"
 
 #define TX_TARGET __attribute__((target("avx512f,avx512bw")))
@@ -52,6 +53,17 @@ TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
     *sure = tx_space_avx512(x, TEXTOPS_BYTES) &
             tx_space_avx512(y, TEXTOPS_BYTES);
     return tx_maybe_space_avx512(x) & tx_maybe_space_avx512(y);
+}
+
+/* As in backend_sse2.c. */
+TX_TARGET static inline tx_mask word_edge_mask(const unsigned char *a,
+                                               const unsigned char *b,
+                                               tx_mask *sure)
+{
+    const __m512i x = _mm512_loadu_si512(a), y = _mm512_loadu_si512(b);
+    const tx_mask wx = tx_word_avx512(x), wy = tx_word_avx512(y);
+    *sure = tx_ascii_avx512(x) & ~wx & tx_ascii_avx512(y) & ~wy;
+    return ~(wx | wy);
 }
 
 static inline int mask_ctz(tx_mask x) { return __builtin_ctzll(x); }

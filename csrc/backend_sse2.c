@@ -2,6 +2,7 @@
 #include "backend.h"
 
 #ifdef TX_X86
+#include "rules_x86.h"
 #include "space_x86.h"
 
 #ifdef __SSE2__ /* x86-64: already the baseline */
@@ -74,6 +75,22 @@ TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
         _mm_and_si128(tx_maybe_space_sse2(x), tx_maybe_space_sse2(y)));
 }
 
+/* The starts whose neighbours a[i] and b[i] are both not ASCII \w (only
+ * there may a \w token stand), and in *sure those where both are ASCII
+ * and not \w (tokens for certain). */
+TX_TARGET static inline tx_mask word_edge_mask(const unsigned char *a,
+                                               const unsigned char *b,
+                                               tx_mask *sure)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)a);
+    const __m128i y = _mm_loadu_si128((const __m128i *)(const void *)b);
+    const __m128i wx = tx_word_sse2(x), wy = tx_word_sse2(y);
+    *sure = (unsigned)_mm_movemask_epi8(
+        _mm_and_si128(_mm_andnot_si128(wx, tx_ascii_sse2(x)),
+                      _mm_andnot_si128(wy, tx_ascii_sse2(y))));
+    return ~(unsigned)_mm_movemask_epi8(_mm_or_si128(wx, wy)) & 0xFFFFu;
+}
+
 static inline int mask_ctz(tx_mask x) { return __builtin_ctz(x); }
 static inline int mask_popcount(tx_mask x) { return __builtin_popcount(x); }
 
@@ -109,5 +126,29 @@ TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
 
 #include "scan_body.h"
 #include "split_body.h"
+
+/* ASCII \w: the signed compares leave the bytes above 0x7F out. */
+TX_TARGET uint64_t tx_word_mask_sse2(const unsigned char *t, uint64_t *high)
+{
+    uint64_t w = 0, h = 0;
+    for (int k = 0; k < 4; k++) {
+        const __m128i x =
+            _mm_loadu_si128((const __m128i *)(const void *)(t + 16 * k));
+        const __m128i l = _mm_or_si128(x, _mm_set1_epi8(0x20));
+        const __m128i digit =
+            _mm_and_si128(_mm_cmpgt_epi8(x, _mm_set1_epi8('0' - 1)),
+                          _mm_cmplt_epi8(x, _mm_set1_epi8('9' + 1)));
+        const __m128i letter =
+            _mm_and_si128(_mm_cmpgt_epi8(l, _mm_set1_epi8('a' - 1)),
+                          _mm_cmplt_epi8(l, _mm_set1_epi8('z' + 1)));
+        const __m128i word =
+            _mm_or_si128(_mm_or_si128(digit, letter),
+                         _mm_cmpeq_epi8(x, _mm_set1_epi8('_')));
+        w |= (uint64_t)(unsigned)_mm_movemask_epi8(word) << (16 * k);
+        h |= (uint64_t)(unsigned)_mm_movemask_epi8(x) << (16 * k);
+    }
+    *high = h;
+    return w;
+}
 
 #endif /* TX_X86 */

@@ -5,16 +5,19 @@
  * split() and split(sep) with a separator that never overlaps itself) is
  * answered by one scan over the whole buffer: each occurrence is given to
  * the document it starts in, and counts only if it ends in that document
- * and its token boundaries hold there. The documents need no cutting: a
- * thread takes a run of whole documents. Other queries (the greedy walk of
- * a self-overlapping separator, the empty substring) count each document
- * on its own. */
+ * and its token boundaries hold there (for the \w rules: no \w beside
+ * it in its document; a document's ends are a text's ends, which no run
+ * of \w crosses). The documents need no cutting: a thread takes a run of
+ * whole documents. Other queries (the greedy walk of a self-overlapping
+ * separator, the empty substring, the lowercased rules) count each
+ * document on its own. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "batch.h"
 #include "count.h"
 #include "internal.h"
+#include "rules.h"
 
 typedef struct {
     tx_visitor visit;
@@ -37,11 +40,18 @@ static size_t on_doc_match(tx_visitor *v, size_t at)
     size_t end = at + q->word_len, m = q->sep_len;
     const unsigned char *t = c->t;
     int whole;
+    size_t len;
     if (end > b)
         return at + 1; /* runs into the next document */
     switch (q->plan) {
     case TX_PLAN_COUNT:
         whole = 1;
+        break;
+    case TX_PLAN_WORD: /* as on_word_match, within the document */
+        whole = (at == a || !tx_word_before(t, at, q->mode)) &&
+                (end == b || !tx_word_at(t, b, end, q->mode, &len));
+        if (!whole)
+            return tx_word_run_end(t, b, end, q->mode);
         break;
     case TX_PLAN_SPACE:
         whole = (at == a || tx_space_before(t, at, q->mode)) &&
@@ -68,7 +78,7 @@ static void count_run(const tx_query *q, const unsigned char *buf,
         out[d] = 0;
     if (q->plan == TX_PLAN_NONE || d0 == d1)
         return;
-    if (q->plan == TX_PLAN_SEP_WALK ||
+    if (q->plan == TX_PLAN_SEP_WALK || q->lower ||
         (q->plan == TX_PLAN_COUNT && q->word_len == 0)) {
         for (size_t d = d0; d < d1; d++)
             out[d] = tx_words(q, buf + off[d], off[d + 1] - off[d]);

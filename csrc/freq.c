@@ -15,7 +15,7 @@
 
 #include "batch.h"
 #include "count.h"
-#include "lower.h"
+#include "rules.h"
 #include "table.h"
 #include "tokens.h"
 
@@ -78,7 +78,7 @@ static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
     freq_sink *f = (freq_sink *)s;
     tx_key *k = &f->keys[f->nkeys++];
     if (n <= TX_CHECK_BYTES)
-        *k = tx_make_key(t, n, s->end);
+        tx_key_init(k, t, n, s->end);
     else if (long_key(f, t, n, k) != 0)
         return 1; /* stopped */
     if (f->lower) {

@@ -23,9 +23,15 @@ typedef struct {
     const unsigned char *s;
     size_t m;
     size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
-    int edges;  /* 1: a token of split() (no whitespace in it); see tx_scan */
+    int edges;  /* TX_EDGES_SPACE: a token of split() (no whitespace in
+                 * it); TX_EDGES_WORD: one of the \w rules (all \w); see
+                 * tx_scan */
     const volatile int *stop; /* the stop flag searches watch, or NULL */
 } tx_needle;
+
+/* The edges of a needle (0: none). */
+#define TX_EDGES_SPACE 1
+#define TX_EDGES_WORD 2
 
 /* How tx_words counts, chosen once per query by tx_prepare. */
 typedef enum {
@@ -33,6 +39,7 @@ typedef enum {
     TX_PLAN_SPACE,    /* split() on whitespace: find word, check both sides */
     TX_PLAN_SEP_FIND, /* split(sep), sep never overlaps itself: find word */
     TX_PLAN_SEP_WALK, /* split(sep), general: walk the greedy separators */
+    TX_PLAN_WORD,     /* runs of \w: find word, check that no \w is beside */
     TX_PLAN_COUNT     /* plain count(word), for TX_COUNT queries */
 } tx_plan;
 
@@ -49,7 +56,8 @@ typedef struct {
     size_t sep_len;
     int mode; /* TEXTOPS_BYTES or TEXTOPS_UNICODE */
     tx_rule rule; /* which tokens: split(sep), or runs of \w */
-    int lower;    /* the tokens of text.lower() */
+    int lower;    /* the tokens of text.lower(): tx_words lowers the text
+                   * in blocks and runs the plan on them */
     tx_needle word_needle, sep_needle;
     const volatile int *stop; /* the caller's stop flag (textops_watch) */
 } tx_query;
@@ -80,9 +88,11 @@ typedef struct tx_visitor {
  * vector backends decide some occurrences themselves: they skip those that
  * cannot stand between whitespace (or the ends of the text), and count in
  * visit->tokens, without calling match, those with an ASCII whitespace
- * byte (\t-\r or space, whitespace in both modes) on both sides. match
- * must then treat every occurrence the same way: a whole token counts and
- * the scan goes on after it. The scan looks at the needle's stop flag each
+ * byte (\t-\r or space, whitespace in both modes) on both sides; for
+ * TX_EDGES_WORD, they skip those beside an ASCII \w byte and count those
+ * with an ASCII byte that is not \w on both sides. match must then treat
+ * every occurrence the same way: a whole token counts and the scan goes
+ * on after it. The scan looks at the needle's stop flag each
  * time it passes a multiple of TX_CHECK_BYTES (between two looks, a stretch
  * without candidates is passed at memory speed) and returns once it is
  * raised. */
@@ -107,8 +117,9 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
 /* Chooses q->plan from the other fields; call once before tx_words. */
 void tx_prepare(tx_query *q);
 
-/* Tokens of t equal to the query's word: t.split(sep).count(word); for a
- * TX_COUNT query, t.count(word). */
+/* Tokens of t equal to the query's word by its rule: t.split(sep),
+ * re.findall(r"\w+", t) or re.findall(r"\b\w\w+\b", t), of t.lower() for
+ * a lowered query, .count(word); for a TX_COUNT query, t.count(word). */
 size_t tx_words(const tx_query *q, const unsigned char *t, size_t n);
 
 /* Walks the lines of t.splitlines() and stores the tx_words counts of the

@@ -8,6 +8,7 @@
  *                         last bytes are the needle's;
  *   probe_quiet4(v, h, mid, m) 1 when none of the starts h[0, 4W) is;
  *   edge_mask(a, b, &sure)     see below, for the W bytes at a and at b;
+ *   word_edge_mask(a, b, &sure) the same for the \w rules;
  *   mask_ctz, mask_popcount    on a tx_mask;
  * and the names TX_SCAN (the function made here) and TX_NARROWER (the scan
  * of the next narrower backend, for a text with fewer than W starts).
@@ -25,9 +26,12 @@
  * gives the starts q where bytes q - 1 and q + m may both be (part of)
  * whitespace (tx_maybe_space_*: only there can whitespace end just before
  * q and start at q + m), and sets in `sure` the starts with ASCII
- * whitespace of both modes on both sides: those are tokens for certain. A
- * needle of up to 3 bytes is matched whole by the probes, so its sure
- * tokens are counted at once. */
+ * whitespace of both modes on both sides: those are tokens for certain.
+ * For edges TX_EDGES_WORD (a word of the \w rules), word_edge_mask gives
+ * the starts where neither neighbour is ASCII \w (a \w neighbour puts the
+ * occurrence inside a longer run), and sets in `sure` those where both are
+ * ASCII and not \w. A needle of up to 3 bytes is matched whole by the
+ * probes, so its sure tokens are counted at once. */
 
 #include <string.h>
 
@@ -63,7 +67,10 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
         if (p + TX_W <= last + 1) {
             mask = probe_mask(&v, h + p, mid, m);
             if (mask && nd->edges && visit && p > 0 && p + TX_W + m <= n) {
-                mask = edge_mask(h + p - 1, h + p + m, &sure) & mask;
+                mask = (nd->edges == TX_EDGES_WORD
+                            ? word_edge_mask(h + p - 1, h + p + m, &sure)
+                            : edge_mask(h + p - 1, h + p + m, &sure)) &
+                       mask;
                 sure &= mask;
                 if (m <= 3) {
                     visit->tokens += (size_t)mask_popcount(sure);

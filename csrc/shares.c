@@ -6,9 +6,15 @@
  * first place in the share where the serial kernel, run on the piece as a
  * text of its own, gives exactly its part of the answer:
  *   count(sub)    a place that no occurrence of sub straddles;
- *   split()       just after an ASCII whitespace byte;
+ *   split()       just after an ASCII whitespace byte; also for the
+ *                 \w rules (whitespace is never \w, cased or
+ *                 case-ignorable: a piece is an exact text of its own, in
+ *                 t.lower() too, capital sigmas' contexts included);
  *   split(sep)    just after an occurrence of sep that no earlier
- *                 occurrence overlaps, so the greedy split surely takes it;
+ *                 occurrence overlaps, so the greedy split surely takes it
+ *                 (with lowercasing none: the separators of t.lower() are
+ *                 not those of t; the counts cut a lowered copy instead,
+ *                 and a text goes whole only without memory for one);
  *   splitlines()  just after \n, or after \r not followed by \n.
  * A piece ends at the next share's cut; a share without one joins the
  * piece before it. Pieces are counted independently and their counts added
@@ -35,6 +41,8 @@ size_t textops_set_min_chunk(size_t nbytes)
     tx_min_chunk = nbytes < 1 ? 1 : nbytes > most ? most : nbytes;
     return old;
 }
+
+size_t tx_min_chunk_bytes(void) { return tx_min_chunk; }
 
 int tx_serial(size_t total, size_t threads)
 {
@@ -143,7 +151,9 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
     switch (q->kind) {
     case TX_COUNT:
         return cut_unstraddled(t, n, &q->word_needle, lo, hi);
-    case TX_WORDS:
+    case TX_WORDS: /* the \w rules have no sep (tx_make_query) */
+        if (q->sep != NULL && q->lower)
+            return TX_NONE;
         return q->sep ? cut_after_sep(t, &q->sep_needle, lo, hi)
                       : cut_after_space(t, lo, hi, q);
     case TX_LINES:

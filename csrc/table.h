@@ -150,19 +150,39 @@ static inline uint64_t tx_hash_short(uint64_t w, size_t n)
     return tx_mix(0x9e3779b97f4a7c15ULL ^ n ^ w ^ ((uint64_t)n << 59));
 }
 
+/* Makes *k the key of token s[0, n); bytes up to `end` may be read. The
+ * key is written in place with stores as wide as the loads that read it
+ * (built on the stack and copied, its head was read back before the
+ * narrower stores reached memory: a stall per token). */
+static inline void tx_key_init(tx_key *k, const unsigned char *s, size_t n,
+                               const unsigned char *end)
+{
+    k->s = s;
+    k->len = n;
+    k->at = s;
+    if (n < 8) {
+        uint64_t w = tx_short_word(s, n, end), zero = 0;
+        k->hash = tx_hash_short(w, n);
+        memcpy(k->head, &w, 8);
+        memcpy(k->head + 8, &zero, 8);
+        memcpy(k->head + 16, &zero, 8);
+    } else {
+        k->hash = tx_hash_bytes(s, n);
+        if (n >= TX_HEAD) {
+            memcpy(k->head, s, TX_HEAD);
+        } else {
+            memset(k->head, 0, TX_HEAD);
+            memcpy(k->head, s, n);
+        }
+    }
+}
+
 /* The key of token s[0, n); bytes up to `end` may be read. */
 static inline tx_key tx_make_key(const unsigned char *s, size_t n,
                                  const unsigned char *end)
 {
-    tx_key k = {s, n, 0, {0}, s};
-    if (n < 8) {
-        uint64_t w = tx_short_word(s, n, end);
-        k.hash = tx_hash_short(w, n);
-        memcpy(k.head, &w, 8);
-    } else {
-        k.hash = tx_hash_bytes(s, n);
-        memcpy(k.head, s, n < TX_HEAD ? n : TX_HEAD);
-    }
+    tx_key k;
+    tx_key_init(&k, s, n, end);
     return k;
 }
 

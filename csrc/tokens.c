@@ -4,11 +4,12 @@
  * the vector ones are split_body.h); for split(sep) the pieces between the
  * separators the greedy left-to-right split takes, empty ones included. A
  * token is a (pointer, length) into the caller's text. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "backend.h"
-#include "lower.h"
+#include "rules.h"
 #include "tokens.h"
 #include "ucd.h"
 
@@ -153,12 +154,12 @@ typedef struct {
  * the sink as one token. */
 static int lowered_token(walk *w, size_t start, size_t end)
 {
-    size_t cap, room = TX_LOWER_ROOM(end - start);
-    unsigned char *buf = scratch_room(&w->sc, room, &cap);
+    size_t cap, done;
+    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_CAP(end - start), &cap);
     if (buf == NULL)
         return -1;
-    size_t len = tx_lower(w->t, w->n, w->t + start, end - start, w->q->mode,
-                          buf, cap);
+    size_t len = tx_lower(w->t, w->n, start, end, w->q->mode, buf, cap,
+                          &done);
     return deliver(w->sink, buf, len, w->t + start, buf + cap);
 }
 
@@ -170,7 +171,7 @@ static int lowered_run_split(walk *w, size_t start, size_t end,
                              size_t min_cps)
 {
     size_t cap;
-    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_ROOM(end - start),
+    unsigned char *buf = scratch_room(&w->sc, TX_LOWER_CAP(end - start),
                                       &cap);
     if (buf == NULL)
         return -1;
@@ -178,9 +179,10 @@ static int lowered_run_split(walk *w, size_t start, size_t end,
     const unsigned char *origin = NULL;
     for (size_t i = start, len; i < end; i += len) {
         unsigned char low[16];
+        size_t done;
         tx_utf8_next(w->t, w->n, i, &len);
-        size_t m = tx_lower(w->t, w->n, w->t + i, len, w->q->mode, low,
-                            sizeof low);
+        size_t m = tx_lower(w->t, w->n, i, i + len, w->q->mode, low,
+                            sizeof low, &done);
         for (size_t j = 0, k; j < m; j += k) {
             unsigned cp = tx_utf8_next(low, m, j, &k);
             if (tx_ucd(cp)->flags & TX_UCD_WORD) {
@@ -207,81 +209,175 @@ static int lowered_run_split(walk *w, size_t start, size_t end,
     return 0;
 }
 
-/* 1 for the ASCII word characters [0-9A-Za-z_]. */
-static inline int ascii_word(unsigned char c)
+uint64_t tx_word_mask_portable(const unsigned char *t, uint64_t *high)
 {
-    unsigned char l = (unsigned char)(c | 0x20);
-    return (l >= 'a' && l <= 'z') || (c >= '0' && c <= '9') || c == '_';
+    uint64_t w = 0, h = 0;
+    for (unsigned k = 0; k < 64; k++) {
+        w |= (uint64_t)tx_ascii_word(t[k]) << k;
+        h |= (uint64_t)(t[k] >> 7) << k;
+    }
+    *high = h;
+    return w;
 }
 
-/* The runs of \w of t[0, n) (bytes: ASCII \w), as tokens of at least
- * min_cps code points, lowered when the query lowers; the stop flag is
- * looked at every TX_CHECK_BYTES, inside a long run too. */
+/* Where the \w walk stands: in a run since `start` or not; the run's
+ * code points up to `seg` (a run's ASCII bytes after seg are counted when
+ * it ends) and the ucd flags of its non-ASCII characters. */
+typedef struct {
+    int in_run;
+    size_t start, cps, seg;
+    unsigned flags;
+} run_state;
+
+/* The lanes (bit 7 of each byte) of the eight bytes x that are ASCII
+ * upper-case letters: y + 63 reaches bit 7 from 'A' on, y + 37 from
+ * '[' on, and no lane carries into the next. */
+static inline uint64_t upper_lanes(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, y = x & 0x7F * ones;
+    return (y + 63 * ones) & ~(y + 37 * ones) & ~x & 0x80 * ones;
+}
+
+/* 1 if s[0, n) has an ASCII upper-case letter; bytes up to end may be
+ * read (eight at a time: no branch per byte, which would be mispredicted
+ * at the end of most words). */
+static int has_upper(const unsigned char *s, size_t n,
+                     const unsigned char *end)
+{
+    size_t i = 0;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        if (upper_lanes(x))
+            return 1;
+    }
+    if (i == n)
+        return 0;
+    if (end - (s + i) >= 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        uint64_t lanes = upper_lanes(x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        return (lanes & ((((uint64_t)1 << (8 * (n - i))) - 1))) != 0;
+#else
+        (void)lanes;
+#endif
+    }
+    for (; i < n; i++)
+        if (s[i] >= 'A' && s[i] <= 'Z')
+            return 1;
+    return 0;
+}
+
+/* Hands the run t[start, end) of `cps` code points to the sink as a
+ * token of at least min_cps code points, lowered if the query lowers
+ * (and the run changes when lowered: else it is given as it is). */
+static int run_token(walk *w, size_t start, size_t end, size_t cps,
+                     unsigned flags, size_t min_cps)
+{
+    const unsigned char *s = w->t + start;
+    if (!w->q->lower)
+        return cps < min_cps ? 0 : w->sink->token(w->sink, s, end - start);
+    if (flags & TX_UCD_SPECIAL)
+        return lowered_run_split(w, start, end, min_cps);
+    if (cps < min_cps)
+        return 0;
+    if (flags & TX_UCD_LOWERS || has_upper(s, end - start, w->t + w->n))
+        return lowered_token(w, start, end);
+    return deliver(w->sink, s, end - start, s, w->t + w->n);
+}
+
+/* The \w walk a character at a time over t[r->seg or i, lim) (one past
+ * lim for a character that starts before it): the path of non-ASCII text
+ * and of the tail. Returns where it stopped, or TX_STOP when the sink
+ * stopped the walk or memory ran out. */
+static size_t chars_until(walk *w, run_state *r, size_t i, size_t lim,
+                          size_t min_cps)
+{
+    const unsigned char *t = w->t;
+    size_t n = w->n, len;
+    int uni = w->q->mode == TEXTOPS_UNICODE;
+    if (r->in_run) { /* count the ASCII bytes of the run so far */
+        r->cps += i - r->seg;
+        r->seg = i;
+    }
+    while (i < lim) {
+        unsigned char c = t[i];
+        unsigned f;
+        if (c < 0x80) {
+            f = tx_ascii_word(c) ? TX_UCD_WORD : 0;
+            len = 1;
+        } else if (uni) {
+            f = tx_ucd(tx_utf8_next(t, n, i, &len))->flags;
+        } else {
+            f = 0;
+            len = 1;
+        }
+        if (f & TX_UCD_WORD) {
+            if (!r->in_run)
+                *r = (run_state){1, i, 0, i, 0};
+            r->flags |= f;
+            r->cps++;
+            r->seg = i + len;
+        } else if (r->in_run) {
+            r->in_run = 0;
+            if (run_token(w, r->start, i, r->cps, r->flags, min_cps))
+                return TX_STOP;
+        }
+        i += len;
+    }
+    return i;
+}
+
+/* The runs of \w of t[0, n) (bytes: ASCII \w) as tokens of at least
+ * min_cps code points, lowered when the query lowers. Blocks of 64 bytes
+ * without a byte above 0x7F (any block, for bytes) go by the backend's
+ * word mask, a token per run of its bits; the others a character at a
+ * time. The stop flag is looked at every TX_CHECK_BYTES, in a long run
+ * too. */
 static int word_runs(walk *w, size_t min_cps)
 {
     const unsigned char *t = w->t;
     size_t n = w->n, i = 0, check = TX_CHECK_BYTES;
-    int uni = w->q->mode == TEXTOPS_UNICODE, lower = w->q->lower;
+    int uni = w->q->mode == TEXTOPS_UNICODE;
+    tx_word_mask_fn word_mask = tx_backend_now()->word_mask;
+    run_state r = {0, 0, 0, 0, 0};
     while (i < n) {
-        /* the characters between runs */
-        size_t len = 1;
-        while (i < n) {
-            unsigned char c = t[i];
-            if (c < 0x80) {
-                if (ascii_word(c))
-                    break;
-                i++;
-            } else if (uni && (tx_ucd(tx_utf8_next(t, n, i, &len))->flags &
-                               TX_UCD_WORD)) {
+        if (i >= check) {
+            if (TX_STOPPED(w->q->stop))
+                return 0;
+            check = i + TX_CHECK_BYTES;
+        }
+        uint64_t high, words;
+        if (n - i < 64 ||
+            ((words = word_mask(t + i, &high)), uni && high != 0)) {
+            size_t lim = n - i < 64 ? n : i + 64;
+            i = chars_until(w, &r, i, lim, min_cps);
+            if (i == TX_STOP)
+                return 1;
+            continue;
+        }
+        uint64_t ahead = ~(uint64_t)0; /* the positions not yet passed */
+        for (;;) {
+            uint64_t next = (r.in_run ? ~words : words) & ahead;
+            if (next == 0)
                 break;
+            unsigned p = (unsigned)__builtin_ctzll(next);
+            if (r.in_run) {
+                r.in_run = 0;
+                if (run_token(w, r.start, i + p, r.cps + (i + p - r.seg),
+                              r.flags, min_cps))
+                    return 1;
             } else {
-                i += uni ? len : 1;
+                r = (run_state){1, i + p, 0, i + p, 0};
             }
-            if (i >= check) {
-                if (TX_STOPPED(w->q->stop))
-                    return 0;
-                check = i + TX_CHECK_BYTES;
-            }
+            ahead = ~(uint64_t)0 << p;
         }
-        if (i >= n)
-            return 0;
-        /* a run */
-        size_t start = i, cps = 0;
-        unsigned special = 0;
-        while (i < n) {
-            unsigned char c = t[i];
-            if (c < 0x80) {
-                if (!ascii_word(c))
-                    break;
-                i++;
-            } else {
-                if (!uni)
-                    break;
-                unsigned f = tx_ucd(tx_utf8_next(t, n, i, &len))->flags;
-                if (!(f & TX_UCD_WORD))
-                    break;
-                special |= f;
-                i += len;
-            }
-            cps++;
-            if (i >= check) {
-                if (TX_STOPPED(w->q->stop))
-                    return 0;
-                check = i + TX_CHECK_BYTES;
-            }
-        }
-        int rc;
-        if (lower && (special & TX_UCD_SPECIAL))
-            rc = lowered_run_split(w, start, i, min_cps);
-        else if (cps < min_cps)
-            rc = 0;
-        else if (lower)
-            rc = lowered_token(w, start, i);
-        else
-            rc = w->sink->token(w->sink, t + start, i - start);
-        if (rc)
-            return rc;
+        i += 64;
     }
+    if (r.in_run)
+        return run_token(w, r.start, n, r.cps + (n - r.seg), r.flags,
+                         min_cps);
     return 0;
 }
 

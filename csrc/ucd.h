@@ -13,6 +13,7 @@
 #define TX_UCD_IGNORABLE 2 /* skipped when str.lower judges a sigma */
 #define TX_UCD_CASED 4     /* a cased letter, for that judgement */
 #define TX_UCD_SPECIAL 8   /* lowers to several code points (delta: index) */
+#define TX_UCD_LOWERS 16   /* str.lower changes it (capital sigma included) */
 
 typedef struct {
     unsigned char flags;

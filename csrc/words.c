@@ -8,7 +8,7 @@
 
 #include "batch.h"
 #include "count.h"
-#include "lower.h"
+#include "rules.h"
 #include "table.h"
 #include "tokens.h"
 

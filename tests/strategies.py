@@ -10,6 +10,7 @@ next to every other one.
 from __future__ import annotations
 
 import mmap
+import re
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence, Tuple, Union
@@ -112,6 +113,148 @@ BYTES = Alphabet(
 )
 
 ALPHABETS = (STR, BYTES)
+
+# --------------------------------------------------------------------------
+# Token rules (pattern=, lowercase=): alphabets rich in what re's \w and
+# str.lower() treat specially
+# --------------------------------------------------------------------------
+
+# The patterns of the token rules, as re.findall takes them.
+STR_PATTERNS = (r"\w+", r"(?u)\b\w+\b", r"(?u)\b\w\w+\b")
+BYTES_PATTERNS = (rb"\w+", rb"\b\w+\b", rb"\b\w\w+\b")
+
+# Cased letters around a capital sigma, and the case-ignorable characters
+# that str.lower() skips when it decides between final ς and σ.
+_CASED = ("Α", "α", "Ж", "a", "ǅ", "ᾼ", "ª", "ʰ", "\u0345", "\U00010400")
+_IGNORABLE = ("'", ".", ":", "\u00ad", "\u0301", "\u2019", "\u00b7", "\u0345", "ʰ")
+
+TOKEN_STR = Alphabet(
+    name="str-tokens",
+    # \w: letters and digits of many scripts, "_", letters whose lower()
+    # is special (İ grows into i + U+0307, Kelvin and Ohm signs lower to
+    # ASCII k and ω, Ⱥ grows from 2 to 3 UTF-8 bytes), sigma in its
+    # contexts, astral letters and digits
+    letters=(
+        "a",
+        "Z",
+        "Ab",
+        "é",
+        "ß",
+        "ẞ",
+        "世",
+        "ж",
+        "Ж",
+        "Ω",
+        "ب",
+        "क",
+        "א",
+        "ก",
+        "한",
+        "Ⴀ",
+        "Ꮳ",
+        "ǅ",
+        "ﬁ",
+        "Ⅻ",
+        "0",
+        "٣",
+        "९",
+        "²",
+        "½",
+        "１",
+        "_",
+        "a_1",
+        "İ",
+        "I",
+        "ı",
+        "i\u0307",
+        "\u212a",
+        "\u2126",
+        "\u212b",
+        "Ⱥ",
+        "Ȿ",
+        "Σ",
+        "σ",
+        "ς",
+        "ΑΣ",
+        "ΣΑ",
+        "ΑΣΑ",
+        "ΣΣ",
+        "Α'Σ",
+        "ΑΣ'",
+        "Σ'Α",
+        "Α.Σ",
+        "Α\u00adΣ",
+        "Α\u0301Σ",
+        "ΑΣ\u0301",
+        "ΑΣ\u0301Α",
+        "Α\u0345Σ",
+        "ΣΑΣ",
+        "ʰΣ",
+        "ªΣ",
+        "ΣʰΑ",
+        "\U0001d400",
+        "\U00010400",
+        "\U0001e900",
+        "\U0001d7d8",
+    ),
+    # whitespace of every kind (the cuts between threads' shares are after
+    # whitespace), line breaks and punctuation that ends a token
+    spaces=(" ", *UNICODE_WHITESPACE, *STR_LINE_BREAKS, ",", "-", "'"),
+    # not \w: combining marks (which end a token), case-ignorable
+    # characters, NUL, an emoji, lone surrogates, a zero width space
+    oddities=(
+        *_IGNORABLE,
+        "\u0307",
+        "\u064b",
+        "\u093f",
+        "\u20dd",
+        "\x00",
+        "\U0001f600",
+        "\ud800",
+        "\udfff",
+        "\ud83d",
+        "\ude00",
+        "\u200b",
+        "ⓐ",
+        "Ⓐ",
+        *_CASED,
+    ),
+    overlapping=("aa", "ΣΣ", "σσ", "ς", "σ", "i\u0307", "k", "ω", "_", "a" * 65),
+    text_kinds=("str",),
+    needle_kinds=("str",),
+)
+
+TOKEN_BYTES = Alphabet(
+    name="bytes-tokens",
+    # ASCII \w and case: the only \w and the only case of a bytes pattern
+    letters=(b"a", b"Z", b"Ab", b"QZ", b"_", b"0", b"9", b"a_1", b"K", b"k", b"I", b"i"),
+    spaces=(*BYTES.spaces, b",", b"-", b"'"),
+    # bytes that are letters in Latin-1 or parts of UTF-8 letters (never
+    # \w, never lowered by bytes.lower()), and str whitespace
+    oddities=(
+        b"\x00",
+        b".",
+        b"\x1c",
+        b"\x85",
+        b"\xa0",
+        b"\x80",
+        b"\xff",
+        b"\xb5",
+        b"\xc0",
+        b"\xdf",
+        "é".encode(),
+        "É".encode(),
+        "\u212a".encode(),
+        "İ".encode(),
+        "Σ".encode(),
+        "\u3000".encode(),
+    ),
+    overlapping=(b"aa", b"k", b"_", b"a" * 65),
+    text_kinds=BYTES.text_kinds,
+    needle_kinds=BYTES.needle_kinds,
+)
+
+TOKEN_ALPHABETS = (TOKEN_STR, TOKEN_BYTES)
 
 
 # --------------------------------------------------------------------------
@@ -354,6 +497,39 @@ def pairs(bodies: Sequence[Any], needles_: Sequence[Any]) -> list:
     """``zip(bodies, needles_, strict=True)`` (also on Python < 3.10)."""
     assert len(bodies) == len(needles_), "test bug: reference zip needs equal lengths"
     return list(zip(bodies, needles_))
+
+
+def token_patterns(alphabet: Alphabet) -> Tuple[Any, ...]:
+    """None (text.split) and the token patterns for the alphabet's kind."""
+    return (None, *(STR_PATTERNS if isinstance(alphabet.empty, str) else BYTES_PATTERNS))
+
+
+def rules(alphabet: Alphabet) -> st.SearchStrategy:
+    """A token rule, (pattern, lowercase), for texts of the alphabet."""
+    return st.tuples(st.sampled_from(token_patterns(alphabet)), st.booleans())
+
+
+def rule_tokens(text: Text, pattern: Any, lowercase: bool, sep: Optional[Text] = None) -> list:
+    """The reference tokens: ``re.findall(pattern, t)``, or ``t.split(sep)``
+    when pattern is None, where ``t`` is ``text.lower()`` if lowercase."""
+    t = text.lower() if lowercase else text
+    return t.split(sep) if pattern is None else re.findall(pattern, t)
+
+
+def rule_line_tokens(text: Text, pattern: Any, lowercase: bool, sep: Optional[Text] = None) -> list:
+    """The reference tokens of each line of ``text.lower()`` (lowercase)
+    or ``text``, as line_word_counts takes them."""
+    t = text.lower() if lowercase else text
+    return [rule_tokens(line, pattern, False, sep) for line in t.splitlines()]
+
+
+def rule_words(alphabet: Alphabet, text: Text, pattern: Any, lowercase: bool) -> st.SearchStrategy:
+    """A word to count under a rule: often one of the rule's tokens (of the
+    lowered text or of the text as it is, since words are compared as
+    given), otherwise any needle."""
+    tokens = rule_tokens(text, pattern, lowercase) + rule_tokens(text, pattern, not lowercase)
+    any_needle = needles(alphabet, text)
+    return st.sampled_from(tokens) | any_needle if tokens else any_needle
 
 
 def assert_exact(result: Any, expected: Any, **context: Any) -> None:

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -170,3 +171,62 @@ def test_closed_pipe_exits_quietly(tmp_path):
     err = process.stderr.read()
     assert process.wait(timeout=60) == 141
     assert err == b""
+
+
+RULE_TEXT = "The Whale, the whale's tail.\r\nTHE end\u3000ΑΣ. Σ \u212aelvin İ-x\n"
+
+
+def test_count_and_freq_with_token_rules(capsys, tmp_path, monkeypatch):
+    """--pattern REGEX and -i/--lowercase: the tokens of re.findall(REGEX,
+    text.lower()), in files, on standard input and as bytes."""
+    path = tmp_path / "rules.txt"
+    path.write_bytes(RULE_TEXT.encode())
+    a = str(path)
+    lowered = RULE_TEXT.lower()
+    for word in ("the", "whale", "ας", "kelvin", "i"):
+        want = re.findall(r"\w+", lowered).count(word)
+        assert run(capsys, "count", "--pattern", r"\w+", "-i", word, a) == (0, f"{want}\n", "")
+        want = re.findall(r"\w+", RULE_TEXT).count(word)
+        assert run(capsys, "count", "--pattern", r"\w+", word, a) == (0, f"{want}\n", "")
+    want = lowered.split().count("the")
+    assert run(capsys, "count", "--lowercase", "the", a) == (0, f"{want}\n", "")
+    status, out, _ = run(capsys, "count", "--lines", "--pattern", r"(?u)\b\w\w+\b", "-i", "the", a)
+    assert out.split() == [
+        str(re.findall(r"(?u)\b\w\w+\b", ln).count("the")) for ln in lowered.splitlines()
+    ]
+    data = RULE_TEXT.encode()
+    want = re.findall(rb"\w+", data.lower()).count(b"the")
+    assert run(capsys, "count", "--bytes", "--pattern", r"\w+", "-i", "the", a)[1] == f"{want}\n"
+    status, out, _ = run(capsys, "freq", "--pattern", r"\w+", "-i", "--top", "3", "--json", a, a)
+    top = Counter(re.findall(r"\w+", lowered) * 2).most_common(3)
+    assert json.loads(out) == [{"word": w, "count": c} for w, c in top]
+    status, out, _ = run(
+        capsys, "freq", "--pattern", r"\w+", "-i", "-n", "2", stdin=data, monkeypatch=monkeypatch
+    )
+    top = Counter(re.findall(r"\w+", lowered)).most_common(2)
+    assert out == "".join(f"{c}\t{w}\n" for w, c in top)
+    status, out, _ = run(
+        capsys, "count", "-i", "--pattern", r"\w+", "the", stdin=data, monkeypatch=monkeypatch
+    )
+    want = re.findall(r"\w+", lowered).count("the")
+    assert out == f"{want}\n"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["count", "--pattern", "x", "the"], "pattern must be None"),
+        (["count", "--pattern", r"\s+", "the"], r"r'(?u)\b\w\w+\b'"),
+        (["count", "--bytes", "--pattern", r"(?u)\w+", "the"], "not b'(?u)\\\\w+'"),
+        (["count", "--substring", "-i", "the"], "not to --substring"),
+        (["count", "--substring", "--pattern", r"\w+", "the"], "not to --substring"),
+        (["count", "--sep", ",", "--pattern", r"\w+", "the"], "sep and pattern"),
+        (["freq", "--sep", ",", "--pattern", r"\w+"], "sep and pattern"),
+        (["freq", "--pattern", "[a-z]+"], "pattern must be None"),
+    ],
+)
+def test_bad_token_rules_exit_2(capsys, tmp_path, argv, message):
+    path = tmp_path / "t.txt"
+    path.write_text("the end")
+    status, out, err = run(capsys, *argv, str(path))
+    assert (status, out) == (2, "") and message in err and "Traceback" not in err

@@ -1,9 +1,12 @@
-"""Command line: ``textops`` (or ``python -m textops``) with subcommands.
+r"""Command line: ``textops`` (or ``python -m textops``) with subcommands.
 
 ``count PATTERN [FILE ...]`` counts PATTERN as a word (``text.split().count``),
 a substring (``--substring``) or per line (``--lines``) in each file, or in
 standard input, and prints one line per file like ``grep -c`` (``--json``
-for JSON). ``freq [FILE ...]`` prints the most frequent words. Both read
+for JSON). ``freq [FILE ...]`` prints the most frequent words. Words are
+``text.split(SEP)`` tokens, or with ``--pattern '\w+'`` (or
+``'(?u)\b\w\w+\b'``...) those of ``re.findall``; ``-i`` (``--lowercase``)
+takes the tokens of ``text.lower()``. Both read
 files memory-mapped in C, as UTF-8 (``--encoding``) or as bytes
 (``--bytes``), and exit with status 2 and a message on bad arguments or an
 unreadable file.
@@ -60,6 +63,21 @@ def _add_input_options(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--sep", default=None, help="split on this separator instead of runs of whitespace"
     )
+    command.add_argument(
+        "--pattern",
+        dest="token_pattern",
+        metavar="REGEX",
+        default=None,
+        help=r"take the words re.findall(REGEX, text) finds instead of splitting: '\w+', "
+        r"'(?u)\b\w+\b' or '(?u)\b\w\w+\b' (bytes: '\w+', '\b\w+\b', '\b\w\w+\b')",
+    )
+    command.add_argument(
+        "-i",
+        "--lowercase",
+        action="store_true",
+        help="take the words of the lowered text, text.lower() (words to look for are "
+        "compared as given)",
+    )
     decoding = command.add_mutually_exclusive_group()
     decoding.add_argument(
         "--encoding",
@@ -99,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
             "By default PATTERN is a word: text.split(SEP).count(PATTERN)."
         ),
         epilog="examples:  textops count whale moby_dick.txt\n"
+        "           textops count --pattern '\\w+' -i whale moby_dick.txt\n"
         "           textops count --substring 'the ' *.txt --json\n"
         "           cat book.txt | textops count --lines Valjean",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -119,7 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         help="print the most frequent words of files",
         description="Print the N most frequent words of all the FILEs (or standard input) "
         "together, most frequent first: Counter(text.split(SEP)).most_common(N).",
-        epilog="example:  textops freq -n 20 *.txt",
+        epilog="examples:  textops freq -n 20 *.txt\n"
+        "           textops freq --pattern '\\w+' -i --top 20 *.txt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     freq.add_argument(
@@ -208,29 +228,31 @@ def _count(args: argparse.Namespace) -> int:
     import textops
 
     pattern = _pattern(args.pattern, args.bytes)
-    sep = _pattern(args.sep, args.bytes)
     encoding = None if args.bytes else args.encoding
     files = args.files or ["-"]
     if "-" in files and len(files) > 1:
         _fail("count", "standard input ('-') cannot be mixed with files")
+    if args.substring and (args.token_pattern is not None or args.lowercase):
+        _fail("count", "--pattern and -i/--lowercase apply to words, not to --substring")
     common: dict[str, Any] = {"threads": args.threads}
+    rule = _word_rule(args)
     results: Any  # a list: files is a list of paths here
     if files == ["-"]:
         text = _stdin(args)
         if args.substring:
             results = [textops.substring_count(text, pattern, **common)]
         elif args.lines:
-            results = [textops.line_word_counts(text, pattern, sep=sep, **common)]
+            results = [textops.line_word_counts(text, pattern, **rule, **common)]
         else:
-            results = [textops.word_count(text, pattern, sep=sep, **common)]
+            results = [textops.word_count(text, pattern, **rule, **common)]
     else:
         common.update(encoding=encoding, progress=args.progress)
         if args.substring:
             results = textops.file_substring_count(files, pattern, **common)
         elif args.lines:
-            results = textops.file_line_word_counts(files, pattern, sep=sep, **common)
+            results = textops.file_line_word_counts(files, pattern, **rule, **common)
         else:
-            results = textops.file_word_count(files, pattern, sep=sep, **common)
+            results = textops.file_word_count(files, pattern, **rule, **common)
     key = "line_counts" if args.lines else "count"
     if args.json:
         print(json.dumps([{"file": f, key: r} for f, r in zip(files, results)]))
@@ -241,19 +263,28 @@ def _count(args: argparse.Namespace) -> int:
     return 0
 
 
+def _word_rule(args: argparse.Namespace) -> dict[str, Any]:
+    """The sep, pattern and lowercase keywords of the word functions."""
+    return {
+        "sep": _pattern(args.sep, args.bytes),
+        "pattern": _pattern(args.token_pattern, args.bytes),
+        "lowercase": args.lowercase,
+    }
+
+
 def _freq(args: argparse.Namespace) -> int:
     import textops
 
-    sep = _pattern(args.sep, args.bytes)
+    rule = _word_rule(args)
     files = args.files or ["-"]
     if "-" in files and len(files) > 1:
         _fail("freq", "standard input ('-') cannot be mixed with files")
     if files == ["-"]:
-        counter = textops.word_frequencies(_stdin(args), sep=sep, threads=args.threads)
+        counter = textops.word_frequencies(_stdin(args), threads=args.threads, **rule)
     else:
         counter = textops.file_word_frequencies(
             files,
-            sep=sep,
+            **rule,
             encoding=None if args.bytes else args.encoding,
             threads=args.threads,
             progress=args.progress,

@@ -37,6 +37,13 @@ except ImportError as exc:  # a source checkout without the built extension
 
 BYTES: int = lib.TEXTOPS_BYTES
 UNICODE: int = lib.TEXTOPS_UNICODE
+# The token rule of the word functions, or'ed into their mode (the text's
+# kind, BYTES or UNICODE): _validate.token_rule makes it from the pattern
+# and lowercase arguments. Every ``mode`` below is such a C mode; the
+# text's kind is ``mode & UNICODE``.
+WORD_CHARS: int = lib.TEXTOPS_WORD_CHARS
+TWO_OR_MORE: int = lib.TEXTOPS_TWO_OR_MORE
+LOWER: int = lib.TEXTOPS_LOWER
 MAX_THREADS: int = lib.TEXTOPS_MAX_THREADS
 
 # CPython's id() is the object's address, which the binding glue reads
@@ -272,8 +279,9 @@ def _glue_count(
     return None if count == _PY_SLOW else count
 
 
-def quick_count(text: Any, pattern: Any, words: bool, threads: int) -> Optional[int]:
-    """``text.split().count(pattern)`` (words) or ``text.count(pattern)``
+def quick_count(text: Any, pattern: Any, words: bool, threads: int, rule: int = 0) -> Optional[int]:
+    """``text.split().count(pattern)`` (words; the tokens of the token
+    ``rule`` bits, already checked, when given) or ``text.count(pattern)``
     in one glue call, for an exact str text and str pattern or an exact
     bytes text and bytes pattern, with nothing left to validate; None when
     the call needs the full path (other types, or a text long enough to be
@@ -287,10 +295,15 @@ def quick_count(text: Any, pattern: Any, words: bool, threads: int) -> Optional[
         return None
     if kind is str:
         return _glue_count(
-            text, words, pattern.encode("utf-8", "surrogatepass"), _NO_SEP, UNICODE, threads
+            text,
+            words,
+            pattern.encode("utf-8", "surrogatepass"),
+            _NO_SEP,
+            UNICODE | rule,
+            threads,
         )
     if kind is bytes:
-        return _glue_count(text, words, pattern, _NO_SEP, BYTES, threads)
+        return _glue_count(text, words, pattern, _NO_SEP, BYTES | rule, threads)
     return None
 
 
@@ -449,11 +462,12 @@ def _tokens_dict(
     A long token that is a whole text is not in ``tokens.data`` (only when
     ``items`` is given): its key is the text itself, as ``t.split()`` gives
     ``[t]``, or a copy of its bytes when another thread changed the list."""
+    unicode = (mode & UNICODE) == UNICODE
     try:
         # decoded (or copied) straight from the C buffer, with no bytes copy
         # first: a long token's key is built in one pass
         buffer = ffi.buffer(tokens.data, tokens.nbytes) if tokens.nbytes else b""
-        data = str(buffer, "utf-8", "surrogatepass") if mode == UNICODE else bytes(buffer)
+        data = str(buffer, "utf-8", "surrogatepass") if unicode else bytes(buffer)
         info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
         whole = None if tokens.whole == ffi.NULL else ffi.unpack(tokens.whole, tokens.ntokens)
     finally:
@@ -461,18 +475,18 @@ def _tokens_dict(
         lib.textops_free(tokens.info)
         lib.textops_free(tokens.whole)
     counts = info[2::3]
-    sizes = info[1::3] if mode == UNICODE else info[0::3]
+    sizes = info[1::3] if unicode else info[0::3]
     ends = list(accumulate(sizes))
     keys = list(map(data.__getitem__, map(slice, [0] + ends[:-1], ends)))
     if whole is not None:
-        exact = str if mode == UNICODE else bytes
+        exact = str if unicode else bytes
         for k, text in enumerate(whole):
             if text:
                 item = None if items is None else items[text - 1]
                 if type(item) is not exact or _text_address(item) != addrs[text - 1]:
                     # another thread may have changed the list
                     item = ffi.unpack(ffi.cast("char *", addrs[text - 1]), lens[text - 1])
-                    if mode == UNICODE:
+                    if unicode:
                         item = item.decode("utf-8", "surrogatepass")
                 keys[k] = item
     return dict(zip(keys, counts))
@@ -514,7 +528,8 @@ def _frequencies(
     (the exact str or bytes ``items``, when given: a long token that is a
     whole text is then not copied, and the text is its key)."""
     out = ffi.new("textops_tokens *")
-    out.keep_whole = items is not None
+    # a lowered token is never the text itself
+    out.keep_whole = items is not None and not (mode & LOWER)
     s, sn = _sep(sep)
     try:
         rc = _call(
@@ -766,10 +781,6 @@ def guard_mapping(mapped: Any) -> Callable[[], bool]:
 
 
 # --- document-term matrices (csrc/matrix.c) --------------------------------
-
-WORD_CHARS: int = lib.TEXTOPS_WORD_CHARS
-TWO_OR_MORE: int = lib.TEXTOPS_TWO_OR_MORE
-LOWER: int = lib.TEXTOPS_LOWER
 
 
 def _owned_array(pointer: Any, n: int, dtype: Any) -> Any:

@@ -24,11 +24,13 @@ from ._threads import resolve
 from ._validate import (
     PathLike,
     Text,
+    TokenPattern,
     as_sub,
     check_like,
     check_sep,
     text_checker,
     text_list,
+    token_rule,
     type_name,
     word_list,
 )
@@ -158,17 +160,32 @@ class Corpus:
 
     # --- queries ------------------------------------------------------------
 
-    def word_count(self, word: Text, *, sep: Text | None = None, threads: int | None = None) -> Any:
-        """``[doc.split(sep).count(word) for doc in docs]`` as an int64 array.
+    def _word_mode(self, sep: Text | None, pattern: TokenPattern | None, lowercase: bool) -> int:
+        """The C mode of a word query: the documents' kind and token rule."""
+        check_sep(sep, self._mode, "the corpus")
+        return self._mode | token_rule(pattern, lowercase, sep, self._mode, "the corpus")
+
+    def word_count(
+        self,
+        word: Text,
+        *,
+        sep: Text | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
+    ) -> Any:
+        r"""``[doc.split(sep).count(word) for doc in docs]`` as an int64 array
+        (with a ``pattern`` or ``lowercase``, the tokens of
+        ``textops.word_count``).
 
         >>> Corpus(["a b a", "b"]).word_count("b").tolist()
         [1, 1]
+        >>> Corpus(["A-b a", "b"]).word_count("a", pattern=r"\w+", lowercase=True).tolist()
+        [2, 0]
         """
         check_like(word, "word", self._mode, "the corpus")
-        check_sep(sep, self._mode, "the corpus")
-        return _core.corpus_count(
-            self._buf, self._offsets, word, sep, True, self._mode, resolve(threads)
-        )
+        mode = self._word_mode(sep, pattern, lowercase)
+        return _core.corpus_count(self._buf, self._offsets, word, sep, True, mode, resolve(threads))
 
     def substring_count(self, sub: Text | int, *, threads: int | None = None) -> Any:
         """``[doc.count(sub) for doc in docs]`` as an int64 array.
@@ -182,44 +199,68 @@ class Corpus:
         )
 
     def line_word_counts(
-        self, word: Text, *, sep: Text | None = None, threads: int | None = None
+        self,
+        word: Text,
+        *,
+        sep: Text | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
     ) -> list[Any]:
         """``[[ln.split(sep).count(word) for ln in doc.splitlines()] for doc
-        in docs]``, one int64 array per document.
+        in docs]``, one int64 array per document (with a ``pattern`` or
+        ``lowercase``, the lines of ``textops.line_word_counts``).
 
         >>> [a.tolist() for a in Corpus(["a\\nb a", ""]).line_word_counts("a")]
         [[1, 1], []]
         """
         check_like(word, "word", self._mode, "the corpus")
-        check_sep(sep, self._mode, "the corpus")
+        mode = self._word_mode(sep, pattern, lowercase)
         return _core.corpus_line_word_counts(
-            self._buf, self._offsets, word, sep, self._mode, resolve(threads)
+            self._buf, self._offsets, word, sep, mode, resolve(threads)
         )
 
     def term_matrix(
-        self, words: Iterable[Text], *, sep: Text | None = None, threads: int | None = None
+        self,
+        words: Iterable[Text],
+        *,
+        sep: Text | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
     ) -> Any:
-        """The documents x words int64 matrix of ``doc.split(sep).count(w)``,
-        each document read once whatever the number of words.
+        """The documents x words int64 matrix of ``doc.split(sep).count(w)``
+        (with a ``pattern`` or ``lowercase``, the tokens of
+        ``textops.word_count``), each document read once whatever the number
+        of words.
 
         >>> Corpus(["a b a", "b"]).term_matrix(["a", "b"]).tolist()
         [[2, 1], [0, 1]]
         """
         items = word_list(words, self._mode, "the corpus")
-        check_sep(sep, self._mode, "the corpus")
+        mode = self._word_mode(sep, pattern, lowercase)
         return _core.corpus_term_matrix(
-            self._buf, self._offsets, items, sep, self._mode, resolve(threads)
+            self._buf, self._offsets, items, sep, mode, resolve(threads)
         )
 
-    def word_frequencies(self, *, sep: Text | None = None, threads: int | None = None) -> Counter:
-        """``Counter`` of every document's ``split(sep)`` tokens, summed.
+    def word_frequencies(
+        self,
+        *,
+        sep: Text | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
+    ) -> Counter:
+        """``Counter`` of every document's ``split(sep)`` tokens, summed (with
+        a ``pattern`` or ``lowercase``, the tokens of
+        ``textops.word_frequencies``).
 
         >>> Corpus(["a b a", "b"]).word_frequencies()
         Counter({'a': 2, 'b': 2})
         """
-        check_sep(sep, self._mode, "the corpus")
+        mode = self._word_mode(sep, pattern, lowercase)
         return Counter(
-            _core.corpus_frequencies(self._buf, self._offsets, sep, self._mode, resolve(threads))
+            _core.corpus_frequencies(self._buf, self._offsets, sep, mode, resolve(threads))
         )
 
 

@@ -38,7 +38,16 @@ from typing import Any
 
 from . import _core
 from ._threads import resolve
-from ._validate import PathLike, Text, as_sub, check_encoding, check_like, check_sep
+from ._validate import (
+    PathLike,
+    Text,
+    TokenPattern,
+    as_sub,
+    check_encoding,
+    check_like,
+    check_sep,
+    token_rule,
+)
 from ._validate import paths as check_paths
 
 # Files are handled in groups (each group one parallel C call): mapped
@@ -200,9 +209,20 @@ def _accept(i: int, item: Any) -> Any:
     return item
 
 
+_FILES = "the files (str for an encoding, bytes for encoding=None)"
+
+
 def _check_word(word: Any, encoding: str | None, name: str = "word") -> None:
     mode, _ = check_encoding(encoding)
-    check_like(word, name, mode, "the files (str for an encoding, bytes for encoding=None)")
+    check_like(word, name, mode, _FILES)
+
+
+def _rule(encoding: str | None, sep: Any, pattern: TokenPattern | None, lowercase: bool) -> int:
+    """The token rule bits of a word query on the files (their kind: bytes
+    for encoding=None, else str), after checking sep."""
+    mode, _ = check_encoding(encoding)
+    check_sep(sep, mode, "the files")
+    return token_rule(pattern, lowercase, sep, mode, _FILES)
 
 
 def file_word_count(
@@ -210,24 +230,26 @@ def file_word_count(
     word: Text,
     *,
     sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
     encoding: str | None = "utf-8",
     threads: int | None = None,
     progress: bool = False,
 ) -> int | list[int]:
     """``text.split(sep).count(word)`` for the text of a path (``text =
     Path(p).read_bytes().decode(encoding)``), or the list of them for an
-    iterable of paths. ``encoding=None``
-    reads bytes (then ``word`` and ``sep`` are bytes).
+    iterable of paths (with a ``pattern`` or ``lowercase``, the tokens of
+    ``textops.word_count``). ``encoding=None`` reads bytes (then ``word``,
+    ``sep`` and ``pattern`` are bytes).
 
     >>> file_word_count([], "the")
     []
     """
-    mode, _ = check_encoding(encoding)
     _check_word(word, encoding)
-    check_sep(sep, mode, "the files")
+    rule = _rule(encoding, sep, pattern, lowercase)
 
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
-        return _core.batch(True, buffers, [word], sep, mode, nthreads, _accept, _accept)
+        return _core.batch(True, buffers, [word], sep, mode | rule, nthreads, _accept, _accept)
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
@@ -261,22 +283,24 @@ def file_line_word_counts(
     word: Text,
     *,
     sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
     encoding: str | None = "utf-8",
     threads: int | None = None,
     progress: bool = False,
 ) -> list[int] | list[list[int]]:
     """``[ln.split(sep).count(word) for ln in text.splitlines()]`` for the
-    text of each file.
+    text of each file (with a ``pattern`` or ``lowercase``, the lines of
+    ``textops.line_word_counts``).
 
     >>> file_line_word_counts([], "the")
     []
     """
-    mode, _ = check_encoding(encoding)
     _check_word(word, encoding)
-    check_sep(sep, mode, "the files")
+    rule = _rule(encoding, sep, pattern, lowercase)
 
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[list[int]]:
-        return [_core.line_word_counts(b, word, sep, mode, nthreads) for b in buffers]
+        return [_core.line_word_counts(b, word, sep, mode | rule, nthreads) for b in buffers]
 
     results, single = run(paths, encoding, threads, progress, count)
     return results[0] if single else results
@@ -286,22 +310,25 @@ def file_word_frequencies(
     paths: PathLike | Iterable[PathLike],
     *,
     sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
     encoding: str | None = "utf-8",
     threads: int | None = None,
     progress: bool = False,
 ) -> Counter:
-    """``Counter(text.split(sep))`` summed over the texts of the files.
+    """``Counter(text.split(sep))`` summed over the texts of the files (with
+    a ``pattern`` or ``lowercase``, the tokens of
+    ``textops.word_frequencies``).
 
     >>> file_word_frequencies([])
     Counter()
     """
-    mode, _ = check_encoding(encoding)
-    check_sep(sep, mode, "the files")
+    rule = _rule(encoding, sep, pattern, lowercase)
     total: Counter = Counter()
 
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
         # a str buffer (another encoding, decoded) is counted as a str
-        total.update(_core.word_frequencies(buffers, sep, mode, nthreads, _accept))
+        total.update(_core.word_frequencies(buffers, sep, mode | rule, nthreads, _accept))
         return []
 
     run(paths, encoding, threads, progress, count)

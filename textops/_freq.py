@@ -16,11 +16,13 @@ from . import _core
 from ._threads import resolve
 from ._validate import (
     Text,
+    TokenPattern,
     check_sep,
     is_single_text,
     text_checker,
     text_list,
     text_mode,
+    token_rule,
     word_list,
 )
 
@@ -31,10 +33,17 @@ def _key(word: Any) -> Any:
 
 
 def word_frequencies(
-    text_or_texts: Any, *, sep: Text | None = None, threads: int | None = None
+    text_or_texts: Any,
+    *,
+    sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
+    threads: int | None = None,
 ) -> Counter:
-    """Return ``Counter(text.split(sep))``, or its sum over an iterable of
-    texts, counted on every core.
+    r"""Return ``Counter(text.split(sep))``, or its sum over an iterable of
+    texts, counted on every core; with a ``pattern``,
+    ``Counter(re.findall(pattern, text))``; with ``lowercase=True``, the
+    tokens of ``text.lower()``.
 
     Keys come in the order of their first occurrence, as in the reference
     (so ``most_common`` breaks ties the same way). Keys are ``str`` for
@@ -46,6 +55,8 @@ def word_frequencies(
     [('a', 2), ('b', 2)]
     >>> word_frequencies(b"a,,b,", sep=b",")
     Counter({b'': 2, b'a': 1, b'b': 1})
+    >>> word_frequencies("The cat, the hat.", pattern=r"\w+", lowercase=True)
+    Counter({'the': 2, 'cat': 1, 'hat': 1})
     """
     name = "text_or_texts"
     if is_single_text(text_or_texts):
@@ -54,27 +65,40 @@ def word_frequencies(
     else:
         items, mode = text_list(text_or_texts, name)
     check_sep(sep, mode, name)
+    rule = token_rule(pattern, lowercase, sep, mode, name)
     nthreads = resolve(threads)
     if mode is None:
         return Counter()
-    counts = _core.word_frequencies(items, sep, mode, nthreads, text_checker(items, mode, name))
+    counts = _core.word_frequencies(
+        items, sep, mode | rule, nthreads, text_checker(items, mode, name)
+    )
     return Counter(counts)
 
 
 def word_counts(
-    text: Text, words: Iterable[Text], *, sep: Text | None = None, threads: int | None = None
+    text: Text,
+    words: Iterable[Text],
+    *,
+    sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
+    threads: int | None = None,
 ) -> dict[Any, int]:
-    """Return ``{w: text.split(sep).count(w) for w in words}``, reading the
-    text once whatever the number of words.
+    r"""Return ``{w: text.split(sep).count(w) for w in words}``, reading the
+    text once whatever the number of words (with a ``pattern`` or
+    ``lowercase``, the tokens of ``word_count``).
 
     >>> word_counts("to be or not to be", ["to", "be", "is"])
     {'to': 2, 'be': 2, 'is': 0}
+    >>> word_counts("To be, or not to be.", ["to", "be"], pattern=r"\w+", lowercase=True)
+    {'to': 2, 'be': 2}
     """
     mode = text_mode(text, "text")
     items = word_list(words, mode, "text")
     check_sep(sep, mode, "text")
+    rule = token_rule(pattern, lowercase, sep, mode, "text")
     nthreads = resolve(threads)
     counts = _core.word_counts(
-        [text], items, sep, mode, nthreads, text_checker([text], mode, "text")
+        [text], items, sep, mode | rule, nthreads, text_checker([text], mode, "text")
     )
     return {_key(w): c for w, c in zip(items, counts)}

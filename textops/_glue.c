@@ -10,14 +10,15 @@
 #include "textops.h"
 
 /* Stores the bytes of obj in *data and *size and returns 0 if obj is an
- * exact str with a UTF-8 form (mode TEXTOPS_UNICODE) or an exact bytes
- * (otherwise); returns -1 for anything else (subclasses, buffers, strings
+ * exact str with a UTF-8 form (mode has TEXTOPS_UNICODE) or an exact bytes
+ * (otherwise; the token rule bits of mode play no part); returns -1 for anything else (subclasses, buffers, strings
  * with lone surrogates), which the caller handles in Python. Takes the GIL
  * for a non-ASCII str unless the caller holds it (has_gil). */
 static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
                    Py_ssize_t *size)
 {
-    if (mode == TEXTOPS_UNICODE && PyUnicode_CheckExact(obj)) {
+    int unicode = (mode & TEXTOPS_UNICODE) != 0;
+    if (unicode && PyUnicode_CheckExact(obj)) {
         if (PyUnicode_IS_COMPACT_ASCII(obj)) {
             *data = (const char *)PyUnicode_DATA(obj);
             *size = PyUnicode_GET_LENGTH(obj);
@@ -42,7 +43,7 @@ static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
             PyGILState_Release(gil);
         return *data != NULL ? 0 : -1;
     }
-    if (mode != TEXTOPS_UNICODE && PyBytes_CheckExact(obj)) {
+    if (!unicode && PyBytes_CheckExact(obj)) {
         *data = PyBytes_AS_STRING(obj);
         *size = PyBytes_GET_SIZE(obj);
         return 0;

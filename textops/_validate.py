@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import mmap
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, Union
@@ -31,6 +32,9 @@ Text = Union[str, bytes, bytearray, memoryview, Any]  # noqa: UP007 (a runtime a
 
 PathLike = Union[str, bytes, "os.PathLike[Any]"]
 """A file's path, as ``open()`` takes it."""
+
+TokenPattern = Union[str, bytes, "re.Pattern[Any]"]
+"""A token pattern of the word functions (see ``token_rule``)."""
 
 Check = Callable[[int, Any], Any]
 """``check(i, item)``: raise for a bad item ``i`` of a batch, else return
@@ -136,6 +140,102 @@ def check_sep(sep: object, mode: int | None, text_name: str) -> None:
     size = len(sep) if isinstance(sep, (str, bytes, bytearray)) else memoryview(sep).nbytes  # type: ignore[arg-type]
     if size == 0:
         raise TextopsValueError("empty separator")
+
+
+# The token patterns the core knows, as re.findall takes them, and their
+# rule bits. For str, r"\w+" and r"\b\w+\b" find the same tokens (a run
+# of \w is bounded by \b on both sides), and (?u) is the default of a str
+# pattern. A bytes pattern takes no (?u) (re refuses it), and a str
+# pattern is refused on a bytes text, as re.findall refuses it.
+_RUNS = _core.WORD_CHARS
+_TWO_PLUS = _core.WORD_CHARS | _core.TWO_OR_MORE
+_STR_PATTERNS: dict[Any, int] = {
+    prefix + spelling: bits
+    for spelling, bits in ((r"\w+", _RUNS), (r"\b\w+\b", _RUNS), (r"\b\w\w+\b", _TWO_PLUS))
+    for prefix in ("", "(?u)")
+}
+_BYTES_PATTERNS: dict[Any, int] = {rb"\w+": _RUNS, rb"\b\w+\b": _RUNS, rb"\b\w\w+\b": _TWO_PLUS}
+_SUPPORTED = (
+    r"None, r'\w+', r'(?u)\b\w+\b' or r'(?u)\b\w\w+\b' (scikit-learn's default) for str "
+    r"texts (with or without '(?u)'), rb'\w+', rb'\b\w+\b' or "
+    r"rb'\b\w\w+\b' for bytes-like texts, or one of them compiled without flags"
+)
+
+
+def token_rule(
+    pattern: object, lowercase: object, sep: object, mode: int | None, text_name: str
+) -> int:
+    r"""The token rule of a word function as the bits to or into the C
+    core's mode: 0 for ``text.split(sep)``; WORD_CHARS for
+    ``re.findall(r"\w+", text)`` (or ``r"(?u)\b\w+\b"``); WORD_CHARS |
+    TWO_OR_MORE for ``r"(?u)\b\w\w+\b"``; or'ed with LOWER when the rule
+    is applied to ``text.lower()`` (bytes: ``bytes.lower()``). ``pattern``
+    is a str pattern for str texts, a bytes one for bytes-like texts
+    (either when ``mode`` is None: no text to match), or such a pattern
+    compiled by ``re.compile`` without flags; ``sep`` goes only with
+    ``pattern=None``.
+
+    >>> token_rule(r"(?u)\b\w\w+\b", True, None, _core.UNICODE, "text") == (
+    ...     _core.WORD_CHARS | _core.TWO_OR_MORE | _core.LOWER)
+    True
+    >>> token_rule(None, False, ",", _core.UNICODE, "text")
+    0
+    """
+    if not isinstance(lowercase, bool):
+        raise TextopsTypeError(f"lowercase must be True or False, not {type_name(lowercase)}")
+    lower = _core.LOWER if lowercase else 0
+    if pattern is None:
+        return lower
+    flags = pattern.flags if isinstance(pattern, re.Pattern) else None
+    spelling = pattern.pattern if isinstance(pattern, re.Pattern) else pattern
+    if isinstance(spelling, str):
+        table, kind, other = _STR_PATTERNS, _core.UNICODE, "bytes-like"
+    elif isinstance(spelling, bytes):
+        table, kind, other = _BYTES_PATTERNS, _core.BYTES, "str"
+    else:
+        raise TextopsTypeError(
+            f"pattern must be None, a str or bytes pattern or a compiled re.Pattern, "
+            f"not {type_name(pattern)}"
+        )
+    if mode is not None and mode != kind:
+        wanted = "str" if mode == _core.UNICODE else "bytes"
+        raise TextopsTypeError(
+            f"pattern must be a {wanted} pattern like {text_name}, not {type_name(spelling)} "
+            f"(re.findall takes no {type_name(spelling)} pattern on a {other} text either)"
+        )
+    bits = table.get(spelling)
+    if bits is None or (flags is not None and flags != re.compile(spelling).flags):
+        shown = f"{spelling!r}" + ("" if flags is None else f" with flags {re.RegexFlag(flags)!r}")
+        raise TextopsValueError(f"pattern must be {_SUPPORTED}; not {shown}")
+    if sep is not None:
+        raise TextopsValueError(
+            "sep and pattern cannot be given together: the pattern finds the tokens (pass sep=None)"
+        )
+    return bits | lower
+
+
+def quick_rule(pattern: object, lowercase: object, text: object) -> int | None:
+    """The rule bits of (pattern, lowercase) when they are plainly valid
+    for text, an exact str or bytes: lowercase a bool, pattern None or a
+    supported pattern of the text's type; else None (token_rule decides,
+    and raises). Used by the calls that skip the full checks.
+
+    >>> quick_rule(r"\\w+", False, "a b") == _core.WORD_CHARS, quick_rule(r"\\w+", 1, "a")
+    (True, None)
+    """
+    if lowercase is False:
+        lower = 0
+    elif lowercase is True:
+        lower = _core.LOWER
+    else:
+        return None
+    if pattern is None:
+        return lower
+    kind = type(text)
+    if type(pattern) is not kind or kind not in (str, bytes):
+        return None
+    bits = (_STR_PATTERNS if kind is str else _BYTES_PATTERNS).get(pattern)
+    return None if bits is None else bits | lower
 
 
 def as_sub(sub: object, name: str, mode: int | None, text_name: str) -> Any:

@@ -77,12 +77,14 @@ from ._threads import check_threads, resolve
 from ._validate import (
     PathLike,
     Text,
+    TokenPattern,
     as_sub,
     check_encoding,
     check_like,
     check_sep,
     text_checker,
     text_list,
+    token_rule,
     type_name,
     word_list,
 )
@@ -142,6 +144,8 @@ def task_threads(threads: int | None) -> int | None:
 
 
 # --- the collection ----------------------------------------------------------
+
+_FILES = "the files (str for an encoding, bytes for encoding=None)"
 
 
 def _expand(pattern: str) -> list[str]:
@@ -284,29 +288,60 @@ def _counter(part: _Partial) -> Counter:
     return result
 
 
-def _texts_frequencies(texts: Iterable[Any], sep: Any, threads: int | None) -> _Partial:
+class _Rule(NamedTuple):
+    """The token rule arguments of a word function, as a task gets them."""
+
+    pattern: Any
+    lowercase: bool
+
+    def check(self, sep: Any, mode: int | None, text_name: str) -> int:
+        """The rule bits (see ``_validate.token_rule``); mode None (not
+        known on the client) takes a pattern of either kind."""
+        return token_rule(self.pattern, self.lowercase, sep, mode, text_name)
+
+
+_SPLIT = _Rule(None, False)  # text.split(sep), the default
+
+
+def _texts_frequencies(
+    texts: Iterable[Any], sep: Any, rule: _Rule, threads: int | None
+) -> _Partial:
     items, mode = text_list(texts, "collection")
     if mode is None:
         return _NONE
+    bits = rule.check(sep, mode, "collection")
     counts = _core.word_frequencies(
-        items, sep, mode, resolve(task_threads(threads)), text_checker(items, mode, "collection")
+        items,
+        sep,
+        mode | bits,
+        resolve(task_threads(threads)),
+        text_checker(items, mode, "collection"),
     )
     return _partial(counts, mode)
 
 
-def _series_frequencies(series: pd.Series, sep: Any, threads: int | None) -> _Partial:
+def _series_frequencies(series: pd.Series, sep: Any, rule: _Rule, threads: int | None) -> _Partial:
     texts = _present(series)
-    return _texts_frequencies(texts, sep, threads) if texts else _NONE
+    return _texts_frequencies(texts, sep, rule, threads) if texts else _NONE
 
 
 def _files_frequencies(
-    groups: Iterable[list[PathLike]], sep: Any, encoding: str | None, threads: int | None
+    groups: Iterable[list[PathLike]],
+    sep: Any,
+    rule: _Rule,
+    encoding: str | None,
+    threads: int | None,
 ) -> _Partial:
     mode, _ = check_encoding(encoding)
     parts = [
         _partial(
             _files.file_word_frequencies(
-                group, sep=sep, encoding=encoding, threads=task_threads(threads)
+                group,
+                sep=sep,
+                pattern=rule.pattern,
+                lowercase=rule.lowercase,
+                encoding=encoding,
+                threads=task_threads(threads),
             ),
             mode,
         )
@@ -319,13 +354,16 @@ def word_frequencies(
     collection: Any,
     *,
     sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
     encoding: str | None = "utf-8",
     threads: int | None = None,
     split_every: int | None = None,
 ) -> Any:
     """``Counter`` of every text's ``split(sep)``, summed over the
     collection (lazy): ``textops.word_frequencies`` of all its texts, or
-    ``textops.file_word_frequencies`` of all its files, in order.
+    ``textops.file_word_frequencies`` of all its files, in order (with a
+    ``pattern`` or ``lowercase``, their tokens).
 
     ``encoding`` applies to files (None: bytes semantics); ``threads`` is
     each task's thread count (see the module's "Threads"); ``split_every``
@@ -338,16 +376,22 @@ def word_frequencies(
     """
     kind, bag = _collection(collection, encoding)
     _check_threads(threads)
+    rule = _Rule(pattern, lowercase)
     if kind == "files":
         mode, _ = check_encoding(encoding)
         check_sep(sep, mode, "the files")
-        per = functools.partial(_files_frequencies, sep=sep, encoding=encoding, threads=threads)
+        rule.check(sep, mode, _FILES)
+        per = functools.partial(
+            _files_frequencies, sep=sep, rule=rule, encoding=encoding, threads=threads
+        )
     elif kind == "series":
         check_sep(sep, _core.UNICODE, "the series")
-        per = functools.partial(_series_frequencies, sep=sep, threads=threads)
+        rule.check(sep, _core.UNICODE, "the series")
+        per = functools.partial(_series_frequencies, sep=sep, rule=rule, threads=threads)
     else:
         check_sep(sep, None, "collection")
-        per = functools.partial(_texts_frequencies, sep=sep, threads=threads)
+        rule.check(sep, None, "collection")
+        per = functools.partial(_texts_frequencies, sep=sep, rule=rule, threads=threads)
     return _reduce(bag, per, _merge, _counter, split_every)
 
 
@@ -355,36 +399,41 @@ def word_frequencies(
 
 
 def _texts_word_counts(
-    texts: Iterable[Any], words: list[Any], sep: Any, threads: int | None
+    texts: Iterable[Any], words: list[Any], sep: Any, rule: _Rule, threads: int | None
 ) -> Any:
     items, mode = text_list(texts, "collection")
     if mode is None:
         return np.zeros(len(words), dtype=np.int64)
     words_ = word_list(words, mode, "collection")
+    bits = rule.check(sep, mode, "collection")
     counts = _core.word_counts(
         items,
         words_,
         sep,
-        mode,
+        mode | bits,
         resolve(task_threads(threads)),
         text_checker(items, mode, "collection"),
     )
     return np.array(counts, dtype=np.int64)
 
 
-def _series_word_counts(series: pd.Series, words: list[Any], sep: Any, threads: int | None) -> Any:
-    return _texts_word_counts(_present(series), words, sep, threads)
+def _series_word_counts(
+    series: pd.Series, words: list[Any], sep: Any, rule: _Rule, threads: int | None
+) -> Any:
+    return _texts_word_counts(_present(series), words, sep, rule, threads)
 
 
 def _files_word_counts(
     groups: Iterable[list[PathLike]],
     words: list[Any],
     sep: Any,
+    rule: _Rule,
     encoding: str | None,
     threads: int | None,
 ) -> Any:
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
-        return [_core.word_counts(buffers, words, sep, mode, nthreads, _accept)]
+        bits = rule.check(sep, mode, _FILES)
+        return [_core.word_counts(buffers, words, sep, mode | bits, nthreads, _accept)]
 
     total = np.zeros(len(words), dtype=np.int64)
     for group in groups:
@@ -410,12 +459,15 @@ def word_counts(
     words: Iterable[Text],
     *,
     sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
     encoding: str | None = "utf-8",
     threads: int | None = None,
     split_every: int | None = None,
 ) -> Any:
     """``{w: total of t.split(sep).count(w) over the texts}`` (lazy), every
-    text read once whatever the number of words.
+    text read once whatever the number of words (with a ``pattern`` or
+    ``lowercase``, the tokens of ``textops.word_count``).
 
     >>> import dask.bag as db
     >>> bag = db.from_sequence(["to be", "or not to be"], npartitions=2)
@@ -424,21 +476,29 @@ def word_counts(
     """
     kind, bag = _collection(collection, encoding)
     _check_threads(threads)
+    rule = _Rule(pattern, lowercase)
     if kind == "files":
         mode, _ = check_encoding(encoding)
-        items = word_list(words, mode, "the files (str for an encoding, bytes for encoding=None)")
+        items = word_list(words, mode, _FILES)
         check_sep(sep, mode, "the files")
+        rule.check(sep, mode, _FILES)
         per = functools.partial(
-            _files_word_counts, words=items, sep=sep, encoding=encoding, threads=threads
+            _files_word_counts, words=items, sep=sep, rule=rule, encoding=encoding, threads=threads
         )
     elif kind == "series":
         items = word_list(words, _core.UNICODE, "the series")
         check_sep(sep, _core.UNICODE, "the series")
-        per = functools.partial(_series_word_counts, words=items, sep=sep, threads=threads)
+        rule.check(sep, _core.UNICODE, "the series")
+        per = functools.partial(
+            _series_word_counts, words=items, sep=sep, rule=rule, threads=threads
+        )
     else:
         items = word_list(words, None, "collection")
         check_sep(sep, None, "collection")
-        per = functools.partial(_texts_word_counts, words=items, sep=sep, threads=threads)
+        rule.check(sep, None, "collection")
+        per = functools.partial(
+            _texts_word_counts, words=items, sep=sep, rule=rule, threads=threads
+        )
     return _reduce(bag, per, _sum, functools.partial(_as_dict, items), split_every)
 
 
@@ -446,24 +506,24 @@ def word_counts(
 
 
 def _texts_count(
-    texts: Iterable[Any], pattern: Any, sep: Any, words: bool, threads: int | None
+    texts: Iterable[Any], pattern: Any, sep: Any, words: bool, rule: _Rule, threads: int | None
 ) -> int:
     from ._api import parallel_substring_count, parallel_word_count
 
     items = list(texts)
     t = task_threads(threads)
     if words:
-        return sum(parallel_word_count(items, pattern, sep=sep, threads=t))
+        return sum(parallel_word_count(items, pattern, sep=sep, threads=t, **rule._asdict()))
     return sum(parallel_substring_count(items, pattern, threads=t))
 
 
 def _series_count(
-    series: pd.Series, pattern: Any, sep: Any, words: bool, threads: int | None
+    series: pd.Series, pattern: Any, sep: Any, words: bool, rule: _Rule, threads: int | None
 ) -> int:
     accessor = series.textops
     t = task_threads(threads)
     counts = (
-        accessor.word_count(pattern, sep=sep, threads=t)
+        accessor.word_count(pattern, sep=sep, threads=t, **rule._asdict())
         if words
         else accessor.substring_count(pattern, threads=t)
     )
@@ -475,6 +535,7 @@ def _files_count(
     pattern: Any,
     sep: Any,
     words: bool,
+    rule: _Rule,
     encoding: str | None,
     threads: int | None,
 ) -> int:
@@ -482,7 +543,9 @@ def _files_count(
     total = 0
     for group in groups:  # a list of paths gives a list of counts
         if words:
-            counts = _files.file_word_count(group, pattern, sep=sep, encoding=encoding, threads=t)
+            counts = _files.file_word_count(
+                group, pattern, sep=sep, encoding=encoding, threads=t, **rule._asdict()
+            )
         else:
             counts = _files.file_substring_count(group, pattern, encoding=encoding, threads=t)
         total += sum(cast(list, counts))
@@ -497,39 +560,39 @@ def _count(
     encoding: str | None,
     threads: int | None,
     split_every: int | None,
+    rule: _Rule = _SPLIT,
 ) -> Any:
+    """The lazy total of word (words) or substring ``pattern``; ``rule``
+    the word's token rule."""
     kind, bag = _collection(collection, encoding)
     _check_threads(threads)
     name = "word" if words else "sub"
+    common: dict[str, Any] = {"pattern": pattern, "sep": sep, "words": words, "rule": rule}
     if kind == "files":
         mode, _ = check_encoding(encoding)
-        what = "the files (str for an encoding, bytes for encoding=None)"
         if words:
-            check_like(pattern, name, mode, what)
+            check_like(pattern, name, mode, _FILES)
             check_sep(sep, mode, "the files")
+            rule.check(sep, mode, _FILES)
         else:
-            pattern = as_sub(pattern, name, mode, what)
-        per = functools.partial(
-            _files_count, pattern=pattern, sep=sep, words=words, encoding=encoding, threads=threads
-        )
+            common["pattern"] = as_sub(pattern, name, mode, _FILES)
+        per = functools.partial(_files_count, encoding=encoding, threads=threads, **common)
     elif kind == "series":
         if words:
             check_like(pattern, name, _core.UNICODE, "the series")
             check_sep(sep, _core.UNICODE, "the series")
+            rule.check(sep, _core.UNICODE, "the series")
         else:
-            pattern = as_sub(pattern, name, _core.UNICODE, "the series")
-        per = functools.partial(
-            _series_count, pattern=pattern, sep=sep, words=words, threads=threads
-        )
+            common["pattern"] = as_sub(pattern, name, _core.UNICODE, "the series")
+        per = functools.partial(_series_count, threads=threads, **common)
     else:
         if words:
             check_like(pattern, name, None, "collection")
             check_sep(sep, None, "collection")
+            rule.check(sep, None, "collection")
         else:
             as_sub(pattern, name, None, "collection")  # each task checks it against its texts
-        per = functools.partial(
-            _texts_count, pattern=pattern, sep=sep, words=words, threads=threads
-        )
+        per = functools.partial(_texts_count, threads=threads, **common)
     return _reduce(bag, per, _sum, int, split_every)
 
 
@@ -538,17 +601,24 @@ def word_count(
     word: Text,
     *,
     sep: Text | None = None,
+    pattern: TokenPattern | None = None,
+    lowercase: bool = False,
     encoding: str | None = "utf-8",
     threads: int | None = None,
     split_every: int | None = None,
 ) -> Any:
-    """Total of ``t.split(sep).count(word)`` over the texts (lazy).
+    r"""Total of ``t.split(sep).count(word)`` over the texts (lazy); with a
+    ``pattern`` or ``lowercase``, the tokens of ``textops.word_count``.
 
     >>> import dask.bag as db
     >>> word_count(db.from_sequence(["a b a", "a"]), "a").compute(scheduler="sync")
     3
+    >>> bag = db.from_sequence(["A-a", "a."])
+    >>> word_count(bag, "a", pattern=r"\w+", lowercase=True).compute(scheduler="sync")
+    3
     """
-    return _count(collection, word, sep, True, encoding, threads, split_every)
+    rule = _Rule(pattern, lowercase)
+    return _count(collection, word, sep, True, encoding, threads, split_every, rule)
 
 
 def substring_count(
@@ -577,12 +647,12 @@ def _check_threads(threads: object) -> None:
 
 
 def _partition_count(
-    series: pd.Series, pattern: Any, sep: Any, words: bool, threads: int | None
+    series: pd.Series, pattern: Any, sep: Any, words: bool, rule: _Rule, threads: int | None
 ) -> pd.Series:
     accessor = series.textops
     t = task_threads(threads)
     if words:
-        return accessor.word_count(pattern, sep=sep, threads=t)
+        return accessor.word_count(pattern, sep=sep, threads=t, **rule._asdict())
     return accessor.substring_count(pattern, threads=t)
 
 
@@ -601,16 +671,32 @@ class DaskTextopsAccessor:
     def __init__(self, series: Any) -> None:
         self._series = series
 
-    def _map(self, pattern: Any, sep: Any, words: bool, threads: int | None) -> Any:
+    def _map(
+        self,
+        pattern: Any,
+        sep: Any,
+        words: bool,
+        threads: int | None,
+        rule: _Rule = _SPLIT,
+    ) -> Any:
         meta = pd.Series(
             pd.array([], dtype="Int64"), name=self._series.name, index=self._series._meta.index
         )
         return self._series.map_partitions(
-            _partition_count, pattern, sep, words, threads, meta=meta
+            _partition_count, pattern, sep, words, rule, threads, meta=meta
         )
 
-    def word_count(self, word: str, *, sep: str | None = None, threads: int | None = None) -> Any:
-        """Per document ``t.split(sep).count(word)``, <NA> for missing.
+    def word_count(
+        self,
+        word: str,
+        *,
+        sep: str | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
+    ) -> Any:
+        """Per document ``t.split(sep).count(word)``, <NA> for missing (with a
+        ``pattern`` or ``lowercase``, the tokens of ``textops.word_count``).
 
         >>> import pandas as pd, dask.dataframe as dd
         >>> s = dd.from_pandas(pd.Series(["x y x", "y"]), npartitions=1)
@@ -619,8 +705,10 @@ class DaskTextopsAccessor:
         """
         check_like(word, "word", _core.UNICODE, "the series")
         check_sep(sep, _core.UNICODE, "the series")
+        rule = _Rule(pattern, lowercase)
+        rule.check(sep, _core.UNICODE, "the series")
         _check_threads(threads)
-        return self._map(word, sep, True, threads)
+        return self._map(word, sep, True, threads, rule)
 
     def substring_count(self, sub: str, *, threads: int | None = None) -> Any:
         """Per document ``t.count(sub)``, <NA> for missing.
@@ -635,8 +723,22 @@ class DaskTextopsAccessor:
         return self._map(sub, None, False, threads)
 
     def word_frequencies(
-        self, *, sep: str | None = None, threads: int | None = None, split_every: int | None = None
+        self,
+        *,
+        sep: str | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
+        split_every: int | None = None,
     ) -> Any:
         """``Counter`` of every present string's ``split(sep)``, summed
-        (lazy): ``textops.dask.word_frequencies(series)``."""
-        return word_frequencies(self._series, sep=sep, threads=threads, split_every=split_every)
+        (lazy): ``textops.dask.word_frequencies(series)``, with the same
+        ``pattern`` and ``lowercase``."""
+        return word_frequencies(
+            self._series,
+            sep=sep,
+            pattern=pattern,
+            lowercase=lowercase,
+            threads=threads,
+            split_every=split_every,
+        )

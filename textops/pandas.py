@@ -29,7 +29,15 @@ import pandas as pd
 from . import _core
 from ._errors import TextopsTypeError
 from ._threads import resolve
-from ._validate import as_sub, check_like, check_sep, text_checker, word_list
+from ._validate import (
+    TokenPattern,
+    as_sub,
+    check_like,
+    check_sep,
+    text_checker,
+    token_rule,
+    word_list,
+)
 
 __all__ = ["TextopsAccessor"]
 
@@ -106,15 +114,17 @@ class TextopsAccessor:
                 )
         return texts, missing
 
-    def _count(self, word: Any, sep: Any | None, words: bool, threads: int) -> pd.Series:
+    def _count(
+        self, word: Any, sep: Any | None, words: bool, threads: int, mode: int = _core.UNICODE
+    ) -> pd.Series:
+        """Per element count of word (words) or substring; ``mode`` the C
+        mode (str and the token rule)."""
         chunks = _arrow_chunks(self._series)
         if chunks is not None:
             parts, masks = [], []
             for chunk in chunks:
                 data, offsets, missing = _chunk_layout(chunk)
-                parts.append(
-                    _core.corpus_count(data, offsets, word, sep, words, _core.UNICODE, threads)
-                )
+                parts.append(_core.corpus_count(data, offsets, word, sep, words, mode, threads))
                 masks.append(missing)
             values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
             missing = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
@@ -124,23 +134,40 @@ class TextopsAccessor:
         if texts:
             accept = text_checker(texts, _core.UNICODE, "series")
             values[~missing] = _core.batch(
-                words, texts, [word], sep, _core.UNICODE, threads, accept, lambda i, item: item
+                words, texts, [word], sep, mode, threads, accept, lambda i, item: item
             )
         return self._result(values, missing)
 
     # --- the methods --------------------------------------------------------
 
+    @staticmethod
+    def _word_mode(sep: Any, pattern: Any, lowercase: Any) -> int:
+        """The C mode of a word query: str and the token rule."""
+        check_sep(sep, _core.UNICODE, "the series")
+        return _core.UNICODE | token_rule(pattern, lowercase, sep, _core.UNICODE, "the series")
+
     def word_count(
-        self, word: str, *, sep: str | None = None, threads: int | None = None
+        self,
+        word: str,
+        *,
+        sep: str | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
     ) -> pd.Series:
-        """``s.map(lambda t: t.split(sep).count(word))``, <NA> for missing.
+        r"""``s.map(lambda t: t.split(sep).count(word))``, <NA> for missing
+        (with a ``pattern`` or ``lowercase``, the tokens of
+        ``textops.word_count``).
 
         >>> pd.Series(["a b a", None]).textops.word_count("a").tolist()
         [2, <NA>]
+        >>> pd.Series(["The whale, the end."]).textops.word_count(
+        ...     "the", pattern=r"\w+", lowercase=True).tolist()
+        [2]
         """
         check_like(word, "word", _core.UNICODE, "the series")
-        check_sep(sep, _core.UNICODE, "the series")
-        return self._count(word, sep, True, resolve(threads))
+        mode = self._word_mode(sep, pattern, lowercase)
+        return self._count(word, sep, True, resolve(threads), mode)
 
     def substring_count(self, sub: str, *, threads: int | None = None) -> pd.Series:
         """``s.map(lambda t: t.count(sub))``, <NA> for missing.
@@ -152,41 +179,55 @@ class TextopsAccessor:
         return self._count(sub, None, False, resolve(threads))
 
     def line_word_counts(
-        self, word: str, *, sep: str | None = None, threads: int | None = None
+        self,
+        word: str,
+        *,
+        sep: str | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
     ) -> pd.Series:
         """``s.map(lambda t: [ln.split(sep).count(word) for ln in
-        t.splitlines()])`` (lists), <NA> for missing.
+        t.splitlines()])`` (lists), <NA> for missing (with a ``pattern`` or
+        ``lowercase``, the lines of ``textops.line_word_counts``).
 
         >>> pd.Series(["a\\na a", None]).textops.line_word_counts("a").tolist()
         [[1, 2], <NA>]
         """
         check_like(word, "word", _core.UNICODE, "the series")
-        check_sep(sep, _core.UNICODE, "the series")
+        mode = self._word_mode(sep, pattern, lowercase)
         texts, missing = self._strings()
         nthreads = resolve(threads)
-        per_text = iter(
-            _core.line_word_counts(t, word, sep, _core.UNICODE, nthreads) for t in texts
-        )
+        per_text = iter(_core.line_word_counts(t, word, sep, mode, nthreads) for t in texts)
         values = [pd.NA if m else next(per_text) for m in missing]
         return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
 
     def term_matrix(
-        self, words: Iterable[str], *, sep: str | None = None, threads: int | None = None
+        self,
+        words: Iterable[str],
+        *,
+        sep: str | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
     ) -> pd.DataFrame:
-        """A DataFrame, one column per word, of ``t.split(sep).count(w)``;
-        rows of missing values are <NA>.
+        """A DataFrame, one column per word, of ``t.split(sep).count(w)``
+        (with a ``pattern`` or ``lowercase``, the tokens of
+        ``textops.word_count``); rows of missing values are <NA>.
 
         >>> pd.Series(["a b a", "b"]).textops.term_matrix(["a", "b"]).values.tolist()
         [[2, 1], [0, 1]]
         """
         items = word_list(words, _core.UNICODE, "the series")
-        check_sep(sep, _core.UNICODE, "the series")
+        self._word_mode(sep, pattern, lowercase)
         texts, missing = self._strings()
         from ._corpus import Corpus
 
         matrix = np.zeros((len(missing), len(items)), dtype=np.int64)
         if texts:
-            matrix[~missing] = Corpus(texts).term_matrix(items, sep=sep, threads=threads)
+            matrix[~missing] = Corpus(texts).term_matrix(
+                items, sep=sep, pattern=pattern, lowercase=lowercase, threads=threads
+            )
         data = {}
         for j in range(len(items)):
             column = pd.array(matrix[:, j], dtype="Int64")
@@ -198,13 +239,22 @@ class TextopsAccessor:
         frame.columns = pd.Index(list(items), dtype=object)
         return frame
 
-    def word_frequencies(self, *, sep: str | None = None, threads: int | None = None) -> Counter:
-        """``Counter`` of every present string's ``split(sep)``, summed.
+    def word_frequencies(
+        self,
+        *,
+        sep: str | None = None,
+        pattern: TokenPattern | None = None,
+        lowercase: bool = False,
+        threads: int | None = None,
+    ) -> Counter:
+        """``Counter`` of every present string's ``split(sep)``, summed (with
+        a ``pattern`` or ``lowercase``, the tokens of
+        ``textops.word_frequencies``).
 
         >>> pd.Series(["a b a", None, "b"]).textops.word_frequencies()
         Counter({'a': 2, 'b': 2})
         """
-        check_sep(sep, _core.UNICODE, "the series")
+        mode = self._word_mode(sep, pattern, lowercase)
         texts, _ = self._strings()
         if not texts:
             return Counter()
@@ -212,7 +262,7 @@ class TextopsAccessor:
             _core.word_frequencies(
                 texts,
                 sep,
-                _core.UNICODE,
+                mode,
                 resolve(threads),
                 text_checker(texts, _core.UNICODE, "series"),
             )
