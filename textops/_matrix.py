@@ -116,7 +116,7 @@ def count_matrix(
     bytes patterns (``rb"\\w+"``..., ASCII ``\\w``, ``bytes.lower``) and give
     bytes terms. ``ngram_range`` is (1, 1), (1, 2) or (2, 2): a bigram is two
     neighbouring tokens joined by a space, after the ``stop_words`` (an
-    iterable of words) are taken out.
+    iterable of words of the documents' kind) are taken out.
 
     >>> X, v = count_matrix(["a b a", "b c"], pattern=r"\\w+", ngram_range=(2, 2))
     >>> v, X.toarray().tolist()
