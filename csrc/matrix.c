@@ -395,7 +395,7 @@ static int fit_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     mx_sink *ms = (mx_sink *)s;
     tx_key *k = &ms->keys[ms->nkeys++];
-    *k = tx_make_key(t, n, s->end);
+    tx_key_init(k, t, n, s->end); /* in place: no store-forwarding stall */
     tx_table_prefetch(&ms->th->tokens, k, 0);
     /* a long lowered token's bytes do not outlive this call */
     if (ms->nkeys == MX_BATCH || (ms->lower && n > TX_HEAD)) {
