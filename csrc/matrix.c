@@ -649,6 +649,40 @@ failed:
     return -1;
 }
 
+/* The tokens entries[0, nt) in byte order, as indices into by_bytes: by
+ * their first eight bytes (big-endian, the head's zero padding sorting a
+ * prefix first) with the radix sort, then each run of equal first bytes
+ * by the whole tokens. 0, or -1 without memory. */
+static int sort_tokens(const tx_entry *entries, size_t nt, uint32_t *by_bytes)
+{
+    mx_order *v = malloc((nt ? nt : 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    uint64_t max = 0;
+    for (size_t i = 0; i < nt; i++) {
+        uint64_t key = 0;
+        for (int b = 0; b < 8; b++)
+            key = key << 8 | entries[i].head[b];
+        v[i] = (mx_order){key, (uint32_t)i};
+        max = key > max ? key : max;
+    }
+    if (radix_sort(v, nt, max) != 0) {
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < nt; i++)
+        by_bytes[i] = v[i].term;
+    sort_entries = entries;
+    for (size_t i = 0, j; i < nt; i = j) {
+        for (j = i + 1; j < nt && v[j].key == v[i].key; j++)
+            ;
+        if (j - i > 1)
+            qsort(by_bytes + i, j - i, sizeof *by_bytes, by_token);
+    }
+    free(v);
+    return 0;
+}
+
 /* Sorts the global terms of g: col[f] receives term f's column and
  * order[c] the term of column c. */
 static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
@@ -662,10 +696,11 @@ static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
         free(rank);
         return -1;
     }
-    for (size_t i = 0; i < nt; i++)
-        by_bytes[i] = (uint32_t)i;
-    sort_entries = g->tokens.entries;
-    qsort(by_bytes, nt, sizeof *by_bytes, by_token);
+    if (sort_tokens(g->tokens.entries, nt, by_bytes) != 0) {
+        free(by_bytes);
+        free(rank);
+        return -1;
+    }
     for (size_t r = 0; r < nt; r++)
         rank[by_bytes[r]] = (uint32_t)r;
     uint64_t max = 0;
