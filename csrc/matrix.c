@@ -395,7 +395,7 @@ static int fit_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     mx_sink *ms = (mx_sink *)s;
     tx_key *k = &ms->keys[ms->nkeys++];
-    *k = tx_make_key(t, n, s->end);
+    tx_key_init(k, t, n, s->end); /* in place: no store-forwarding stall */
     tx_table_prefetch(&ms->th->tokens, k, 0);
     /* a long lowered token's bytes do not outlive this call */
     if (ms->nkeys == MX_BATCH || (ms->lower && n > TX_HEAD)) {
@@ -454,8 +454,14 @@ static size_t mx_text(tx_batch *b, size_t tid, size_t i)
             return 0;
         }
     }
-    mx_sink sink = {{mb->vocab ? vocab_token : fit_token, t + n, t}, mb, th,
-                    th->nrows, MX_NONE, mb->q->lower, 0, {{0}}};
+    mx_sink sink; /* its keys are written before they are read */
+    sink.base = (tx_sink){mb->vocab ? vocab_token : fit_token, t + n, t};
+    sink.mb = mb;
+    sink.th = th;
+    sink.row_start = th->nrows;
+    sink.prev = MX_NONE;
+    sink.lower = mb->q->lower;
+    sink.nkeys = 0;
     int rc = tx_tokens(mb->q, t, n, 0, &sink.base);
     if (rc == 0 && sink.nkeys != 0 && fit_flush(&sink) != 0) {
         th->failed = 1;
@@ -643,6 +649,40 @@ failed:
     return -1;
 }
 
+/* The tokens entries[0, nt) in byte order, as indices into by_bytes: by
+ * their first eight bytes (big-endian, the head's zero padding sorting a
+ * prefix first) with the radix sort, then each run of equal first bytes
+ * by the whole tokens. 0, or -1 without memory. */
+static int sort_tokens(const tx_entry *entries, size_t nt, uint32_t *by_bytes)
+{
+    mx_order *v = malloc((nt ? nt : 1) * sizeof *v);
+    if (v == NULL)
+        return -1;
+    uint64_t max = 0;
+    for (size_t i = 0; i < nt; i++) {
+        uint64_t key = 0;
+        for (int b = 0; b < 8; b++)
+            key = key << 8 | entries[i].head[b];
+        v[i] = (mx_order){key, (uint32_t)i};
+        max = key > max ? key : max;
+    }
+    if (radix_sort(v, nt, max) != 0) {
+        free(v);
+        return -1;
+    }
+    for (size_t i = 0; i < nt; i++)
+        by_bytes[i] = v[i].term;
+    sort_entries = entries;
+    for (size_t i = 0, j; i < nt; i = j) {
+        for (j = i + 1; j < nt && v[j].key == v[i].key; j++)
+            ;
+        if (j - i > 1)
+            qsort(by_bytes + i, j - i, sizeof *by_bytes, by_token);
+    }
+    free(v);
+    return 0;
+}
+
 /* Sorts the global terms of g: col[f] receives term f's column and
  * order[c] the term of column c. */
 static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
@@ -656,10 +696,11 @@ static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
         free(rank);
         return -1;
     }
-    for (size_t i = 0; i < nt; i++)
-        by_bytes[i] = (uint32_t)i;
-    sort_entries = g->tokens.entries;
-    qsort(by_bytes, nt, sizeof *by_bytes, by_token);
+    if (sort_tokens(g->tokens.entries, nt, by_bytes) != 0) {
+        free(by_bytes);
+        free(rank);
+        return -1;
+    }
     for (size_t r = 0; r < nt; r++)
         rank[by_bytes[r]] = (uint32_t)r;
     uint64_t max = 0;

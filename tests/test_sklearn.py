@@ -12,10 +12,12 @@ surrogates), on 1, 2 and 3 threads with tiny chunk sizes.
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
 import warnings
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
@@ -476,7 +478,7 @@ def test_count_matrix_matches_countvectorizer(
 
 
 def test_count_matrix_bytes_and_errors():
-    X, vocabulary = textops.count_matrix([b"The cat \xc3\xa9t\xc3\xa9 the", b""], pattern=r"\w+")
+    X, vocabulary = textops.count_matrix([b"The cat \xc3\xa9t\xc3\xa9 the", b""], pattern=rb"\w+")
     assert vocabulary == {b"cat": 0, b"t": 1, b"the": 2}
     assert X.toarray().tolist() == [[1, 1, 2], [0, 0, 0]]
     with pytest.raises(textops.TextopsValueError, match="pattern"):
@@ -491,6 +493,40 @@ def test_count_matrix_bytes_and_errors():
         textops.count_matrix("a b")
     X, vocabulary = textops.count_matrix([])
     assert X.shape == (0, 0) and vocabulary == {}
+    with pytest.raises(textops.TextopsTypeError, match="pattern"):
+        textops.count_matrix([b"a"], pattern=r"\w+")  # re.findall refuses it too
+
+
+@settings(max_examples=EXAMPLES)
+@given(
+    docs=st.lists(
+        st.lists(st.sampled_from(PIECES + ("\x01", "a\x01", "\x1fb", "a b")), max_size=20).map(
+            "".join
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    lowercase=st.booleans(),
+    ngram_range=st.sampled_from(NGRAMS),
+    nthreads=st.sampled_from(THREADS),
+)
+def test_count_matrix_of_split_tokens(docs, lowercase, ngram_range, nthreads):
+    """pattern=None: the tokens of doc.split() (bytes below the space sort
+    before it: the terms in str order all the same)."""
+    X, vocabulary = textops.count_matrix(
+        docs, pattern=None, lowercase=lowercase, ngram_range=ngram_range, threads=nthreads
+    )
+    lo, hi = ngram_range
+    rows = []
+    for doc in docs:
+        tokens = (doc.lower() if lowercase else doc).split()
+        grams = (tokens if lo == 1 else []) + (
+            [" ".join(p) for p in zip(tokens, tokens[1:])] if hi == 2 else []
+        )
+        rows.append(Counter(grams))
+    terms = sorted(set().union(*rows))
+    assert vocabulary == {t: i for i, t in enumerate(terms)}
+    assert X.toarray().tolist() == [[row[t] for t in terms] for row in rows]
 
 
 def test_import_textops_needs_neither_sklearn_nor_scipy():
@@ -525,13 +561,15 @@ print(json.dumps({"peak": status("VmHWM") - before, "matrix": matrix,
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc/self/status")
+@pytest.mark.skipif(
+    "asan" in os.environ.get("LD_PRELOAD", ""), reason="AddressSanitizer holds freed memory"
+)
 @pytest.mark.parametrize("nthreads", [1, 2])
 def test_count_matrix_peak_memory(nthreads):
     """count_matrix on 100 MB of paragraphs holds at most the matrix itself
     and 64 MB more at its peak (the rows are given back as the matrix is
     laid out)."""
     import json
-    import os
 
     mb = os.environ.get("TEXTOPS_MEMORY_MB", "100")
     out = subprocess.run(

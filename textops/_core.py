@@ -825,7 +825,7 @@ def _vocabulary(out: Any, mode: int) -> Dict[Any, int]:
             raise MemoryError("textops: out of memory for the vocabulary")
         return vocabulary
     buffer = ffi.buffer(out.terms, out.nbytes) if out.nbytes else b""
-    data = str(buffer, "utf-8") if mode == UNICODE else bytes(buffer)
+    data = str(buffer, "utf-8", "surrogatepass") if mode == UNICODE else bytes(buffer)
     info = ffi.unpack(out.term_info, 2 * out.nterms) if out.nterms else []
     ends = list(accumulate(info[1::2] if mode == UNICODE else info[0::2]))
     terms = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))

@@ -135,7 +135,7 @@ int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
     for (size_t c = 0; c < n && rc == 0; c++) {
         Py_ssize_t len = (Py_ssize_t)info[2 * c];
         PyObject *key = mode == TEXTOPS_UNICODE
-                            ? PyUnicode_DecodeUTF8(terms, len, NULL)
+                            ? PyUnicode_DecodeUTF8(terms, len, "surrogatepass")
                             : PyBytes_FromStringAndSize(terms, len);
         PyObject *value = key != NULL ? PyLong_FromSize_t(c) : NULL;
         if (value == NULL || PyDict_SetItem((PyObject *)dict, key, value) != 0)

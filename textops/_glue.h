@@ -43,7 +43,8 @@ int textops_py_fill(void *list, const size_t *counts, size_t n);
 
 /* Fills the empty dict at address `dict` with {term: column} for the n
  * terms laid end to end in `terms`, term c being info[2*c] bytes long
- * (the layout of textops_matrix): str keys decoded from UTF-8 in mode
+ * (the layout of textops_matrix): str keys decoded from UTF-8
+ * ("surrogatepass") in mode
  * TEXTOPS_UNICODE, bytes keys otherwise; column c is the int c. Returns 0,
  * or -1 when out of memory or a term is not valid UTF-8 (the dict then
  * holds the terms before it). */

@@ -23,32 +23,20 @@ from typing import Any
 from . import _core
 from ._errors import TextopsTypeError, TextopsValueError
 from ._threads import resolve
-from ._validate import text_checker, text_list, type_name
-
-#: The token patterns the core knows, as re.findall(pattern, text) has them
-#: (the same for bytes patterns, ASCII \w), and their mode bits.
-PATTERNS: dict[Any, int] = {
-    r"(?u)\b\w\w+\b": _core.WORD_CHARS | _core.TWO_OR_MORE,
-    r"\b\w\w+\b": _core.WORD_CHARS | _core.TWO_OR_MORE,
-    r"(?u)\b\w+\b": _core.WORD_CHARS,
-    r"\b\w+\b": _core.WORD_CHARS,
-    r"\w+": _core.WORD_CHARS,
-}
+from ._validate import quick_rule, text_checker, text_list, token_rule, type_name
 
 #: The n-gram ranges the core counts.
 NGRAM_RANGES = ((1, 1), (1, 2), (2, 2))
 
 
 def rule_mode(pattern: Any, lowercase: bool) -> int | None:
-    """The mode bits of a token pattern and lowercasing, or None when the
-    core does not know the pattern.
+    """The mode bits of a str token pattern and lowercasing, or None when
+    the core does not know the pattern (the drop-in then runs the parent).
 
     >>> rule_mode(r"\\w+", False) == _core.WORD_CHARS
     True
     """
-    if type(pattern) is not str or pattern not in PATTERNS:
-        return None
-    return PATTERNS[pattern] | (_core.LOWER if lowercase else 0)
+    return quick_rule(pattern, bool(lowercase), "")
 
 
 def _encode(words: Iterable[Any], mode: int) -> list[bytes]:
@@ -107,7 +95,7 @@ def csr(
 def count_matrix(
     documents: Iterable[Any],
     *,
-    pattern: str = r"(?u)\b\w\w+\b",
+    pattern: Any = r"(?u)\b\w\w+\b",
     lowercase: bool = True,
     ngram_range: tuple[int, int] = (1, 1),
     stop_words: Iterable[Any] | None = None,
@@ -123,11 +111,12 @@ def count_matrix(
     empty vocabulary, the matrix has no columns.
 
     ``pattern`` is one of ``r"(?u)\\b\\w\\w+\\b"`` (terms of two characters
-    or more), ``r"(?u)\\b\\w+\\b"`` or ``r"\\w+"``; bytes-like documents take
-    the bytes patterns (ASCII ``\\w``, ``bytes.lower``) and give bytes
-    terms (the pattern is given as the same str). ``ngram_range`` is (1, 1), (1, 2) or (2, 2): a bigram is two
+    or more), ``r"(?u)\\b\\w+\\b"`` or ``r"\\w+"`` (the patterns of the word
+    functions), or None for ``doc.split()``; bytes-like documents take the
+    bytes patterns (``rb"\\w+"``..., ASCII ``\\w``, ``bytes.lower``) and give
+    bytes terms. ``ngram_range`` is (1, 1), (1, 2) or (2, 2): a bigram is two
     neighbouring tokens joined by a space, after the ``stop_words`` (an
-    iterable of words) are taken out.
+    iterable of words of the documents' kind) are taken out.
 
     >>> X, v = count_matrix(["a b a", "b c"], pattern=r"\\w+", ngram_range=(2, 2))
     >>> v, X.toarray().tolist()
@@ -135,12 +124,6 @@ def count_matrix(
     """
     name = "documents"
     items, mode = text_list(documents, name)
-    bits = rule_mode(pattern, bool(lowercase))
-    if bits is None:
-        raise TextopsValueError(
-            f"pattern {pattern!r} is not supported, must be one of "
-            + ", ".join(repr(p) for p in PATTERNS if p.startswith(("(?u)", "\\w")))
-        )
     if not isinstance(ngram_range, tuple) or tuple(ngram_range) not in NGRAM_RANGES:
         raise TextopsValueError(
             f"ngram_range {ngram_range!r} is not supported, must be one of "
@@ -150,6 +133,7 @@ def count_matrix(
         raise TextopsTypeError(
             f"stop_words must be an iterable of words, not a single {type_name(stop_words)}"
         )
+    bits = token_rule(pattern, lowercase, None, mode, name)
     nthreads = resolve(threads)
     if mode is None:
         return _sparse().csr_matrix((0, 0), dtype="int64"), {}

@@ -130,7 +130,7 @@ class CountVectorizer(_text.CountVectorizer):
             return docs, False
         if self.input == "filename":
             return docs, all(map(_is_path, docs))
-        return docs, all(type(d) is str for d in docs)
+        return docs, set(map(type, docs)) == {str}
 
     def _textops_count(
         self, docs: list[Any], rule: int, vocabulary: dict[Any, int] | None
@@ -164,7 +164,7 @@ class CountVectorizer(_text.CountVectorizer):
         """Learn the vocabulary and return the document-term matrix, as
         the parent does (see ``sklearn``'s ``CountVectorizer.fit_transform``).
 
-        >>> CountVectorizer().fit_transform(["b a", "a"]).toarray().tolist()
+        >>> CountVectorizer().fit_transform(["bb aa", "aa"]).toarray().tolist()
         [[1, 1], [1, 0]]
         """
         rule = self._textops_mode()
@@ -242,8 +242,8 @@ class CountVectorizer(_text.CountVectorizer):
         """The document-term matrix of the documents over the fitted (or
         given) vocabulary, as the parent's ``transform``.
 
-        >>> cv = CountVectorizer().fit(["a b"])
-        >>> cv.transform(["b b c"]).toarray().tolist()
+        >>> cv = CountVectorizer().fit(["aa bb"])
+        >>> cv.transform(["bb bb cc"]).toarray().tolist()
         [[0, 2]]
         """
         rule = self._textops_mode()

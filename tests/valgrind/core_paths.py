@@ -153,6 +153,35 @@ def files(folder, text, data, threads):
         check(_core.utf8_check(sample, threads), utf8_error(sample), "utf8_check")
 
 
+def matrix(text, threads):
+    """The document-term matrix (the core's arrays, no SciPy needed)
+    against re.findall over the lowered documents, unigrams and bigrams."""
+    import re
+
+    docs = [text[:2000], text[2000:9000], "", text[5:], "The THE the"]
+    mode = _core.UNICODE | _core.WORD_CHARS | _core.TWO_OR_MORE | _core.LOWER
+    vocabulary, indptr, indices, counts = _core.count_matrix(
+        docs, [b"sat"], (1, 2), None, mode, threads, lambda i, d: d
+    )
+    terms = list(vocabulary)
+    for i, doc in enumerate(docs):
+        tokens = [t for t in re.findall(r"(?u)\b\w\w+\b", doc.lower()) if t != "sat"]
+        want = Counter(tokens + [" ".join(p) for p in zip(tokens, tokens[1:])])
+        row = range(int(indptr[i]), int(indptr[i + 1]))
+        got = {terms[int(indices[k])]: int(counts[k]) for k in row}
+        check(got, dict(want), "count_matrix")
+    check(terms, sorted(terms), "count_matrix (the terms' order)")
+    _, indptr, indices, counts = _core.count_matrix(
+        docs, [], (2, 2), ([b"the cat", b"cat"], [1, 0]), mode, threads, lambda i, d: d
+    )
+    for i, doc in enumerate(docs):
+        tokens = re.findall(r"(?u)\b\w\w+\b", doc.lower())
+        want = Counter(" ".join(p) for p in zip(tokens, tokens[1:]))
+        row = range(int(indptr[i]), int(indptr[i + 1]))
+        got = {int(indices[k]): int(counts[k]) for k in row}
+        check(got, {1: want["the cat"]} if want["the cat"] else {}, "vocab_matrix")
+
+
 def main() -> None:
     """Run every function, on str, bytes and mmap, serial and parallel."""
     text = "the cat\u3000sat the\r\nthé\ud800 the\x00 aa\u2028" * 3000
@@ -168,6 +197,7 @@ def main() -> None:
                     one_text_and_batches(text, data, buf, threads)
                     tokens_and_corpus(text, data, threads)
                     files(Path(tmp), text, data, threads)
+                    matrix(text, threads)
     buf.close()
     print("valgrind run: every path gave the reference")
 
