@@ -673,6 +673,27 @@ def test_pandas_accessor(alphabet, dtype, data, min_chunk, set_min_chunk):
     assert_same_counter(series.textops.word_frequencies(**rule), case.counter())
 
 
+def test_pandas_arrow_chunks_and_slices():
+    """Arrow chunks read in place, with offsets and slices: each string
+    lowered alone, Σ judged inside it."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    import textops.pandas  # noqa: F401
+
+    values = ["ΑΣ", "Α", None, "Σ-Σ The", "İ THE", "", "the\u212a ΑΣ."] * 3
+    for arrow_type in (pa.string(), pa.large_string()):
+        chunked = pa.chunked_array([values[:4], values[4:9], values[9:]], type=arrow_type)
+        series = pd.Series(pd.arrays.ArrowExtensionArray(chunked)).iloc[3:]
+        for pattern, lowercase in LOWERED_RULES:
+            rule = {"pattern": pattern, "lowercase": lowercase}
+            for word in ("ας", "σ", "the", "i", "thek"):
+                want = [
+                    pd.NA if v is None else rule_tokens(v, pattern, lowercase).count(word)
+                    for v in values[3:]
+                ]
+                assert series.textops.word_count(word, **rule).tolist() == want, (rule, word)
+
+
 @pytest.mark.parametrize("alphabet", (TOKEN_STR, TOKEN_BYTES), ids=str)
 @settings(max_examples=SLOW_EXAMPLES)
 @given(data=st.data())
