@@ -37,9 +37,8 @@ from pathlib import Path
 import pytest
 
 import textops
-from textops._bench import utf8_size
-
 from conftest import corpus_mb, warm  # benchmarks/conftest.py, on pytest's path
+from textops._bench import utf8_size
 
 WORD = r"\w+"
 WORDS = ["the", "whale"]
@@ -106,9 +105,7 @@ def _reference_count(key: int, text: str, word: str, lower: bool) -> int:
 def test_count_python(benchmark, books, word, lower):
     benchmark.group = f"words-{'count-lower' if lower else 'count'}[{word}]"
     benchmark.extra_info.update(impl="re.findall().count", bytes=utf8_size(books), word=word)
-    got = _slow(
-        benchmark, lambda t: re.findall(WORD, t.lower() if lower else t).count(word), books
-    )
+    got = _slow(benchmark, lambda t: re.findall(WORD, t.lower() if lower else t).count(word), books)
     assert got == _reference_count(id(books), books, word, lower)
 
 
@@ -120,9 +117,7 @@ def test_count_textops(benchmark, books, word, lower, threads):
     benchmark.extra_info.update(
         impl="textops.word_count(pattern)", bytes=utf8_size(books), word=word, threads=threads
     )
-    got = benchmark(
-        textops.word_count, books, word, pattern=WORD, lowercase=lower, threads=threads
-    )
+    got = benchmark(textops.word_count, books, word, pattern=WORD, lowercase=lower, threads=threads)
     assert got == _reference_count(id(books), books, word, lower)
 
 

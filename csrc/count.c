@@ -7,6 +7,7 @@
 #include "batch.h"
 #include "count.h"
 #include "internal.h"
+#include "rules.h"
 #include "shares.h"
 #include "team.h"
 
@@ -192,19 +193,28 @@ static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
                        pieces, tx_batch_cuts(b, i));
 }
 
-static void run_counts(const tx_query *base, size_t ntexts,
+/* t.lower().split(sep) (an explicit separator: those of the lowered text,
+ * which cuts of t cannot find) is counted on lowered copies of the texts,
+ * which the call owns and cuts into shares as usual; without memory for
+ * them, each text is counted whole (tx_words lowers it, shares.c gives it
+ * no cut). Every other query reads the texts as they are. */
+static void run_counts(const tx_query *query, size_t ntexts,
                        const char *const *texts, const size_t *lens,
                        size_t nwords, const char *const *words,
                        const size_t *word_lens, int threads, size_t *out)
 {
-    tx_query one;
+    tx_query one, base = *query;
+    tx_lowered copy;
+    if (tx_lower_for_sep(&base, ntexts, &texts, &lens, &copy) != 0)
+        copy = (tx_lowered){NULL, NULL, NULL};
     count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
-                       base->stop, out, 0, 0, 0, NULL},
-                      base, NULL, words, word_lens};
+                       base.stop, out, 0, 0, 0, NULL},
+                      &base, NULL, words, word_lens};
     if (nwords == 1)
         cb.shared = query_for(&cb, 0, &one);
     tx_batch_plan(&cb.b, threads);
     tx_batch_run(&cb.b);
+    tx_lowered_free(&copy);
 }
 
 size_t textops_substring_count(const char *text, size_t len,

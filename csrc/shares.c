@@ -12,8 +12,9 @@
  *                 t.lower() too, capital sigmas' contexts included);
  *   split(sep)    just after an occurrence of sep that no earlier
  *                 occurrence overlaps, so the greedy split surely takes it
- *                 (with lowercasing none: the text goes whole, as the
- *                 separators of t.lower() are not those of t);
+ *                 (with lowercasing none: the separators of t.lower() are
+ *                 not those of t; the counts cut a lowered copy instead,
+ *                 and a text goes whole only without memory for one);
  *   splitlines()  just after \n, or after \r not followed by \n.
  * A piece ends at the next share's cut; a share without one joins the
  * piece before it. Pieces are counted independently and their counts added
@@ -40,6 +41,8 @@ size_t textops_set_min_chunk(size_t nbytes)
     tx_min_chunk = nbytes < 1 ? 1 : nbytes > most ? most : nbytes;
     return old;
 }
+
+size_t tx_min_chunk_bytes(void) { return tx_min_chunk; }
 
 int tx_serial(size_t total, size_t threads)
 {

@@ -13,6 +13,9 @@
 /* Shares per thread for one large text: enough to even out the load. */
 #define TX_SHARES_PER_THREAD 4
 
+/* The minimum chunk (textops_set_min_chunk): the bytes worth a thread. */
+size_t tx_min_chunk_bytes(void);
+
 /* 1 when `total` bytes are best counted on the calling thread alone. */
 int tx_serial(size_t total, size_t threads);
 

@@ -8,6 +8,7 @@
 
 #include "backend.h"
 #include "rules.h"
+#include "shares.h"
 
 static int has_space(const unsigned char *w, size_t len, int mode)
 {
@@ -226,25 +227,29 @@ static size_t words_plain(const tx_query *q, const unsigned char *t,
 }
 
 /* The lowered counts take the text in blocks of about this many bytes,
- * lowered into a buffer on the stack. */
+ * lowered into a buffer on the stack; or of the minimum chunk when it is
+ * smaller (the tests' tiny chunks cut tiny texts into many blocks). */
 #define LOWER_BLOCK ((size_t)8 << 10)
 
 /* Where the block of t that starts at a ends, for the lowered counts: the
- * first place at or after a + LOWER_BLOCK just after a character that no
+ * first place at or after a + LOWER_BLOCK (or the minimum chunk) just after a character that no
  * token of the rule spans, whatever stands beside it in t.lower(), or n.
  * For the \w rules that is any character that is not \w (nor lowers to
  * several: only "İ", which is \w), for split() whitespace (lowering
  * keeps both what is and what is not \w or whitespace, build_ucd.py
  * checks it). With an explicit separator the text goes whole: the
- * separators of t.lower() are not those of t (this rare case copies the
- * whole text). The block is lowered with the capital sigmas judged in all
+ * separators of t.lower() are not those of t (the word counts give this
+ * rare case a lowered copy of each text beforehand, count.c; the lines
+ * and documents that reach here are lowered whole). The block is lowered with the capital sigmas judged in all
  * of t, so the blocks' tokens are exactly those of t.lower(). */
 static size_t block_end(const tx_query *q, const unsigned char *t, size_t n,
                         size_t a)
 {
-    if (q->sep != NULL || n - a <= LOWER_BLOCK)
+    size_t chunk = tx_min_chunk_bytes();
+    size_t block = chunk < LOWER_BLOCK ? chunk : LOWER_BLOCK, len;
+    if (q->sep != NULL || n - a <= block)
         return n;
-    size_t i = a + LOWER_BLOCK, len;
+    size_t i = a + block;
     int mode = q->mode;
     if (mode == TEXTOPS_UNICODE)
         while (i < n && (t[i] & 0xC0) == 0x80)
@@ -316,8 +321,8 @@ static size_t words_lowered(const tx_query *q, const unsigned char *t,
 
 size_t tx_words(const tx_query *q, const unsigned char *t, size_t n)
 {
-    if (q->lower && q->kind != TX_COUNT && q->plan != TX_PLAN_NONE)
-        return words_lowered(q, t, n);
+    if (q->lower && q->kind != TX_COUNT && q->plan != TX_PLAN_NONE && n > 0)
+        return words_lowered(q, t, n); /* "".lower() is "" */
     return words_plain(q, t, n);
 }
 

@@ -24,6 +24,7 @@
 #define TEXTOPS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* How a text is read: as bytes (ASCII whitespace, \n \r \r\n line breaks)
  * or as the UTF-8 of a str (Unicode whitespace and line breaks, lengths in
@@ -144,6 +145,55 @@ int textops_term_matrix(size_t ntexts, const char *const *texts,
                         const char *sep, size_t sep_len, textops_mode mode,
                         int threads, size_t *out);
 
+/* A document-term matrix, as scikit-learn's CountVectorizer makes it: the
+ * terms in sorted order (byte order, which for UTF-8 is str order), `terms`
+ * holding them end to end (nbytes bytes), term_info[2*c] and
+ * term_info[2*c+1] the byte length and the length in characters (code
+ * points for TEXTOPS_UNICODE) of the term of column c; and the counts in
+ * CSR form: the row of document i is indices[indptr[i], indptr[i+1])
+ * (columns, in the order their terms first occur in the document, as
+ * unsorted as CountVectorizer's) with counts[...] (how often the column's
+ * term occurs in the document), nnz = indptr[ntexts] entries. terms and
+ * term_info are NULL for textops_vocab_matrix. Free the five arrays with
+ * textops_free. */
+typedef struct {
+    char *terms;
+    size_t nbytes;
+    size_t *term_info;
+    size_t nterms;
+    size_t *indptr;
+    uint32_t *indices;
+    int64_t *counts;
+    size_t nnz;
+} textops_matrix;
+
+/* The terms of each document, counted: the tokens of the rule in mode
+ * (TEXTOPS_WORD_CHARS, with TEXTOPS_TWO_OR_MORE and TEXTOPS_LOWER as
+ * wanted; without it, split()), the tokens equal to one of the nstop stop
+ * words taken out, then the n-grams for ngram_min <= n <= ngram_max
+ * (1 <= ngram_min <= ngram_max <= 2): a token, or two neighbouring tokens
+ * joined by one space, as CountVectorizer(ngram_range=(ngram_min,
+ * ngram_max)) has them. The vocabulary is every term that occurs. Each
+ * document is counted by one thread; the documents share the threads. On
+ * -1 (no memory) out holds nothing. */
+int textops_count_matrix(size_t ntexts, const char *const *texts,
+                         const size_t *lens, size_t nstop,
+                         const char *const *stop, const size_t *stop_lens,
+                         int ngram_min, int ngram_max, textops_mode mode,
+                         int threads, textops_matrix *out);
+
+/* The same counts against a fixed vocabulary: term j (terms, term_lens;
+ * distinct) is column columns[j], and the terms not in it are not
+ * counted (CountVectorizer(vocabulary=...) and its transform). A term
+ * holding a space is a pair of tokens. out->terms stays NULL. */
+int textops_vocab_matrix(size_t ntexts, const char *const *texts,
+                         const size_t *lens, size_t nstop,
+                         const char *const *stop, const size_t *stop_lens,
+                         size_t nterms, const char *const *terms,
+                         const size_t *term_lens, const size_t *columns,
+                         int ngram_min, int ngram_max, textops_mode mode,
+                         int threads, textops_matrix *out);
+
 /* Per document of a packed corpus: out[i] = doc.split(sep).count(word),
  * and out[i] = doc.count(sub). Occurrences are found in one scan over the
  * buffer where the query allows, with runs of whole documents shared out
@@ -179,7 +229,8 @@ void textops_gather(size_t ntexts, const char *const *texts,
  * UnicodeDecodeError.start), or len when all of it is valid UTF-8. */
 size_t textops_utf8_check(const char *text, size_t len, int threads);
 
-/* Frees what textops_line_word_counts, textops_word_frequencies and
+/* Frees what textops_line_word_counts, textops_word_frequencies,
+ * textops_count_matrix, textops_vocab_matrix and
  * textops_corpus_line_word_counts returned. */
 void textops_free(void *p);
 

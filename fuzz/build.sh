@@ -7,13 +7,16 @@
 #
 # With -fsanitize=fuzzer among the flags the binaries are libFuzzer's;
 # otherwise replay.c gives them a main that replays files (fuzz/README.md).
-# Prints the targets' names, one a line.
+# Prints the targets' names, one a line. The Unicode tables csrc/ucd_data.h
+# are generated first (build_ucd.py, by $PYTHON or python3; a no-op when
+# they are there for that Python).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 [ $# -ge 2 ] || { echo "usage: fuzz/build.sh OUTDIR CC [FLAG...]" >&2; exit 2; }
 out="$1" cc="$2"
 shift 2
+"${PYTHON:-python3}" build_ucd.py
 flags=(-std=c11 -Icsrc -Ifuzz "$@")
 main=(fuzz/replay.c)
 for flag in "$@"; do

@@ -1,7 +1,8 @@
 /* The checks of a packed corpus: textops_gather packs the texts of a query
  * (cut at 0xFE bytes, harness.h) end to end, then the per-document counts
  * of textops_corpus_word_count, textops_corpus_substring_count and
- * textops_corpus_line_word_counts must be each document's own counts. */
+ * textops_corpus_line_word_counts (the word counts by the input's token
+ * rule) must be each document's own counts. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,14 +37,16 @@ void fz_check_corpus(const fz_query *q, int threads)
         memset(out, 0xA5, sizeof out);
         if (words)
             textops_corpus_word_count(ndocs, buf, offsets, w->u, w->len, sep,
-                                      sep_len, q->mode, threads, out);
+                                      sep_len, q->mode | q->rule, threads,
+                                      out);
         else
             textops_corpus_substring_count(ndocs, buf, offsets, w->u, w->len,
                                            q->mode, threads, out);
         for (size_t i = 0; i < ndocs && !q->raw; i++) {
             const fz_text *d = &docs[i];
-            size_t want = words ? fz_ref_words(d->cp, d->n, w->cp, w->n,
-                                               ref_sep, q->sep.n, unicode)
+            size_t want = words ? fz_ref_rule_words(d->cp, d->n, w->cp,
+                                                    w->n, ref_sep, q->sep.n,
+                                                    unicode, q->rule)
                                 : fz_ref_count(d->cp, d->n, w->cp, w->n);
             if (out[i] != want)
                 fz_fail(words ? "textops_corpus_word_count"
@@ -55,19 +58,19 @@ void fz_check_corpus(const fz_query *q, int threads)
     size_t *counts = NULL;
     memset(out, 0xA5, sizeof out);
     if (textops_corpus_line_word_counts(ndocs, buf, offsets, w->u, w->len,
-                                        sep, sep_len, q->mode, threads,
-                                        &counts, out) != 0)
+                                        sep, sep_len, q->mode | q->rule,
+                                        threads, &counts, out) != 0)
         abort(); /* out of memory on a tiny input */
     for (size_t i = 0, at = 0; i < ndocs && !q->raw; i++) {
         const fz_text *d = &docs[i];
         size_t want = fz_ref_lines(d->cp, d->n, w->cp, w->n, ref_sep,
-                                   q->sep.n, unicode, NULL);
+                                   q->sep.n, unicode, q->rule, NULL);
         if (out[i] != want)
             fz_fail("textops_corpus_line_word_counts (lines)", out[i], want,
                     q, threads);
         size_t *ref = fz_alloc(want * sizeof *ref);
         fz_ref_lines(d->cp, d->n, w->cp, w->n, ref_sep, q->sep.n, unicode,
-                     ref);
+                     q->rule, ref);
         for (size_t k = 0; k < want; k++, at++)
             if (counts[at] != ref[k])
                 fz_fail("textops_corpus_line_word_counts (a line)",

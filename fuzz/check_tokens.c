@@ -1,6 +1,6 @@
 /* The checks of textops_word_frequencies (against a naive counter) and
  * textops_word_counts (against per-word counts), on the texts of a query
- * cut at 0xFE bytes (harness.h). */
+ * cut at 0xFE bytes, by the query's token rule (harness.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,22 +38,27 @@ typedef struct {
     size_t n, count;
 } ref_token;
 
-/* Counter(t.split(sep)) summed over the texts, in first-occurrence order,
- * by linear search; returns the number of distinct tokens. */
+/* Counter of the tokens by the query's rule (t.split(sep), the \w runs,
+ * of t.lower()) summed over the texts, in first-occurrence order, by
+ * linear search; returns the number of distinct tokens. The tokens lie
+ * in the texts or in lowered copies, kept in low[] (to free). */
 static size_t ref_counter(const fz_texts *ts, const fz_query *q,
-                          ref_token *out)
+                          ref_token *out, uint32_t **low)
 {
     size_t distinct = 0;
     int unicode = q->mode == TEXTOPS_UNICODE;
     for (size_t i = 0; i < ts->n; i++) {
         const fz_text *t = &ts->t[i];
-        size_t *starts = fz_alloc((t->n + 1) * sizeof *starts);
-        size_t *ends = fz_alloc((t->n + 1) * sizeof *ends);
-        size_t tokens = fz_ref_split(t->cp, t->n,
-                                     q->has_sep ? q->sep.cp : NULL,
-                                     q->sep.n, unicode, starts, ends);
+        size_t room = 3 * t->n + 1; /* lowering makes up to 3 of one */
+        size_t *starts = fz_alloc(room * sizeof *starts);
+        size_t *ends = fz_alloc(room * sizeof *ends);
+        size_t tokens = fz_ref_rule_tokens(t->cp, t->n,
+                                           q->has_sep ? q->sep.cp : NULL,
+                                           q->sep.n, unicode, q->rule,
+                                           &low[i], starts, ends);
+        const uint32_t *base = low[i] != NULL ? low[i] : t->cp;
         for (size_t k = 0; k < tokens; k++) {
-            const uint32_t *cp = t->cp + starts[k];
+            const uint32_t *cp = base + starts[k];
             size_t n = ends[k] - starts[k], d = 0;
             while (d < distinct &&
                    !(out[d].n == n &&
@@ -78,8 +83,8 @@ void fz_check_frequencies(const fz_query *q, int threads)
     got.keep_whole = 1; /* whole texts may be left out of data */
     if (textops_word_frequencies(ts.n, ts.p, ts.len,
                                  q->has_sep ? q->sep.u : NULL,
-                                 q->has_sep ? q->sep.len : 0, q->mode,
-                                 threads, &got) != 0)
+                                 q->has_sep ? q->sep.len : 0,
+                                 q->mode | q->rule, threads, &got) != 0)
         abort(); /* out of memory on a tiny input */
     /* every token lies in data; the lengths add up */
     size_t at = 0;
@@ -95,9 +100,10 @@ void fz_check_frequencies(const fz_query *q, int threads)
     if (!q->raw) {
         size_t most = 0;
         for (size_t i = 0; i < ts.n; i++)
-            most += ts.t[i].n + 1;
+            most += 3 * ts.t[i].n + 1;
         ref_token *want = fz_alloc(most * sizeof *want);
-        size_t distinct = ref_counter(&ts, q, want);
+        uint32_t *low[FZ_MAX_TEXTS] = {NULL};
+        size_t distinct = ref_counter(&ts, q, want, low);
         if (got.ntokens != distinct)
             fz_fail("textops_word_frequencies (distinct tokens)",
                     got.ntokens, distinct, q, threads);
@@ -138,6 +144,8 @@ void fz_check_frequencies(const fz_query *q, int threads)
             free(bytes);
         }
         free(want);
+        for (size_t i = 0; i < ts.n; i++)
+            free(low[i]);
     }
     textops_free(got.data);
     textops_free(got.info);
@@ -161,16 +169,16 @@ void fz_check_word_counts(const fz_query *q, int threads)
         per_text ? textops_term_matrix : textops_word_counts;
     if (count(ts.n, ts.p, ts.len, ws.n, ws.p, ws.len,
               q->has_sep ? q->sep.u : NULL, q->has_sep ? q->sep.len : 0,
-              q->mode, threads, out) != 0)
+              q->mode | q->rule, threads, out) != 0)
         abort(); /* out of memory on a tiny input */
     if (!q->raw) {
         for (size_t j = 0; j < ws.n; j++) {
             size_t sum = 0;
             for (size_t i = 0; i < ts.n; i++) {
                 const fz_text *t = &ts.t[i], *w = &ws.t[j];
-                size_t want = fz_ref_words(t->cp, t->n, w->cp, w->n,
-                                           q->has_sep ? q->sep.cp : NULL,
-                                           q->sep.n, unicode);
+                size_t want = fz_ref_rule_words(
+                    t->cp, t->n, w->cp, w->n, q->has_sep ? q->sep.cp : NULL,
+                    q->sep.n, unicode, q->rule);
                 sum += want;
                 if (per_text && out[i * ws.n + j] != want)
                     fz_fail("textops_term_matrix",

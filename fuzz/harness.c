@@ -12,7 +12,12 @@
 
 /* The code points that input bytes 0x80-0xFF stand for in str mode:
  * Unicode whitespace and line breaks, characters that share their first
- * UTF-8 bytes (near misses), surrogates, astral and boundary code points. */
+ * UTF-8 bytes (near misses), surrogates, astral and boundary code points;
+ * then (from 0xB0) those of the \w rules and of str.lower(): "İ" (lowers
+ * to two code points), the Kelvin sign, capital, final and small sigma,
+ * combining marks and other case-ignorable ones, a cased letter, another
+ * script's digit, an astral capital, letters whose lowercase is shorter or
+ * longer in UTF-8, a cased symbol that is not \w. */
 static const uint32_t ODD[] = {
     0x85,   0xA0,   0x1680, 0x2000, 0x2005, 0x200A, 0x2028, 0x2029,
     0x202F, 0x205F, 0x3000, 0x84,   0x86,   0x9F,   0xA1,   0xE9,
@@ -20,6 +25,8 @@ static const uint32_t ODD[] = {
     0x2060, 0x3001, 0x4E16, 0x2080, 0xD800, 0xDBFF, 0xDC00, 0xDFFF,
     0xD83D, 0xDE00, 0x1F600, 0x10FFFF, 0x80, 0x7FF, 0x800, 0xFFFF,
     0x10000, 0xC2,  0xE2,   0xE3,   0xE1,   0x2081, 0x2029, 0x3000,
+    0x130,  0x212A, 0x3A3,  0x3C2,  0x3C3,  0x301,  0x307,  0xB7,
+    0x2019, 0x391,  0x660,  0x10400, 0x1E9E, 0x23A, 0x24B6, 0xAD,
 };
 #define NODD (sizeof ODD / sizeof ODD[0])
 
@@ -121,27 +128,27 @@ static void check_single(fz_target target, const fz_query *q, int threads)
         }
     } else if (target == FZ_WORD_COUNT) {
         size_t got = textops_word_count(t->u, t->len, w->u, w->len, sep,
-                                        sep_len, q->mode, threads);
+                                        sep_len, q->mode | q->rule, threads);
         if (!q->raw) {
-            size_t want = fz_ref_words(t->cp, t->n, w->cp, w->n, ref_sep,
-                                       s->n, unicode);
+            size_t want = fz_ref_rule_words(t->cp, t->n, w->cp, w->n,
+                                            ref_sep, s->n, unicode, q->rule);
             if (got != want)
                 fz_fail("textops_word_count", got, want, q, threads);
         }
     } else {
         size_t *counts = NULL, nlines = 0;
         if (textops_line_word_counts(t->u, t->len, w->u, w->len, sep,
-                                     sep_len, q->mode, threads, &counts,
-                                     &nlines) != 0)
+                                     sep_len, q->mode | q->rule, threads,
+                                     &counts, &nlines) != 0)
             abort(); /* out of memory on a tiny input */
         if (!q->raw) {
             size_t want = fz_ref_lines(t->cp, t->n, w->cp, w->n, ref_sep,
-                                       s->n, unicode, NULL);
+                                       s->n, unicode, q->rule, NULL);
             if (nlines != want)
                 fz_fail("textops_line_word_counts (lines)", nlines, want, q, threads);
             size_t *ref = fz_alloc(want * sizeof *ref);
             fz_ref_lines(t->cp, t->n, w->cp, w->n, ref_sep, s->n, unicode,
-                         ref);
+                         q->rule, ref);
             for (size_t i = 0; i < want; i++)
                 if (counts[i] != ref[i])
                     fz_fail("textops_line_word_counts (a line)", counts[i],
@@ -206,8 +213,8 @@ static void check_batch(const fz_query *q, int threads)
         if (kind == 0)
             textops_batch_word_count(ntexts, tp, tl, nwords, wp, wl,
                                      q->has_sep ? q->sep.u : NULL,
-                                     q->has_sep ? q->sep.len : 0, q->mode,
-                                     threads, out);
+                                     q->has_sep ? q->sep.len : 0,
+                                     q->mode | q->rule, threads, out);
         else
             textops_batch_substring_count(ntexts, tp, tl, nwords, wp, wl,
                                           q->mode, threads, out);
@@ -216,9 +223,10 @@ static void check_batch(const fz_query *q, int threads)
         for (size_t i = 0; i < ntexts; i++) {
             const fz_text *t = &texts[i], *w = &words[nwords == 1 ? 0 : i];
             size_t want = kind == 0
-                              ? fz_ref_words(t->cp, t->n, w->cp, w->n,
-                                             q->has_sep ? q->sep.cp : NULL,
-                                             q->sep.n, unicode)
+                              ? fz_ref_rule_words(t->cp, t->n, w->cp, w->n,
+                                                  q->has_sep ? q->sep.cp
+                                                             : NULL,
+                                                  q->sep.n, unicode, q->rule)
                               : fz_ref_count(t->cp, t->n, w->cp, w->n);
             if (out[i] != want)
                 fz_fail(kind == 0 ? "textops_batch_word_count"
@@ -287,8 +295,9 @@ static void check_mutate(const fz_query *q, int threads)
     fz_mut_calls = 0;
     size_t *counts = NULL, nlines = 0;
     fz_expect(textops_line_word_counts((const char *)copy, len, q->word.u,
-                                       q->word.len, sep, sep_len, q->mode,
-                                       threads, &counts, &nlines) == 0,
+                                       q->word.len, sep, sep_len,
+                                       q->mode | q->rule, threads, &counts,
+                                       &nlines) == 0,
               "textops_line_word_counts failed");
     fz_expect(fz_mut_calls == 1, "the line counts did not call the hook");
     fz_check_lines(counts, nlines, len);
@@ -308,7 +317,8 @@ static void check_mutate(const fz_query *q, int threads)
     fz_mut_calls = 0;
     fz_expect(textops_corpus_line_word_counts(
                   ndocs, (const char *)copy, offsets, q->word.u, q->word.len,
-                  sep, sep_len, q->mode, threads, &counts, per_doc) == 0,
+                  sep, sep_len, q->mode | q->rule, threads, &counts,
+                  per_doc) == 0,
               "textops_corpus_line_word_counts failed");
     fz_expect(fz_mut_calls == 1, "the corpus line counts did not call the hook");
     size_t at = 0;
@@ -370,7 +380,11 @@ void fz_run(fz_target target, const uint8_t *data, size_t size)
     q.backend = head[0] >> 4 & 3;
     q.raw = q.mode == TEXTOPS_UNICODE && (head[0] >> 6 & 1);
     q.per_text = head[0] >> 7 & 1;
-    q.min_chunk = (size_t)head[1] + 1;
+    q.min_chunk = (size_t)(head[1] & 31) + 1;
+    static const int rules[4] = {0, TEXTOPS_WORD_CHARS,
+                                 TEXTOPS_WORD_CHARS | TEXTOPS_TWO_OR_MORE,
+                                 TEXTOPS_WORD_CHARS};
+    q.rule = rules[head[1] >> 5 & 3] | (head[1] >> 7 ? TEXTOPS_LOWER : 0);
     size_t wlen = head[2] < size - off ? head[2] : size - off;
     q.word_in = data + off;
     q.word_in_len = wlen;
@@ -401,6 +415,8 @@ void fz_run(fz_target target, const uint8_t *data, size_t size)
             fz_check_word_counts(&q, counts[k]);
         else if (target == FZ_CORPUS)
             fz_check_corpus(&q, counts[k]);
+        else if (target == FZ_MATRIX)
+            fz_check_matrix(&q, counts[k]);
         else if (target == FZ_MUTATE)
             check_mutate(&q, counts[k]);
         else

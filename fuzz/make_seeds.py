@@ -13,6 +13,8 @@ from typing import Optional
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 UNICODE, SEP, RAW, PER_TEXT = 1, 2, 64, 128
+# The token rule of the word counts, in the minimum chunk byte (harness.h).
+WORDS, TWO_OR_MORE, LOWER = 1 << 5, 2 << 5, 1 << 7
 
 
 def seed(
@@ -23,11 +25,13 @@ def seed(
     word: bytes,
     sep: Optional[bytes],
     text: bytes,
+    rule: int = 0,
 ) -> bytes:
     """One input: header, word, separator, text (see fuzz/harness.h)."""
     flags |= (threads - 1) << 2 | backend << 4 | (SEP if sep else 0)
     sep = sep or b""
-    return bytes([flags, min_chunk - 1, len(word), len(sep)]) + word + sep + text
+    head = bytes([flags, (min_chunk - 1) | rule, len(word), len(sep)])
+    return head + word + sep + text
 
 
 def utf8_seed(threads: int, min_chunk: int, text: bytes) -> bytes:
@@ -44,6 +48,16 @@ PERIODIC = b"aaaaab" * 30 + b"aa"
 # Texts cut at 0xFE: documents of a batch or a corpus, or many words.
 DOCS = ENGLISH + b"\xfe\xfe" + ODD + b"\xfe" + PERIODIC + b"\xfeaa aa\xfe"
 REPEATS = b"the cat the the\tcat\nmat the cat " * 12
+# The \w rules and lowering: in str mode 0xB0 is "İ", 0xB1 the Kelvin
+# sign, 0xB2 capital sigma, 0xB3 final and 0xB4 small sigma, 0xB5 U+0301,
+# 0xB6 U+0307, 0xB7 U+00B7, 0xB8 U+2019, 0xB9 capital alpha, 0xBA an
+# Arabic-Indic digit, 0xBB an astral capital, 0xBC capital sharp s, 0xBD
+# U+023A (longer lowered), 0xBE circled A, 0xBF soft hyphen.
+RULES = (
+    b"The THE the_the the1 the-the (the) \xb9\xb2 \xb2 \xb9\xb2\xb8 \xb9'\xb2. "
+    b"\xb9\xb2\xb5\xb9 \xb0the \xb0 i\xb6 \xb1elvin kelvin xthe the\xb5the \xbathe "
+    b"\xbbthe\xbc\xbd \xbe\xbf\xb2\xbf the\x9cthe\xa2the\x80THE\x86tHe\r\nthe\x0bthe"
+)
 # Real UTF-8 and each way of breaking it (Python's strict decoder rejects
 # all of these): overlong, surrogate, above U+10FFFF, truncated, stray
 # continuation, bytes that never start a character.
@@ -77,6 +91,24 @@ SEEDS = {
         seed(UNICODE, 2, 2, 3, b"the", b"\x86", ODD * 3),
         seed(0, 3, 1, 4, b"a" * 70, b" ", (b"a" * 70 + b" ") * 6),
         seed(UNICODE | RAW, 2, 1, 1, b"the", None, b"the\xe2\x80\x80the\xc2\xa0the\xe3"),
+        seed(UNICODE, 2, 1, 3, b"the", None, RULES, WORDS),
+        seed(UNICODE, 3, 2, 2, b"the", None, RULES * 3, WORDS | LOWER),
+        seed(UNICODE, 2, 0, 1, b"\xb4", None, RULES * 2, WORDS | LOWER),
+        seed(UNICODE, 2, 3, 2, b"\xb9\xb3", None, RULES, WORDS | TWO_OR_MORE | LOWER),
+        seed(0, 2, 1, 2, b"the", None, RULES + ENGLISH.upper(), TWO_OR_MORE | LOWER),
+        seed(UNICODE, 2, 1, 1, b"a" * 70, None, b"a" * 300 + b" " + b"a" * 70, WORDS),
+        seed(UNICODE, 3, 2, 1, b"the", b"t", RULES, LOWER),
+        seed(UNICODE, 2, 1, 2, b"the", None, RULES * 2, LOWER),
+        seed(
+            UNICODE | RAW,
+            2,
+            1,
+            1,
+            b"the",
+            None,
+            b"the\xc4\xb0the\xe2\x84\xaa\xce\xa3\xcf",
+            WORDS | LOWER,
+        ),
     ],
     "line_word_counts": [
         seed(0, 2, 1, 3, b"the", None, ENGLISH),
@@ -84,6 +116,9 @@ SEEDS = {
         seed(UNICODE, 2, 1, 1, b"", b"the", b"the\r\n\r\nthe\rthe\x1e\x80the"),
         seed(0, 4, 0, 2, b"a", b"\r", b"a\r\r\na\n\ra" * 9),
         seed(UNICODE | RAW, 2, 1, 1, b"a", None, b"a\xc2\x85a\xe2\x80\xa9\xe2\x80a\r"),
+        seed(UNICODE, 3, 2, 2, b"the", None, RULES * 2, WORDS | LOWER),
+        seed(0, 2, 1, 1, b"the", None, RULES, WORDS | TWO_OR_MORE),
+        seed(UNICODE, 2, 0, 3, b"the", b"\x86", RULES, LOWER),
     ],
     "batch": [
         seed(0, 2, 1, 3, b"the", None, ENGLISH + b"\xfe" + ENGLISH * 3 + b"\xfe\xfe"),
@@ -98,6 +133,17 @@ SEEDS = {
         ),
         seed(PER_TEXT, 2, 0, 1, b"aa\xfe\xfeab", b"a", PERIODIC + b"\xfe" + ENGLISH + b"\xfea"),
         seed(UNICODE | RAW, 2, 1, 1, b"\xc2", None, b"\xc2\xfe\x85\xc2\x85\xfe"),
+        seed(
+            UNICODE | PER_TEXT,
+            3,
+            2,
+            1,
+            b"the\xfe\xb4\xfe",
+            None,
+            RULES + b"\xfe" + RULES * 2,
+            WORDS | LOWER,
+        ),
+        seed(UNICODE, 2, 1, 2, b"the", b"e", RULES + b"\xfe\xfe" + RULES, LOWER),
     ],
     "frequencies": [
         seed(0, 2, 1, 3, b"", None, DOCS),
@@ -114,6 +160,18 @@ SEEDS = {
         seed(UNICODE, 4, 1, 2, b"the\xfe\x80the", b"\x86", ODD * 3 + b"\xfe\x86"),
         seed(UNICODE | RAW | PER_TEXT, 2, 1, 1, b"a\xfe\xc2", None, b"a\xc2\x85a\xfe\xc2 a"),
     ],
+    # the word is the stop word; PER_TEXT asks for (1, 2), a sep for (2, 2)
+    "matrix": [
+        seed(0, 2, 1, 3, b"", None, DOCS),
+        seed(UNICODE, 3, 2, 2, b"the", None, DOCS + b"\xfe" + REPEATS),
+        seed(UNICODE | PER_TEXT, 2, 0, 1, b"", None, REPEATS + b"\xfe" + ODD),
+        seed(PER_TEXT, 4, 1, 2, b"cat", None, REPEATS + b"\xfe\xfe" + ENGLISH),
+        seed(UNICODE, 2, 1, 1, b"", b" ", ENGLISH + b"\xfe" + REPEATS),
+        seed(0, 2, 1, 5, b"mat", b" ", REPEATS + b"\xfe" + bytes(range(1, 128))),
+        seed(
+            UNICODE | RAW | PER_TEXT, 2, 1, 1, b"", None, b"a\xe2\x80\x80b\xc2\xa0\xe3 \xc2\xfe\x85"
+        ),
+    ],
     "corpus": [
         seed(0, 2, 1, 3, b"the", None, DOCS),
         seed(UNICODE, 3, 2, 2, b"the", None, DOCS + b"\xfe" + REPEATS),
@@ -122,6 +180,18 @@ SEEDS = {
         seed(0, 3, 1, 1, b"a", b"\r", b"a\r\r\na\n\ra\xfe\r\na\xfe\n" * 4),
         seed(UNICODE, 2, 2, 2, b"aa", None, PERIODIC + b"\xfe" + PERIODIC),
         seed(UNICODE | RAW, 2, 1, 1, b"a", None, b"a\xc2\x85a\xfe\xe2\x80\xa9a\r"),
+        seed(UNICODE, 3, 2, 2, b"the", None, RULES + b"\xfethe\xfe" + RULES, WORDS),
+        seed(
+            UNICODE,
+            2,
+            1,
+            1,
+            b"\xb4",
+            None,
+            RULES + b"\xfe\xb2\xfe\xb9\xfe\xb2" + RULES,
+            WORDS | LOWER,
+        ),
+        seed(0, 2, 0, 2, b"the", None, RULES + b"\xfeThe\xfe", TWO_OR_MORE | LOWER),
     ],
     "utf8": [
         utf8_seed(1, 256, b"plain ASCII, then nothing else" * 3),
@@ -141,6 +211,8 @@ SEEDS = {
         seed(0, 4, 2, 1, b"a", b"\r", b"a\r\r\na\n\ra\v" * 9),
         seed(UNICODE | RAW, 2, 3, 5, b"", b"a", b"a\xc2\x85a\xe2\x80\xa9\xe2\x80a\r" * 4),
         seed(0, 2, 1, 1, b"x" * 30, None, (b"x" * 30 + b" ") * 12 + b"\v" + b"y" * 100),
+        seed(UNICODE, 3, 1, 2, b"the", None, RULES + b"\v" + RULES, WORDS | LOWER),
+        seed(UNICODE, 2, 2, 1, b"the", b"e", RULES * 2, LOWER),
     ],
 }
 

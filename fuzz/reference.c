@@ -1,10 +1,14 @@
 /* Plain references for the fuzz targets: Python's definitions, on arrays
  * of code units (bytes, or code points for str), with no search tricks and
- * no knowledge of UTF-8. Quadratic in places; inputs are small. */
+ * no knowledge of UTF-8. Quadratic in places; inputs are small. What is
+ * \w and how str.lower() maps a code point are the tables of csrc/ucd.h
+ * (generated from Python by build_ucd.py), read one code point at a time. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "harness.h"
+#include "textops.h"
+#include "ucd.h"
 
 static int same(const uint32_t *a, const uint32_t *b, size_t n)
 {
@@ -86,6 +90,123 @@ size_t fz_ref_words(const uint32_t *t, size_t n, const uint32_t *w,
     return count;
 }
 
+/* re's \w: str.isalnum() or "_" for str, ASCII letters, digits and "_"
+ * for bytes. */
+static int is_word(uint32_t c, int unicode)
+{
+    if (unicode)
+        return (tx_ucd(c)->flags & TX_UCD_WORD) != 0;
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+           (c >= '0' && c <= '9') || c == '_';
+}
+
+/* The flags of t[j], for the capital sigma rule. */
+static unsigned sigma_flags(const uint32_t *t, size_t j)
+{
+    return tx_ucd(t[j])->flags & (TX_UCD_CASED | TX_UCD_IGNORABLE);
+}
+
+/* str.lower()'s choice for the capital sigma t[i]: final sigma when a
+ * cased letter comes before it and none after it, case-ignorable code
+ * points skipped both ways. */
+static int final_sigma(const uint32_t *t, size_t n, size_t i)
+{
+    size_t j = i;
+    while (j > 0 && sigma_flags(t, j - 1) == TX_UCD_IGNORABLE)
+        j--;
+    if (j == 0 || sigma_flags(t, j - 1) != TX_UCD_CASED)
+        return 0;
+    j = i + 1;
+    while (j < n && sigma_flags(t, j) == TX_UCD_IGNORABLE)
+        j++;
+    return j == n || sigma_flags(t, j) != TX_UCD_CASED;
+}
+
+uint32_t *fz_ref_lower(const uint32_t *t, size_t n, int unicode,
+                       size_t *out_n)
+{
+    uint32_t *out = fz_alloc(3 * n * sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t c = t[i];
+        const tx_ucd_record *r = tx_ucd(c);
+        if (!unicode)
+            out[k++] = c >= 'A' && c <= 'Z' ? c + 32 : c;
+        else if (c == TX_SIGMA)
+            out[k++] = final_sigma(t, n, i) ? TX_SIGMA_FINAL : TX_SIGMA_SMALL;
+        else if (r->flags & TX_UCD_SPECIAL)
+            for (size_t j = 0; j < 3 && tx_ucd_specials[r->delta][j]; j++)
+                out[k++] = tx_ucd_specials[r->delta][j];
+        else
+            out[k++] = (uint32_t)((int)c + r->delta);
+    }
+    *out_n = k;
+    return out;
+}
+
+/* re.findall(r"\w+", text).count(word), or with two set
+ * re.findall(r"\b\w\w+\b", text).count(word): the maximal runs of \w
+ * (of at least two code units). */
+static size_t word_runs(const uint32_t *t, size_t n, const uint32_t *w,
+                        size_t wn, int unicode, int two)
+{
+    size_t count = 0, i = 0;
+    while (i < n) {
+        if (!is_word(t[i], unicode)) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < n && is_word(t[i], unicode))
+            i++;
+        count += i - start >= (two ? 2u : 1u) && i - start == wn &&
+                 same(t + start, w, wn);
+    }
+    return count;
+}
+
+size_t fz_ref_rule_tokens(const uint32_t *t, size_t n, const uint32_t *sep,
+                          size_t sn, int unicode, int rule, uint32_t **low,
+                          size_t *starts, size_t *ends)
+{
+    size_t ln = n, count = 0, i = 0;
+    *low = NULL;
+    if (rule & TEXTOPS_LOWER)
+        t = *low = fz_ref_lower(t, n, unicode, &ln);
+    if (!(rule & TEXTOPS_WORD_CHARS))
+        return fz_ref_split(t, ln, sep, sn, unicode, starts, ends);
+    while (i < ln) {
+        if (!is_word(t[i], unicode)) {
+            i++;
+            continue;
+        }
+        size_t start = i;
+        while (i < ln && is_word(t[i], unicode))
+            i++;
+        if (i - start >= (rule & TEXTOPS_TWO_OR_MORE ? 2u : 1u)) {
+            starts[count] = start;
+            ends[count++] = i;
+        }
+    }
+    return count;
+}
+
+size_t fz_ref_rule_words(const uint32_t *t, size_t n, const uint32_t *w,
+                         size_t wn, const uint32_t *sep, size_t sn,
+                         int unicode, int rule)
+{
+    size_t ln = n, count;
+    uint32_t *low = NULL;
+    if (rule & TEXTOPS_LOWER)
+        t = low = fz_ref_lower(t, n, unicode, &ln);
+    if (rule & TEXTOPS_WORD_CHARS)
+        count = word_runs(t, ln, w, wn, unicode, (rule & TEXTOPS_TWO_OR_MORE) != 0);
+    else
+        count = fz_ref_words(t, ln, w, wn, sep, sn, unicode);
+    free(low);
+    return count;
+}
+
 /* Length of the line break at t[i], or 0 (str.splitlines / bytes'). */
 static size_t line_break(const uint32_t *t, size_t n, size_t i, int unicode)
 {
@@ -102,9 +223,13 @@ static size_t line_break(const uint32_t *t, size_t n, size_t i, int unicode)
 
 size_t fz_ref_lines(const uint32_t *t, size_t n, const uint32_t *w,
                     size_t wn, const uint32_t *sep, size_t sn, int unicode,
-                    size_t *out)
+                    int rule, size_t *out)
 {
     size_t lines = 0, start = 0, i = 0;
+    uint32_t *low = NULL;
+    if (rule & TEXTOPS_LOWER) /* the lines of text.lower() */
+        t = low = fz_ref_lower(t, n, unicode, &n);
+    rule &= ~TEXTOPS_LOWER;
     while (i < n) {
         size_t br = line_break(t, n, i, unicode);
         if (br == 0) {
@@ -112,18 +237,19 @@ size_t fz_ref_lines(const uint32_t *t, size_t n, const uint32_t *w,
             continue;
         }
         if (out != NULL)
-            out[lines] = fz_ref_words(t + start, i - start, w, wn, sep, sn,
-                                      unicode);
+            out[lines] = fz_ref_rule_words(t + start, i - start, w, wn, sep,
+                                           sn, unicode, rule);
         lines++;
         i += br;
         start = i;
     }
     if (start < n) {
         if (out != NULL)
-            out[lines] = fz_ref_words(t + start, n - start, w, wn, sep, sn,
-                                      unicode);
+            out[lines] = fz_ref_rule_words(t + start, n - start, w, wn, sep,
+                                           sn, unicode, rule);
         lines++;
     }
+    free(low);
     return lines;
 }
 

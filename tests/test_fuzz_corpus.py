@@ -8,8 +8,10 @@ fuzz/regressions/TARGET/ (inputs that once failed) through its target. The
 UTF-8 target's inputs are also checked against Python's own decoder.
 """
 
+import os
 import shutil
 import subprocess
+import sys
 import sysconfig
 from pathlib import Path
 
@@ -48,6 +50,8 @@ def replay(tmp_path_factory):
             capture_output=True,
             text=True,
             timeout=600,
+            # the Unicode tables (build_ucd.py) come from the Python under test
+            env={**os.environ, "PYTHON": sys.executable},
         )
         if done.returncode == 0:
             return out

@@ -40,13 +40,14 @@ def test_quickstart_notebook_runs(monkeypatch):
     assert all(not outputs(c, "error") for c in code)
     text = "".join(o.get("text", "") for c in code for o in outputs(c, "stream"))
     assert "textops" in text and "times in" in text
+    assert "paragraphs" in text and "scikit-learn" in text  # the drop-in CountVectorizer
     assert "generated-1" in text  # generated books, labelled so
     # the timing table, the term matrix and the frequency table are DataFrames
     html = [o["data"]["text/html"] for c in code for o in outputs(c, "text/html")]
     assert any("speed-up" in h for h in html)
     assert any("Valjean" in h and "Ahab" in h for h in html)
-    # the two charts
-    assert sum(len(outputs(c, "image/png")) for c in code) >= 2
+    # the three charts
+    assert sum(len(outputs(c, "image/png")) for c in code) >= 3
 
 
 LOOP = """\

@@ -29,6 +29,7 @@ from ._files import (
     file_word_frequencies,
 )
 from ._freq import word_counts, word_frequencies
+from ._matrix import count_matrix
 from ._threads import get_num_threads, openmp_enabled, set_num_threads
 
 __version__ = "0.1.0"
@@ -42,6 +43,7 @@ __all__ = [
     "TextopsTypeError",
     "TextopsValueError",
     "__version__",
+    "count_matrix",
     "file_line_word_counts",
     "file_substring_count",
     "file_word_count",

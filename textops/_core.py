@@ -778,3 +778,132 @@ def guard_mapping(mapped: Any) -> Callable[[], bool]:
     slot = lib.textops_guard_begin(cdata, len(cdata))
     ffi.release(cdata)
     return lambda: bool(lib.textops_guard_end(slot))
+
+
+# --- document-term matrices (csrc/matrix.c) --------------------------------
+
+
+def _owned_array(pointer: Any, n: int, dtype: Any) -> Any:
+    """The C array ``pointer[0, n)`` (malloc'd by the core) as a NumPy array
+    that frees it with textops_free when it is dropped: no copy."""
+    np = _np()
+    if n == 0:
+        lib.textops_free(pointer)
+        return np.zeros(0, dtype=dtype)
+    owner = ffi.gc(pointer, lib.textops_free)
+    return np.frombuffer(ffi.buffer(owner, n * np.dtype(dtype).itemsize), dtype=dtype)
+
+
+def _word_arrays(words: List[bytes]) -> Tuple[Any, Any, List[Any]]:
+    """C arrays (pointers, lengths) of byte strings, and what keeps them."""
+    keep = [ffi.from_buffer(w) for w in words]
+    return ffi.new("char *[]", keep or 1), ffi.new("size_t[]", [len(w) for w in words] or 1), keep
+
+
+def _matrix_arrays(out: Any, ntexts: int) -> Tuple[Any, Any, Any]:
+    """indptr (uintp), indices (int32) and counts (int64) of a result."""
+    np = _np()
+    indptr = _owned_array(out.indptr, ntexts + 1, np.uintp)
+    indices = _owned_array(ffi.cast("int32_t *", out.indices), out.nnz, np.int32)
+    counts = _owned_array(out.counts, out.nnz, np.int64)
+    return indptr, indices, counts
+
+
+def _free_matrix(out: Any) -> None:
+    for p in (out.terms, out.term_info, out.indptr, out.indices, out.counts):
+        lib.textops_free(p)
+
+
+def _vocabulary(out: Any, mode: int) -> Dict[Any, int]:
+    """``{term: column}`` of a textops_matrix's terms (str keys for
+    UNICODE), in column order."""
+    if _ID_IS_ADDRESS:
+        vocabulary: Dict[Any, int] = {}
+        if lib.textops_py_vocabulary(
+            ffi.cast("void *", id(vocabulary)), out.terms, out.term_info, out.nterms, mode
+        ):
+            raise MemoryError("textops: out of memory for the vocabulary")
+        return vocabulary
+    buffer = ffi.buffer(out.terms, out.nbytes) if out.nbytes else b""
+    data = str(buffer, "utf-8") if mode == UNICODE else bytes(buffer)
+    info = ffi.unpack(out.term_info, 2 * out.nterms) if out.nterms else []
+    ends = list(accumulate(info[1::2] if mode == UNICODE else info[0::2]))
+    terms = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))
+    return dict(zip(terms, range(out.nterms)))
+
+
+def count_matrix(
+    texts: List[Any],
+    stop_words: List[bytes],
+    ngram: Tuple[int, int],
+    vocabulary: Optional[Tuple[List[bytes], List[int]]],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+) -> Tuple[Optional[Dict[Any, int]], Any, Any, Any]:
+    """The document-term matrix of the texts: ({term: column} in column
+    order, or None with a fixed ``vocabulary`` of (terms, columns)), indptr, indices,
+    counts as NumPy arrays (uintp, int32, int64). ``stop_words`` are UTF-8
+    (or bytes), ``mode`` carries the token rule."""
+    out = ffi.new("textops_matrix *")
+    swords, slens, keep = _word_arrays(stop_words)
+    with _Pins() as pins:
+        addrs, lens, n = _spans(pins, texts, mode & UNICODE, check_text)
+        tptrs = ffi.cast("const char *const *", addrs)
+        try:
+            if vocabulary is None:
+                rc = _call(
+                    _total(lens, n),
+                    threads,
+                    lambda th: lib.textops_count_matrix(
+                        n,
+                        tptrs,
+                        lens,
+                        len(stop_words),
+                        swords,
+                        slens,
+                        ngram[0],
+                        ngram[1],
+                        mode,
+                        th,
+                        out,
+                    ),
+                )
+            else:
+                vwords, vlens, vkeep = _word_arrays(vocabulary[0])
+                columns = ffi.new("size_t[]", vocabulary[1] or [0])
+                rc = _call(
+                    _total(lens, n),
+                    threads,
+                    lambda th: lib.textops_vocab_matrix(
+                        n,
+                        tptrs,
+                        lens,
+                        len(stop_words),
+                        swords,
+                        slens,
+                        len(vocabulary[0]),
+                        vwords,
+                        vlens,
+                        columns,
+                        ngram[0],
+                        ngram[1],
+                        mode,
+                        th,
+                        out,
+                    ),
+                )
+        except BaseException:  # KeyboardInterrupt: the call may have allocated
+            _free_matrix(out)
+            raise
+    del keep
+    if rc != 0:
+        raise MemoryError("textops: out of memory for the document-term matrix")
+    terms: Optional[Dict[Any, int]] = None
+    try:
+        if vocabulary is None:
+            terms = _vocabulary(out, mode & UNICODE)
+    finally:
+        lib.textops_free(out.terms)
+        lib.textops_free(out.term_info)
+    return (terms, *_matrix_arrays(out, n))

@@ -127,6 +127,29 @@ int textops_py_fill(void *list, const size_t *counts, size_t n)
     return rc;
 }
 
+int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
+                          size_t n, int mode)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int rc = 0;
+    for (size_t c = 0; c < n && rc == 0; c++) {
+        Py_ssize_t len = (Py_ssize_t)info[2 * c];
+        PyObject *key = mode == TEXTOPS_UNICODE
+                            ? PyUnicode_DecodeUTF8(terms, len, NULL)
+                            : PyBytes_FromStringAndSize(terms, len);
+        PyObject *value = key != NULL ? PyLong_FromSize_t(c) : NULL;
+        if (value == NULL || PyDict_SetItem((PyObject *)dict, key, value) != 0)
+            rc = -1;
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+        terms += len;
+    }
+    if (rc != 0)
+        PyErr_Clear();
+    PyGILState_Release(gil);
+    return rc;
+}
+
 size_t textops_py_count(uintptr_t text, int words, const char *word,
                         size_t word_len, const char *sep, size_t sep_len,
                         int mode, int threads)

@@ -41,6 +41,15 @@ void textops_py_release(void **owned, size_t n);
  * memory (the items not yet replaced stay as they were). */
 int textops_py_fill(void *list, const size_t *counts, size_t n);
 
+/* Fills the empty dict at address `dict` with {term: column} for the n
+ * terms laid end to end in `terms`, term c being info[2*c] bytes long
+ * (the layout of textops_matrix): str keys decoded from UTF-8 in mode
+ * TEXTOPS_UNICODE, bytes keys otherwise; column c is the int c. Returns 0,
+ * or -1 when out of memory or a term is not valid UTF-8 (the dict then
+ * holds the terms before it). */
+int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
+                          size_t n, int mode);
+
 /* textops_word_count (words != 0) or textops_substring_count on the text
  * object at address `text`, or TEXTOPS_PY_SLOW if the glue cannot read it
  * (see textops_py_spans). */
