@@ -523,11 +523,27 @@ def rule_line_tokens(text: Text, pattern: Any, lowercase: bool, sep: Optional[Te
     return [rule_tokens(line, pattern, False, sep) for line in t.splitlines()]
 
 
-def rule_words(alphabet: Alphabet, text: Text, pattern: Any, lowercase: bool) -> st.SearchStrategy:
+def rule_seps(alphabet: Alphabet, text: Text, pattern: Any) -> st.SearchStrategy:
+    """None, or with no pattern (split) a separator from the text or from
+    text.lower() (split(sep) of the lowered text matches sep there)."""
+    if pattern is not None:
+        return st.none()
+    return (
+        st.none()
+        | needles(alphabet, text, allow_empty=False)
+        | needles(alphabet, text.lower(), allow_empty=False)
+    )
+
+
+def rule_words(
+    alphabet: Alphabet, text: Text, pattern: Any, lowercase: bool, sep: Optional[Text] = None
+) -> st.SearchStrategy:
     """A word to count under a rule: often one of the rule's tokens (of the
     lowered text or of the text as it is, since words are compared as
     given), otherwise any needle."""
-    tokens = rule_tokens(text, pattern, lowercase) + rule_tokens(text, pattern, not lowercase)
+    tokens = rule_tokens(text, pattern, lowercase, sep) + rule_tokens(
+        text, pattern, not lowercase, sep
+    )
     any_needle = needles(alphabet, text)
     return st.sampled_from(tokens) | any_needle if tokens else any_needle
 

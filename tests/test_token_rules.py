@@ -43,6 +43,7 @@ from strategies import (
     assert_exact,
     big_texts,
     rule_line_tokens,
+    rule_seps,
     rule_tokens,
     rule_words,
     rules,
@@ -86,15 +87,21 @@ class RuleCase:
     word: Any
     pattern: Any
     lowercase: bool
+    sep: Any
     text_kind: str
     word_kind: str
 
     @property
     def rule(self) -> dict[str, Any]:
-        return {"pattern": self.pattern, "lowercase": self.lowercase}
+        """The keywords of the rule (sep only when given: never with a pattern)."""
+        rule = {"pattern": self.pattern, "lowercase": self.lowercase}
+        return rule if self.sep is None else {**rule, "sep": self.sep}
 
-    def tokens(self, text: Any = None) -> list:
-        return rule_tokens(self.text if text is None else text, self.pattern, self.lowercase)
+    def tokens(self) -> list:
+        return rule_tokens(self.text, self.pattern, self.lowercase, self.sep)
+
+    def line_tokens(self) -> list:
+        return rule_line_tokens(self.text, self.pattern, self.lowercase, self.sep)
 
     def arguments(self, convert: Buffers) -> tuple[Any, Any]:
         return convert(self.text, self.text_kind), convert(self.word, self.word_kind)
@@ -105,11 +112,13 @@ def rule_cases(draw, alphabet: Alphabet, text_strategy: Any = None) -> RuleCase:
     """A text, a token rule and a word that is often one of its tokens."""
     text = draw(text_strategy if text_strategy is not None else any_texts(alphabet), label="text")
     pattern, lowercase = draw(rules(alphabet), label="rule")
+    sep = draw(rule_seps(alphabet, text, pattern), label="sep")
     return RuleCase(
         text=text,
-        word=draw(rule_words(alphabet, text, pattern, lowercase), label="word"),
+        word=draw(rule_words(alphabet, text, pattern, lowercase, sep), label="word"),
         pattern=pattern,
         lowercase=lowercase,
+        sep=sep,
         text_kind=draw(st.sampled_from(alphabet.text_kinds)),
         word_kind=draw(st.sampled_from(alphabet.needle_kinds)),
     )
@@ -122,11 +131,11 @@ def assert_same_counter(result: Any, expected: Counter, **context: Any) -> None:
     assert all(type(v) is int for v in result.values()), context
 
 
-def frequencies(texts_: list, pattern: Any, lowercase: bool) -> Counter:
+def frequencies(texts_: list, pattern: Any, lowercase: bool, sep: Any = None) -> Counter:
     """The reference: the Counter of every text's tokens, in order."""
     counter: Counter = Counter()
     for text in texts_:
-        counter.update(rule_tokens(text, pattern, lowercase))
+        counter.update(rule_tokens(text, pattern, lowercase, sep))
     return counter
 
 
@@ -218,6 +227,43 @@ def test_hand_picked_examples(text, word):
             )
 
 
+SEP_EXAMPLES = [
+    ("", "", ","),
+    ("A", "a", ","),
+    ("a\n\nB", "", ","),
+    ("\n\n", "", "aa"),
+    ("A,,b\n,", "", ","),
+    ("İ,\u212a", "i\u0307", ","),
+    ("ΑΣ,Σ", "ας", ","),
+    ("xΣy", "x", "σ"),
+    ("xΣ", "", "ς"),
+    (b"", b"", b","),
+    (b"a\n\nB", b"", b","),
+    (b"AxB", b"a", b"x"),
+]
+
+
+@pytest.mark.parametrize("text, word, sep", SEP_EXAMPLES)
+def test_split_sep_of_the_lowered_text(text, word, sep):
+    """lowercase=True with sep: text.lower().split(sep), an empty text or
+    line included ("".split(",") == [""])."""
+    lowered = text.lower()
+    rule = {"sep": sep, "lowercase": True}
+    assert_all_threads(
+        lambda threads: textops.word_count(text, word, threads=threads, **rule),
+        lowered.split(sep).count(word),
+    )
+    assert_all_threads(
+        lambda threads: textops.line_word_counts(text, word, threads=threads, **rule),
+        [ln.split(sep).count(word) for ln in lowered.splitlines()],
+    )
+    docs = [text, text[:1], text]
+    want = [d.lower().split(sep).count(word) for d in docs]
+    assert_exact(textops.parallel_word_count(docs, word, **rule), want)
+    assert textops.Corpus(docs).word_count(word, **rule).tolist() == want
+    assert_same_counter(textops.word_frequencies(text, **rule), Counter(lowered.split(sep)))
+
+
 # --------------------------------------------------------------------------
 # One text: word_count, line_word_counts, word_counts, word_frequencies
 # --------------------------------------------------------------------------
@@ -233,7 +279,7 @@ def check_word_count(case: RuleCase) -> None:
 
 
 def check_line_word_counts(case: RuleCase) -> None:
-    lines = rule_line_tokens(case.text, case.pattern, case.lowercase)
+    lines = case.line_tokens()
     expected = [tokens.count(case.word) for tokens in lines]
     with Buffers() as convert:
         text, word = case.arguments(convert)
@@ -285,7 +331,9 @@ def test_word_counts(alphabet, data, min_chunk, set_min_chunk):
     set_min_chunk(min_chunk)
     case = data.draw(rule_cases(alphabet), label="case")
     more = data.draw(
-        st.lists(rule_words(alphabet, case.text, case.pattern, case.lowercase), max_size=6),
+        st.lists(
+            rule_words(alphabet, case.text, case.pattern, case.lowercase, case.sep), max_size=6
+        ),
         label="more words",
     )
     words_ = [case.word, *more]
@@ -316,19 +364,20 @@ def test_batches(alphabet, data, min_chunk, set_min_chunk):
     if bodies and data.draw(st.booleans(), label="one large text"):
         bodies[0] = bodies[0] * data.draw(st.integers(20, 300), label="times")
     pattern, lowercase = data.draw(rules(alphabet), label="rule")
-    rule = {"pattern": pattern, "lowercase": lowercase}
     joined = alphabet.empty.join(bodies)
+    sep = data.draw(rule_seps(alphabet, joined, pattern), label="sep")
+    rule = {"pattern": pattern, "lowercase": lowercase, "sep": sep}
     if data.draw(st.booleans(), label="one word per text"):
         words_: Any = [
-            data.draw(rule_words(alphabet, body, pattern, lowercase), label="word")
+            data.draw(rule_words(alphabet, body, pattern, lowercase, sep), label="word")
             for body in bodies
         ]
         per_text = words_
     else:
-        words_ = data.draw(rule_words(alphabet, joined, pattern, lowercase), label="word")
+        words_ = data.draw(rule_words(alphabet, joined, pattern, lowercase, sep), label="word")
         per_text = [words_] * len(bodies)
     kinds = [data.draw(st.sampled_from(alphabet.text_kinds)) for _ in bodies]
-    expected = [rule_tokens(t, pattern, lowercase).count(w) for t, w in zip(bodies, per_text)]
+    expected = [rule_tokens(t, pattern, lowercase, sep).count(w) for t, w in zip(bodies, per_text)]
     with Buffers() as convert:
         items = convert.many(bodies, kinds)
         assert_all_threads(
@@ -336,7 +385,7 @@ def test_batches(alphabet, data, min_chunk, set_min_chunk):
             expected,
         )
         assert_exact(textops.sequential_word_count(items, words_, **rule), expected)
-        counter = frequencies(bodies, pattern, lowercase)
+        counter = frequencies(bodies, pattern, lowercase, sep)
         for threads in THREAD_COUNTS:
             result = textops.word_frequencies(items, threads=threads, **rule)
             assert_same_counter(result, counter, threads=threads)
@@ -367,7 +416,7 @@ def test_big_texts(alphabet, data):
     case = data.draw(rule_cases(alphabet, text_strategy=big_texts(alphabet)), label="case")
     check_word_count(case)
     check_word_frequencies(case)
-    lines = rule_line_tokens(case.text, case.pattern, case.lowercase)
+    lines = case.line_tokens()
     result = textops.line_word_counts(case.text, case.word, threads=3, **case.rule)
     assert result == [tokens.count(case.word) for tokens in lines]
 
@@ -486,20 +535,54 @@ def test_each_document_is_lowered_alone(pattern, lowercase, tmp_path):
 # --------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Documents:
+    """Some documents, a token rule (sep only without a pattern), and the
+    words to count (the first one for the single-word functions)."""
+
+    docs: list
+    pattern: Any
+    lowercase: bool
+    sep: Any
+    words: list
+
+    @property
+    def rule(self) -> dict[str, Any]:
+        rule = {"pattern": self.pattern, "lowercase": self.lowercase}
+        return rule if self.sep is None else {**rule, "sep": self.sep}
+
+    @property
+    def word(self) -> Any:
+        return self.words[0]
+
+    def tokens(self, doc: Any) -> list:
+        return rule_tokens(doc, self.pattern, self.lowercase, self.sep)
+
+    def lines(self, doc: Any) -> list:
+        return rule_line_tokens(doc, self.pattern, self.lowercase, self.sep)
+
+    def counter(self) -> Counter:
+        return frequencies(self.docs, self.pattern, self.lowercase, self.sep)
+
+
 @st.composite
-def documents(draw, alphabet: Alphabet, *, utf8: bool = False) -> tuple[list, Any, Any, list]:
-    """Some documents, a rule, a word and a few more words to count."""
+def documents(draw, alphabet: Alphabet, *, utf8: bool = False) -> Documents:
+    """Documents (UTF-8 encodable with utf8: for files and Arrow), a rule
+    and words that are often their tokens."""
     strategy = texts(alphabet, max_pieces=20)
     if utf8:
         strategy = strategy.filter(encodable)
     docs = draw(st.lists(strategy, max_size=10), label="documents")
     pattern, lowercase = draw(rules(alphabet), label="rule")
     joined = alphabet.empty.join(docs)
+    sep_strategy = rule_seps(alphabet, joined, pattern)
     word_strategy = rule_words(alphabet, joined, pattern, lowercase)
     if utf8:
+        sep_strategy = sep_strategy.filter(encodable)
         word_strategy = word_strategy.filter(encodable)
+    sep = draw(sep_strategy, label="sep")
     words_ = draw(st.lists(word_strategy, min_size=1, max_size=4), label="words")
-    return docs, pattern, lowercase, words_
+    return Documents(docs, pattern, lowercase, sep, words_)
 
 
 @BY_ALPHABET
@@ -508,25 +591,24 @@ def documents(draw, alphabet: Alphabet, *, utf8: bool = False) -> tuple[list, An
 def test_corpus(alphabet, data, min_chunk, set_min_chunk):
     """Corpus.word_count, line_word_counts, term_matrix, word_frequencies."""
     set_min_chunk(min_chunk)
-    docs, pattern, lowercase, words_ = data.draw(documents(alphabet))
+    case = data.draw(documents(alphabet), label="documents")
+    docs, word, rule = case.docs, case.word, case.rule
     assume(docs or is_str(alphabet))  # an empty Corpus holds str
-    rule = {"pattern": pattern, "lowercase": lowercase}
-    word = words_[0]
     with Buffers() as convert:
         kinds = [data.draw(st.sampled_from(alphabet.text_kinds)) for _ in docs]
         corpus = textops.Corpus(convert.many(docs, kinds))
-    tokens = [rule_tokens(d, pattern, lowercase) for d in docs]
-    lines = [rule_line_tokens(d, pattern, lowercase) for d in docs]
+    tokens = [case.tokens(d) for d in docs]
+    lines = [case.lines(d) for d in docs]
     for threads in (1, 2, 3):
         counts = corpus.word_count(word, threads=threads, **rule)
         assert counts.dtype == np.int64 and counts.tolist() == [t.count(word) for t in tokens]
         per_line = corpus.line_word_counts(word, threads=threads, **rule)
         assert [a.tolist() for a in per_line] == [[ln.count(word) for ln in d] for d in lines]
-        matrix = corpus.term_matrix(words_, threads=threads, **rule)
-        assert matrix.shape == (len(docs), len(words_))
-        assert matrix.tolist() == [[t.count(w) for w in words_] for t in tokens]
+        matrix = corpus.term_matrix(case.words, threads=threads, **rule)
+        assert matrix.shape == (len(docs), len(case.words))
+        assert matrix.tolist() == [[t.count(w) for w in case.words] for t in tokens]
         result = corpus.word_frequencies(threads=threads, **rule)
-        assert_same_counter(result, frequencies(docs, pattern, lowercase), threads=threads)
+        assert_same_counter(result, case.counter(), threads=threads)
 
 
 @BY_ALPHABET
@@ -536,27 +618,25 @@ def test_files(alphabet, data, min_chunk, set_min_chunk, tmp_path_factory):
     """file_word_count, file_line_word_counts, file_word_frequencies: str
     texts as UTF-8 files (the default encoding), bytes with encoding=None."""
     set_min_chunk(min_chunk)
-    docs, pattern, lowercase, words_ = data.draw(documents(alphabet, utf8=True))
-    rule = {"pattern": pattern, "lowercase": lowercase}
-    word = words_[0]
+    case = data.draw(documents(alphabet, utf8=True), label="documents")
+    docs, word = case.docs, case.word
     encoding = "utf-8" if is_str(alphabet) else None
     root = tmp_path_factory.mktemp("rules")
     paths = []
     for i, doc in enumerate(docs):
         paths.append(root / f"{i}.txt")
         paths[-1].write_bytes(doc.encode() if encoding else doc)
-    tokens = [rule_tokens(d, pattern, lowercase) for d in docs]
-    lines = [rule_line_tokens(d, pattern, lowercase) for d in docs]
+    tokens = [case.tokens(d) for d in docs]
     for threads in (1, 2, 3):
-        common = {"encoding": encoding, "threads": threads, **rule}
+        common = {"encoding": encoding, "threads": threads, **case.rule}
         assert textops.file_word_count(paths, word, **common) == [t.count(word) for t in tokens]
         if paths:
             assert textops.file_word_count(paths[0], word, **common) == tokens[0].count(word)
         assert textops.file_line_word_counts(paths, word, **common) == [
-            [ln.count(word) for ln in d] for d in lines
+            [ln.count(word) for ln in case.lines(d)] for d in docs
         ]
         result = textops.file_word_frequencies(paths, **common)
-        assert_same_counter(result, frequencies(docs, pattern, lowercase), threads=threads)
+        assert_same_counter(result, case.counter(), threads=threads)
 
 
 @STR_ALPHABETS
@@ -570,10 +650,9 @@ def test_pandas_accessor(alphabet, dtype, data, min_chunk, set_min_chunk):
     import textops.pandas  # noqa: F401
 
     set_min_chunk(min_chunk)
-    docs, pattern, lowercase, words_ = data.draw(documents(alphabet, utf8=True))
-    rule = {"pattern": pattern, "lowercase": lowercase}
-    word = words_[0]
-    values = [*docs, None]
+    case = data.draw(documents(alphabet, utf8=True), label="documents")
+    word, rule = case.word, case.rule
+    values = [*case.docs, None]
     series = pd.Series(values, dtype=dtype)
 
     def per_value(fn):
@@ -582,20 +661,37 @@ def test_pandas_accessor(alphabet, dtype, data, min_chunk, set_min_chunk):
     for threads in (1, 2):
         result = series.textops.word_count(word, threads=threads, **rule)
         assert result.dtype == "Int64"
-        assert result.tolist() == per_value(
-            lambda v: rule_tokens(v, pattern, lowercase).count(word)
-        )
+        assert result.tolist() == per_value(lambda v: case.tokens(v).count(word))
     assert series.textops.line_word_counts(word, **rule).tolist() == per_value(
-        lambda v: [ln.count(word) for ln in rule_line_tokens(v, pattern, lowercase)]
+        lambda v: [ln.count(word) for ln in case.lines(v)]
     )
-    matrix = series.textops.term_matrix(words_, **rule)
-    for j, w in enumerate(words_):
+    matrix = series.textops.term_matrix(case.words, **rule)
+    for j, w in enumerate(case.words):
         assert matrix.iloc[:, j].tolist() == per_value(
-            lambda v: rule_tokens(v, pattern, lowercase).count(w)  # noqa: B023
+            lambda v: case.tokens(v).count(w)  # noqa: B023
         )
-    assert_same_counter(
-        series.textops.word_frequencies(**rule), frequencies(docs, pattern, lowercase)
-    )
+    assert_same_counter(series.textops.word_frequencies(**rule), case.counter())
+
+
+def test_pandas_arrow_chunks_and_slices():
+    """Arrow chunks read in place, with offsets and slices: each string
+    lowered alone, Σ judged inside it."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    import textops.pandas  # noqa: F401
+
+    values = ["ΑΣ", "Α", None, "Σ-Σ The", "İ THE", "", "the\u212a ΑΣ."] * 3
+    for arrow_type in (pa.string(), pa.large_string()):
+        chunked = pa.chunked_array([values[:4], values[4:9], values[9:]], type=arrow_type)
+        series = pd.Series(pd.arrays.ArrowExtensionArray(chunked)).iloc[3:]
+        for pattern, lowercase in LOWERED_RULES:
+            rule = {"pattern": pattern, "lowercase": lowercase}
+            for word in ("ας", "σ", "the", "i", "thek"):
+                want = [
+                    pd.NA if v is None else rule_tokens(v, pattern, lowercase).count(word)
+                    for v in values[3:]
+                ]
+                assert series.textops.word_count(word, **rule).tolist() == want, (rule, word)
 
 
 @pytest.mark.parametrize("alphabet", (TOKEN_STR, TOKEN_BYTES), ids=str)
@@ -610,13 +706,12 @@ def test_dask(alphabet, data, tmp_path_factory):
     pd = pytest.importorskip("pandas")
     import textops.dask as tdask
 
-    docs, pattern, lowercase, words_ = data.draw(documents(alphabet, utf8=True))
+    case = data.draw(documents(alphabet, utf8=True), label="documents")
+    docs, word, rule = case.docs, case.word, case.rule
     assume(docs)
-    rule = {"pattern": pattern, "lowercase": lowercase}
-    word = words_[0]
-    tokens = [rule_tokens(d, pattern, lowercase) for d in docs]
-    counter = frequencies(docs, pattern, lowercase)
-    totals = {w: sum(t.count(w) for t in tokens) for w in words_}
+    tokens = [case.tokens(d) for d in docs]
+    counter = case.counter()
+    totals = {w: sum(t.count(w) for t in tokens) for w in case.words}
     encoding = "utf-8" if is_str(alphabet) else None
     root = tmp_path_factory.mktemp("dask")
     paths = []
@@ -636,8 +731,8 @@ def test_dask(alphabet, data, tmp_path_factory):
         options = {"encoding": encoding, **rule} if collection is paths else rule
         got = tdask.word_frequencies(collection, split_every=2, **options)
         assert_same_counter(got.compute(scheduler="sync"), counter, kind=type(collection))
-        got_counts = tdask.word_counts(collection, words_, **options).compute(scheduler="sync")
-        assert got_counts == totals, type(collection)
+        got_counts = tdask.word_counts(collection, case.words, **options)
+        assert got_counts.compute(scheduler="sync") == totals, type(collection)
         total = tdask.word_count(collection, word, **options).compute(scheduler="sync")
         assert total == totals[word], type(collection)
 
