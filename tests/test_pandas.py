@@ -107,3 +107,21 @@ def test_arrow_string_view_series():
         assert s.textops.term_matrix(["the", "x"]).iloc[:, 0].tolist() == expected(
             vals, lambda t: t.split().count("the")
         )
+
+
+@pytest.mark.parametrize("dtype", [object, "string[python]", "string[pyarrow]"])
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_count_matrix_is_countvectorizer(dtype, ngram_range):
+    """series.textops.count_matrix() is scikit-learn's CountVectorizer on
+    the strings (a missing value an empty document), as a sparse DataFrame
+    with the Series' index and the sorted terms as columns."""
+    sklearn_text = pytest.importorskip("sklearn.feature_extraction.text")
+    values = ["The whale, the WHALE's tail", None, "ΑΣ ας İstanbul", "", "a b c", "whale"]
+    series = pd.Series(values, index=[10, 11, 12, 13, 14, 15], dtype=dtype)
+    got = series.textops.count_matrix(ngram_range=ngram_range, threads=2)
+    vectorizer = sklearn_text.CountVectorizer(ngram_range=ngram_range)
+    want = vectorizer.fit_transform(["" if v is None else v for v in values]).toarray()
+    assert got.columns.tolist() == vectorizer.get_feature_names_out().tolist()
+    assert got.index.tolist() == series.index.tolist()
+    assert all(isinstance(t, pd.SparseDtype) for t in got.dtypes)
+    assert got.sparse.to_dense().values.tolist() == want.tolist()

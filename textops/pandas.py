@@ -202,6 +202,41 @@ class TextopsAccessor:
         values = [pd.NA if m else next(per_text) for m in missing]
         return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
 
+    def count_matrix(
+        self,
+        *,
+        pattern: TokenPattern | None = r"(?u)\b\w\w+\b",
+        lowercase: bool = True,
+        ngram_range: tuple[int, int] = (1, 1),
+        stop_words: Iterable[str] | None = None,
+        threads: int | None = None,
+    ) -> pd.DataFrame:
+        """The document-term matrix of the strings (``textops.count_matrix``,
+        scikit-learn's ``CountVectorizer`` by default) as a sparse DataFrame:
+        one row per element (same index), one column per term, sorted; a
+        missing value is an empty document (a row of zeros). Needs SciPy.
+
+        >>> m = pd.Series(["The cat", None, "the hat"]).textops.count_matrix()
+        >>> m.columns.tolist(), m.sparse.to_dense().values.tolist()
+        (['cat', 'hat', 'the'], [[1, 0, 1], [0, 0, 0], [0, 1, 1]])
+        """
+        from ._matrix import count_matrix
+
+        texts, missing = self._strings()
+        documents = [""] * len(missing)
+        for position, text in zip(np.flatnonzero(~missing), texts):
+            documents[position] = text
+        matrix, vocabulary = count_matrix(
+            documents,
+            pattern=pattern,
+            lowercase=lowercase,
+            ngram_range=ngram_range,
+            stop_words=stop_words,
+            threads=threads,
+        )
+        columns = sorted(vocabulary, key=vocabulary.__getitem__)
+        return pd.DataFrame.sparse.from_spmatrix(matrix, index=self._series.index, columns=columns)
+
     def term_matrix(
         self,
         words: Iterable[str],
