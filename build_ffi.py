@@ -14,6 +14,7 @@ the same warnings and hidden symbols; the cdef is generated from their
 headers (``csrc/textops.h``, ``textops/_glue.h``).
 """
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -24,11 +25,22 @@ from pathlib import Path
 from cffi import FFI
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-import build_ucd  # noqa: E402 (the builder's own directory, first)
 
-# The Unicode tables of the token rules come from the Python that builds.
-build_ucd.write()
+
+def _write_unicode_tables() -> None:
+    """Runs build_ucd.py beside this file: the Unicode tables of the token
+    rules come from the Python that builds. Loaded from its path, so that
+    importing this builder leaves sys.path alone (the processes a test
+    spawns inherit it, and would import the source folder's textops)."""
+    spec = importlib.util.spec_from_file_location("build_ucd", HERE / "build_ucd.py")
+    if spec is None or spec.loader is None:
+        raise ImportError("build_ffi: cannot load build_ucd.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.write()
+
+
+_write_unicode_tables()
 CSRC = HERE / "csrc"
 GLUE = HERE / "textops" / "_glue.c"
 # The C core is every .c file in csrc/ (no list to keep up to date).
