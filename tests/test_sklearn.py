@@ -18,6 +18,7 @@ import subprocess
 import sys
 import warnings
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -529,9 +530,16 @@ def test_count_matrix_of_split_tokens(docs, lowercase, ngram_range, nthreads):
     assert X.toarray().tolist() == [[row[t] for t in terms] for row in rows]
 
 
+# Child processes start where this textops was imported from (the installed
+# one, or a source folder built in place), never in an unbuilt source folder.
+PACKAGE_HOME = Path(textops.__file__).resolve().parent.parent
+
+
 def test_import_textops_needs_neither_sklearn_nor_scipy():
     code = "import sys, textops; print('sklearn' in sys.modules, 'scipy' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=PACKAGE_HOME
+    )
     assert out.stdout.split() == ["False", "False"]
 
 
@@ -577,6 +585,7 @@ def test_count_matrix_peak_memory(nthreads):
         capture_output=True,
         text=True,
         check=True,
+        cwd=PACKAGE_HOME,
     )
     got = json.loads(out.stdout)
     print(got)
