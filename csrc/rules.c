@@ -47,13 +47,10 @@ static int final_sigma(const unsigned char *t, size_t n, size_t at,
     return 1;
 }
 
-/* Eight ASCII bytes lowered at once: 0x20 added to each of A-Z (every
- * byte below 0x80, so no sum carries into the next byte). */
+/* Eight ASCII bytes lowered at once: 0x20 added to each of A-Z. */
 static inline uint64_t lower8(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101ULL;
-    uint64_t from_a = w + ones * (0x80 - 'A'), past_z = w + ones * (0x80 - 'Z' - 1);
-    return w | ((from_a & ~past_z & ones * 0x80) >> 2);
+    return w | (tx_upper_lanes(w) >> 2);
 }
 
 /* The lowercase of the character at t[i] (of byte length len, i + len <=

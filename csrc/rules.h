@@ -7,6 +7,7 @@
 #define TEXTOPS_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "internal.h"
 #include "textops.h"
@@ -20,6 +21,15 @@
 #define TX_WORD_DIGIT_LO '0'
 #define TX_WORD_DIGIT_HI '9'
 #define TX_WORD_UNDERSCORE '_'
+
+/* The lanes (bit 7 of each byte) of the eight bytes x that are ASCII
+ * upper-case letters: y + 63 reaches bit 7 from 'A' on, y + 37 from
+ * '[' on, and no lane carries into the next. */
+static inline uint64_t tx_upper_lanes(uint64_t x)
+{
+    const uint64_t ones = 0x0101010101010101ULL, y = x & 0x7F * ones;
+    return (y + 63 * ones) & ~(y + 37 * ones) & ~x & 0x80 * ones;
+}
 
 /* 1 if byte c is ASCII \w (no byte from 0x80 up is). */
 static inline int tx_ascii_word(unsigned char c)

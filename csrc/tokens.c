@@ -229,15 +229,6 @@ typedef struct {
     unsigned flags;
 } run_state;
 
-/* The lanes (bit 7 of each byte) of the eight bytes x that are ASCII
- * upper-case letters: y + 63 reaches bit 7 from 'A' on, y + 37 from
- * '[' on, and no lane carries into the next. */
-static inline uint64_t upper_lanes(uint64_t x)
-{
-    const uint64_t ones = 0x0101010101010101ULL, y = x & 0x7F * ones;
-    return (y + 63 * ones) & ~(y + 37 * ones) & ~x & 0x80 * ones;
-}
-
 /* 1 if s[0, n) has an ASCII upper-case letter; bytes up to end may be
  * read (eight at a time: no branch per byte, which would be mispredicted
  * at the end of most words). */
@@ -248,7 +239,7 @@ static int has_upper(const unsigned char *s, size_t n,
     for (; n - i >= 8; i += 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        if (upper_lanes(x))
+        if (tx_upper_lanes(x))
             return 1;
     }
     if (i == n)
@@ -256,7 +247,7 @@ static int has_upper(const unsigned char *s, size_t n,
     if (end - (s + i) >= 8) {
         uint64_t x;
         memcpy(&x, s + i, 8);
-        uint64_t lanes = upper_lanes(x);
+        uint64_t lanes = tx_upper_lanes(x);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
         return (lanes & ((((uint64_t)1 << (8 * (n - i))) - 1))) != 0;
 #else
