@@ -10,6 +10,7 @@
 #include "rules.h"
 #include "shares.h"
 #include "team.h"
+#include "units.h"
 
 static size_t count_share(const tx_query *q, const unsigned char *t,
                           size_t n, size_t k, size_t pieces, size_t *cuts)
@@ -17,6 +18,8 @@ static size_t count_share(const tx_query *q, const unsigned char *t,
     if (q->plan == TX_PLAN_NONE)
         return 0;
     size_t a, b;
+    if (q->kind == TX_COUNT && q->word_len == 0 && q->unit > 1)
+        return k == 0 ? n / q->unit + 1 : 0; /* code units (units.c) */
     if (q->kind == TX_COUNT && q->word_len == 0) {
         /* len + 1 (in code points: the bytes that continue no character),
          * which adds up over shares of any bytes: the + 1 is share 0's */
@@ -159,13 +162,61 @@ typedef struct {
     const tx_query *shared; /* the prepared query when nwords is 1 */
     const char *const *words;
     const size_t *word_lens;
+    /* NULL, or text i is held in code units of widths[i] bytes (1, 2 or
+     * 4; units.c) and the words are UTF-8, written in its units */
+    const unsigned char *widths;
+    const tx_query *by_width[5]; /* the prepared queries when nwords is 1 */
 } count_batch;
 
-/* The prepared query for text i: `shared` when every text has the same
- * word, else *own, made from base and words[i]. */
-static const tx_query *query_for(const count_batch *cb, size_t i,
-                                 tx_query *own)
+/* Room on the stack for a word written in code units. */
+#define UNITS_LOCAL 256
+
+/* A query's own word in code units: on the stack, or malloc'd. */
+typedef struct {
+    unsigned char local[UNITS_LOCAL];
+    unsigned char *heap;
+} units_word;
+
+/* Makes *q, a copy of base, the query for the UTF-8 word s[0, len) in
+ * code units of width w, written in *buf. Returns 0, or -1 out of
+ * memory. */
+static int units_query(tx_query *q, const tx_query *base, const char *s,
+                       size_t len, size_t w, units_word *buf)
 {
+    unsigned char *to = buf->local;
+    size_t units = 0;
+    buf->heap = NULL;
+    if (len * w > UNITS_LOCAL && (to = buf->heap = malloc(len * w)) == NULL)
+        return -1;
+    int fits = tx_units_from_utf8((const unsigned char *)s, len, w, to,
+                                  &units) == 0;
+    *q = *base;
+    q->word = to;
+    q->word_len = fits ? units * w : 0;
+    q->unit = w > 1 ? w : 0;
+    tx_prepare(q);
+    if (!fits)
+        q->plan = TX_PLAN_NONE;
+    return 0;
+}
+
+/* The prepared query for text i: `shared` (or by_width) when every text
+ * has the same word, else *own, made from base and words[i] (in *buf for
+ * texts of code units; NULL when out of memory). */
+static const tx_query *query_for(const count_batch *cb, size_t i,
+                                 tx_query *own, units_word *buf)
+{
+    buf->heap = NULL;
+    if (cb->widths != NULL) {
+        size_t w = cb->widths[i] == 1 || cb->widths[i] == 2 ? cb->widths[i]
+                                                             : 4;
+        if (cb->by_width[w] != NULL)
+            return cb->by_width[w];
+        return units_query(own, cb->base, cb->words[i], cb->word_lens[i], w,
+                           buf) == 0
+                   ? own
+                   : NULL;
+    }
     if (cb->shared != NULL)
         return cb->shared;
     *own = *cb->base;
@@ -178,19 +229,33 @@ static const tx_query *query_for(const count_batch *cb, size_t i,
 static size_t count_text(tx_batch *b, size_t tid, size_t i)
 {
     tx_query own;
+    units_word buf;
     (void)tid;
-    return tx_words(query_for((count_batch *)b, i, &own),
-                    (const unsigned char *)b->texts[i], b->lens[i]);
+    const tx_query *q = query_for((count_batch *)b, i, &own, &buf);
+    if (q == NULL) {
+        b->failed = 1;
+        return 0;
+    }
+    size_t c = tx_words(q, (const unsigned char *)b->texts[i], b->lens[i]);
+    free(buf.heap);
+    return c;
 }
 
 static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
                           size_t pieces)
 {
     tx_query own;
+    units_word buf;
     (void)tid;
-    return count_share(query_for((count_batch *)b, i, &own),
-                       (const unsigned char *)b->texts[i], b->lens[i], k,
-                       pieces, tx_batch_cuts(b, i));
+    const tx_query *q = query_for((count_batch *)b, i, &own, &buf);
+    if (q == NULL) {
+        b->failed = 1;
+        return 0;
+    }
+    size_t c = count_share(q, (const unsigned char *)b->texts[i], b->lens[i],
+                           k, pieces, tx_batch_cuts(b, i));
+    free(buf.heap);
+    return c;
 }
 
 /* t.lower().split(sep) (an explicit separator: those of the lowered text,
@@ -207,11 +272,12 @@ static void run_counts(const tx_query *query, size_t ntexts,
     tx_lowered copy;
     if (tx_lower_for_sep(&base, ntexts, &texts, &lens, &copy) != 0)
         copy = (tx_lowered){NULL, NULL, NULL};
+    units_word buf;
     count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
                        base.stop, out, 0, 0, 0, NULL},
-                      &base, NULL, words, word_lens};
+                      &base, NULL, words, word_lens, NULL, {NULL}};
     if (nwords == 1)
-        cb.shared = query_for(&cb, 0, &one);
+        cb.shared = query_for(&cb, 0, &one, &buf);
     tx_batch_plan(&cb.b, threads);
     tx_batch_run(&cb.b);
     tx_lowered_free(&copy);
@@ -260,6 +326,46 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
     tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, mode);
     run_counts(&base, ntexts, texts, lens, nsubs, subs, sub_lens, threads,
                out);
+}
+
+int textops_batch_units_count(size_t ntexts, const char *const *texts,
+                              const size_t *lens,
+                              const unsigned char *widths, size_t nsubs,
+                              const char *const *subs,
+                              const size_t *sub_lens, int threads,
+                              size_t *out)
+{
+    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, TEXTOPS_BYTES);
+    tx_query by_width[5];
+    units_word bufs[5];
+    count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
+                       base.stop, out, 0, 0, 0, NULL},
+                      &base, NULL, subs, sub_lens, widths, {NULL}};
+    int rc = 0;
+    for (size_t w = 1; w <= 4; w++) {
+        bufs[w].heap = NULL;
+        if (nsubs == 1 && (w == 1 || w == 2 || w == 4) && rc == 0) {
+            rc = units_query(&by_width[w], &base, subs[0], sub_lens[0], w,
+                             &bufs[w]);
+            cb.by_width[w] = &by_width[w];
+        }
+    }
+    if (rc == 0) {
+        tx_batch_plan(&cb.b, threads);
+        rc = tx_batch_run(&cb.b);
+    }
+    for (size_t w = 1; w <= 4; w++)
+        free(bufs[w].heap);
+    return rc;
+}
+
+int textops_units_count(const char *text, size_t len, int width,
+                        const char *sub, size_t sub_len, int threads,
+                        size_t *count)
+{
+    unsigned char w = (unsigned char)width;
+    return textops_batch_units_count(1, &text, &len, &w, 1, &sub, &sub_len,
+                                     threads, count);
 }
 
 void textops_free(void *p) { free(p); }

@@ -58,6 +58,9 @@ typedef struct {
     tx_rule rule; /* which tokens: split(sep), or runs of \w */
     int lower;    /* the tokens of text.lower(): tx_words lowers the text
                    * in blocks and runs the plan on them */
+    size_t unit;  /* a TX_COUNT in a text of code units of this many bytes
+                   * (2 or 4, units.c; 0: bytes, or UTF-8 by mode): only
+                   * occurrences at a unit boundary count */
     tx_needle word_needle, sep_needle;
     const volatile int *stop; /* the caller's stop flag (textops_watch) */
 } tx_query;

@@ -5,7 +5,8 @@
  * does not hold the rest back). Each share's piece starts at a cut: the
  * first place in the share where the serial kernel, run on the piece as a
  * text of its own, gives exactly its part of the answer:
- *   count(sub)    a place that no occurrence of sub straddles;
+ *   count(sub)    a place that no occurrence of sub straddles (in a text
+ *                 of code units, units.c, at a unit boundary);
  *   split()       just after an ASCII whitespace byte; also for the
  *                 \w rules (whitespace is never \w, cased or
  *                 case-ignorable: a piece is an exact text of its own, in
@@ -82,19 +83,28 @@ static int tx_may_try(int tries, size_t m, size_t len)
     return tries < TX_CUT_TRIES && (size_t)tries * m <= len;
 }
 
-/* Smallest b in [lo, hi) that no occurrence of s straddles (none starts in
- * (b - m, b)), or TX_NONE (also when tx_may_try says stop). */
-static size_t cut_unstraddled(const unsigned char *t, size_t n,
-                              const tx_needle *s, size_t lo, size_t hi)
+/* b rounded up to a multiple of unit (0 or 1: b). */
+static size_t round_up(size_t b, size_t unit)
 {
-    size_t b = lo, m = s->m;
+    return unit > 1 ? (b + unit - 1) / unit * unit : b;
+}
+
+/* Smallest b in [lo, hi), a multiple of unit, that no occurrence of s
+ * straddles (none starts in (b - m, b)), or TX_NONE (also when tx_may_try
+ * says stop). */
+static size_t cut_unstraddled(const unsigned char *t, size_t n,
+                              const tx_needle *s, size_t unit, size_t lo,
+                              size_t hi)
+{
+    size_t b = round_up(lo, unit), m = s->m;
     for (int tries = 0; b < hi && tx_may_try(tries, m, hi - lo); tries++) {
         size_t from = b >= m - 1 ? b - (m - 1) : 0;
         size_t to = n - b >= m - 1 ? b + (m - 1) : n;
         const unsigned char *p = tx_find(t + from, to - from, s);
         if (p == NULL)
             return b;
-        b = (size_t)(p - t) + m; /* every place before is straddled by p */
+        /* every place before is straddled by p */
+        b = round_up((size_t)(p - t) + m, unit);
     }
     return TX_NONE;
 }
@@ -150,7 +160,7 @@ static size_t find_cut(const tx_query *q, const unsigned char *t, size_t n,
 {
     switch (q->kind) {
     case TX_COUNT:
-        return cut_unstraddled(t, n, &q->word_needle, lo, hi);
+        return cut_unstraddled(t, n, &q->word_needle, q->unit, lo, hi);
     case TX_WORDS: /* the \w rules have no sep (tx_make_query) */
         if (q->sep != NULL && q->lower)
             return TX_NONE;

@@ -9,6 +9,7 @@
 #include "backend.h"
 #include "rules.h"
 #include "shares.h"
+#include "units.h"
 
 static int has_space(const unsigned char *w, size_t len, int mode)
 {
@@ -220,7 +221,8 @@ static size_t words_plain(const tx_query *q, const unsigned char *t,
     case TX_PLAN_SEP_WALK:
         return words_on_sep_walk(q, t, n);
     case TX_PLAN_COUNT:
-        return tx_count(t, n, &q->word_needle, q->mode);
+        return q->unit > 1 ? tx_count_units(t, n, &q->word_needle, q->unit)
+                           : tx_count(t, n, &q->word_needle, q->mode);
     default:
         return 0;
     }

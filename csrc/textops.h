@@ -99,6 +99,25 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    textops_mode mode, int threads,
                                    size_t *out);
 
+/* text.count(sub) for a str held in CPython's own storage (PEP 393): len
+ * bytes of code units `width` bytes wide (1, 2 or 4, native byte order;
+ * len a multiple of width), sub its UTF-8 (lone surrogates as three-byte
+ * sequences, as "surrogatepass" writes them). Only occurrences at a unit
+ * boundary count; a sub with a code point too wide for the units occurs
+ * nowhere, and an empty sub counts len / width + 1. Stores the count in
+ * *count and returns 0, or returns -1 when memory runs out (for a long
+ * sub). The batch form stores texts[i].count(subs[i]) (or subs[0]) in
+ * out[i], text i having widths[i]. */
+int textops_units_count(const char *text, size_t len, int width,
+                        const char *sub, size_t sub_len, int threads,
+                        size_t *count);
+int textops_batch_units_count(size_t ntexts, const char *const *texts,
+                              const size_t *lens,
+                              const unsigned char *widths, size_t nsubs,
+                              const char *const *subs,
+                              const size_t *sub_lens, int threads,
+                              size_t *out);
+
 /* The distinct tokens of a text, as textops_word_frequencies returns them:
  * `data` holds the tokens end to end (nbytes bytes); info[3*i],
  * info[3*i+1] and info[3*i+2] are token i's length in bytes, its length in

@@ -55,12 +55,28 @@ _PY_SLOW: int = lib.TEXTOPS_PY_SLOW
 
 def _utf8(text: str) -> Tuple[int, int]:
     """Address and byte length of the UTF-8 form of text, or (0, -1) when it
-    has none (lone surrogates). Valid while text is alive."""
+    has none (lone surrogates). Valid while text is alive. Only the word
+    functions need it: substrings are counted in the string's own storage
+    (``_storage``)."""
     if not _ID_IS_ADDRESS:
         return 0, -1
     size = ffi.new("size_t *")
     address = lib.textops_py_utf8(id(text), size)
     return (address, size[0]) if address else (0, -1)
+
+
+def _storage(text: str) -> Optional[Tuple[int, int, int]]:
+    """(address, size in bytes, unit width) of CPython's own storage of
+    text (PEP 393), read in place while text is alive; None when it cannot
+    be read so (not CPython, or a legacy string)."""
+    if not _ID_IS_ADDRESS:
+        return None
+    out = ffi.new("uintptr_t *")
+    size = ffi.new("size_t *")
+    width = ffi.new("int *")
+    if lib.textops_py_storage(id(text), out, size, width) != 0:
+        return None
+    return out[0], size[0], width[0]
 
 
 def _pattern(obj: Any) -> Any:
@@ -105,6 +121,15 @@ class _Pins:
         owned = ffi.new("void *[]", n)
         self._owned.append((owned, n))
         return owned
+
+    def storage(self, text: str) -> Tuple[int, int, int]:
+        """(address, size in bytes, unit width) of the storage of text
+        (``_storage``), valid until exit."""
+        storage = _storage(text)
+        if storage is None:
+            raise MemoryError("textops: out of memory to read a str")
+        self._alive.append(text)
+        return storage
 
     def address(self, obj: Any) -> Tuple[int, int]:
         """Return (address, length in bytes) of obj, valid until exit."""
@@ -313,6 +338,17 @@ def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
     count = _glue_count(text, False, s, _NO_SEP, mode, threads)
     if count is not None:
         return count
+    storage = _storage(text) if isinstance(text, str) else None
+    if storage is not None:  # counted in the string's own storage
+        address, size, width = storage
+        units = ffi.cast("const char *", address)
+        out = ffi.new("size_t *")
+        rc = _call(
+            size, threads, lambda th: lib.textops_units_count(units, size, width, s, len(s), th, out)
+        )
+        if rc != 0:
+            raise MemoryError("textops: out of memory for the substring")
+        return out[0]
     return _on_text(
         text,
         lambda t, n: _call(
@@ -367,7 +403,11 @@ def line_word_counts(
 
 
 def _spans(
-    pins: _Pins, items: List[Any], mode: int, check: Callable[[int, Any], Any]
+    pins: _Pins,
+    items: List[Any],
+    mode: int,
+    check: Callable[[int, Any], Any],
+    widths: Any = None,
 ) -> Tuple[Any, Any, int]:
     """C arrays of the addresses and byte lengths of the texts in items,
     readable until pins exits, and their number (the callers use it, not
@@ -376,21 +416,28 @@ def _spans(
     Exact str (or, for bytes mode, exact bytes) items are read in C without
     Python work per item; any other item goes through ``check(i, item)``,
     which raises if it is not acceptable and returns what to count in.
+    With ``widths`` (a C array of n unsigned chars; CPython only), the str
+    items are read in their own storage, widths[i] getting the unit width,
+    instead of as UTF-8.
     Raises RuntimeError if another thread changes the length of items.
     """
     n = len(items)
     addrs = ffi.new("uintptr_t[]", n)
     lens = ffi.new("size_t[]", n)
     owned = pins.owned(n) if _ID_IS_ADDRESS else None
+    to = ffi.NULL if widths is None else widths
     i = 0
     while i < n:
         if owned is not None:
-            i = lib.textops_py_spans(ffi.cast("void *", id(items)), n, i, mode, addrs, lens, owned)
+            i = lib.textops_py_spans(ffi.cast("void *", id(items)), n, i, mode, addrs, lens, to, owned)
             if i == -1:
                 break
         if i < 0 or len(items) != n:
             raise RuntimeError("textops: the list of texts changed size during the call")
-        addrs[i], lens[i] = pins.address(check(i, items[i]))
+        if widths is None:
+            addrs[i], lens[i] = pins.address(check(i, items[i]))
+        else:
+            addrs[i], lens[i], widths[i] = pins.storage(check(i, items[i]))
         i += 1
     return addrs, lens, n
 
@@ -419,6 +466,8 @@ def batch(
     ``patterns`` holds one per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
     which raise for bad ones, naming the index."""
+    if not words and mode & UNICODE and _ID_IS_ADDRESS:
+        return _batch_units(texts, patterns, threads, check_text, check_word)
     with _Pins() as pins:
         taddrs, tlens, n = _spans(pins, texts, mode, check_text)
         waddrs, wlens, nwords = _spans(pins, patterns, mode, check_word)
@@ -444,6 +493,35 @@ def batch(
                     n, tptrs, tlens, nwords, wptrs, wlens, mode, th, out
                 ),
             )
+    return _int_list(out, n)
+
+
+def _batch_units(
+    texts: List[Any],
+    patterns: List[Any],
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+    check_word: Callable[[int, Any], Any],
+) -> List[int]:
+    """``batch`` of str substring counts, each text read in its own storage."""
+    with _Pins() as pins:
+        widths = ffi.new("unsigned char[]", len(texts))
+        taddrs, tlens, n = _spans(pins, texts, UNICODE, check_text, widths)
+        waddrs, wlens, nwords = _spans(pins, patterns, UNICODE, check_word)
+        if nwords not in (1, n):
+            raise RuntimeError("textops: the list of words changed size during the call")
+        out = ffi.new("size_t[]", n)
+        tptrs = ffi.cast("const char *const *", taddrs)
+        wptrs = ffi.cast("const char *const *", waddrs)
+        rc = _call(
+            _total(tlens, n),
+            threads,
+            lambda th: lib.textops_batch_units_count(
+                n, tptrs, tlens, widths, nwords, wptrs, wlens, th, out
+            ),
+        )
+        if rc != 0:
+            raise MemoryError("textops: out of memory for the substrings")
     return _int_list(out, n)
 
 

@@ -2,12 +2,36 @@
  * cffi-generated module, with the core's warnings. It reads only fields of
  * str and bytes objects that never change (both are immutable) and takes
  * the GIL back where it touches reference counts or CPython may have to
- * make the UTF-8 form. */
+ * make the UTF-8 form (the word functions; substrings are counted in a
+ * str's own storage, which needs none). */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include "_glue.h"
 #include "textops.h"
+
+/* Reads CPython's own storage of the str obj (PEP 393: *width bytes a
+ * code point, *size bytes in all); returns 0, or -1 when it cannot be read
+ * in place. Every field read never changes once the string is ready; a
+ * legacy string (Python < 3.12) is made ready when the caller holds the
+ * GIL (has_gil), else -1 sends the caller to a path that does. */
+static int py_storage(PyObject *obj, int has_gil, const char **data,
+                      Py_ssize_t *size, int *width)
+{
+#if PY_VERSION_HEX < 0x030C0000
+    if (!PyUnicode_IS_READY(obj) && (!has_gil || PyUnicode_READY(obj) != 0)) {
+        if (has_gil)
+            PyErr_Clear();
+        return -1;
+    }
+#else
+    (void)has_gil;
+#endif
+    *width = (int)PyUnicode_KIND(obj);
+    *data = (const char *)PyUnicode_DATA(obj);
+    *size = PyUnicode_GET_LENGTH(obj) * *width;
+    return 0;
+}
 
 /* Stores the bytes of obj in *data and *size and returns 0 if obj is an
  * exact str with a UTF-8 form (mode has TEXTOPS_UNICODE) or an exact bytes
@@ -51,6 +75,27 @@ static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
     return -1;
 }
 
+int textops_py_storage(uintptr_t text, uintptr_t *data, size_t *size,
+                       int *width)
+{
+    PyObject *obj = (PyObject *)text;
+    const char *units;
+    Py_ssize_t nbytes;
+    if (!PyUnicode_Check(obj))
+        return -1;
+    int rc = py_storage(obj, 0, &units, &nbytes, width);
+    if (rc != 0) {
+        PyGILState_STATE gil = PyGILState_Ensure(); /* to make it ready */
+        rc = py_storage(obj, 1, &units, &nbytes, width);
+        PyGILState_Release(gil);
+    }
+    if (rc != 0)
+        return -1;
+    *data = (uintptr_t)units;
+    *size = (size_t)nbytes;
+    return 0;
+}
+
 uintptr_t textops_py_utf8(uintptr_t text, size_t *size)
 {
     PyObject *obj = (PyObject *)text;
@@ -72,7 +117,8 @@ uintptr_t textops_py_utf8(uintptr_t text, size_t *size)
 #define TEXTOPS_PY_AHEAD 16
 
 long textops_py_spans(void *list, size_t n, size_t start, int mode,
-                      uintptr_t *addrs, size_t *lens, void **owned)
+                      uintptr_t *addrs, size_t *lens, unsigned char *widths,
+                      void **owned)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject **item = ((PyListObject *)list)->ob_item;
@@ -80,12 +126,21 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
     for (size_t i = start; next == -1 && i < n; i++) {
         const char *data;
         Py_ssize_t size;
+        int width = 1, rc;
         if (i + TEXTOPS_PY_AHEAD < n)
             __builtin_prefetch(item[i + TEXTOPS_PY_AHEAD]);
-        if (py_text(item[i], mode, 1, &data, &size) != 0) {
+        if (widths != NULL)
+            rc = PyUnicode_CheckExact(item[i])
+                     ? py_storage(item[i], 1, &data, &size, &width)
+                     : -1;
+        else
+            rc = py_text(item[i], mode, 1, &data, &size);
+        if (rc != 0) {
             next = (long)i;
             break;
         }
+        if (widths != NULL)
+            widths[i] = (unsigned char)width;
         Py_INCREF(item[i]);
         owned[i] = item[i];
         addrs[i] = (uintptr_t)data;
@@ -154,9 +209,19 @@ size_t textops_py_count(uintptr_t text, int words, const char *word,
                         size_t word_len, const char *sep, size_t sep_len,
                         int mode, int threads)
 {
+    PyObject *obj = (PyObject *)text;
     const char *data;
     Py_ssize_t size;
-    if (py_text((PyObject *)text, mode, 0, &data, &size) != 0)
+    if (!words && (mode & TEXTOPS_UNICODE) && PyUnicode_CheckExact(obj)) {
+        int width;
+        size_t count;
+        if (py_storage(obj, 0, &data, &size, &width) != 0 ||
+            textops_units_count(data, (size_t)size, width, word, word_len,
+                                threads, &count) != 0)
+            return TEXTOPS_PY_SLOW;
+        return count; /* in the string's own storage */
+    }
+    if (py_text(obj, mode, 0, &data, &size) != 0)
         return TEXTOPS_PY_SLOW;
     if (words)
         return textops_word_count(data, (size_t)size, word, word_len, sep,

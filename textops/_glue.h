@@ -20,18 +20,28 @@
  * caller then encodes with "surrogatepass"). The string's own storage when
  * it is ASCII, else the UTF-8 copy CPython caches on the string
  * (PyUnicode_AsUTF8AndSize); valid while the string is alive. Takes the
- * GIL itself. */
+ * GIL itself. Only the word functions need it: substrings are counted in
+ * the string's own storage (textops_py_storage). */
 uintptr_t textops_py_utf8(uintptr_t text, size_t *size);
 
+/* CPython's own storage of the str (or str subclass) at address `text`:
+ * *size bytes of code units *width bytes wide (1, 2 or 4) at *data, read
+ * in place (textops_units_count). Returns 0, or -1 when it cannot be read
+ * so (not a str, or out of memory to make a legacy string ready). */
+int textops_py_storage(uintptr_t text, uintptr_t *data, size_t *size,
+                       int *width);
+
 /* Fills addrs[i], lens[i] and owned[i] from start on while the glue can
- * read list[i] (an exact str with a UTF-8 form in mode TEXTOPS_UNICODE, an
- * exact bytes otherwise). owned[i] is a new reference to list[i], which
- * keeps its bytes alive once the GIL is released (textops_py_release drops
- * them). Returns the first index it could not fill, -1 when all n are
- * filled, or -2 when the list no longer holds n items (another thread
- * changed it). */
+ * read list[i]: an exact bytes (mode without TEXTOPS_UNICODE), or an exact
+ * str, as its UTF-8 form (when it has one) when widths is NULL and else as
+ * its own storage, with widths[i] its unit width (textops_py_storage).
+ * owned[i] is a new reference to list[i], which keeps its bytes alive once
+ * the GIL is released (textops_py_release drops them). Returns the first
+ * index it could not fill, -1 when all n are filled, or -2 when the list
+ * no longer holds n items (another thread changed it). */
 long textops_py_spans(void *list, size_t n, size_t start, int mode,
-                      uintptr_t *addrs, size_t *lens, void **owned);
+                      uintptr_t *addrs, size_t *lens, unsigned char *widths,
+                      void **owned);
 
 /* Drops the references of owned[0, n) that are not NULL, and clears them. */
 void textops_py_release(void **owned, size_t n);
@@ -53,7 +63,9 @@ int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
 
 /* textops_word_count (words != 0) or textops_substring_count on the text
  * object at address `text`, or TEXTOPS_PY_SLOW if the glue cannot read it
- * (see textops_py_spans). */
+ * (see textops_py_spans). A str's substrings are counted in its own
+ * storage (textops_units_count; word is UTF-8), its words in its UTF-8
+ * form. */
 size_t textops_py_count(uintptr_t text, int words, const char *word,
                         size_t word_len, const char *sep, size_t sep_len,
                         int mode, int threads);
