@@ -163,7 +163,8 @@ typedef struct {
     const char *const *words;
     const size_t *word_lens;
     /* NULL, or text i is held in code units of widths[i] bytes (1, 2 or
-     * 4; units.c) and the words are UTF-8, written in its units */
+     * 4; units.c; 0 in a word count: UTF-8); the words are UTF-8, which a
+     * substring count writes in the text's units */
     const unsigned char *widths;
     const tx_query *by_width[5]; /* the prepared queries when nwords is 1 */
 } count_batch;
@@ -193,6 +194,7 @@ static int units_query(tx_query *q, const tx_query *base, const char *s,
     *q = *base;
     q->word = to;
     q->word_len = fits ? units * w : 0;
+    q->mode = TEXTOPS_BYTES; /* an empty word counts units */
     q->unit = w > 1 ? w : 0;
     tx_prepare(q);
     if (!fits)
@@ -207,7 +209,8 @@ static const tx_query *query_for(const count_batch *cb, size_t i,
                                  tx_query *own, units_word *buf)
 {
     buf->heap = NULL;
-    if (cb->widths != NULL) {
+    if (cb->widths != NULL && cb->base->kind == TX_COUNT &&
+        cb->widths[i] != 0) {
         size_t w = cb->widths[i] == 1 || cb->widths[i] == 2 ? cb->widths[i]
                                                              : 4;
         if (cb->by_width[w] != NULL)
@@ -226,19 +229,53 @@ static const tx_query *query_for(const count_batch *cb, size_t i,
     return own;
 }
 
+/* The width of text i's units when its words go through units.c, or 0. */
+static size_t word_units(const count_batch *cb, size_t i)
+{
+    if (cb->widths == NULL || cb->base->kind == TX_COUNT)
+        return 0;
+    size_t w = cb->widths[i];
+    return w == 0 || w == 1 || w == 2 ? w : 4;
+}
+
 static size_t count_text(tx_batch *b, size_t tid, size_t i)
 {
+    count_batch *cb = (count_batch *)b;
     tx_query own;
     units_word buf;
     (void)tid;
-    const tx_query *q = query_for((count_batch *)b, i, &own, &buf);
+    const tx_query *q = query_for(cb, i, &own, &buf);
     if (q == NULL) {
         b->failed = 1;
         return 0;
     }
-    size_t c = tx_words(q, (const unsigned char *)b->texts[i], b->lens[i]);
+    size_t c, w = word_units(cb, i);
+    const unsigned char *t = (const unsigned char *)b->texts[i];
+    if (w != 0) {
+        tx_units_text x;
+        int failed = 0;
+        tx_units_text_init(&x, q, t, b->lens[i], w);
+        c = tx_units_words(q, &x, 0, x.n, &failed);
+        if (failed)
+            b->failed = 1;
+    } else {
+        c = tx_words(q, t, b->lens[i]);
+    }
     free(buf.heap);
     return c;
+}
+
+/* count_share for a text of units (units.c). */
+static size_t units_share(const tx_query *q, const unsigned char *t,
+                          size_t n, size_t w, size_t k, size_t pieces,
+                          int *failed)
+{
+    tx_units_text x;
+    size_t a, e;
+    tx_units_text_init(&x, q, t, n, w);
+    if (!tx_units_piece(q, &x, k, pieces, &a, &e))
+        return 0;
+    return tx_units_words(q, &x, a, e, failed);
 }
 
 static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
@@ -252,8 +289,15 @@ static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
         b->failed = 1;
         return 0;
     }
-    size_t c = count_share(q, (const unsigned char *)b->texts[i], b->lens[i],
-                           k, pieces, tx_batch_cuts(b, i));
+    size_t w = word_units((count_batch *)b, i);
+    int failed = 0;
+    size_t c = w != 0 ? units_share(q, (const unsigned char *)b->texts[i],
+                                    b->lens[i], w, k, pieces, &failed)
+                      : count_share(q, (const unsigned char *)b->texts[i],
+                                    b->lens[i], k, pieces,
+                                    tx_batch_cuts(b, i));
+    if (failed)
+        b->failed = 1;
     free(buf.heap);
     return c;
 }
@@ -335,13 +379,21 @@ int textops_batch_units_count(size_t ntexts, const char *const *texts,
                               const size_t *sub_lens, int threads,
                               size_t *out)
 {
-    tx_query base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0, TEXTOPS_BYTES);
+    tx_query one, base = tx_make_query(TX_COUNT, NULL, 0, NULL, 0,
+                                       TEXTOPS_UNICODE);
     tx_query by_width[5];
     units_word bufs[5];
     count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
                        base.stop, out, 0, 0, 0, NULL},
                       &base, NULL, subs, sub_lens, widths, {NULL}};
     int rc = 0;
+    if (nsubs == 1) { /* for the texts given as UTF-8 (width 0) */
+        one = base;
+        one.word = (const unsigned char *)subs[0];
+        one.word_len = sub_lens[0];
+        tx_prepare(&one);
+        cb.shared = &one;
+    }
     for (size_t w = 1; w <= 4; w++) {
         bufs[w].heap = NULL;
         if (nsubs == 1 && (w == 1 || w == 2 || w == 4) && rc == 0) {
@@ -366,6 +418,50 @@ int textops_units_count(const char *text, size_t len, int width,
     unsigned char w = (unsigned char)width;
     return textops_batch_units_count(1, &text, &len, &w, 1, &sub, &sub_len,
                                      threads, count);
+}
+
+int textops_batch_units_word_count(size_t ntexts, const char *const *texts,
+                                   const size_t *lens,
+                                   const unsigned char *widths,
+                                   size_t nwords, const char *const *words,
+                                   const size_t *word_lens, const char *sep,
+                                   size_t sep_len, textops_mode mode,
+                                   int threads, size_t *out)
+{
+    /* no lowered copies (run_counts): a lowered split(sep) goes whole */
+    tx_query one, base = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
+    units_word buf;
+    count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
+                       base.stop, out, 0, 0, 0, NULL},
+                      &base, NULL, words, word_lens, widths, {NULL}};
+    if (nwords == 1)
+        cb.shared = query_for(&cb, 0, &one, &buf);
+    tx_batch_plan(&cb.b, threads);
+    return tx_batch_run(&cb.b);
+}
+
+int textops_units_word_count(const char *text, size_t len, int width,
+                             const char *word, size_t word_len,
+                             const char *sep, size_t sep_len,
+                             textops_mode mode, int threads, size_t *count)
+{
+    unsigned char w = (unsigned char)width;
+    return textops_batch_units_word_count(1, &text, &len, &w, 1, &word,
+                                          &word_len, sep, sep_len, mode,
+                                          threads, count);
+}
+
+int textops_units_line_word_counts(const char *text, size_t len, int width,
+                                   const char *word, size_t word_len,
+                                   const char *sep, size_t sep_len,
+                                   textops_mode mode, size_t **counts,
+                                   size_t *nlines)
+{
+    tx_query q = tx_make_query(TX_LINES, word, word_len, sep, sep_len, mode);
+    tx_units_text x;
+    size_t w = width == 1 || width == 2 ? (size_t)width : 4;
+    tx_units_text_init(&x, &q, (const unsigned char *)text, len, w);
+    return tx_units_lines(&q, &x, counts, nlines);
 }
 
 void textops_free(void *p) { free(p); }

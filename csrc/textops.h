@@ -118,6 +118,43 @@ int textops_batch_units_count(size_t ntexts, const char *const *texts,
                               const size_t *sub_lens, int threads,
                               size_t *out);
 
+/* The word counts of a str held in its own storage, as textops_units_count
+ * takes it (word and sep UTF-8): text.split(sep).count(word) by the token
+ * rule of mode (which has TEXTOPS_UNICODE), and its batch form, where a
+ * width of 0 marks a text given as UTF-8. The text goes block by block
+ * through a UTF-8 buffer of the call (blocks cut where no token spans
+ * them), so no UTF-8 form of the whole text is made. Return 0, or -1 when
+ * memory runs out. */
+int textops_units_word_count(const char *text, size_t len, int width,
+                             const char *word, size_t word_len,
+                             const char *sep, size_t sep_len,
+                             textops_mode mode, int threads, size_t *count);
+int textops_batch_units_word_count(size_t ntexts, const char *const *texts,
+                                   const size_t *lens,
+                                   const unsigned char *widths,
+                                   size_t nwords, const char *const *words,
+                                   const size_t *word_lens, const char *sep,
+                                   size_t sep_len, textops_mode mode,
+                                   int threads, size_t *out);
+
+/* textops_line_word_counts of a str held in its own storage (on the
+ * calling thread, block by block as above). */
+int textops_units_line_word_counts(const char *text, size_t len, int width,
+                                   const char *word, size_t word_len,
+                                   const char *sep, size_t sep_len,
+                                   textops_mode mode, size_t **counts,
+                                   size_t *nlines);
+
+/* The UTF-8 of n code units `width` bytes wide (as textops_units_count
+ * takes them; lone surrogates as three-byte sequences), written at out, at
+ * most cap bytes (2n, 3n or 4n for widths 1, 2 and 4 always suffice);
+ * returns the bytes written (with out NULL: the bytes the UTF-8 takes,
+ * written nowhere). For the calls that read a whole text as
+ * UTF-8 (frequencies, many words, matrices, corpora): the caller owns the
+ * copy and frees it after the call, so none is left on the string. */
+size_t textops_units_to_utf8(const char *units, size_t n, int width,
+                             char *out, size_t cap, int threads);
+
 /* The distinct tokens of a text, as textops_word_frequencies returns them:
  * `data` holds the tokens end to end (nbytes bytes); info[3*i],
  * info[3*i+1] and info[3*i+2] are token i's length in bytes, its length in

@@ -9,9 +9,12 @@
  * units occurs nowhere: CPython stores a str in the narrowest width that
  * holds all its code points. */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "batch.h"
 #include "internal.h"
+#include "shares.h"
 #include "ucd.h"
 #include "units.h"
 
@@ -83,4 +86,385 @@ size_t tx_count_units(const unsigned char *t, size_t n, const tx_needle *nd,
     units_visit u = {{on_unit_match, 0}, width, nd->m, 0};
     tx_scan(t, n, nd, &u.v);
     return u.count;
+}
+
+/* UTF-8 bytes of the code point c. */
+static inline size_t utf8_len(uint32_t c)
+{
+    return 1 + (c >= 0x80) + (c >= 0x800) + (c >= 0x10000);
+}
+
+/* The most UTF-8 bytes a unit of `width` bytes takes. */
+static size_t utf8_per_unit(size_t width)
+{
+    return width == 1 ? 2 : width == 2 ? 3 : 4;
+}
+
+/* UTF-8 bytes of units [a, b) of u: a loop the compiler vectorises. */
+static size_t utf8_size(const unsigned char *u, size_t a, size_t b,
+                        size_t width)
+{
+    size_t size = 0;
+    if (width == 1) {
+        for (size_t i = a; i < b; i++)
+            size += 1 + (u[i] >> 7);
+    } else if (width == 2) {
+        for (size_t i = a; i < b; i++)
+            size += utf8_len(unit_at(u, i, 2));
+    } else {
+        for (size_t i = a; i < b; i++)
+            size += utf8_len(unit_at(u, i, 4));
+    }
+    return size;
+}
+
+/* 1 when the four two-byte units at p (native order) are all below 0x800
+ * (one or two UTF-8 bytes each: ASCII, Latin, Greek, Cyrillic, Hebrew,
+ * Arabic...), else 0. */
+static inline int four_short_units(const unsigned char *p)
+{
+    uint64_t v;
+    memcpy(&v, p, 8);
+    return (v & 0xF800F800F800F800u) == 0;
+}
+
+/* Writes the UTF-8 of v < 0x800 at out (room for two bytes) and returns
+ * its length: both bytes are written, the second kept only for v >= 0x80,
+ * and the lead byte is selected by a mask, with no branch on the mix of
+ * ASCII and two-byte letters. */
+static inline size_t put_short(uint32_t v, unsigned char *out)
+{
+    uint32_t two = (v + 0x780) >> 11; /* 1 for v in [0x80, 0x800) */
+    uint32_t lead = v ^ ((v ^ (0xC0 | v >> 6)) & (0u - two));
+    out[0] = (unsigned char)lead;
+    out[1] = (unsigned char)(0x80 | (v & 0x3F));
+    return 1 + two;
+}
+
+/* Writes the UTF-8 of units [a, b) of u at out, at most cap bytes (a
+ * character that does not fit ends the writing); returns the bytes
+ * written. Runs of ASCII, and of short characters in two-byte units, go
+ * several units at a time. */
+static size_t utf8_write(const unsigned char *u, size_t a, size_t b,
+                         size_t width, unsigned char *out, size_t cap)
+{
+    size_t o = 0, i = a;
+    while (i < b) {
+        if (width == 2 && b - i >= 4 && cap - o >= 8 &&
+            four_short_units(u + 2 * i)) {
+            for (size_t j = 0; j < 4; j++)
+                o += put_short(unit_at(u, i + j, 2), out + o);
+            i += 4;
+            continue;
+        }
+        if (width == 1 && b - i >= 8 && cap - o >= 8) {
+            uint64_t w;
+            memcpy(&w, u + i, 8);
+            if ((w & 0x8080808080808080u) == 0) {
+                memcpy(out + o, &w, 8);
+                o += 8;
+                i += 8;
+                continue;
+            }
+        }
+        uint32_t v = unit_at(u, i, width);
+        if (v < 0x800 && cap - o >= 2) { /* every Latin-1 unit */
+            o += put_short(v, out + o);
+        } else if (cap - o >= utf8_len(v)) {
+            o += tx_utf8_put(v, out + o);
+        } else {
+            break;
+        }
+        i++;
+    }
+    return o;
+}
+
+/* The UTF-8 of one text of units, in two passes over the same shares:
+ * each share's size (into starts[k + 1]), then, once the shares are laid
+ * end to end, each share's bytes. */
+typedef struct {
+    tx_batch b;
+    const unsigned char *u;
+    size_t n, width, cap;
+    int fill;
+    size_t starts[TX_LOCAL_SHARES + 1];
+    unsigned char *out;
+} utf8_batch;
+
+static size_t utf8_share(tx_batch *b, size_t tid, size_t i, size_t k,
+                         size_t pieces)
+{
+    utf8_batch *ub = (utf8_batch *)b;
+    size_t a = k * (ub->n / pieces);
+    size_t e = k + 1 == pieces ? ub->n : (k + 1) * (ub->n / pieces);
+    (void)tid;
+    (void)i;
+    if (!ub->fill) {
+        ub->starts[k + 1] = utf8_size(ub->u, a, e, ub->width);
+        return 0;
+    }
+    size_t at = ub->starts[k], end = ub->starts[k + 1];
+    if (end > ub->cap)
+        end = ub->cap;
+    return at < end ? utf8_write(ub->u, a, e, ub->width, ub->out + at,
+                                 end - at)
+                    : 0;
+}
+
+static size_t utf8_text(tx_batch *b, size_t tid, size_t i)
+{
+    utf8_batch *ub = (utf8_batch *)b;
+    (void)tid;
+    (void)i;
+    return utf8_write(ub->u, 0, ub->n, ub->width, ub->out, ub->cap);
+}
+
+size_t textops_units_to_utf8(const char *units, size_t n, int width,
+                             char *out, size_t cap, int threads)
+{
+    size_t w = width == 1 || width == 2 ? (size_t)width : 4;
+    if (out == NULL)
+        return utf8_size((const unsigned char *)units, 0, n, w);
+    const char *texts[1] = {units};
+    size_t lens[1] = {n * w}, written = 0;
+    utf8_batch ub = {{utf8_text, utf8_share, 1, texts, lens, NULL, &written,
+                      0, 0, 0, NULL},
+                     (const unsigned char *)units, n, w, cap, 0, {0},
+                     (unsigned char *)out};
+    tx_batch_plan(&ub.b, threads);
+    size_t pieces = tx_batch_pieces(&ub.b, 0);
+    if (pieces == 0 || pieces > TX_LOCAL_SHARES) /* whole, in one pass */
+        return utf8_text(&ub.b, 0, 0);
+    tx_batch_run(&ub.b); /* the sizes */
+    for (size_t k = 0; k < pieces; k++)
+        ub.starts[k + 1] += ub.starts[k];
+    ub.fill = 1;
+    tx_batch_run(&ub.b); /* the bytes: `written` sums the shares' */
+    return written;
+}
+
+/* Word and line counts of a text of units go block by block: each block
+ * is written as UTF-8 into a buffer of the call and counted as a text of
+ * its own, so it must end where shares.c would cut the UTF-8 text: after
+ * whitespace (split() and the \w rules), after a separator the greedy
+ * split surely takes (split(sep); none for a lowered one: its separators
+ * are those of the lowered text), after a line break (the lines). */
+
+void tx_units_text_init(tx_units_text *x, const tx_query *q,
+                        const unsigned char *u, size_t nbytes, size_t width)
+{
+    x->u = u;
+    x->width = width;
+    x->n = nbytes / width;
+    x->sep_units = 0; /* no cut after a separator */
+    if (q->sep != NULL && !q->lower && q->sep_len <= TX_UNITS_SEP_MAX &&
+        tx_units_from_utf8(q->sep, q->sep_len, width, x->sep,
+                           &x->sep_units) != 0)
+        x->sep_units = 0; /* wider than the units: it is not in the text */
+}
+
+/* 1 when units i... of x hold the separator. */
+static int sep_at(const tx_units_text *x, size_t i)
+{
+    size_t m = x->sep_units;
+    return i + m <= x->n &&
+           memcmp(x->u + i * x->width, x->sep, m * x->width) == 0;
+}
+
+/* Whitespace units a cut may follow: ASCII whitespace, as in shares.c. */
+static int space_unit(uint32_t c)
+{
+    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+}
+
+/* How many separator occurrences a cut search steps over (as shares.c). */
+#define UNITS_CUT_TRIES 64
+
+size_t tx_units_cut(const tx_query *q, const tx_units_text *x, size_t lo,
+                    size_t hi)
+{
+    const unsigned char *u = x->u;
+    size_t w = x->width;
+    if (lo == 0)
+        lo = 1;
+    if (q->kind == TX_LINES) {
+        for (size_t b = lo; b < hi && b <= x->n; b++) {
+            uint32_t c = unit_at(u, b - 1, w);
+            if (c == '\n' || (c == '\r' && (b == x->n || unit_at(u, b, w) != '\n')))
+                return b;
+        }
+        return TX_NONE;
+    }
+    if (q->sep == NULL) {
+        for (size_t b = lo; b < hi && b <= x->n; b++)
+            if (space_unit(unit_at(u, b - 1, w)))
+                return b;
+        return TX_NONE;
+    }
+    size_t m = x->sep_units;
+    if (m == 0)
+        return TX_NONE;
+    int tries = 0;
+    for (size_t p = lo >= m ? lo - m : 0; p + m < hi && tries < UNITS_CUT_TRIES;
+         p++) {
+        if (!sep_at(x, p))
+            continue;
+        int clean = 1;
+        for (size_t j = p >= m - 1 ? p - (m - 1) : 0; j < p && clean; j++)
+            clean = !sep_at(x, j);
+        if (clean)
+            return p + m;
+        tries++;
+    }
+    return TX_NONE;
+}
+
+int tx_units_piece(const tx_query *q, const tx_units_text *x, size_t k,
+                   size_t pieces, size_t *start, size_t *end)
+{
+    size_t n = x->n, share = n / pieces;
+    size_t a = k == 0 ? 0
+                      : tx_units_cut(q, x, k * share,
+                                     k + 1 == pieces ? n : (k + 1) * share);
+    if (a == TX_NONE)
+        return 0;
+    size_t b = TX_NONE;
+    for (size_t j = k + 1; j < pieces && b == TX_NONE; j++)
+        b = tx_units_cut(q, x, j * share, j + 1 == pieces ? n : (j + 1) * share);
+    *start = a;
+    *end = b == TX_NONE ? n : b;
+    return 1;
+}
+
+/* Units a block holds at least (the minimum chunk when smaller: the tests'
+ * tiny chunks cut tiny texts into many blocks). */
+#define UNITS_BLOCK ((size_t)16 << 10)
+
+/* The block of x from unit a (< e): its end, the first cut at or after
+ * a + UNITS_BLOCK, or e. */
+static size_t block_end(const tx_query *q, const tx_units_text *x, size_t a,
+                        size_t e)
+{
+    size_t step = tx_min_chunk_bytes() < UNITS_BLOCK ? tx_min_chunk_bytes()
+                                                      : UNITS_BLOCK;
+    if (e - a <= step)
+        return e;
+    size_t b = tx_units_cut(q, x, a + step, e);
+    return b == TX_NONE ? e : b;
+}
+
+/* Writes units [a, b) of x as UTF-8 into *buf (grown as needed, *cap
+ * bytes); returns the bytes written, or TX_NONE out of memory. */
+static size_t block_utf8(const tx_units_text *x, size_t a, size_t b,
+                         unsigned char **buf, size_t *cap)
+{
+    size_t need = (b - a) * utf8_per_unit(x->width);
+    if (need > *cap) {
+        unsigned char *bigger = realloc(*buf, need);
+        if (bigger == NULL)
+            return TX_NONE;
+        *buf = bigger;
+        *cap = need;
+    }
+    return utf8_write(x->u, a, b, x->width, *buf, *cap);
+}
+
+size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,
+                      size_t e, int *failed)
+{
+    unsigned char *buf = NULL;
+    size_t cap = 0, count = 0;
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    while (a < e && !TX_STOPPED(q->stop)) {
+        size_t b = block_end(q, x, a, e);
+        size_t len = block_utf8(x, a, b, &buf, &cap);
+        if (len == TX_NONE) {
+            *failed = 1;
+            break;
+        }
+        count += tx_words(q, buf, len);
+        /* split(sep) counts an empty token at the end of every piece */
+        if (q->sep != NULL && q->word_len == 0 && b < x->n)
+            count--;
+        a = b;
+    }
+    free(buf);
+    return count;
+}
+
+/* The block of a line count from unit a (< n): up to the first line cut
+ * at or after a + step; a line longer than a few blocks (with split() or
+ * the \w rules, which a space or tab inside a line cuts exactly) is cut
+ * after a space or tab instead, *mid_line set, and its count goes on in
+ * the next block. */
+static size_t line_block_end(const tx_query *q, const tx_units_text *x,
+                             size_t a, int *mid_line)
+{
+    size_t n = x->n, step = tx_min_chunk_bytes() < UNITS_BLOCK
+                                ? tx_min_chunk_bytes()
+                                : UNITS_BLOCK;
+    *mid_line = 0;
+    if (n - a <= step)
+        return n;
+    size_t far = q->sep == NULL && n - a > 4 * step ? a + 4 * step : n;
+    size_t b = tx_units_cut(q, x, a + step, far);
+    if (b != TX_NONE)
+        return b;
+    if (far == n)
+        return n;
+    for (b = a + step; b < n; b++) {
+        uint32_t c = unit_at(x->u, b - 1, x->width);
+        if (c == ' ' || c == '\t') {
+            *mid_line = 1;
+            return b;
+        }
+    }
+    return n;
+}
+
+int tx_units_lines(const tx_query *q, const tx_units_text *x,
+                   size_t **counts, size_t *nlines)
+{
+    unsigned char *buf = NULL;
+    size_t cap = 0, total = 0, room = 0, a = 0;
+    size_t *out = NULL;
+    int rc = 0, open = 0; /* open: the last line goes on in this block */
+    while (a < x->n && !TX_STOPPED(q->stop)) {
+        int mid_line;
+        size_t b = line_block_end(q, x, a, &mid_line);
+        size_t len = block_utf8(x, a, b, &buf, &cap);
+        size_t got = len == TX_NONE ? 0 : tx_lines(q, buf, len, NULL, 0);
+        if (len != TX_NONE && total + got > room) {
+            size_t more = 2 * (total + got) + 16;
+            size_t *bigger = realloc(out, more * sizeof *out);
+            if (bigger != NULL) {
+                out = bigger;
+                room = more;
+            }
+        }
+        if (len == TX_NONE || total + got > room) {
+            rc = -1;
+            break;
+        }
+        got = tx_lines(q, buf, len, out + total, got); /* the same block */
+        if (open && got > 0) { /* its first line ends the open one */
+            out[total - 1] += out[total];
+            memmove(out + total, out + total + 1, (got - 1) * sizeof *out);
+            got--;
+        }
+        total += got;
+        open = mid_line;
+        a = b;
+    }
+    free(buf);
+    if (rc != 0 || total == 0) {
+        free(out);
+        out = NULL;
+        total = rc != 0 ? 0 : total;
+    }
+    *counts = out;
+    *nlines = total;
+    return rc;
 }

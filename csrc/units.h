@@ -20,4 +20,44 @@ int tx_units_from_utf8(const unsigned char *s, size_t len, size_t width,
 size_t tx_count_units(const unsigned char *t, size_t n, const tx_needle *nd,
                       size_t width);
 
+/* The longest separator (in units) the cuts look for: a longer one cuts
+ * nothing, and its text goes in one block. */
+#define TX_UNITS_SEP_MAX 64
+
+/* A text of n units `width` bytes wide, and the query's separator in the
+ * same units (sep_units 0: the cuts look for none). */
+typedef struct {
+    const unsigned char *u;
+    size_t n, width;
+    unsigned char sep[4 * TX_UNITS_SEP_MAX];
+    size_t sep_units;
+} tx_units_text;
+
+/* Fills *x for the text of units u[0, nbytes) and query q. */
+void tx_units_text_init(tx_units_text *x, const tx_query *q,
+                        const unsigned char *u, size_t nbytes, size_t width);
+
+/* The first b in [lo, hi) (0 < b <= n) where q's text of units may be cut
+ * exactly, as shares.c cuts UTF-8: after ASCII whitespace (split() and
+ * the \w rules), after a separator no earlier one overlaps (split(sep),
+ * not lowered), after \n or a \r not before \n (lines); or TX_NONE. */
+size_t tx_units_cut(const tx_query *q, const tx_units_text *x, size_t lo,
+                    size_t hi);
+
+/* The piece [*start, *end) (in units) of share k of `pieces`, as
+ * tx_share_piece; returns 0 when the share holds none. */
+int tx_units_piece(const tx_query *q, const tx_units_text *x, size_t k,
+                   size_t pieces, size_t *start, size_t *end);
+
+/* tx_words of units [a, e) of x (a and e cuts, or the text's ends), block
+ * by block through a UTF-8 buffer of its own; sets *failed when out of
+ * memory. */
+size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,
+                      size_t e, int *failed);
+
+/* The line counts of x (a TX_LINES query), as textops_line_word_counts
+ * stores them; returns 0, or -1 out of memory. */
+int tx_units_lines(const tx_query *q, const tx_units_text *x,
+                   size_t **counts, size_t *nlines);
+
 #endif

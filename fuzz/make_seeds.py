@@ -34,6 +34,13 @@ def seed(
     return head + word + sep + text
 
 
+def units_seed(width: int, threads: int, backend: int, min_chunk: int, needle: bytes, text: bytes) -> bytes:
+    """One input of the units target (fuzz/fuzz_units.c): header, needle, text."""
+    code = {1: 0, 2: 1, 4: 2}[width]
+    head = bytes([code | (threads - 1) << 2 | backend << 4, min_chunk - 1, len(needle)])
+    return head + needle + text
+
+
 def utf8_seed(threads: int, min_chunk: int, text: bytes) -> bytes:
     """One input of the UTF-8 target: header, then the raw text."""
     return bytes([(threads - 1) << 2, min_chunk - 1]) + text
@@ -202,6 +209,15 @@ SEEDS = {
             for n, bad in enumerate(BROKEN)
         ),
         utf8_seed(4, 1, INTL + b"\xf0\x9f"),
+    ],
+    # Code points from the bytes 0x01, 0x02, 0x61 (see fuzz/fuzz_units.c).
+    "units": [
+        units_seed(1, 2, 0, 1, b"\x01\x02", bytes(range(40)) * 4),
+        units_seed(2, 3, 1, 2, b"\x03\x04", bytes([1, 3, 4, 6, 3, 4]) * 30),
+        units_seed(2, 2, 2, 1, b"\x00", b"\x00" * 200),
+        units_seed(4, 4, 3, 3, b"\x0a\x13", bytes(range(30)) * 8),
+        units_seed(4, 2, 1, 1, b"\xf3", bytes(range(9, 27)) * 10),
+        units_seed(2, 1, 0, 5, b"", b"\x05\x07" * 40),
     ],
     # The text is rewritten between the passes (newlines, token bytes from
     # the phase given by the backend bits); '\v' cuts it into documents.

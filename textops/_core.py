@@ -51,13 +51,16 @@ MAX_THREADS: int = lib.TEXTOPS_MAX_THREADS
 # bytes objects in C; elsewhere every text takes the path through _text.
 _ID_IS_ADDRESS = sys.implementation.name == "cpython"
 _PY_SLOW: int = lib.TEXTOPS_PY_SLOW
+_PY_UNITS: int = lib.TEXTOPS_PY_UNITS
+_PY_WORD_UNITS: int = lib.TEXTOPS_PY_WORD_UNITS
 
 
 def _utf8(text: str) -> Tuple[int, int]:
-    """Address and byte length of the UTF-8 form of text, or (0, -1) when it
-    has none (lone surrogates). Valid while text is alive. Only the word
-    functions need it: substrings are counted in the string's own storage
-    (``_storage``)."""
+    """Address and byte length of the UTF-8 text already has (its own
+    storage when ASCII, or the form CPython cached on it), or (0, -1) when
+    it has none: no call makes one (they count in the string's storage,
+    ``_storage``, or in a copy of their own, ``_utf8_copy``). Valid while
+    text is alive."""
     if not _ID_IS_ADDRESS:
         return 0, -1
     size = ffi.new("size_t *")
@@ -77,6 +80,28 @@ def _storage(text: str) -> Optional[Tuple[int, int, int]]:
     if lib.textops_py_storage(id(text), out, size, width) != 0:
         return None
     return out[0], size[0], width[0]
+
+
+# Memory for UTF-8 copies, left uninitialised: the copy writes every byte
+# it hands on, and the pages it never touches cost nothing.
+_raw = ffi.new_allocator(should_clear_after_alloc=False)
+_UTF8_PER_UNIT = {1: 2, 2: 3, 4: 4}  # the most UTF-8 bytes of a code unit
+
+
+def _utf8_copy(text: str) -> Tuple[Any, int]:
+    """The UTF-8 of text ("surrogatepass") as (buffer, length): written
+    from the string's storage in C, on every core, into memory that goes
+    with the buffer, so that nothing is left cached on the string."""
+    storage = _storage(text)
+    if storage is None:
+        data = str.encode(text, "utf-8", "surrogatepass")
+        return data, len(data)
+    address, size, width = storage
+    n = size // width
+    cap = n * _UTF8_PER_UNIT[width]
+    buf = _raw("char[]", cap or 1)
+    units = ffi.cast("const char *", address)
+    return buf, lib.textops_units_to_utf8(units, n, width, buf, cap, 0)
 
 
 def _pattern(obj: Any) -> Any:
@@ -106,10 +131,12 @@ class _Pins:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        for owned, n in self._owned:
-            lib.textops_py_release(owned, n)
-        for cdata in self._held:
-            ffi.release(cdata)
+        try:
+            for owned, n in self._owned:
+                lib.textops_py_release(owned, n)
+        finally:  # even if Ctrl-C comes meanwhile: no buffer stays exported
+            for cdata in self._held:
+                ffi.release(cdata)
 
     def _buffer(self, obj: Any) -> Any:
         cdata = ffi.from_buffer(obj)
@@ -138,7 +165,10 @@ class _Pins:
             if size >= 0:
                 self._alive.append(obj)
                 return address, size
-            obj = str.encode(obj, "utf-8", "surrogatepass")
+            obj, size = _utf8_copy(obj)
+            if not isinstance(obj, bytes):
+                self._alive.append(obj)
+                return int(ffi.cast("uintptr_t", obj)), size
         cdata = self._buffer(obj)
         return int(ffi.cast("uintptr_t", cdata)), len(cdata)
 
@@ -151,7 +181,9 @@ def _on_text(text: Any, fn: Callable[[Any, int], Any]) -> Any:
         address, size = _utf8(text)
         if size >= 0:
             return fn(ffi.cast("const char *", address), size)
-        text = str.encode(text, "utf-8", "surrogatepass")
+        text, size = _utf8_copy(text)
+        if not isinstance(text, bytes):
+            return fn(text, size)
     if type(text) is bytes:
         return fn(text, len(text))
     cdata = ffi.from_buffer(text)
@@ -291,6 +323,14 @@ def set_search_backend(name: str) -> str:
     return ffi.string(lib.textops_search_backend(previous)).decode()
 
 
+def _word_storage(text: Any) -> Optional[Tuple[int, int, int]]:
+    """``_storage`` of a str the word functions read in its own storage
+    (one with no UTF-8 at hand), else None."""
+    if not isinstance(text, str) or _utf8(text)[1] >= 0:
+        return None
+    return _storage(text)
+
+
 def _glue_count(
     text: Any, words: bool, p: Any, sep: Tuple[Any, int], mode: int, threads: int
 ) -> Optional[int]:
@@ -364,6 +404,21 @@ def word_count(text: Any, word: Any, sep: Optional[Any], mode: int, threads: int
     count = _glue_count(text, True, w, sep_pair, mode, threads)
     if count is not None:
         return count
+    storage = _word_storage(text)
+    if storage is not None:  # block by block from the string's own storage
+        address, size, width = storage
+        units = ffi.cast("const char *", address)
+        out = ffi.new("size_t *")
+        rc = _call(
+            size,
+            threads,
+            lambda th: lib.textops_units_word_count(
+                units, size, width, w, len(w), s, sn, mode, th, out
+            ),
+        )
+        if rc != 0:
+            raise MemoryError("textops: out of memory for the word count")
+        return out[0]
     return _on_text(
         text,
         lambda t, n: _call(
@@ -380,17 +435,29 @@ def line_word_counts(
     nlines = ffi.new("size_t *")
     w = _pattern(word)
     s, sn = _sep(sep)
+    storage = _word_storage(text)
     try:
-        rc = _on_text(
-            text,
-            lambda t, n: _call(
-                n,
+        if storage is not None:  # block by block from the string's storage
+            address, size, width = storage
+            units = ffi.cast("const char *", address)
+            rc = _call(
+                size,
                 threads,
-                lambda th: lib.textops_line_word_counts(
-                    t, n, w, len(w), s, sn, mode, th, counts, nlines
+                lambda th: lib.textops_units_line_word_counts(
+                    units, size, width, w, len(w), s, sn, mode, counts, nlines
                 ),
-            ),
-        )
+            )
+        else:
+            rc = _on_text(
+                text,
+                lambda t, n: _call(
+                    n,
+                    threads,
+                    lambda th: lib.textops_line_word_counts(
+                        t, n, w, len(w), s, sn, mode, th, counts, nlines
+                    ),
+                ),
+            )
     except BaseException:  # KeyboardInterrupt: the call may have allocated
         lib.textops_free(counts[0])
         raise
@@ -408,6 +475,7 @@ def _spans(
     mode: int,
     check: Callable[[int, Any], Any],
     widths: Any = None,
+    how: int = 0,
 ) -> Tuple[Any, Any, int]:
     """C arrays of the addresses and byte lengths of the texts in items,
     readable until pins exits, and their number (the callers use it, not
@@ -416,9 +484,11 @@ def _spans(
     Exact str (or, for bytes mode, exact bytes) items are read in C without
     Python work per item; any other item goes through ``check(i, item)``,
     which raises if it is not acceptable and returns what to count in.
-    With ``widths`` (a C array of n unsigned chars; CPython only), the str
-    items are read in their own storage, widths[i] getting the unit width,
-    instead of as UTF-8.
+    ``how`` says how str items are read (textops_py_spans): as UTF-8
+    (``_utf8``, or a copy of the call's), or, with ``widths`` (a C array of
+    n unsigned chars; CPython only), in their own storage, widths[i]
+    getting the unit width (0 for UTF-8: a buffer, or with _PY_WORD_UNITS a
+    str whose UTF-8 is at hand).
     Raises RuntimeError if another thread changes the length of items.
     """
     n = len(items)
@@ -429,15 +499,21 @@ def _spans(
     i = 0
     while i < n:
         if owned is not None:
-            i = lib.textops_py_spans(ffi.cast("void *", id(items)), n, i, mode, addrs, lens, to, owned)
+            i = lib.textops_py_spans(
+                ffi.cast("void *", id(items)), n, i, mode, how, addrs, lens, to, owned
+            )
             if i == -1:
                 break
         if i < 0 or len(items) != n:
             raise RuntimeError("textops: the list of texts changed size during the call")
+        item = check(i, items[i])
         if widths is None:
-            addrs[i], lens[i] = pins.address(check(i, items[i]))
+            addrs[i], lens[i] = pins.address(item)
+        elif not isinstance(item, str) or (how == _PY_WORD_UNITS and _utf8(item)[1] >= 0):
+            addrs[i], lens[i] = pins.address(item)  # UTF-8
+            widths[i] = 0
         else:
-            addrs[i], lens[i], widths[i] = pins.storage(check(i, items[i]))
+            addrs[i], lens[i], widths[i] = pins.storage(item)
         i += 1
     return addrs, lens, n
 
@@ -466,8 +542,8 @@ def batch(
     ``patterns`` holds one per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
     which raise for bad ones, naming the index."""
-    if not words and mode & UNICODE and _ID_IS_ADDRESS:
-        return _batch_units(texts, patterns, threads, check_text, check_word)
+    if mode & UNICODE and _ID_IS_ADDRESS:
+        return _batch_units(words, texts, patterns, sep, mode, threads, check_text, check_word)
     with _Pins() as pins:
         taddrs, tlens, n = _spans(pins, texts, mode, check_text)
         waddrs, wlens, nwords = _spans(pins, patterns, mode, check_word)
@@ -497,31 +573,46 @@ def batch(
 
 
 def _batch_units(
+    words: bool,
     texts: List[Any],
     patterns: List[Any],
+    sep: Optional[Any],
+    mode: int,
     threads: int,
     check_text: Callable[[int, Any], Any],
     check_word: Callable[[int, Any], Any],
 ) -> List[int]:
-    """``batch`` of str substring counts, each text read in its own storage."""
+    """``batch`` of str texts, each read in its own storage (for words,
+    unless its UTF-8 is at hand)."""
     with _Pins() as pins:
         widths = ffi.new("unsigned char[]", len(texts))
-        taddrs, tlens, n = _spans(pins, texts, UNICODE, check_text, widths)
+        how = _PY_WORD_UNITS if words else _PY_UNITS
+        taddrs, tlens, n = _spans(pins, texts, UNICODE, check_text, widths, how)
         waddrs, wlens, nwords = _spans(pins, patterns, UNICODE, check_word)
         if nwords not in (1, n):
             raise RuntimeError("textops: the list of words changed size during the call")
         out = ffi.new("size_t[]", n)
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
-        rc = _call(
-            _total(tlens, n),
-            threads,
-            lambda th: lib.textops_batch_units_count(
-                n, tptrs, tlens, widths, nwords, wptrs, wlens, th, out
-            ),
-        )
+        if words:
+            s, sn = _sep(sep)
+            rc = _call(
+                _total(tlens, n),
+                threads,
+                lambda th: lib.textops_batch_units_word_count(
+                    n, tptrs, tlens, widths, nwords, wptrs, wlens, s, sn, mode, th, out
+                ),
+            )
+        else:
+            rc = _call(
+                _total(tlens, n),
+                threads,
+                lambda th: lib.textops_batch_units_count(
+                    n, tptrs, tlens, widths, nwords, wptrs, wlens, th, out
+                ),
+            )
         if rc != 0:
-            raise MemoryError("textops: out of memory for the substrings")
+            raise MemoryError("textops: out of memory for the counts")
     return _int_list(out, n)
 
 
@@ -562,10 +653,12 @@ def _tokens_dict(
             if text:
                 item = None if items is None else items[text - 1]
                 if type(item) is not exact or _text_address(item) != addrs[text - 1]:
-                    # another thread may have changed the list
-                    item = ffi.unpack(ffi.cast("char *", addrs[text - 1]), lens[text - 1])
+                    # another thread may have changed the list, or the
+                    # bytes read were a copy of the call's (a non-ASCII str)
+                    copy = ffi.unpack(ffi.cast("char *", addrs[text - 1]), lens[text - 1])
                     if unicode:
-                        item = item.decode("utf-8", "surrogatepass")
+                        copy = copy.decode("utf-8", "surrogatepass")
+                    item = item if type(item) is exact and item == copy else copy
                 keys[k] = item
     return dict(zip(keys, counts))
 

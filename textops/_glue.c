@@ -33,40 +33,63 @@ static int py_storage(PyObject *obj, int has_gil, const char **data,
     return 0;
 }
 
+/* The UTF-8 of the str obj as the core reads it, never making CPython's
+ * cached form: the string's own storage when it is ASCII, the cached form
+ * when CPython already made one (read only with the GIL held, has_gil:
+ * with a GIL, nothing sets the field meanwhile), else, when copy is not
+ * NULL, a copy written from the storage into malloc'd memory, stored in
+ * *copy for the caller to free. Returns 0, or -1 (no copy wanted, out of
+ * memory, or not readable in place). */
+static int py_utf8(PyObject *obj, int has_gil, const char **data,
+                   Py_ssize_t *size, char **copy)
+{
+    if (copy != NULL)
+        *copy = NULL;
+    if (PyUnicode_IS_COMPACT_ASCII(obj)) {
+        *data = (const char *)PyUnicode_DATA(obj);
+        *size = PyUnicode_GET_LENGTH(obj);
+        return 0;
+    }
+#ifndef Py_GIL_DISABLED
+    if (has_gil && PyUnicode_IS_COMPACT(obj) &&
+        ((PyCompactUnicodeObject *)obj)->utf8 != NULL) {
+        *data = ((PyCompactUnicodeObject *)obj)->utf8;
+        *size = ((PyCompactUnicodeObject *)obj)->utf8_length;
+        return 0;
+    }
+#endif
+    const char *units;
+    Py_ssize_t nbytes;
+    int width;
+    if (copy == NULL || py_storage(obj, has_gil, &units, &nbytes, &width) != 0)
+        return -1;
+    size_t n = (size_t)nbytes / (size_t)width;
+    /* the exact size: many short copies share pages, so room left unused
+     * would cost memory */
+    size_t cap = textops_units_to_utf8(units, n, width, NULL, 0, 1);
+    *copy = malloc(cap ? cap : 1);
+    if (*copy == NULL)
+        return -1;
+    *data = *copy;
+    *size = (Py_ssize_t)textops_units_to_utf8(units, n, width, *copy, cap,
+                                              cap > TEXTOPS_PY_ONE_THREAD ? 0
+                                                                          : 1);
+    return 0;
+}
+
 /* Stores the bytes of obj in *data and *size and returns 0 if obj is an
- * exact str with a UTF-8 form (mode has TEXTOPS_UNICODE) or an exact bytes
- * (otherwise; the token rule bits of mode play no part); returns -1 for anything else (subclasses, buffers, strings
- * with lone surrogates), which the caller handles in Python. Takes the GIL
- * for a non-ASCII str unless the caller holds it (has_gil). */
+ * exact str (mode has TEXTOPS_UNICODE: py_utf8, a copy in *copy when
+ * copy is not NULL) or an exact bytes (otherwise; the token rule bits of
+ * mode play no part); returns -1 for anything else (subclasses, buffers),
+ * which the caller handles in Python. */
 static int py_text(PyObject *obj, int mode, int has_gil, const char **data,
-                   Py_ssize_t *size)
+                   Py_ssize_t *size, char **copy)
 {
     int unicode = (mode & TEXTOPS_UNICODE) != 0;
-    if (unicode && PyUnicode_CheckExact(obj)) {
-        if (PyUnicode_IS_COMPACT_ASCII(obj)) {
-            *data = (const char *)PyUnicode_DATA(obj);
-            *size = PyUnicode_GET_LENGTH(obj);
-            return 0;
-        }
-#ifndef Py_GIL_DISABLED /* with a GIL, nothing sets the field meanwhile */
-        if (has_gil && PyUnicode_IS_COMPACT(obj) &&
-            ((PyCompactUnicodeObject *)obj)->utf8 != NULL) {
-            /* the UTF-8 form CPython keeps (what AsUTF8AndSize returns) */
-            *data = ((PyCompactUnicodeObject *)obj)->utf8;
-            *size = ((PyCompactUnicodeObject *)obj)->utf8_length;
-            return 0;
-        }
-#endif
-        PyGILState_STATE gil = PyGILState_UNLOCKED;
-        if (!has_gil)
-            gil = PyGILState_Ensure();
-        *data = PyUnicode_AsUTF8AndSize(obj, size); /* cached on obj */
-        if (*data == NULL)
-            PyErr_Clear(); /* lone surrogates: no UTF-8 form */
-        if (!has_gil)
-            PyGILState_Release(gil);
-        return *data != NULL ? 0 : -1;
-    }
+    if (copy != NULL)
+        *copy = NULL;
+    if (unicode && PyUnicode_CheckExact(obj))
+        return py_utf8(obj, has_gil, data, size, copy);
     if (!unicode && PyBytes_CheckExact(obj)) {
         *data = PyBytes_AS_STRING(obj);
         *size = PyBytes_GET_SIZE(obj);
@@ -102,11 +125,8 @@ uintptr_t textops_py_utf8(uintptr_t text, size_t *size)
     const char *data = NULL;
     Py_ssize_t n = 0;
     PyGILState_STATE gil = PyGILState_Ensure();
-    if (PyUnicode_Check(obj)) { /* str subclasses too */
-        data = PyUnicode_AsUTF8AndSize(obj, &n);
-        if (data == NULL)
-            PyErr_Clear(); /* lone surrogates: no UTF-8 form */
-    }
+    if (!PyUnicode_Check(obj) || py_utf8(obj, 1, &data, &n, NULL) != 0)
+        data = NULL;
     PyGILState_Release(gil);
     *size = data != NULL ? (size_t)n : 0;
     return (uintptr_t)data;
@@ -116,9 +136,13 @@ uintptr_t textops_py_utf8(uintptr_t text, size_t *size)
  * the next header: each object is a cache miss of its own. */
 #define TEXTOPS_PY_AHEAD 16
 
+/* A copy in owned[] is told from a reference by its low bit (malloc's
+ * memory is aligned). */
+#define TEXTOPS_PY_COPY ((uintptr_t)1)
+
 long textops_py_spans(void *list, size_t n, size_t start, int mode,
-                      uintptr_t *addrs, size_t *lens, unsigned char *widths,
-                      void **owned)
+                      int how, uintptr_t *addrs, size_t *lens,
+                      unsigned char *widths, void **owned)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject **item = ((PyListObject *)list)->ob_item;
@@ -126,23 +150,31 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
     for (size_t i = start; next == -1 && i < n; i++) {
         const char *data;
         Py_ssize_t size;
-        int width = 1, rc;
+        char *copy = NULL;
+        int width = 0, rc;
         if (i + TEXTOPS_PY_AHEAD < n)
             __builtin_prefetch(item[i + TEXTOPS_PY_AHEAD]);
-        if (widths != NULL)
-            rc = PyUnicode_CheckExact(item[i])
-                     ? py_storage(item[i], 1, &data, &size, &width)
-                     : -1;
+        if (how == TEXTOPS_PY_UTF8)
+            rc = py_text(item[i], mode, 1, &data, &size, &copy);
+        else if (!PyUnicode_CheckExact(item[i]))
+            rc = -1;
+        else if (how == TEXTOPS_PY_WORD_UNITS &&
+                 py_utf8(item[i], 1, &data, &size, NULL) == 0)
+            rc = 0; /* UTF-8 at hand: width 0 */
         else
-            rc = py_text(item[i], mode, 1, &data, &size);
+            rc = py_storage(item[i], 1, &data, &size, &width);
         if (rc != 0) {
             next = (long)i;
             break;
         }
+        if (copy != NULL) {
+            owned[i] = (void *)((uintptr_t)copy | TEXTOPS_PY_COPY);
+        } else {
+            Py_INCREF(item[i]);
+            owned[i] = item[i];
+        }
         if (widths != NULL)
             widths[i] = (unsigned char)width;
-        Py_INCREF(item[i]);
-        owned[i] = item[i];
         addrs[i] = (uintptr_t)data;
         lens[i] = (size_t)size;
     }
@@ -154,9 +186,13 @@ void textops_py_release(void **owned, size_t n)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
     for (size_t i = 0; i < n; i++) {
+        uintptr_t p = (uintptr_t)owned[i];
         if (i + TEXTOPS_PY_AHEAD < n && owned[i + TEXTOPS_PY_AHEAD] != NULL)
             __builtin_prefetch(owned[i + TEXTOPS_PY_AHEAD], 1);
-        Py_XDECREF((PyObject *)owned[i]);
+        if (p & TEXTOPS_PY_COPY)
+            free((void *)(p & ~TEXTOPS_PY_COPY));
+        else
+            Py_XDECREF((PyObject *)owned[i]);
         owned[i] = NULL;
     }
     PyGILState_Release(gil);
@@ -212,16 +248,22 @@ size_t textops_py_count(uintptr_t text, int words, const char *word,
     PyObject *obj = (PyObject *)text;
     const char *data;
     Py_ssize_t size;
-    if (!words && (mode & TEXTOPS_UNICODE) && PyUnicode_CheckExact(obj)) {
-        int width;
-        size_t count;
-        if (py_storage(obj, 0, &data, &size, &width) != 0 ||
-            textops_units_count(data, (size_t)size, width, word, word_len,
-                                threads, &count) != 0)
+    int width;
+    size_t count;
+    if ((mode & TEXTOPS_UNICODE) && PyUnicode_CheckExact(obj) &&
+        (!words || !PyUnicode_IS_COMPACT_ASCII(obj))) {
+        /* in the string's own storage */
+        if (py_storage(obj, 0, &data, &size, &width) != 0)
             return TEXTOPS_PY_SLOW;
-        return count; /* in the string's own storage */
+        int rc = words ? textops_units_word_count(data, (size_t)size, width,
+                                                  word, word_len, sep,
+                                                  sep_len, mode, threads,
+                                                  &count)
+                       : textops_units_count(data, (size_t)size, width, word,
+                                             word_len, threads, &count);
+        return rc == 0 ? count : TEXTOPS_PY_SLOW;
     }
-    if (py_text(obj, mode, 0, &data, &size) != 0)
+    if (py_text(obj, mode, 0, &data, &size, NULL) != 0)
         return TEXTOPS_PY_SLOW;
     if (words)
         return textops_word_count(data, (size_t)size, word, word_len, sep,

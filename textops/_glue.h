@@ -15,13 +15,13 @@
  * caller then takes the general path in Python). */
 #define TEXTOPS_PY_SLOW ((size_t)-1)
 
-/* The address of the UTF-8 form of the str at address `text`, with its
- * length in bytes in *size, or 0 when it has none (lone surrogates; the
- * caller then encodes with "surrogatepass"). The string's own storage when
- * it is ASCII, else the UTF-8 copy CPython caches on the string
- * (PyUnicode_AsUTF8AndSize); valid while the string is alive. Takes the
- * GIL itself. Only the word functions need it: substrings are counted in
- * the string's own storage (textops_py_storage). */
+/* The address of the UTF-8 the str at address `text` already has, with
+ * its length in bytes in *size, or 0 when it has none: the string's own
+ * storage when it is ASCII, or the form CPython cached on it earlier.
+ * Never makes one: the caller then counts in the storage
+ * (textops_py_storage), or writes a UTF-8 copy of its own
+ * (textops_units_to_utf8) and frees it after the call, so nothing is left
+ * on the string. Valid while the string is alive. Takes the GIL itself. */
 uintptr_t textops_py_utf8(uintptr_t text, size_t *size);
 
 /* CPython's own storage of the str (or str subclass) at address `text`:
@@ -31,19 +31,32 @@ uintptr_t textops_py_utf8(uintptr_t text, size_t *size);
 int textops_py_storage(uintptr_t text, uintptr_t *data, size_t *size,
                        int *width);
 
-/* Fills addrs[i], lens[i] and owned[i] from start on while the glue can
- * read list[i]: an exact bytes (mode without TEXTOPS_UNICODE), or an exact
- * str, as its UTF-8 form (when it has one) when widths is NULL and else as
- * its own storage, with widths[i] its unit width (textops_py_storage).
- * owned[i] is a new reference to list[i], which keeps its bytes alive once
- * the GIL is released (textops_py_release drops them). Returns the first
- * index it could not fill, -1 when all n are filled, or -2 when the list
- * no longer holds n items (another thread changed it). */
-long textops_py_spans(void *list, size_t n, size_t start, int mode,
-                      uintptr_t *addrs, size_t *lens, unsigned char *widths,
-                      void **owned);
+/* How textops_py_spans reads str items: as UTF-8 (the string's own
+ * storage when ASCII, the form CPython cached, else a copy of the glue's,
+ * never a cached one: see textops_py_utf8); in their own storage
+ * (textops_py_storage: widths[i] gets the unit width); or as UTF-8 when
+ * at hand (width 0), else in their storage. */
+#define TEXTOPS_PY_UTF8 0
+#define TEXTOPS_PY_UNITS 1
+#define TEXTOPS_PY_WORD_UNITS 2
 
-/* Drops the references of owned[0, n) that are not NULL, and clears them. */
+/* A str of more code units than this is copied to UTF-8 on every thread. */
+#define TEXTOPS_PY_ONE_THREAD 1048576
+
+/* Fills addrs[i], lens[i] (and widths[i], which may be NULL for
+ * TEXTOPS_PY_UTF8) and owned[i] from start on while the glue can read
+ * list[i]: an exact bytes (mode without TEXTOPS_UNICODE), or an exact str,
+ * read as `how` says. owned[i] keeps the bytes alive once the GIL is
+ * released: a new reference to list[i], or the glue's UTF-8 copy
+ * (textops_py_release drops both). Returns the first index it could not
+ * fill, -1 when all n are filled, or -2 when the list no longer holds n
+ * items (another thread changed it). */
+long textops_py_spans(void *list, size_t n, size_t start, int mode,
+                      int how, uintptr_t *addrs, size_t *lens,
+                      unsigned char *widths, void **owned);
+
+/* Drops the references and copies of owned[0, n) that are not NULL, and
+ * clears them. */
 void textops_py_release(void **owned, size_t n);
 
 /* Replaces the items of `list`, a list of n small ints that only the
@@ -63,9 +76,8 @@ int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
 
 /* textops_word_count (words != 0) or textops_substring_count on the text
  * object at address `text`, or TEXTOPS_PY_SLOW if the glue cannot read it
- * (see textops_py_spans). A str's substrings are counted in its own
- * storage (textops_units_count; word is UTF-8), its words in its UTF-8
- * form. */
+ * (see textops_py_spans). A non-ASCII str is counted in its own storage
+ * (textops_units_count, textops_units_word_count; word and sep UTF-8). */
 size_t textops_py_count(uintptr_t text, int words, const char *word,
                         size_t word_len, const char *sep, size_t sep_len,
                         int mode, int threads);

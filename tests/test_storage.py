@@ -1,0 +1,194 @@
+"""Counting in CPython's own string storage (README: "Every language").
+
+CPython stores a str in 1, 2 or 4 bytes a code point (PEP 393: Latin-1,
+UCS-2 or UCS-4, the narrowest that holds its widest character). textops
+counts a str's substrings there, the needle written in the text's units,
+keeping only the occurrences that start at a unit boundary, and its words
+block by block through a small UTF-8 buffer. These tests check both
+against Python for every storage kind (forced by a marker character), with
+needles wider than the text's kind, alphabets whose bytes match across
+unit boundaries (so that misaligned byte matches are frequent), lone
+surrogates, every token rule, thread count, backend and chunk size (tiny
+chunks make tiny blocks); and that no call leaves a UTF-8 form on the
+string.
+"""
+
+import sys
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import STR, rule_line_tokens, rule_seps, rule_tokens, rule_words, rules, texts
+
+import textops
+
+# Code points made of the bytes 0x01, 0x02 and 0x61 in every place of a
+# unit, so that the byte form of a needle often occurs straddling units.
+_BYTES = (0x01, 0x02, 0x61)
+ALPHABETS = {
+    "latin1": "a\x01\x02 é\xff",
+    "ucs2": "a\x01 " + "".join(chr(lo | hi << 8) for lo in _BYTES for hi in _BYTES) + "\ud801",
+    "ucs4": "a\x01 "
+    + "".join(chr(lo | mid << 8 | 1 << 16) for lo in _BYTES for mid in _BYTES)
+    + "".join(chr(lo | hi << 8) for lo in _BYTES for hi in _BYTES[:2])
+    + "\ud801",
+}
+# One character that forces each kind.
+MARKERS = {"ascii": "", "latin1": "\xe9", "ucs2": "\u0101", "ucs4": "\U0001f600"}
+EVERY_CHAR = "".join(sorted(set("".join(ALPHABETS.values()) + "".join(MARKERS.values()))))
+THREADS = (1, 2, 3)
+
+
+def kind_of(text: str) -> str:
+    """The storage kind CPython chose for text."""
+    top = max(text, default="\0")
+    return "ascii" if top < "\x80" else "latin1" if top <= "\xff" else "ucs2" if top <= "\uffff" else "ucs4"
+
+
+@st.composite
+def stored_texts(draw, kind: str = "") -> str:
+    """A str of the given storage kind (any when empty)."""
+    kind = kind or draw(st.sampled_from(sorted(MARKERS)))
+    alphabet = ALPHABETS.get(kind, "a\x01\x02 b")
+    body = draw(st.text(alphabet=alphabet, max_size=300))
+    at = draw(st.integers(0, len(body)))
+    text = body[:at] + MARKERS[kind] + body[at:]
+    if draw(st.booleans()):  # long runs: periodic text, dense occurrences
+        text = text * draw(st.integers(2, 40))
+    return text
+
+
+@st.composite
+def needles(draw, text: str) -> str:
+    """A slice of text, or any string of the test characters (often wider
+    than the text's kind), or empty."""
+    choice = draw(st.integers(0, 3))
+    if choice == 0 and text:
+        a = draw(st.integers(0, len(text) - 1))
+        return text[a : a + draw(st.integers(1, 6))]
+    if choice == 1:
+        return ""
+    return draw(st.text(alphabet=EVERY_CHAR, min_size=1, max_size=4))
+
+
+@given(data=st.data())
+def test_substring_count_in_storage(data, set_min_chunk, search_backend):
+    text = data.draw(stored_texts())
+    sub = data.draw(needles(text))
+    set_min_chunk(data.draw(st.sampled_from([1, 2, 3, 7, 64, 1 << 18])))
+    expected = text.count(sub)
+    for threads in THREADS:
+        got = textops.substring_count(text, sub, threads=threads)
+        assert got == expected, (kind_of(text), text, sub, threads)
+
+
+@given(data=st.data())
+def test_batch_of_mixed_kinds(data, set_min_chunk):
+    texts = data.draw(st.lists(stored_texts(), max_size=8))
+    set_min_chunk(data.draw(st.sampled_from([1, 5, 1 << 18])))
+    one = data.draw(needles(data.draw(st.sampled_from(texts or [""]))))
+    subs = [data.draw(needles(t)) for t in texts]
+    for threads in THREADS:
+        assert textops.parallel_substring_count(texts, one, threads=threads) == [t.count(one) for t in texts]
+        got = textops.parallel_substring_count(texts, subs, threads=threads)
+        assert got == [t.count(s) for t, s in zip(texts, subs)]
+
+
+def test_misaligned_bytes_do_not_count():
+    # "\u0102\u0304" is 02 01 04 03 in little-endian UCS-2: "\u0401" (01 04)
+    # is there as bytes, straddling the two units, but not as a character
+    text = "\u0102\u0304" * 1000
+    for needle in ("\u0401", "\u0401\u0203", "\u0304\u0102", "\u0102"):
+        for threads in THREADS:
+            assert textops.substring_count(text, needle, threads=threads) == text.count(needle)
+    wide = "\U00010203\U00010203"
+    for needle in ("\U00010203", "\u0203", "\u0102", "\U00020301"):
+        assert textops.substring_count(wide * 50, needle) == (wide * 50).count(needle)
+
+
+@pytest.mark.parametrize("kind", sorted(MARKERS))
+def test_needle_wider_than_text(kind):
+    text = ("ab " + MARKERS[kind]) * 10_000
+    for needle in ("\xe9", "\u0101", "\U0001f600", "a\U0001f600", "\ud801", ""):
+        assert textops.substring_count(text, needle) == text.count(needle)
+        assert textops.parallel_substring_count([text, "x"], needle) == [text.count(needle), "x".count(needle)]
+
+
+def test_large_texts_across_shares(set_min_chunk):
+    # long enough to be cut into shares on every thread count, with the
+    # needle crossing share boundaries in every unit width
+    for kind, word in (("latin1", "éa"), ("ucs2", "ā\u0101a"), ("ucs4", "\U0001f600a")):
+        text = (f"x{word}y " * 50_000) + MARKERS[kind]
+        set_min_chunk(4097)
+        for threads in (1, 2, 3, 8):
+            assert textops.substring_count(text, word, threads=threads) == text.count(word)
+            assert textops.substring_count(text, word[1:], threads=threads) == text.count(word[1:])
+
+
+@given(data=st.data())
+def test_words_in_storage(data, set_min_chunk, search_backend):
+    kind = data.draw(st.sampled_from(sorted(MARKERS)))
+    body = data.draw(texts(STR))
+    at = data.draw(st.integers(0, len(body)))
+    text = body[:at] + MARKERS[kind] + body[at:]
+    pattern, lowercase = data.draw(rules(STR))
+    sep = data.draw(rule_seps(STR, text, pattern))
+    word = data.draw(rule_words(STR, text, pattern, lowercase, sep))
+    set_min_chunk(data.draw(st.sampled_from([1, 2, 3, 7, 64, 1 << 18])))
+    rule = dict(sep=sep, pattern=pattern, lowercase=lowercase)
+    if pattern is not None:
+        del rule["sep"]
+    expected = rule_tokens(text, pattern, lowercase, sep).count(word)
+    lines = [tokens.count(word) for tokens in rule_line_tokens(text, pattern, lowercase, sep)]
+    for threads in THREADS:
+        assert textops.word_count(text, word, threads=threads, **rule) == expected
+        assert textops.line_word_counts(text, word, threads=threads, **rule) == lines
+        got = textops.parallel_word_count([text, "x " + text, text], word, threads=threads, **rule)
+        assert got == [expected, rule_tokens("x " + text, pattern, lowercase, sep).count(word), expected]
+
+
+def test_long_words_across_blocks(set_min_chunk):
+    # blocks of the UTF-8 buffer end after whitespace, a separator or a
+    # line break: long texts of every kind cross many of them
+    for kind in sorted(MARKERS):
+        text = ("привет  мир\n" if kind == "ucs2" else "word  \u00e9t\xe9\r\n") * 30_000 + MARKERS[kind]
+        for chunk in (5, 1 << 18):
+            set_min_chunk(chunk)
+            for word, sep in (("мир", None), ("word", None), ("", " "), ("мир\nпривет", " "), ("t\xe9", "\u00e9")):
+                for threads in (1, 2, 3):
+                    assert textops.word_count(text, word, sep=sep, threads=threads) == text.split(sep).count(word)
+            lines = [ln.split().count("word") for ln in text.splitlines()]
+            assert textops.line_word_counts(text, "word") == lines
+
+
+class Text(str):
+    """A str subclass: read in its storage too."""
+
+
+def test_str_subclasses_and_long_texts():
+    text = Text("привет мир " * 300_000)  # past the glue's short-text path
+    assert textops.substring_count(text, "мир") == 300_000
+    assert textops.parallel_substring_count([text, Text("мир")], "мир") == [300_000, 1]
+
+
+@pytest.mark.parametrize("kind", sorted(MARKERS))
+def test_no_utf8_form_left_on_the_string(kind):
+    # a str's size grows by its UTF-8 form once CPython caches one
+    short = "word " * 100 + MARKERS[kind]
+    long = "word " * 1_000_000 + MARKERS[kind]
+    for text in (short, long):
+        n = 100 if text is short else 1_000_000
+        size = sys.getsizeof(text)
+        assert textops.substring_count(text, "word") == n
+        textops.substring_count(text, "ord" + MARKERS[kind])
+        textops.parallel_substring_count([text, text], "word")
+        textops.parallel_substring_count([text], [MARKERS[kind] or "w"])
+        assert textops.word_count(text, "word") == n
+        assert textops.word_count(text, "word", pattern=r"\w+", lowercase=True) == n
+        assert textops.word_count(text, "word", sep=" ") == n
+        assert textops.line_word_counts(text, "word") == [n]
+        assert textops.parallel_word_count([text, text], "word") == [n, n]
+        assert textops.word_frequencies(text)["word"] == n
+        assert textops.word_counts(text, ["word", "x"]) == {"word": n, "x": 0}
+        assert list(textops.Corpus([text, text]).word_count("word")) == [n, n]
+        assert sys.getsizeof(text) == size
