@@ -34,7 +34,9 @@ def seed(
     return head + word + sep + text
 
 
-def units_seed(width: int, threads: int, backend: int, min_chunk: int, needle: bytes, text: bytes) -> bytes:
+def units_seed(
+    width: int, threads: int, backend: int, min_chunk: int, needle: bytes, text: bytes
+) -> bytes:
     """One input of the units target (fuzz/fuzz_units.c): header, needle, text."""
     code = {1: 0, 2: 1, 4: 2}[width]
     head = bytes([code | (threads - 1) << 2 | backend << 4, min_chunk - 1, len(needle)])

@@ -18,9 +18,9 @@ import sys
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import STR, rule_line_tokens, rule_seps, rule_tokens, rule_words, rules, texts
 
 import textops
+from strategies import STR, rule_line_tokens, rule_seps, rule_tokens, rule_words, rules, texts
 
 # Code points made of the bytes 0x01, 0x02 and 0x61 in every place of a
 # unit, so that the byte form of a needle often occurs straddling units.
@@ -42,7 +42,15 @@ THREADS = (1, 2, 3)
 def kind_of(text: str) -> str:
     """The storage kind CPython chose for text."""
     top = max(text, default="\0")
-    return "ascii" if top < "\x80" else "latin1" if top <= "\xff" else "ucs2" if top <= "\uffff" else "ucs4"
+    return (
+        "ascii"
+        if top < "\x80"
+        else "latin1"
+        if top <= "\xff"
+        else "ucs2"
+        if top <= "\uffff"
+        else "ucs4"
+    )
 
 
 @st.composite
@@ -89,7 +97,9 @@ def test_batch_of_mixed_kinds(data, set_min_chunk):
     one = data.draw(needles(data.draw(st.sampled_from(texts or [""]))))
     subs = [data.draw(needles(t)) for t in texts]
     for threads in THREADS:
-        assert textops.parallel_substring_count(texts, one, threads=threads) == [t.count(one) for t in texts]
+        assert textops.parallel_substring_count(texts, one, threads=threads) == [
+            t.count(one) for t in texts
+        ]
         got = textops.parallel_substring_count(texts, subs, threads=threads)
         assert got == [t.count(s) for t, s in zip(texts, subs)]
 
@@ -111,7 +121,10 @@ def test_needle_wider_than_text(kind):
     text = ("ab " + MARKERS[kind]) * 10_000
     for needle in ("\xe9", "\u0101", "\U0001f600", "a\U0001f600", "\ud801", ""):
         assert textops.substring_count(text, needle) == text.count(needle)
-        assert textops.parallel_substring_count([text, "x"], needle) == [text.count(needle), "x".count(needle)]
+        assert textops.parallel_substring_count([text, "x"], needle) == [
+            text.count(needle),
+            "x".count(needle),
+        ]
 
 
 def test_large_texts_across_shares(set_min_chunk):
@@ -144,19 +157,33 @@ def test_words_in_storage(data, set_min_chunk, search_backend):
         assert textops.word_count(text, word, threads=threads, **rule) == expected
         assert textops.line_word_counts(text, word, threads=threads, **rule) == lines
         got = textops.parallel_word_count([text, "x " + text, text], word, threads=threads, **rule)
-        assert got == [expected, rule_tokens("x " + text, pattern, lowercase, sep).count(word), expected]
+        assert got == [
+            expected,
+            rule_tokens("x " + text, pattern, lowercase, sep).count(word),
+            expected,
+        ]
 
 
 def test_long_words_across_blocks(set_min_chunk):
     # blocks of the UTF-8 buffer end after whitespace, a separator or a
     # line break: long texts of every kind cross many of them
     for kind in sorted(MARKERS):
-        text = ("привет  мир\n" if kind == "ucs2" else "word  \u00e9t\xe9\r\n") * 30_000 + MARKERS[kind]
+        text = ("привет  мир\n" if kind == "ucs2" else "word  \u00e9t\xe9\r\n") * 30_000 + MARKERS[
+            kind
+        ]
         for chunk in (5, 1 << 18):
             set_min_chunk(chunk)
-            for word, sep in (("мир", None), ("word", None), ("", " "), ("мир\nпривет", " "), ("t\xe9", "\u00e9")):
+            for word, sep in (
+                ("мир", None),
+                ("word", None),
+                ("", " "),
+                ("мир\nпривет", " "),
+                ("t\xe9", "\u00e9"),
+            ):
                 for threads in (1, 2, 3):
-                    assert textops.word_count(text, word, sep=sep, threads=threads) == text.split(sep).count(word)
+                    assert textops.word_count(text, word, sep=sep, threads=threads) == text.split(
+                        sep
+                    ).count(word)
             lines = [ln.split().count("word") for ln in text.splitlines()]
             assert textops.line_word_counts(text, "word") == lines
 

@@ -384,7 +384,9 @@ def substring_count(text: Any, sub: Any, mode: int, threads: int) -> int:
         units = ffi.cast("const char *", address)
         out = ffi.new("size_t *")
         rc = _call(
-            size, threads, lambda th: lib.textops_units_count(units, size, width, s, len(s), th, out)
+            size,
+            threads,
+            lambda th: lib.textops_units_count(units, size, width, s, len(s), th, out),
         )
         if rc != 0:
             raise MemoryError("textops: out of memory for the substring")
