@@ -14,7 +14,9 @@
 
 #include "batch.h"
 #include "internal.h"
+#include "rules.h"
 #include "shares.h"
+#include "space.h"
 #include "ucd.h"
 #include "units.h"
 
@@ -141,6 +143,27 @@ static inline size_t put_short(uint32_t v, unsigned char *out)
     return 1 + two;
 }
 
+/* The four low bytes of the two-byte units in v. */
+static inline uint64_t low_bytes(uint64_t v)
+{
+    return (v & 0xFF) | (v >> 8 & 0xFF00) | (v >> 16 & 0xFF0000) |
+           (v >> 24 & 0xFF000000);
+}
+
+/* When the eight two-byte units at p are ASCII, writes them at out (eight
+ * bytes) and returns 1; else returns 0. */
+static inline int ascii_units8(const unsigned char *p, unsigned char *out)
+{
+    uint64_t v0, v1;
+    memcpy(&v0, p, 8);
+    memcpy(&v1, p + 8, 8);
+    if (((v0 | v1) & 0xFF80FF80FF80FF80u) != 0)
+        return 0;
+    uint64_t packed = low_bytes(v0) | low_bytes(v1) << 32;
+    memcpy(out, &packed, 8);
+    return 1;
+}
+
 /* Writes the UTF-8 of units [a, b) of u at out, at most cap bytes (a
  * character that does not fit ends the writing); returns the bytes
  * written. Runs of ASCII, and of short characters in two-byte units, go
@@ -150,6 +173,12 @@ static size_t utf8_write(const unsigned char *u, size_t a, size_t b,
 {
     size_t o = 0, i = a;
     while (i < b) {
+        if (width == 2 && b - i >= 8 && cap - o >= 8 &&
+            ascii_units8(u + 2 * i, out + o)) {
+            o += 8;
+            i += 8;
+            continue;
+        }
         if (width == 2 && b - i >= 4 && cap - o >= 8 &&
             four_short_units(u + 2 * i)) {
             for (size_t j = 0; j < 4; j++)
@@ -370,8 +399,69 @@ static size_t block_utf8(const tx_units_text *x, size_t a, size_t b,
     return utf8_write(x->u, a, b, x->width, *buf, *cap);
 }
 
-size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,
-                      size_t e, int *failed)
+/* The word counts that need no UTF-8 (split() and the \w rules, not
+ * lowered): the word, written in units, searched in them; an occurrence
+ * at a unit boundary is a token when the characters beside it end tokens
+ * (whitespace, or not \w; the ends of a piece are cuts: ends of tokens). */
+typedef struct {
+    tx_visitor v;
+    const unsigned char *t; /* the piece */
+    size_t n, width, m;     /* in bytes */
+    int words;              /* the \w rules, else split() */
+    size_t count;
+} direct_visit;
+
+/* 1 when the code point c ends a token of the rule on its side. */
+static int ends_token(uint32_t c, int words)
+{
+    unsigned char utf8[4];
+    size_t len = tx_utf8_put(c, utf8), step;
+    return words ? !tx_word_at(utf8, len, 0, TEXTOPS_UNICODE, &step)
+                 : tx_space_at(utf8, len, 0, TEXTOPS_UNICODE) != 0;
+}
+
+static size_t on_direct_match(tx_visitor *self, size_t q)
+{
+    direct_visit *d = (direct_visit *)self;
+    size_t w = d->width;
+    if (q % w != 0)
+        return q + 1;
+    if ((q == 0 || ends_token(unit_at(d->t, q / w - 1, w), d->words)) &&
+        (q + d->m == d->n ||
+         ends_token(unit_at(d->t, (q + d->m) / w, w), d->words))) {
+        d->count++;
+        return q + d->m;
+    }
+    return q + w;
+}
+
+/* tx_units_words for a query tx_units_direct accepts. */
+static size_t units_words_direct(const tx_query *q, const tx_units_text *x,
+                                 size_t a, size_t e, int *failed)
+{
+    unsigned char local[256], *heap = NULL, *to = local;
+    size_t w = x->width, units = 0;
+    if (q->word_len * w > sizeof local &&
+        (to = heap = malloc(q->word_len * w)) == NULL) {
+        *failed = 1;
+        return 0;
+    }
+    size_t count = 0;
+    if (tx_units_from_utf8(q->word, q->word_len, w, to, &units) == 0) {
+        tx_needle nd;
+        tx_needle_init(&nd, to, units * w);
+        nd.stop = q->stop;
+        direct_visit d = {{on_direct_match, 0}, x->u + a * w, (e - a) * w, w,
+                          units * w, q->rule != TX_RULE_SPLIT, 0};
+        tx_scan(d.t, d.n, &nd, &d.v);
+        count = d.count;
+    } /* else a character too wide for the units: never in the text */
+    free(heap);
+    return count;
+}
+
+static size_t units_words_blocks(const tx_query *q, const tx_units_text *x,
+                                 size_t a, size_t e, int *failed)
 {
     unsigned char *buf = NULL;
     size_t cap = 0, count = 0;
@@ -392,6 +482,15 @@ size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,
     }
     free(buf);
     return count;
+}
+
+size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,
+                      size_t e, int *failed)
+{
+    if ((q->plan == TX_PLAN_SPACE || q->plan == TX_PLAN_WORD) && !q->lower &&
+        q->sep == NULL)
+        return units_words_direct(q, x, a, e, failed);
+    return units_words_blocks(q, x, a, e, failed);
 }
 
 /* The block of a line count from unit a (< n): up to the first line cut

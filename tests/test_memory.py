@@ -36,12 +36,13 @@ def status():
     return fields
 
 kind, size = sys.argv[1], int(sys.argv[2]) * 1_000_000
-unit = "the whale " if kind != "utf8-str" else "thé whale "
+unit = {"utf8-str": "thé whale ", "ucs2-str": "thē whale "}.get(kind, "the whale ")
 reps = size // len(unit.encode())
-if kind in ("ascii-str", "utf8-str"):
+if kind.endswith("-str"):
     text, word = unit * reps, "whale"
-    if kind == "utf8-str":
-        textops.word_count(text, word)  # CPython caches one UTF-8 copy
+    if kind != "ascii-str":
+        textops.word_count(text, word)  # none is cached: all read the storage
+    size = sys.getsizeof(text)
 elif kind == "bytes":
     text, word = unit.encode() * reps, b"whale"
 else:
@@ -65,6 +66,8 @@ counts = [
     textops.parallel_substring_count([text] * 20, word)[19],  # 20 x 200 MB
 ]
 after = status()
+if kind.endswith("-str") and sys.getsizeof(text) != size:
+    counts.append("a UTF-8 form was left on the string")
 if kind == "mmap":
     text.close()
     os.unlink(path)
@@ -73,7 +76,7 @@ print(json.dumps({"counts": counts, "expected": reps, "before": before, "after":
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
-@pytest.mark.parametrize("kind", ["ascii-str", "utf8-str", "bytes", "mmap"])
+@pytest.mark.parametrize("kind", ["ascii-str", "utf8-str", "ucs2-str", "bytes", "mmap"])
 def test_peak_memory_above_input(kind):
     out = subprocess.run(
         [sys.executable, "-c", CHILD, kind, str(SIZE_MB)],

@@ -1,0 +1,113 @@
+"""The ``str`` rows of the issue "Every language at full speed, with no copy".
+
+Run from the repository root::
+
+    TEXTOPS_CORPUS=../shared/corpus TEXTOPS_CORPUS_INTL=../shared/corpus-intl \\
+        python -m pytest benchmarks/test_bench_storage.py --benchmark-only \\
+        --benchmark-group-by=group --benchmark-columns=min,mean
+
+Inputs: each book of ``$TEXTOPS_CORPUS_INTL`` (``*.txt``; skipped when it
+is not set: the project ships no such text), and the English books of
+``$TEXTOPS_CORPUS`` joined, each repeated to ``$TEXTOPS_BENCH_MB`` MB of
+UTF-8 (at least 50). textops counts a ``str`` in CPython's own storage
+(1, 2 or 4 bytes a character), so no call makes a UTF-8 form.
+
+Groups (``storage-<book>-<word>``), each pairing textops with
+``text.count(w)``, for a rare word (at most one per 10 KB) and a frequent
+two-letter word of the book's language:
+
+- ``first``: ``substring_count(t, w)`` on a new ``str`` object each round
+  (made before the timer starts; targets 4x ``text.count`` for the rare
+  word, 2x for the frequent one);
+- ``repeated``: the same ``str`` every round (targets 8x / 4x);
+- ``python``: ``t.count(w)``.
+
+Every benchmark checks its count against ``t.count(w)``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import textops
+from conftest import corpus_mb  # benchmarks/conftest.py, on pytest's path
+
+# (rare word, frequent two-letter word) per book, chosen from the books.
+WORDS = {
+    "greek_papissa_ioanna": ("ουδείς", "να"),
+    "persian_masnavi": ("اندیشه", "از"),
+    "russian_idiot": ("пробормотал", "не"),
+    "sanskrit_garuda_purana": ("संशयः", "एव"),
+    "spanish_don_quijote": ("condición", "de"),
+    "english": ("Valjean", "of"),
+}
+ROUNDS = 7
+
+
+def _repeat(text: str) -> str:
+    size = max(50.0, corpus_mb()) * 1e6
+    return text * max(1, round(size / len(text.encode("utf-8", "surrogatepass"))))
+
+
+def _book(name: str) -> str:
+    if name == "english":
+        where = os.environ.get("TEXTOPS_CORPUS", "")
+        paths = sorted(Path(where).glob("*.txt")) if where else []
+        if not paths:
+            pytest.skip("set TEXTOPS_CORPUS to a directory of English *.txt books")
+        return _repeat("\n".join(p.read_text(encoding="utf-8") for p in paths))
+    where = os.environ.get("TEXTOPS_CORPUS_INTL", "")
+    path = Path(where) / f"{name}.txt" if where else None
+    if path is None or not path.is_file():
+        pytest.skip(f"set TEXTOPS_CORPUS_INTL to the folder of {name}.txt")
+    return _repeat(path.read_text(encoding="utf-8"))
+
+
+_TEXTS: dict = {}
+
+
+def _text(name: str) -> str:
+    if name not in _TEXTS:
+        _TEXTS.clear()  # one book in memory at a time
+        _TEXTS[name] = _book(name)
+    return _TEXTS[name]
+
+
+CASES = [(book, word) for book, pair in WORDS.items() for word in pair]
+
+
+@pytest.mark.parametrize(("book", "word"), CASES)
+def test_python(benchmark, book, word):
+    text = _text(book)
+    benchmark.group = f"storage-{book}-{word}"
+    top = max(text)
+    width = 1 if top <= "\xff" else 2 if top <= "\uffff" else 4
+    benchmark.extra_info.update(impl="text.count(w)", bytes_per_char=width)
+    got = benchmark.pedantic(text.count, args=(word,), rounds=ROUNDS)
+    assert got == text.count(word)
+
+
+@pytest.mark.parametrize(("book", "word"), CASES)
+def test_textops_repeated(benchmark, book, word):
+    text = _text(book)
+    benchmark.group = f"storage-{book}-{word}"
+    benchmark.extra_info.update(impl="substring_count, same str")
+    got = benchmark.pedantic(textops.substring_count, args=(text, word), rounds=ROUNDS)
+    assert got == text.count(word)
+
+
+@pytest.mark.parametrize(("book", "word"), CASES)
+def test_textops_first_call(benchmark, book, word):
+    text = _text(book)
+    benchmark.group = f"storage-{book}-{word}"
+    benchmark.extra_info.update(impl="substring_count, new str each round")
+
+    def fresh():
+        # a new object with the same characters, made outside the timer
+        return (text[:-1] + text[-1:],), {}
+
+    got = benchmark.pedantic(lambda t: textops.substring_count(t, word), setup=fresh, rounds=ROUNDS)
+    assert got == text.count(word)
