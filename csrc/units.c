@@ -304,7 +304,7 @@ static int sep_at(const tx_units_text *x, size_t i)
 /* Whitespace units a cut may follow: ASCII whitespace, as in shares.c. */
 static int space_unit(uint32_t c)
 {
-    return (c >= 0x09 && c <= 0x0D) || (c >= 0x1C && c <= 0x20);
+    return c < 0x80 && tx_ascii_space((unsigned char)c, TEXTOPS_UNICODE);
 }
 
 /* How many separator occurrences a cut search steps over (as shares.c). */
@@ -414,6 +414,9 @@ typedef struct {
 /* 1 when the code point c ends a token of the rule on its side. */
 static int ends_token(uint32_t c, int words)
 {
+    if (c < 0x80)
+        return words ? !tx_ascii_word((unsigned char)c)
+                     : tx_ascii_space((unsigned char)c, TEXTOPS_UNICODE);
     unsigned char utf8[4];
     size_t len = tx_utf8_put(c, utf8), step;
     return words ? !tx_word_at(utf8, len, 0, TEXTOPS_UNICODE, &step)
