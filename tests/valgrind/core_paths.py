@@ -182,6 +182,18 @@ def matrix(text, threads):
         check(got, {1: want["the cat"]} if want["the cat"] else {}, "vocab_matrix")
 
 
+def storage_kinds(threads):
+    """A str of each storage width (Latin-1, UCS-4): counted in its units."""
+    for text in ("the cat sat thé\xa0the\r\n" * 3000, "the 😀cat the\u2029x" * 3000):
+        for w, s in (("the", None), ("", "t"), ("cat", " ")):
+            check(textops.substring_count(text, w, threads=threads), text.count(w), "units count")
+            got = textops.word_count(text, w, sep=s, threads=threads)
+            check(got, text.split(s).count(w), "units word_count")
+            lines = [ln.split(s).count(w) for ln in text.splitlines()]
+            check(textops.line_word_counts(text, w, sep=s, threads=threads), lines, "units lines")
+        check(textops.word_frequencies(text, threads=threads), Counter(text.split()), "units freq")
+
+
 def main() -> None:
     """Run every function, on str, bytes and mmap, serial and parallel."""
     text = "the cat\u3000sat the\r\nthé\ud800 the\x00 aa\u2028" * 3000
@@ -198,6 +210,7 @@ def main() -> None:
                     tokens_and_corpus(text, data, threads)
                     files(Path(tmp), text, data, threads)
                     matrix(text, threads)
+                    storage_kinds(threads)
     buf.close()
     print("valgrind run: every path gave the reference")
 
