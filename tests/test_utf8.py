@@ -13,9 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import textops
-from textops import _core
-
 from strategies import SMALL_MIN_CHUNKS
+from textops import _core
 
 # Every kind of error of the strict codec, each as bytes that are invalid
 # wherever they stand (a truncated sequence is followed by ASCII or ends the
