@@ -129,7 +129,7 @@ static size_t check_piece(const unsigned char *t, size_t len, size_t k,
 /* The pieces of a text to check, for a team; first: the lowest offset of
  * an error found so far, or len. They go first to last: a batch counts a
  * text's shares last to first (batch.c), so the count of a file checked
- * just before starts on what the check read last, still in the cache. */
+ * just before starts on the bytes the check read last. */
 typedef struct {
     const unsigned char *t;
     size_t len, pieces, step;
