@@ -10,7 +10,10 @@
  *          the reload of the vector constants (the AVX-512 split was 14%
  *          slower on English bytes);
  *   word_mask  the classes of 64 bytes for the \w tokenizer (tokens.c),
- *          SSE2 in every x86 backend for the same reason.
+ *          SSE2 in every x86 backend for the same reason;
+ *   utf8   strict UTF-8 validation (utf8.h; utf8_body.h compiled by
+ *          utf8_avx2.c and utf8_avx512.c), the portable one in the SSE2
+ *          backend (SSE2 has no byte shuffle for the tables).
  * The portable backend is plain C (search.c, space.c, tokens.c); the x86
  * ones are the bodies scan_body.h and split_body.h compiled once per target
  * by backend_sse2.c, backend_avx2.c and backend_avx512.c. The first call
@@ -54,6 +57,10 @@ typedef int (*tx_split_fn)(const unsigned char *t, size_t n, int mode,
  * above 0x7F: the classes of the \w tokenizer (tokens.c). */
 typedef uint64_t (*tx_word_mask_fn)(const unsigned char *t, uint64_t *high);
 
+/* The first error of strict UTF-8 in t[0, n), or n (utf8.h). */
+typedef size_t (*tx_utf8_fn)(const unsigned char *t, size_t n,
+                             const volatile int *stop);
+
 typedef struct {
     const char *name;
     tx_scan_fn scan;
@@ -61,6 +68,7 @@ typedef struct {
     tx_line_fn line;
     tx_split_fn split;
     tx_word_mask_fn word_mask;
+    tx_utf8_fn utf8;
 } tx_backend;
 
 /* The backend every kernel uses now. */

@@ -5,9 +5,11 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "backend.h"
 #include "internal.h"
 #include "shares.h"
 #include "team.h"
+#include "utf8.h"
 
 /* Byte length of the valid character at t[i], or 0 if none starts there. */
 static size_t valid_char(const unsigned char *t, size_t n, size_t i)
@@ -42,18 +44,14 @@ static size_t valid_char(const unsigned char *t, size_t n, size_t i)
     return need;
 }
 
-/* The first invalid offset among the characters starting in [a, b) of
- * t[0, n), or n when they are all valid. */
-static size_t check_range(const unsigned char *t, size_t n, size_t a,
-                          size_t b)
+size_t tx_utf8_from(const unsigned char *t, size_t n, size_t i)
 {
-    size_t i = a;
-    while (i < b) {
-        if (b - i >= 8) { /* skip ASCII eight bytes at a time */
-            uint64_t w;
-            memcpy(&w, t + i, 8);
-            if ((w & 0x8080808080808080ULL) == 0) {
-                i += 8;
+    while (i < n) {
+        if (n - i >= 16) { /* skip ASCII sixteen bytes at a time */
+            uint64_t w[2];
+            memcpy(w, t + i, 16);
+            if (((w[0] | w[1]) & 0x8080808080808080ULL) == 0) {
+                i += 16;
                 continue;
             }
         }
@@ -65,6 +63,44 @@ static size_t check_range(const unsigned char *t, size_t n, size_t a,
     return n;
 }
 
+size_t tx_utf8_exact(const unsigned char *t, size_t n, size_t i)
+{
+    /* Blocks before i are clean, so t[0, i) is whole characters but for
+     * the last one, which may still be open: start at its first byte. */
+    size_t s = i, lo = i > 4 ? i - 4 : 0;
+    while (s > lo) {
+        s--;
+        if ((t[s] & 0xC0) != 0x80)
+            break;
+    }
+    return tx_utf8_from(t, n, s);
+}
+
+size_t tx_utf8_portable(const unsigned char *t, size_t n,
+                        const volatile int *stop)
+{
+    /* TX_CHECK_BYTES at a time, as if the text ended there, with a look
+     * at the stop flag before each stretch; a character cut by a
+     * stretch's end is judged whole. */
+    size_t i = 0;
+    for (;;) {
+        if (TX_STOPPED(stop))
+            return n;
+        size_t end = n - i > TX_CHECK_BYTES ? i + TX_CHECK_BYTES : n;
+        size_t bad = tx_utf8_from(t, end, i);
+        if (bad == end) {
+            if (end == n)
+                return n;
+            i = end;
+            continue;
+        }
+        size_t len = valid_char(t, n, bad);
+        if (len == 0)
+            return bad;
+        i = bad + len;
+    }
+}
+
 /* The first byte at or after i that does not continue a character. */
 static size_t char_start(const unsigned char *t, size_t n, size_t i)
 {
@@ -74,18 +110,26 @@ static size_t char_start(const unsigned char *t, size_t n, size_t i)
 }
 
 /* The first invalid offset among the characters that start in piece k
- * of `pieces` (each `step` bytes, the last one to len), or len: from the
- * piece's first character start to the next piece's. */
+ * of `pieces` (each `step` bytes, the last one to len), or len: the
+ * piece's first character start to the next piece's, checked as a text of
+ * its own by the backend's kernel (the same answer: t[b] starts a
+ * character, so a character cut at b is invalid either way). */
 static size_t check_piece(const unsigned char *t, size_t len, size_t k,
-                          size_t pieces, size_t step)
+                          size_t pieces, size_t step,
+                          const volatile int *stop)
 {
     size_t a = k == 0 ? 0 : char_start(t, len, k * step);
     size_t b = k + 1 == pieces ? len : char_start(t, len, (k + 1) * step);
-    return check_range(t, len, a, b);
+    if (b < a) /* the text changed under the call */
+        b = a;
+    size_t bad = tx_backend_now()->utf8(t + a, b - a, stop);
+    return bad == b - a ? len : a + bad;
 }
 
 /* The pieces of a text to check, for a team; first: the lowest offset of
- * an error found so far, or len. */
+ * an error found so far, or len. They go first to last: a batch counts a
+ * text's shares last to first (batch.c), so the count of a file checked
+ * just before starts on the bytes the check read last. */
 typedef struct {
     const unsigned char *t;
     size_t len, pieces, step;
@@ -102,7 +146,8 @@ static void check_pieces(void *arg)
     for (size_t k = 0; k < j->pieces; k++) {
         if (TX_STOPPED(j->stop))
             continue;
-        size_t bad = check_piece(j->t, j->len, k, j->pieces, j->step);
+        size_t bad =
+            check_piece(j->t, j->len, k, j->pieces, j->step, j->stop);
         if (bad < j->len) {
 #ifdef _OPENMP /* unnamed: a named critical is an exported symbol */
 #pragma omp critical
@@ -122,7 +167,7 @@ size_t textops_utf8_check(const char *text, size_t len, int threads)
     size_t step = len / pieces, first = len;
     if (tx_serial(len, nthreads)) {
         for (size_t k = 0; k < pieces && first == len && !TX_STOPPED(stop); k++)
-            first = check_piece(t, len, k, pieces, step);
+            first = check_piece(t, len, k, pieces, step, stop);
         return first;
     }
     check_job job = {t, len, pieces, step, stop, len};

@@ -1,7 +1,8 @@
 /* The check of textops_utf8_check against a decoder written from Python's
  * strict "utf-8" rules (fz_ref_utf8). Layout: [0] bits 2-3 thread count
- * - 1, [1] minimum chunk - 1 (tiny chunks cut the text inside
- * characters), then the text, raw bytes. */
+ * - 1, bits 4-5 the backend id (textops_set_search_backend; the portable
+ * one when the CPU lacks it), [1] minimum chunk - 1 (tiny chunks cut the
+ * text inside characters), then the text, raw bytes. */
 #include <string.h>
 
 #include "harness.h"
@@ -16,14 +17,21 @@ void fz_check_utf8(const uint8_t *data, size_t size)
     fz_query q; /* for the failure message */
     memset(&q, 0, sizeof q);
     q.min_chunk = (size_t)head[1] + 1;
+    q.backend = head[0] >> 4 & 3;
     const char *text = (const char *)data + off;
     size_t len = size - off, want = fz_ref_utf8(data + off, len);
     size_t old_chunk = textops_set_min_chunk(q.min_chunk);
+    int old_backend = textops_set_search_backend(q.backend);
+    if (old_backend < 0) {
+        q.backend = 0;
+        old_backend = textops_set_search_backend(0);
+    }
     int counts[2] = {1, (head[0] >> 2 & 3) + 1};
     for (int k = 0; k < 2; k++) {
         size_t got = textops_utf8_check(text, len, counts[k]);
         if (got != want)
             fz_fail("textops_utf8_check", got, want, &q, counts[k]);
     }
+    textops_set_search_backend(old_backend);
     textops_set_min_chunk(old_chunk);
 }

@@ -1,5 +1,6 @@
-/* libFuzzer target: textops_utf8_check against a strict UTF-8 decoder
- * (harness.h). */
+/* libFuzzer target: textops_utf8_check against a strict UTF-8 decoder,
+ * on the backend, thread count and chunk size its input's first two bytes
+ * name (check_utf8.c). */
 #include "harness.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

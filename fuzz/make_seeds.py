@@ -43,9 +43,9 @@ def units_seed(
     return head + needle + text
 
 
-def utf8_seed(threads: int, min_chunk: int, text: bytes) -> bytes:
+def utf8_seed(threads: int, min_chunk: int, text: bytes, backend: int = 0) -> bytes:
     """One input of the UTF-8 target: header, then the raw text."""
-    return bytes([(threads - 1) << 2, min_chunk - 1]) + text
+    return bytes([backend << 4 | (threads - 1) << 2, min_chunk - 1]) + text
 
 
 # Input bytes >= 0x80 stand for odd code points in str mode:
@@ -211,6 +211,13 @@ SEEDS = {
             for n, bad in enumerate(BROKEN)
         ),
         utf8_seed(4, 1, INTL + b"\xf0\x9f"),
+        # longer than a vector block (256 bytes), on the vector backends
+        *(
+            utf8_seed(1 + n % 2, 256, INTL * 2 + INTL[: 9 * n] + bad + INTL, 2 + n % 2)
+            for n, bad in enumerate(BROKEN)
+        ),
+        utf8_seed(2, 200, INTL * 3, 3),
+        utf8_seed(1, 256, INTL * 3 + b"\xe2\x82", 2),
     ],
     # Code points from the bytes 0x01, 0x02, 0x61 (see fuzz/fuzz_units.c).
     "units": [

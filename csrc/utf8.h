@@ -1,0 +1,35 @@
+/* Strict UTF-8 validation (Python's "utf-8" codec): the kernels of the
+ * backends and the scalar rules they all end with.
+ *
+ * A kernel checks t[0, n) as a text of its own and returns the offset of
+ * its first error as UnicodeDecodeError.start gives it, or n when all of
+ * it is valid; it returns n at once when `stop` is raised (it looks at the
+ * flag every TX_CHECK_BYTES). The vector kernels (utf8_body.h) only learn
+ * that a block holds an error; tx_utf8_from finds where, from the start of
+ * the last character before that block. */
+#ifndef TEXTOPS_UTF8_H
+#define TEXTOPS_UTF8_H
+
+#include <stddef.h>
+
+/* The first error of t[0, n) at or after i, which starts a character
+ * (t[0, i) being whole valid characters), or n. Plain rules, with an
+ * ASCII skip of sixteen bytes at a time. */
+size_t tx_utf8_from(const unsigned char *t, size_t n, size_t i);
+
+/* tx_utf8_from once a vector kernel found an error in the block that
+ * starts at i, every block before it clean: from the start of the last
+ * character before i (at most four bytes back). */
+size_t tx_utf8_exact(const unsigned char *t, size_t n, size_t i);
+
+/* The kernels, one per backend (the SSE2 backend uses the portable one). */
+size_t tx_utf8_portable(const unsigned char *t, size_t n,
+                        const volatile int *stop);
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+size_t tx_utf8_avx2(const unsigned char *t, size_t n,
+                    const volatile int *stop);
+size_t tx_utf8_avx512(const unsigned char *t, size_t n,
+                      const volatile int *stop);
+#endif
+
+#endif
