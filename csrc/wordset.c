@@ -1,0 +1,515 @@
+/* The many-word fast path (see wordset.h): the word table, the block
+ * classes (portable and AVX2) and the counting kernel over them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "rules.h"
+#include "table.h"
+#include "wordset.h"
+
+#ifdef TX_X86
+#include "rules_x86.h"
+#include "space_x86.h"
+#endif
+
+/* Word indexes leave the top bit of tx_wslot.word free. */
+#define WS_MAX_WORDS 0x80000000u
+
+int tx_wordset_fits(const tx_query *q, size_t nwords, const size_t *word_lens)
+{
+    if (q->lower || (q->rule == TX_RULE_SPLIT && q->sep != NULL))
+        return 0;
+    if (nwords >= WS_MAX_WORDS)
+        return 0;
+    for (size_t j = 0; j < nwords; j++)
+        if (word_lens[j] > UINT32_MAX)
+            return 0;
+    return 1;
+}
+
+/* --- the table ---------------------------------------------------------- */
+
+/* The key of a token or word s[0, len), len >= 1, read from its first
+ * eight bytes w8 (zero-padded past len) and, when len >= 8, its last
+ * eight bytes: below 2^59 for len < 8, where it is the bytes and the
+ * length themselves (two short tokens with the same key are the same);
+ * with the top bit set for longer ones (a hash: equal keys are then
+ * compared whole). Never 0, the key of an empty slot. */
+static inline uint64_t ws_key(uint64_t w8, uint64_t last8, size_t len)
+{
+    uint64_t small = w8 | (uint64_t)len << 56;
+    uint64_t large = (w8 ^ ((last8 << 29) | (last8 >> 35)) ^
+                      ((uint64_t)len * 0x9e3779b97f4a7c15ULL)) |
+                     (uint64_t)1 << 63;
+    return len < 8 ? small : large;
+}
+
+/* The key of s[0, len), reading no byte past it. */
+static uint64_t ws_key_of(const unsigned char *s, size_t len)
+{
+    uint64_t w8 = 0, last8 = 0;
+    for (size_t k = 0; k < 8 && k < len; k++)
+        w8 |= (uint64_t)s[k] << (8 * k);
+    if (len >= 8)
+        for (size_t k = 0; k < 8; k++)
+            last8 |= (uint64_t)s[len - 8 + k] << (8 * k);
+    return ws_key(w8, last8, len);
+}
+
+/* The slot where the search for a key starts. */
+static inline size_t ws_home(const tx_wordset *ws, uint64_t key)
+{
+    return (size_t)((key * 0xbf58476d1ce4e5b9ULL) >> ws->shift);
+}
+
+/* A bit of tx_wslot.word: a word whose search starts here lies further
+ * on (a search that misses here must go on). */
+#define WS_PASSED 0x80000000u
+
+/* 1 if the word of slot sl is s[0, len), whose key is that of sl. */
+static inline int ws_same(const tx_wordset *ws, const tx_wslot *sl,
+                          const unsigned char *s, size_t len)
+{
+    uint32_t j = sl->word & ~WS_PASSED;
+    return len < 8 || (ws->lens[j] == len &&
+                       memcmp(ws->words[j], s, len) == 0);
+}
+
+/* The slot of the word s[0, len) with key `key`, searched from slot i
+ * onwards, or NULL. */
+static const tx_wslot *ws_probe(const tx_wordset *ws, const unsigned char *s,
+                                size_t len, uint64_t key, size_t i)
+{
+    for (;;) {
+        const tx_wslot *sl = &ws->slots[i];
+        if (sl->key == 0)
+            return NULL;
+        if (sl->key == key && ws_same(ws, sl, s, len))
+            return sl;
+        i = (i + 1) & ws->mask;
+    }
+}
+
+/* 1 if word w[0, len) can be a token by the set's rule (one of
+ * r"\b\w\w+\b" has two code points or more; a word that is not one run of
+ * \w, or holds whitespace, simply never equals a token). */
+static int ws_may_be_token(const tx_query *q, const unsigned char *w,
+                           size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (q->rule != TX_RULE_WORDS2)
+        return 1;
+    size_t cps = 0;
+    for (size_t i = 0; i < len && cps < 2; i++)
+        cps += q->mode != TEXTOPS_UNICODE || (w[i] & 0xC0) != 0x80;
+    return cps >= 2;
+}
+
+/* Puts the words' first two bytes into the bucket filter: the distinct
+ * first bytes, in order, are cut into 8 runs, one per bucket (near bytes
+ * share a high nibble, so a bucket accepts few bytes it does not hold). */
+static void ws_buckets(tx_wordset *ws, size_t nwords,
+                       const char *const *words, const size_t *word_lens,
+                       const unsigned char *in)
+{
+    unsigned char rank[256];
+    size_t distinct = 0;
+    int seen[256] = {0};
+    for (size_t j = 0; j < nwords; j++)
+        if (in[j])
+            seen[(unsigned char)words[j][0]] = 1;
+    for (unsigned c = 0; c < 256; c++)
+        if (seen[c])
+            rank[c] = (unsigned char)distinct++;
+    for (size_t j = 0; j < nwords; j++) {
+        if (!in[j])
+            continue;
+        const unsigned char *w = (const unsigned char *)words[j];
+        unsigned bit = 1u << (rank[w[0]] * 8 / distinct);
+        ws->lo1[w[0] & 15] |= (unsigned char)bit;
+        ws->hi1[w[0] >> 4] |= (unsigned char)bit;
+        if (word_lens[j] >= 2) {
+            ws->lo2[w[1] & 15] |= (unsigned char)bit;
+            ws->hi2[w[1] >> 4] |= (unsigned char)bit;
+        } else { /* any byte may follow a word of one byte */
+            for (unsigned k = 0; k < 16; k++) {
+                ws->lo2[k] |= (unsigned char)bit;
+                ws->hi2[k] |= (unsigned char)bit;
+            }
+        }
+    }
+}
+
+int tx_wordset_init(tx_wordset *ws, const tx_query *q, size_t nwords,
+                    const char *const *words, const size_t *word_lens,
+                    size_t *first)
+{
+    memset(ws, 0, sizeof *ws);
+    ws->words = words;
+    ws->lens = word_lens;
+    ws->words_rule = q->rule != TX_RULE_SPLIT;
+    ws->mode = q->mode;
+    size_t nslots = 16;
+    unsigned bits = 4;
+    while (nslots < 4 * nwords) { /* most searches end at their first slot */
+        nslots *= 2;
+        bits++;
+    }
+    ws->slots = calloc(nslots, sizeof *ws->slots);
+    unsigned char *in = malloc(nwords ? nwords : 1);
+    if (ws->slots == NULL || in == NULL) {
+        free(ws->slots);
+        free(in);
+        ws->slots = NULL;
+        return -1;
+    }
+    ws->mask = nslots - 1;
+    ws->shift = 64 - bits;
+    for (size_t j = 0; j < nwords; j++) {
+        const unsigned char *w = (const unsigned char *)words[j];
+        size_t len = word_lens[j];
+        first[j] = j;
+        in[j] = 0;
+        if (!ws_may_be_token(q, w, len))
+            continue;
+        uint64_t key = ws_key_of(w, len);
+        size_t i = ws_home(ws, key);
+        const tx_wslot *same = ws_probe(ws, w, len, key, i);
+        if (same != NULL) {
+            first[j] = same->word & ~WS_PASSED;
+            continue;
+        }
+        for (; ws->slots[i].key != 0; i = (i + 1) & ws->mask)
+            ws->slots[i].word |= WS_PASSED;
+        ws->slots[i].key = key;
+        ws->slots[i].word |= (uint32_t)j;
+        ws->used++;
+        in[j] = 1;
+    }
+    ws->buckets = ws->used <= TX_WORDSET_BUCKETS_MAX;
+    if (ws->buckets && ws->used > 0)
+        ws_buckets(ws, nwords, words, word_lens, in);
+    free(in);
+    return 0;
+}
+
+void tx_wordset_free(tx_wordset *ws)
+{
+    free(ws->slots);
+    ws->slots = NULL;
+}
+
+/* --- the classes of a block ------------------------------------------- */
+
+/* The classes of the 64 bytes of a block: d, the ASCII delimiters (bytes
+ * mode: every delimiter); lead, the bytes where a non-ASCII character that
+ * may be a delimiter starts (str mode); f, the places the bucket filter
+ * keeps (all, without it). */
+typedef struct {
+    uint64_t d, lead, f;
+} ws_classes;
+
+/* The classes of b[0, 64); b[64] is readable too (the bucket filter looks
+ * at the byte after each place). */
+static void classes_portable(const tx_wordset *ws, const unsigned char *b,
+                             ws_classes *m)
+{
+    uint64_t d = 0, lead = 0, f = ws->buckets ? 0 : ~(uint64_t)0;
+    int uni = ws->mode == TEXTOPS_UNICODE;
+    for (unsigned k = 0; k < 64; k++) {
+        unsigned char c = b[k];
+        int delim, maybe;
+        if (ws->words_rule) {
+            delim = !tx_ascii_word(c) && (c < 0x80 || !uni);
+            maybe = uni && c >= 0xC0;
+        } else {
+            delim = tx_ascii_space(c, ws->mode);
+            maybe = uni && tx_space_class[1][c] == TX_CLASS_LEAD;
+        }
+        d |= (uint64_t)delim << k;
+        lead |= (uint64_t)maybe << k;
+        if (ws->buckets) {
+            unsigned char e = b[k + 1];
+            unsigned any = ws->lo1[c & 15] & ws->hi1[c >> 4] &
+                           ws->lo2[e & 15] & ws->hi2[e >> 4];
+            f |= (uint64_t)(any != 0) << k;
+        }
+    }
+    m->d = d;
+    m->lead = lead;
+    m->f = f;
+}
+
+#ifdef TX_X86
+__attribute__((target("avx2"))) static inline uint64_t
+ws_bits(__m256i lo, __m256i hi)
+{
+    return (uint64_t)(uint32_t)_mm256_movemask_epi8(lo) |
+           (uint64_t)(uint32_t)_mm256_movemask_epi8(hi) << 32;
+}
+
+/* The buckets the bytes x may start (first place) or follow (second). */
+__attribute__((target("avx2"))) static inline __m256i
+ws_nibbles(__m256i x, __m256i lo, __m256i hi)
+{
+    const __m256i low4 = _mm256_set1_epi8(0x0F);
+    return _mm256_and_si256(
+        _mm256_shuffle_epi8(lo, _mm256_and_si256(x, low4)),
+        _mm256_shuffle_epi8(hi,
+                            _mm256_and_si256(_mm256_srli_epi16(x, 4), low4)));
+}
+
+/* classes_portable, 32 bytes at a time. */
+__attribute__((target("avx2"))) static inline void
+classes_avx2(const tx_wordset *ws, const unsigned char *b, ws_classes *m)
+{
+    __m256i x[2], d[2], lead[2], f[2];
+    int uni = ws->mode == TEXTOPS_UNICODE;
+    for (int h = 0; h < 2; h++) {
+        x[h] = _mm256_loadu_si256((const __m256i *)(const void *)(b + 32 * h));
+        if (ws->words_rule) {
+            __m256i keep = tx_word_avx2(x[h]);
+            if (uni) /* non-ASCII bytes are decided by their character */
+                keep = _mm256_or_si256(keep, x[h]);
+            d[h] = _mm256_xor_si256(keep, _mm256_set1_epi8(-1));
+            lead[h] = _mm256_and_si256(
+                x[h], _mm256_cmpgt_epi8(x[h], _mm256_set1_epi8((char)0xBF)));
+        } else {
+            d[h] = tx_space_avx2(x[h], ws->mode);
+            lead[h] = tx_lead_avx2(x[h]);
+        }
+    }
+    m->d = ws_bits(d[0], d[1]);
+    m->lead = uni ? ws_bits(lead[0], lead[1]) : 0;
+    if (!ws->buckets) {
+        m->f = ~(uint64_t)0;
+        return;
+    }
+    const __m256i lo1 = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128((const __m128i *)(const void *)ws->lo1));
+    const __m256i hi1 = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128((const __m128i *)(const void *)ws->hi1));
+    const __m256i lo2 = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128((const __m128i *)(const void *)ws->lo2));
+    const __m256i hi2 = _mm256_broadcastsi128_si256(
+        _mm_loadu_si128((const __m128i *)(const void *)ws->hi2));
+    for (int h = 0; h < 2; h++) {
+        __m256i y =
+            _mm256_loadu_si256((const __m256i *)(const void *)(b + 32 * h + 1));
+        __m256i both = _mm256_and_si256(ws_nibbles(x[h], lo1, hi1),
+                                        ws_nibbles(y, lo2, hi2));
+        f[h] = _mm256_cmpeq_epi8(both, _mm256_setzero_si256());
+    }
+    m->f = ~ws_bits(f[0], f[1]);
+}
+#endif
+
+/* --- the kernel --------------------------------------------------------- */
+
+typedef void (*ws_classes_fn)(const tx_wordset *, const unsigned char *,
+                              ws_classes *);
+
+/* Makes the delimiters of the block at t[i] exact: each non-ASCII
+ * character starting there that is whitespace (split()) or not \w (the \w
+ * rules) is a delimiter, all its bytes; the bits of one that goes on past
+ * the block are or'ed into *carry, the next block's. */
+static void ws_fix_block(const tx_wordset *ws, const unsigned char *t,
+                         size_t n, size_t i, ws_classes *m, uint64_t *carry)
+{
+    for (uint64_t lead = m->lead; lead != 0; lead &= lead - 1) {
+        unsigned p = (unsigned)__builtin_ctzll(lead);
+        size_t a = i + p, len = 0;
+        if (a >= n)
+            break;
+        if (ws->words_rule) {
+            if (tx_word_at(t, n, a, ws->mode, &len))
+                continue;
+        } else {
+            len = tx_space_at(t, n, a, ws->mode);
+            if (len == 0)
+                continue;
+        }
+        uint64_t bits = ((uint64_t)1 << len) - 1; /* len <= 4 */
+        m->d |= bits << p;
+        if (p + len > 64)
+            *carry |= bits >> (64 - p);
+    }
+}
+
+/* The exact classes of the block at t[i] (i < n), the delimiter bits
+ * `carry_in` of a character that began before it included; sets *carry to
+ * those of the next block. Past n, every byte is a delimiter. */
+static inline __attribute__((always_inline)) void
+ws_block(const tx_wordset *ws, const unsigned char *t, size_t n, size_t i,
+         uint64_t carry_in, ws_classes *m, uint64_t *carry,
+         ws_classes_fn classes)
+{
+    if (n - i > 64) {
+        classes(ws, t + i, m);
+    } else {
+        unsigned char pad[96];
+        memset(pad, ' ', sizeof pad);
+        memcpy(pad, t + i, n - i);
+        classes(ws, pad, m);
+    }
+    m->d |= carry_in;
+    *carry = 0;
+    if (m->lead != 0)
+        ws_fix_block(ws, t, n, i, m, carry);
+}
+
+/* The end of the token that goes on past the block at t[j - 64]: found
+ * block by block from t[j] on, carry being the delimiter bits carried into
+ * t[j]'s block. */
+static size_t ws_long_end(const tx_wordset *ws, const unsigned char *t,
+                          size_t n, size_t j, uint64_t carry,
+                          const volatile int *stop, ws_classes_fn classes)
+{
+    size_t check = j + TX_CHECK_BYTES;
+    for (; j < n; j += 64) {
+        ws_classes m;
+        ws_block(ws, t, n, j, carry, &m, &carry, classes);
+        if (m.d != 0)
+            return j + (size_t)__builtin_ctzll(m.d);
+        if (j >= check) {
+            if (TX_STOPPED(stop))
+                return n;
+            check = j + TX_CHECK_BYTES;
+        }
+    }
+    return n;
+}
+
+/* Counts the token s[0, len) in row if it is a word; bytes up to `end`
+ * may be read. No branch on what the token is in the common case (a word
+ * or not decided at its first slot): a token that is no word is counted
+ * in one of dummy[0, 8) (turn about, so that the counts of tokens in a
+ * row do not wait for each other). */
+static inline __attribute__((always_inline)) void
+ws_lookup(const tx_wordset *ws, const unsigned char *s, size_t len,
+          const unsigned char *end, size_t *row, int atomic, size_t *dummy)
+{
+    uint64_t key;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (__builtin_expect(end - s >= 8, 1)) {
+        uint64_t w8, last8;
+        memcpy(&w8, s, 8);
+        memcpy(&last8, s + (len < 8 ? 8 : len) - 8, 8);
+        w8 &= ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
+        key = ws_key(w8, last8, len);
+    } else {
+        key = ws_key_of(s, len);
+    }
+#else
+    (void)end;
+    key = ws_key_of(s, len);
+#endif
+    size_t i = ws_home(ws, key);
+    const tx_wslot *sl = &ws->slots[i];
+    uint64_t hit = sl->key == key;
+    if (__builtin_expect(hit & (uint64_t)(len >= 8), 0))
+        hit = (uint64_t)ws_same(ws, sl, s, len);
+    if (__builtin_expect((hit ^ 1) & (sl->word >> 31), 0)) {
+        sl = ws_probe(ws, s, len, key, (i + 1) & ws->mask);
+        hit = sl != NULL;
+        if (!hit)
+            sl = &ws->slots[i];
+    }
+    if (atomic) {
+        if (hit) {
+            size_t *cell = &row[sl->word & ~WS_PASSED];
+#ifdef _OPENMP
+#pragma omp atomic
+#endif
+            (*cell)++;
+        }
+    } else {
+        uintptr_t word = (uintptr_t)&row[sl->word & ~WS_PASSED];
+        uintptr_t none = (uintptr_t)&dummy[(uintptr_t)s & 7];
+        (*(size_t *)(none ^ ((word ^ none) & (0 - (uintptr_t)hit))))++;
+    }
+}
+
+static inline __attribute__((always_inline)) void
+ws_count_body(const tx_wordset *ws, const unsigned char *t, size_t n,
+              const volatile int *stop, size_t *row, int atomic,
+              ws_classes_fn classes)
+{
+    if (n == 0 || ws->used == 0)
+        return;
+    ws_classes cur, next;
+    size_t dummy[8] = {0}; /* where tokens that are no word are counted */
+    uint64_t carry, before = 1; /* before the text: a delimiter */
+    ws_block(ws, t, n, 0, 0, &cur, &carry, classes);
+    size_t check = TX_CHECK_BYTES;
+    for (size_t i = 0;; i += 64) {
+        size_t j = i + 64;
+        uint64_t after = carry; /* carried into the block at j */
+        if (j < n)
+            ws_block(ws, t, n, j, after, &next, &carry, classes);
+        else
+            next.d = ~(uint64_t)0;
+        uint64_t starts = ~cur.d & (cur.d << 1 | before);
+        before = cur.d >> 63;
+        for (uint64_t c = starts & cur.f; c != 0; c &= c - 1) {
+            unsigned p = (unsigned)__builtin_ctzll(c);
+            const unsigned char *s = t + i + p;
+            uint64_t rest = cur.d & (~(uint64_t)0 << p);
+            size_t len;
+            if (rest != 0)
+                len = (size_t)__builtin_ctzll(rest) - p;
+            else if (next.d != 0)
+                len = 64 - p + (size_t)__builtin_ctzll(next.d);
+            else
+                len = ws_long_end(ws, t, n, j + 64, carry, stop, classes) -
+                      (i + p);
+            ws_lookup(ws, s, len, t + n, row, atomic, dummy);
+        }
+        if (j >= n)
+            return;
+        cur = next;
+        if (j >= check) {
+            if (TX_STOPPED(stop))
+                return;
+            check = j + TX_CHECK_BYTES;
+        }
+    }
+}
+
+static void ws_count_portable(const tx_wordset *ws, const unsigned char *t,
+                              size_t n, const volatile int *stop, size_t *row,
+                              int atomic)
+{
+    if (atomic)
+        ws_count_body(ws, t, n, stop, row, 1, classes_portable);
+    else
+        ws_count_body(ws, t, n, stop, row, 0, classes_portable);
+}
+
+#ifdef TX_X86
+__attribute__((target("avx2"))) static void
+ws_count_avx2(const tx_wordset *ws, const unsigned char *t, size_t n,
+              const volatile int *stop, size_t *row, int atomic)
+{
+    if (atomic)
+        ws_count_body(ws, t, n, stop, row, 1, classes_avx2);
+    else
+        ws_count_body(ws, t, n, stop, row, 0, classes_avx2);
+}
+#endif
+
+void tx_wordset_count(const tx_wordset *ws, const tx_query *q,
+                      const unsigned char *t, size_t n, size_t *row,
+                      int atomic)
+{
+#ifdef TX_X86
+    const tx_backend *b = tx_backend_now();
+    if (b->scan == tx_scan_avx2 || b->scan == tx_scan_avx512) {
+        ws_count_avx2(ws, t, n, q->stop, row, atomic);
+        return;
+    }
+#endif
+    ws_count_portable(ws, t, n, q->stop, row, atomic);
+}
