@@ -456,11 +456,15 @@ ws_count_body(const tx_wordset *ws, const unsigned char *t, size_t n,
         for (uint64_t c = starts & cur.f; c != 0; c &= c - 1) {
             unsigned p = (unsigned)__builtin_ctzll(c);
             const unsigned char *s = t + i + p;
-            uint64_t rest = cur.d & (~(uint64_t)0 << p);
+            /* the delimiters of the 64 bytes from the start on (no
+             * branch on whether the token ends in this block) */
+            uint64_t ahead = cur.d >> p;
+            if (p != 0)
+                ahead |= next.d << (64 - p);
             size_t len;
-            if (rest != 0)
-                len = (size_t)__builtin_ctzll(rest) - p;
-            else if (next.d != 0)
+            if (__builtin_expect(ahead != 0, 1))
+                len = (size_t)__builtin_ctzll(ahead);
+            else if (next.d != 0) /* a token of 64 bytes or more */
                 len = 64 - p + (size_t)__builtin_ctzll(next.d);
             else
                 len = ws_long_end(ws, t, n, j + 64, carry, stop, classes) -
