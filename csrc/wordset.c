@@ -13,8 +13,14 @@
 #include "space_x86.h"
 #endif
 
-/* Word indexes leave the top bit of tx_wslot.word free. */
-#define WS_MAX_WORDS 0x80000000u
+/* The bits of tx_wslot.word above the word's index: a word whose search
+ * starts here lies further on (a search that misses here must go on);
+ * the word is 8 bytes long or more (a key equal to its key may be another
+ * token's). */
+#define WS_PASSED 0x80000000u
+#define WS_LONG 0x40000000u
+#define WS_INDEX 0x3FFFFFFFu
+#define WS_MAX_WORDS WS_INDEX
 
 int tx_wordset_fits(const tx_query *q, size_t nwords, const size_t *word_lens)
 {
@@ -30,50 +36,39 @@ int tx_wordset_fits(const tx_query *q, size_t nwords, const size_t *word_lens)
 
 /* --- the table ---------------------------------------------------------- */
 
-/* The key of a token or word s[0, len), len >= 1, read from its first
- * eight bytes w8 (zero-padded past len) and, when len >= 8, its last
- * eight bytes: below 2^59 for len < 8, where it is the bytes and the
- * length themselves (two short tokens with the same key are the same);
- * with the top bit set for longer ones (a hash: equal keys are then
- * compared whole). Never 0, the key of an empty slot. */
-static inline uint64_t ws_key(uint64_t w8, uint64_t last8, size_t len)
+/* The key of a token or word s[0, len), len >= 1, from its first eight
+ * bytes w8 (bytes past len zero): the bytes and the length themselves for
+ * len < 8 (two short tokens with the same key are the same), a hash of the
+ * first eight bytes and the length for longer ones (whose equal keys are
+ * then compared whole), never 0 (the key of an empty slot). */
+static inline uint64_t ws_key(uint64_t w8, size_t len)
 {
-    uint64_t small = w8 | (uint64_t)len << 56;
-    uint64_t large = (w8 ^ ((last8 << 29) | (last8 >> 35)) ^
-                      ((uint64_t)len * 0x9e3779b97f4a7c15ULL)) |
-                     (uint64_t)1 << 63;
-    return len < 8 ? small : large;
+    return (w8 ^ (uint64_t)len << 56) | (uint64_t)(len >= 8);
 }
 
 /* The key of s[0, len), reading no byte past it. */
 static uint64_t ws_key_of(const unsigned char *s, size_t len)
 {
-    uint64_t w8 = 0, last8 = 0;
+    uint64_t w8 = 0;
     for (size_t k = 0; k < 8 && k < len; k++)
         w8 |= (uint64_t)s[k] << (8 * k);
-    if (len >= 8)
-        for (size_t k = 0; k < 8; k++)
-            last8 |= (uint64_t)s[len - 8 + k] << (8 * k);
-    return ws_key(w8, last8, len);
+    return ws_key(w8, len);
 }
 
 /* The slot where the search for a key starts. */
-static inline size_t ws_home(const tx_wordset *ws, uint64_t key)
+static inline size_t ws_home(unsigned shift, uint64_t key)
 {
-    return (size_t)((key * 0xbf58476d1ce4e5b9ULL) >> ws->shift);
+    return (size_t)((key * 0xbf58476d1ce4e5b9ULL) >> shift);
 }
 
-/* A bit of tx_wslot.word: a word whose search starts here lies further
- * on (a search that misses here must go on). */
-#define WS_PASSED 0x80000000u
-
-/* 1 if the word of slot sl is s[0, len), whose key is that of sl. */
+/* 1 if the word of slot sl, whose key is that of s[0, len), is s[0, len). */
 static inline int ws_same(const tx_wordset *ws, const tx_wslot *sl,
                           const unsigned char *s, size_t len)
 {
-    uint32_t j = sl->word & ~WS_PASSED;
-    return len < 8 || (ws->lens[j] == len &&
-                       memcmp(ws->words[j], s, len) == 0);
+    uint32_t j = sl->word & WS_INDEX;
+    if (len < 8 && !(sl->word & WS_LONG))
+        return 1;
+    return ws->lens[j] == len && memcmp(ws->words[j], s, len) == 0;
 }
 
 /* The slot of the word s[0, len) with key `key`, searched from slot i
@@ -175,18 +170,31 @@ int tx_wordset_init(tx_wordset *ws, const tx_query *q, size_t nwords,
         if (!ws_may_be_token(q, w, len))
             continue;
         uint64_t key = ws_key_of(w, len);
-        size_t i = ws_home(ws, key);
+        size_t i = ws_home(ws->shift, key);
         const tx_wslot *same = ws_probe(ws, w, len, key, i);
         if (same != NULL) {
-            first[j] = same->word & ~WS_PASSED;
+            first[j] = same->word & WS_INDEX;
             continue;
         }
         for (; ws->slots[i].key != 0; i = (i + 1) & ws->mask)
             ws->slots[i].word |= WS_PASSED;
         ws->slots[i].key = key;
-        ws->slots[i].word |= (uint32_t)j;
+        ws->slots[i].word |= (uint32_t)j | (len >= 8 ? WS_LONG : 0);
         ws->used++;
         in[j] = 1;
+    }
+    /* a token is counted in the row cell of its slot's word, 0 added when
+     * it is no word: empty slots name words too, different ones, so that
+     * those additions do not wait for each other */
+    uint32_t last = 0;
+    for (size_t i = 0; i <= ws->mask; i++)
+        if (ws->slots[i].key != 0)
+            last = ws->slots[i].word & WS_INDEX;
+    for (size_t i = 0; i <= ws->mask; i++) {
+        if (ws->slots[i].key != 0)
+            last = ws->slots[i].word & WS_INDEX;
+        else
+            ws->slots[i].word = last;
     }
     ws->buckets = ws->used <= TX_WORDSET_BUCKETS_MAX;
     if (ws->buckets && ws->used > 0)
@@ -383,22 +391,20 @@ static size_t ws_long_end(const tx_wordset *ws, const unsigned char *t,
 }
 
 /* Counts the token s[0, len) in row if it is a word; bytes up to `end`
- * may be read. No branch on what the token is in the common case (a word
- * or not decided at its first slot): a token that is no word is counted
- * in one of dummy[0, 8) (turn about, so that the counts of tokens in a
- * row do not wait for each other). */
+ * may be read. No branch on what the token is in the common case (a short
+ * word, or no word, decided at its first slot): 1 or 0 is added to the
+ * cell of the slot's word. */
 static inline __attribute__((always_inline)) void
-ws_lookup(const tx_wordset *ws, const unsigned char *s, size_t len,
-          const unsigned char *end, size_t *row, int atomic, size_t *dummy)
+ws_lookup(const tx_wordset *ws, const tx_wslot *slots, unsigned shift,
+          const unsigned char *s, size_t len, const unsigned char *end,
+          size_t *row, int atomic)
 {
     uint64_t key;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (__builtin_expect(end - s >= 8, 1)) {
-        uint64_t w8, last8;
+        uint64_t w8;
         memcpy(&w8, s, 8);
-        memcpy(&last8, s + (len < 8 ? 8 : len) - 8, 8);
-        w8 &= ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8));
-        key = ws_key(w8, last8, len);
+        key = ws_key(w8 & ~(uint64_t)0 >> (64 - 8 * (len < 8 ? len : 8)), len);
     } else {
         key = ws_key_of(s, len);
     }
@@ -406,29 +412,33 @@ ws_lookup(const tx_wordset *ws, const unsigned char *s, size_t len,
     (void)end;
     key = ws_key_of(s, len);
 #endif
-    size_t i = ws_home(ws, key);
-    const tx_wslot *sl = &ws->slots[i];
+    size_t i = ws_home(shift, key);
+    const tx_wslot *sl = &slots[i];
+    uint32_t word = sl->word;
     uint64_t hit = sl->key == key;
-    if (__builtin_expect(hit & (uint64_t)(len >= 8), 0))
-        hit = (uint64_t)ws_same(ws, sl, s, len);
-    if (__builtin_expect((hit ^ 1) & (sl->word >> 31), 0)) {
-        sl = ws_probe(ws, s, len, key, (i + 1) & ws->mask);
-        hit = sl != NULL;
-        if (!hit)
-            sl = &ws->slots[i];
+    /* the rare cases: a long token or word to compare whole, a miss where
+     * the search goes on */
+    uint64_t odd = (hit & ((uint64_t)(len >= 8) | (word >> 30 & 1))) |
+                   ((hit ^ 1) & word >> 31);
+    if (__builtin_expect(odd, 0)) {
+        const tx_wslot *found = hit && ws_same(ws, sl, s, len)
+                                    ? sl
+                                    : ws_probe(ws, s, len, key,
+                                               (i + 1) & ws->mask);
+        hit = found != NULL;
+        if (hit)
+            word = found->word;
     }
+    size_t *cell = &row[word & WS_INDEX];
     if (atomic) {
         if (hit) {
-            size_t *cell = &row[sl->word & ~WS_PASSED];
 #ifdef _OPENMP
 #pragma omp atomic
 #endif
             (*cell)++;
         }
     } else {
-        uintptr_t word = (uintptr_t)&row[sl->word & ~WS_PASSED];
-        uintptr_t none = (uintptr_t)&dummy[(uintptr_t)s & 7];
-        (*(size_t *)(none ^ ((word ^ none) & (0 - (uintptr_t)hit))))++;
+        *cell += hit;
     }
 }
 
@@ -440,7 +450,8 @@ ws_count_body(const tx_wordset *ws, const unsigned char *t, size_t n,
     if (n == 0 || ws->used == 0)
         return;
     ws_classes cur, next;
-    size_t dummy[8] = {0}; /* where tokens that are no word are counted */
+    const tx_wslot *slots = ws->slots;
+    unsigned shift = ws->shift;
     uint64_t carry, before = 1; /* before the text: a delimiter */
     ws_block(ws, t, n, 0, 0, &cur, &carry, classes);
     size_t check = TX_CHECK_BYTES;
@@ -469,7 +480,7 @@ ws_count_body(const tx_wordset *ws, const unsigned char *t, size_t n,
             else
                 len = ws_long_end(ws, t, n, j + 64, carry, stop, classes) -
                       (i + p);
-            ws_lookup(ws, s, len, t + n, row, atomic, dummy);
+            ws_lookup(ws, slots, shift, s, len, t + n, row, atomic);
         }
         if (j >= n)
             return;
