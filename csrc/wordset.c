@@ -137,6 +137,21 @@ static void ws_buckets(tx_wordset *ws, size_t nwords,
     }
 }
 
+/* 1 if the bucket filter keeps less than 3/4 of the pairs of printable
+ * ASCII bytes (what most tokens start with): else it would cost more than
+ * it saves. */
+static int ws_selective(const tx_wordset *ws)
+{
+    size_t kept = 0, pairs = 0;
+    for (unsigned a = 0x21; a < 0x7F; a++) {
+        unsigned first = ws->lo1[a & 15] & ws->hi1[a >> 4];
+        for (unsigned b = 0x21; b < 0x7F; b++)
+            kept += (first & ws->lo2[b & 15] & ws->hi2[b >> 4]) != 0;
+        pairs += 0x7F - 0x21;
+    }
+    return 4 * kept < 3 * pairs;
+}
+
 int tx_wordset_init(tx_wordset *ws, const tx_query *q, size_t nwords,
                     const char *const *words, const size_t *word_lens,
                     size_t *first)
@@ -196,9 +211,10 @@ int tx_wordset_init(tx_wordset *ws, const tx_query *q, size_t nwords,
         else
             ws->slots[i].word = last;
     }
-    ws->buckets = ws->used <= TX_WORDSET_BUCKETS_MAX;
-    if (ws->buckets && ws->used > 0)
+    if (ws->used > 0 && ws->used <= TX_WORDSET_BUCKETS_MAX) {
         ws_buckets(ws, nwords, words, word_lens, in);
+        ws->buckets = ws_selective(ws);
+    }
     free(in);
     return 0;
 }

@@ -6,8 +6,8 @@
  * them), token starts come from that mask, and only the starts that pass
  * a filter are looked up in a compact table of the words, built once per
  * call:
- *   - up to TX_WORDSET_BUCKETS_MAX distinct words, a vector filter of the
- *     first two bytes of a token (the Teddy approach: each word is put in
+ *   - up to TX_WORDSET_BUCKETS_MAX distinct words, when it rejects enough,
+ *     a vector filter of the first two bytes of a token (the Teddy approach: each word is put in
  *     one of 8 buckets, and a nibble table per byte position gives the
  *     buckets a byte may belong to; a start is kept when some bucket
  *     accepts both its bytes);
@@ -26,8 +26,9 @@
 
 #include "internal.h"
 
-/* Up to this many distinct words the first-two-byte filter is used. */
-#define TX_WORDSET_BUCKETS_MAX 64
+/* Up to this many distinct words the first-two-byte filter is used, when
+ * it keeps less than 3/4 of the byte pairs a token may start with. */
+#define TX_WORDSET_BUCKETS_MAX 4096
 
 /* One word of the table: its key (see wordset.c; 0: an empty slot) and
  * the index of its first copy in the word list (the top bit: a word whose

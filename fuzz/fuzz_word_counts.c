@@ -1,10 +1,12 @@
 /* libFuzzer target: textops_word_counts (sums and the texts x words
  * matrix) against per-word counts (harness.h); then the same text against
- * word sets of every size the many-word paths tell apart (words.c: up to
- * 64 words a first-two-byte filter, then a table of the words only): the
+ * word sets of every size the many-word paths tell apart (wordset.c: a
+ * first-two-byte filter when the words leave it selective, then a table
+ * of the words only): the
  * text's own tokens by the rule (repeats included), each one's prefix and
  * the token with the character after it, the empty word, and 0, 40, 70 or
- * 1,100 made-up words (input byte [2], bits 0-1). The header bytes mean
+ * 1,100 made-up words (input byte [2], bits 0-1; made-up words of many
+ * first two bytes turn the filter off). The header bytes mean
  * what harness.h says (mode, threads, backend, minimum chunk, rule); the
  * text is the input from byte 4 on. */
 #include <stdio.h>
@@ -83,7 +85,9 @@ static void check_word_sets(const uint8_t *data, size_t size)
     for (size_t f = 0; f < filler; f++) {
         uint32_t cp[24];
         char name[24];
-        int n = snprintf(name, sizeof name, "%c%zu", "atw_"[f % 4], f);
+        /* first two bytes of every kind: many of them turn the filter off */
+        int n = snprintf(name, sizeof name, "%c%c%zu", (char)(0x21 + f % 94),
+                         (char)(0x21 + f * 37 % 94), f);
         for (int k = 0; k < n; k++)
             cp[k] = (uint32_t)(unsigned char)name[k];
         word_set(&ws[nw++], cp, (size_t)n, unicode);

@@ -5,9 +5,9 @@ word_counts(text, words, ...) == {w: tokens.count(w) for w in words} and
 Corpus(docs).term_matrix(words, ...) == [[tokens(d).count(w) for w in words]
 for d in docs], where tokens(t) is t.split(sep) or re.findall(pattern, t)
 (of t.lower() with lowercase=True; strategies.rule_tokens). The sets have
-1, 2, 8, 33, 64, 65, 1,000 and 100,000 words: across the 64 words up to
-which the first-two-byte bucket filter runs, and beyond any table that fits
-in a cache. They mix the text's own tokens with their prefixes and
+1, 2, 8, 33, 64, 65, 1,000 and 100,000 words: with the first-two-byte
+bucket filter (up to 4,096 words, when it rejects enough) and without it,
+and beyond any table that fits in a cache. They mix the text's own tokens with their prefixes and
 extensions (words that are prefixes of each other), duplicates, the empty
 word, words holding whitespace or characters that are not \w (their count is
 0 by the rule), and non-ASCII words. Every test runs on each search backend
