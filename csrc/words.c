@@ -1,7 +1,10 @@
 /* Many-word counts: t.split(sep).count(w) for every word w of a list, in
- * one pass over each text. The words form one read-only hash table
- * (table.h), and each token of the texts (tokens.c) is looked up in it:
- * summed over the texts, or per text (a term matrix). */
+ * one pass over each text, summed over the texts or per text (a term
+ * matrix). split() on whitespace and the \w rules of text that is not
+ * lowered take the fast path of wordset.c (token starts from vector
+ * classes, filtered, then a compact table of the words); the other rules
+ * hand each token of the tokenizer (tokens.c) to a lookup in one
+ * read-only hash table of the words (table.h). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +14,7 @@
 #include "rules.h"
 #include "table.h"
 #include "tokens.h"
+#include "wordset.h"
 
 typedef struct {
     tx_sink base;
@@ -69,6 +73,7 @@ typedef struct {
     const tx_table *words;
     size_t nwords;
     const uint32_t *shapes;
+    const tx_wordset *fast; /* the fast path's words, or NULL */
     size_t *out;    /* per text: ntexts rows of nwords, else NULL */
     size_t *totals; /* else one row of nwords per thread */
 } words_batch;
@@ -94,7 +99,10 @@ static size_t words_share(tx_batch *b, size_t tid, size_t i, size_t k,
     } else {
         sink.row = wb->totals + tid * wb->nwords;
     }
-    tx_tokens(wb->q, t, n, drop_last, &sink.base);
+    if (wb->fast != NULL)
+        tx_wordset_count(wb->fast, wb->q, t, n, sink.row, sink.atomic);
+    else
+        tx_tokens(wb->q, t, n, drop_last, &sink.base);
     return 0;
 }
 
@@ -117,6 +125,33 @@ static void word_shapes(size_t nwords, const char *const *words,
     }
 }
 
+/* The table of the words for the tokenizer's path, each distinct word
+ * mapped to the index of its first copy (first[j] for word j). 0, or -1
+ * without memory (nothing left to free). */
+static int word_table(tx_table *set, size_t nwords, const char *const *words,
+                      const size_t *word_lens, size_t *first)
+{
+    size_t capacity = 16;
+    while (capacity < 2 * nwords + 2)
+        capacity *= 2;
+    if (tx_table_init(set, capacity) != 0)
+        return -1;
+    for (size_t j = 0; j < nwords; j++) {
+        const unsigned char *w = (const unsigned char *)words[j];
+        tx_key k = tx_make_key(w, word_lens[j], w + word_lens[j]);
+        size_t bucket;
+        tx_entry *e = tx_table_find(set, &k, &bucket);
+        if (e == NULL)
+            e = tx_table_add(set, &k, j + 1, 0);
+        if (e == NULL) {
+            tx_table_free(set);
+            return -1;
+        }
+        first[j] = e->value - 1;
+    }
+    return 0;
+}
+
 /* The counts of textops_word_counts (sums) or textops_term_matrix
  * (per_text). */
 static int count_words(size_t ntexts, const char *const *texts,
@@ -131,37 +166,25 @@ static int count_words(size_t ntexts, const char *const *texts,
         return -1;
     words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
                        NULL, 0, 0, 0, NULL},
-                      &q, NULL, nwords, NULL, per_text ? out : NULL, NULL};
-    size_t nthreads = tx_batch_plan(&wb.b, threads), capacity = 16;
-    while (capacity < 2 * nwords + 2)
-        capacity *= 2;
-    tx_table set;
+                      &q, NULL, nwords, NULL, NULL, per_text ? out : NULL,
+                      NULL};
+    size_t nthreads = tx_batch_plan(&wb.b, threads);
+    int fast = tx_wordset_fits(&q, nwords, word_lens);
+    tx_table set = {NULL, 0, NULL, 0, 0, NULL};
+    tx_wordset ws;
     size_t *first = malloc((nwords ? nwords : 1) * sizeof *first);
     size_t *totals = per_text ? NULL
                               : calloc(nthreads * (nwords ? nwords : 1),
                                        sizeof *totals);
     int rc = (first == NULL || (!per_text && totals == NULL)) ? -1 : 0;
-    if (rc == 0 && tx_table_init(&set, capacity) != 0)
-        rc = -1;
+    if (rc == 0)
+        rc = fast ? tx_wordset_init(&ws, &q, nwords, words, word_lens, first)
+                  : word_table(&set, nwords, words, word_lens, first);
     if (rc != 0) {
         free(first);
         free(totals);
         tx_lowered_free(&copy);
         return -1;
-    }
-    /* the table maps each distinct word to the index of its first copy */
-    for (size_t j = 0; j < nwords; j++) {
-        const unsigned char *w = (const unsigned char *)words[j];
-        tx_key k = tx_make_key(w, word_lens[j], w + word_lens[j]);
-        size_t bucket;
-        tx_entry *e = tx_table_find(&set, &k, &bucket);
-        if (e == NULL)
-            e = tx_table_add(&set, &k, j + 1, 0);
-        if (e == NULL) {
-            rc = -1;
-            break;
-        }
-        first[j] = e->value - 1;
     }
     if (per_text)
         memset(out, 0, ntexts * nwords * sizeof *out);
@@ -169,6 +192,7 @@ static int count_words(size_t ntexts, const char *const *texts,
     word_shapes(nwords, words, word_lens, shapes);
     wb.words = &set;
     wb.shapes = shapes;
+    wb.fast = fast ? &ws : NULL;
     wb.totals = totals;
     if (rc == 0)
         rc = tx_batch_run(&wb.b);
@@ -183,7 +207,10 @@ static int count_words(size_t ntexts, const char *const *texts,
     for (size_t r = 0; rc == 0 && r < (per_text ? ntexts : 1); r++)
         for (size_t j = 0; j < nwords; j++)
             out[r * nwords + j] = out[r * nwords + first[j]];
-    tx_table_free(&set);
+    if (fast)
+        tx_wordset_free(&ws);
+    else
+        tx_table_free(&set);
     free(first);
     free(totals);
     tx_lowered_free(&copy);

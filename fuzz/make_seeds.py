@@ -168,6 +168,12 @@ SEEDS = {
         seed(PER_TEXT, 2, 0, 1, b"\xfex\xfeaa", b"aa", b"aaaax" * 10 + b"\xfe\xfeaxa"),
         seed(UNICODE, 4, 1, 2, b"the\xfe\x80the", b"\x86", ODD * 3 + b"\xfe\x86"),
         seed(UNICODE | RAW | PER_TEXT, 2, 1, 1, b"a\xfe\xc2", None, b"a\xc2\x85a\xfe\xc2 a"),
+        # the word sets of fuzz_word_counts.c: the word's length mod 4 picks
+        # 40, 70 or 1,100 more words (with and without the bucket filter)
+        seed(0, 2, 2, 1, b"the", None, (ENGLISH + b" " + b"x" * 70 + b" ") * 4),
+        seed(UNICODE, 3, 0, 2, b"a\xfeb", None, RULES * 2, WORDS),
+        seed(UNICODE, 2, 2, 3, b"th", None, ODD * 4 + ENGLISH * 2),
+        seed(0, 2, 3, 1, b"t", None, RULES * 2, WORDS | TWO_OR_MORE),
     ],
     # the word is the stop word; PER_TEXT asks for (1, 2), a sep for (2, 2)
     "matrix": [
