@@ -16,33 +16,72 @@
 typedef unsigned long long tx_mask;
 
 typedef struct {
-    __m512i first, mid, last;
+    __m512i byte[TX_PROBES];
+    size_t at[TX_PROBES];
 } tx_probes;
 
 TX_TARGET static inline tx_probes probes_init(const tx_needle *nd)
 {
-    tx_probes v = {_mm512_set1_epi8((char)nd->s[0]),
-                   _mm512_set1_epi8((char)nd->s[nd->mid]),
-                   _mm512_set1_epi8((char)nd->s[nd->m - 1])};
+    tx_probes v;
+    for (int k = 0; k < TX_PROBES; k++) {
+        v.at[k] = nd->at[k];
+        v.byte[k] = _mm512_set1_epi8((char)nd->s[nd->at[k]]);
+    }
     return v;
 }
 
-TX_TARGET static inline tx_mask probe_mask(const tx_probes *v,
-                                           const unsigned char *h,
-                                           size_t mid, size_t m)
+TX_TARGET static inline tx_mask probe_eq(const tx_probes *v,
+                                         const unsigned char *h, int k)
 {
-    return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h), v->first) &
-           _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + mid), v->mid) &
-           _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + m - 1), v->last);
+    return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h + v->at[k]),
+                                  v->byte[k]);
+}
+
+TX_TARGET static inline tx_mask probe_mask(const tx_probes *v,
+                                           const unsigned char *h)
+{
+    return (probe_eq(v, h, 0) & probe_eq(v, h, 1)) &
+           (probe_eq(v, h, 2) & probe_eq(v, h, 3));
+}
+
+/* A zero byte at each start of h[0, 64) where the first `quiet` probes
+ * agree: (x ^ byte0) | (y ^ byte1) (| (z ^ byte2)) in ternary ops. */
+TX_TARGET static inline __m512i probe_miss(const tx_probes *v,
+                                           const unsigned char *h, int quiet)
+{
+    __m512i y = _mm512_xor_si512(_mm512_loadu_si512(h + v->at[1]),
+                                 v->byte[1]);
+    if (quiet == 3)
+        y = _mm512_ternarylogic_epi64(_mm512_loadu_si512(h + v->at[2]),
+                                      v->byte[2], y, 0xBE);
+    return _mm512_ternarylogic_epi64(_mm512_loadu_si512(h + v->at[0]),
+                                     v->byte[0], y, 0xBE);
+}
+
+/* 0xFF at each start of h[0, 32) where the first `quiet` probes agree
+ * (in 32-byte halves: see probe_quiet4). */
+TX_TARGET static inline __m256i probe_hits32(const tx_probes *v,
+                                             const unsigned char *h, int quiet)
+{
+    const __m256i two = _mm256_and_si256(
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + v->at[0])),
+                          _mm512_castsi512_si256(v->byte[0])),
+        _mm256_cmpeq_epi8(_mm256_loadu_si256((const __m256i *)(const void *)(h + v->at[1])),
+                          _mm512_castsi512_si256(v->byte[1])));
+    return quiet == 3
+               ? _mm256_and_si256(two, _mm256_cmpeq_epi8(
+                                           _mm256_loadu_si256((const __m256i *)(const void *)(h + v->at[2])),
+                                           _mm512_castsi512_si256(v->byte[2])))
+               : two;
 }
 
 TX_TARGET static inline int probe_quiet4(const tx_probes *v,
-                                         const unsigned char *h, size_t mid,
-                                         size_t m)
+                                         const unsigned char *h, int quiet)
 {
-    return (probe_mask(v, h, mid, m) | probe_mask(v, h + 64, mid, m) |
-            probe_mask(v, h + 128, mid, m) |
-            probe_mask(v, h + 192, mid, m)) == 0;
+    __m256i any = probe_hits32(v, h, quiet);
+    for (int k = 1; k < 8; k++)
+        any = _mm256_or_si256(any, probe_hits32(v, h + 32 * k, quiet));
+    return _mm256_testz_si256(any, any);
 }
 
 TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,

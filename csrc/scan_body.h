@@ -2,24 +2,24 @@
  * once per target: backend_sse2.c, backend_avx2.c and backend_avx512.c
  * each define, for W = TX_W bytes at a time under the attribute TX_TARGET,
  *   tx_mask               an integer with a bit per start (W bits);
- *   tx_probes             the needle's three probe bytes, broadcast;
- *   probes_init(nd)       those of needle nd;
- *   probe_mask(v, h, mid, m)   the starts h[0, W) whose first, mid and
- *                         last bytes are the needle's;
- *   probe_quiet4(v, h, mid, m) 1 when none of the starts h[0, 4W) is;
+ *   tx_probes             the needle's probe bytes, broadcast, and offsets;
+ *   probes_init(nd)       those of needle nd (its at[], see tx_needle);
+ *   probe_mask(v, h)      the starts h[0, W) where all TX_PROBES agree;
+ *   probe_quiet4(v, h, quiet)  1 when none of the starts h[0, 4W) has
+ *                         the first `quiet` probes (2 or 3) agree;
  *   edge_mask(a, b, &sure)     see below, for the W bytes at a and at b;
  *   word_edge_mask(a, b, &sure) the same for the \w rules;
  *   mask_ctz, mask_popcount    on a tx_mask;
  * and the names TX_SCAN (the function made here) and TX_NARROWER (the scan
  * of the next narrower backend, for a text with fewer than W starts).
  *
- * The probes test up to three bytes of the needle (its first, its last and
- * the rarest one between them) at W consecutive starts at once, and the
- * whole needle is compared only where all three agree, in order, skipping
- * those before `next`. With no visitor, every match is counted and the
- * next search starts after it; otherwise the visitor says where to go on
- * from, or TX_STOP. The last block is moved back to end at the last start,
- * its done starts masked off.
+ * A stretch of 4W starts where the rarest two (or three) probes never agree is
+ * passed at once; otherwise its blocks are tested with all the probes, one
+ * by one, and the whole needle is compared only where they all agree, in
+ * order, skipping those before `next`. With no visitor, every match is
+ * counted and the next search starts after it; otherwise the visitor says
+ * where to go on from, or TX_STOP. The last block is moved back to end at
+ * the last start, its done starts masked off.
  *
  * For a needle with `edges` set (see tx_scan), where both neighbours of
  * every start of the block lie in the text, edge_mask(h + p - 1, h + p + m)
@@ -30,56 +30,102 @@
  * For edges TX_EDGES_WORD (a word of the \w rules), word_edge_mask gives
  * the starts where neither neighbour is ASCII \w (a \w neighbour puts the
  * occurrence inside a longer run), and sets in `sure` those where both are
- * ASCII and not \w. A needle of up to 3 bytes is matched whole by the
- * probes, so its sure tokens are counted at once. */
+ * ASCII and not \w. A needle of up to TX_PROBES bytes is matched whole by
+ * the probes (`covered`), so its sure tokens are counted at once. */
 
+#include <stdint.h>
 #include <string.h>
 
 _Static_assert((TX_CHECK_BYTES & (TX_CHECK_BYTES - 1)) == 0,
                "the scan's stop check needs a power of two");
 
-/* 1 if the needle is at h, given that its first, last and mid bytes are:
- * the probes cover a needle of up to 3 bytes whole. */
-static inline int same_inside(const unsigned char *h, const tx_needle *nd)
+#ifndef TX_SCAN_HELPERS
+#define TX_SCAN_HELPERS
+/* 1 if the needle is at h, given that its probes agree there: the probes
+ * cover a needle of up to TX_PROBES bytes whole; up to 16 bytes are
+ * compared as two words that overlap, the rest by memcmp. */
+static inline int same_rest(const unsigned char *h, const tx_needle *nd)
 {
-    return nd->m <= 3 || memcmp(h + 1, nd->s + 1, nd->m - 2) == 0;
+    const size_t m = nd->m;
+    if (nd->covered)
+        return 1;
+    if (m <= 8) {
+        uint32_t a, b, c, d;
+        memcpy(&a, h, 4);
+        memcpy(&b, nd->s, 4);
+        memcpy(&c, h + m - 4, 4);
+        memcpy(&d, nd->s + m - 4, 4);
+        return ((a ^ b) | (c ^ d)) == 0;
+    }
+    if (m <= 16) {
+        uint64_t a, b, c, d;
+        memcpy(&a, h, 8);
+        memcpy(&b, nd->s, 8);
+        memcpy(&c, h + m - 8, 8);
+        memcpy(&d, nd->s + m - 8, 8);
+        return ((a ^ b) | (c ^ d)) == 0;
+    }
+    return memcmp(h, nd->s, m) == 0;
 }
 
+/* 1 if two occurrences of s[0, m) may overlap: a proper prefix of it is
+ * also a suffix. */
+static inline int self_overlaps(const unsigned char *s, size_t m)
+{
+    for (size_t k = 1; k < m; k++)
+        if (memcmp(s, s + m - k, k) == 0)
+            return 1;
+    return 0;
+}
+#endif
 
 TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                          const tx_needle *nd, tx_visitor *visit)
 {
-    size_t m = nd->m, mid = nd->mid, count = 0, p = 0, next = 0;
+    size_t m = nd->m, count = 0, p = 0, next = 0;
+    size_t group = 0; /* the starts before it are tested block by block */
     if (m > n)
         return 0;
     size_t last = n - m; /* the last start */
-    /* a count of a needle matched whole by the probes that cannot overlap
-     * itself: every candidate counts */
-    const int tally = visit == NULL && m <= 3 && nd->s[0] != nd->s[m - 1];
     if (last + 1 < TX_W)
         return TX_NARROWER(h, n, nd, visit);
+    /* a count of a needle the probes match whole that cannot overlap
+     * itself: every candidate counts */
+    const int tally = visit == NULL && nd->covered && !self_overlaps(nd->s, m);
     const tx_probes v = probes_init(nd);
+    const int quiet = nd->quiet;
     for (;;) {
-        while (p + 4 * TX_W <= last + 1 && probe_quiet4(&v, h + p, mid, m))
-            p += 4 * TX_W;
+        if (p >= group) {
+            /* the fast test runs where the rarest probe's loads are
+             * aligned: from up to W - 1 starts before p (a filter may
+             * test done starts again; the blocks then start at p) */
+            size_t a = p - ((uintptr_t)(h + p + v.at[0]) & (TX_W - 1));
+            if (a > p)
+                a = p;
+            while (a + 4 * TX_W <= last + 1 && probe_quiet4(&v, h + a, quiet))
+                a += 4 * TX_W;
+            if (a > p)
+                p = a;
+            group = p + 4 * TX_W;
+        }
         tx_mask mask, sure = 0;
         size_t base = p;
         if (p + TX_W <= last + 1) {
-            mask = probe_mask(&v, h + p, mid, m);
+            mask = probe_mask(&v, h + p);
             if (mask && nd->edges && visit && p > 0 && p + TX_W + m <= n) {
                 mask = (nd->edges == TX_EDGES_WORD
                             ? word_edge_mask(h + p - 1, h + p + m, &sure)
                             : edge_mask(h + p - 1, h + p + m, &sure)) &
                        mask;
                 sure &= mask;
-                if (m <= 3) {
+                if (nd->covered) {
                     visit->tokens += (size_t)mask_popcount(sure);
                     mask &= ~sure;
                 }
             }
         } else if (p <= last) { /* the last W starts, less those done */
             base = last + 1 - TX_W;
-            mask = probe_mask(&v, h + base, mid, m) &
+            mask = probe_mask(&v, h + base) &
                    ((tx_mask) ~(tx_mask)0 << (p - base));
         } else {
             return count;
@@ -92,7 +138,7 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
             size_t q = base + (size_t)mask_ctz(mask);
             tx_mask bit = mask & (tx_mask)(~mask + 1);
             mask &= mask - 1;
-            if (q < next || !same_inside(h + q, nd))
+            if (q < next || !same_rest(h + q, nd))
                 continue;
             if (sure & bit) {
                 visit->tokens++;
