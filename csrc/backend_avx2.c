@@ -8,6 +8,7 @@
 #define TX_TARGET __attribute__((target("avx2")))
 #define TX_W 32
 #define TX_SCAN tx_scan_avx2
+#define TX_TALLY tx_tally_avx2
 #define TX_NARROWER tx_scan_sse2
 #define TX_SKIP tx_skip_avx2
 #define TX_LINE tx_line_avx2
@@ -62,6 +63,20 @@ TX_TARGET static inline int probe_quiet4(const tx_probes *v,
         _mm256_or_si256(probe_hits(v, h + 64, quiet),
                       probe_hits(v, h + 96, quiet)));
     return _mm256_movemask_epi8(any) == 0;
+}
+
+typedef __m256i tx_vec;
+
+TX_TARGET static inline tx_vec vec_set1(unsigned char c)
+{
+    return _mm256_set1_epi8((char)c);
+}
+
+/* The bytes of h[0, W) equal to b's. */
+TX_TARGET static inline tx_mask eq_mask(const unsigned char *h, tx_vec b)
+{
+    return (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_loadu_si256((const __m256i *)(const void *)h), b));
 }
 
 TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,

@@ -12,6 +12,7 @@
 #endif
 #define TX_W 16
 #define TX_SCAN tx_scan_sse2
+#define TX_TALLY tx_tally_sse2
 #define TX_NARROWER tx_scan_portable
 #define TX_SKIP tx_skip_sse2
 #define TX_SPLIT tx_split_sse2
@@ -67,6 +68,19 @@ TX_TARGET static inline int probe_quiet4(const tx_probes *v,
         _mm_or_si128(probe_hits(v, h + 32, quiet),
                       probe_hits(v, h + 48, quiet)));
     return _mm_movemask_epi8(any) == 0;
+}
+
+typedef __m128i tx_vec;
+
+TX_TARGET static inline tx_vec vec_set1(unsigned char c)
+{
+    return _mm_set1_epi8((char)c);
+}
+
+/* The bytes of h[0, W) equal to b's. */
+TX_TARGET static inline tx_mask eq_mask(const unsigned char *h, tx_vec b)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)h), b));
 }
 
 TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,

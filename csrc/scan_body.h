@@ -2,6 +2,8 @@
  * once per target: backend_sse2.c, backend_avx2.c and backend_avx512.c
  * each define, for W = TX_W bytes at a time under the attribute TX_TARGET,
  *   tx_mask               an integer with a bit per start (W bits);
+ *   tx_vec, vec_set1(c), eq_mask(h, b)  a vector of W bytes, W bytes c, the
+ *                         starts of h[0, W) whose byte is that of b;
  *   tx_probes             the needle's probe bytes, broadcast, and offsets;
  *   probes_init(nd)       those of needle nd (its at[], see tx_needle);
  *   probe_mask(v, h)      the starts h[0, W) where all TX_PROBES agree;
@@ -79,40 +81,115 @@ static inline int self_overlaps(const unsigned char *s, size_t m)
 }
 #endif
 
+/* The first start at or after p that may begin a stretch of 4W starts
+ * where the fast test finds something (or the end). The test runs where
+ * the rarest probe's loads are aligned: from up to W - 1 starts before p
+ * (a filter may test done starts again; the blocks then start at p). */
+TX_TARGET static inline size_t quiet_from(const unsigned char *h, size_t p,
+                                          size_t last, const tx_probes *v,
+                                          int quiet)
+{
+    size_t a = p - ((uintptr_t)(h + p + v->at[0]) & (TX_W - 1));
+    if (a > p)
+        a = p;
+    while (a + 4 * TX_W <= last + 1 && probe_quiet4(v, h + a, quiet))
+        a += 4 * TX_W;
+    return a > p ? a : p;
+}
+
+/* Most blocks tested one by one before the fast test runs again. */
+#define TX_BUSY_BLOCKS 32
+
+/* The fast test at p, when p has reached *group: p moves to where it
+ * finds something, and the blocks up to the new *group are tested one by
+ * one: 4 after a stretch it passed, twice as many as the last time (up to
+ * TX_BUSY_BLOCKS) when it passed none, as in text dense with candidates,
+ * where the test costs more than it saves. */
+TX_TARGET static inline size_t busy_from(const unsigned char *h, size_t p,
+                                         size_t last, const tx_probes *v,
+                                         int quiet, size_t *group,
+                                         size_t *blocks)
+{
+    size_t a = quiet_from(h, p, last, v, quiet);
+    *blocks = a > p ? 4 : *blocks < TX_BUSY_BLOCKS ? 2 * *blocks : *blocks;
+    *group = a + *blocks * TX_W;
+    return a;
+}
+
+/* Needles of up to this many bytes are counted by TX_TALLY. */
+#define TX_TALLY_MAX 8
+
+/* The count of a needle of m <= TX_TALLY_MAX bytes that cannot overlap
+ * itself (see TX_SCAN): where the fast test finds something, every byte
+ * of the needle is tested at each start (the probes, then up to four
+ * others), so that every candidate counts and no branch depends on where
+ * they are. */
+TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *h, size_t last,
+                                 const tx_needle *nd, const tx_probes *v,
+                                 int quiet)
+{
+    size_t m = nd->m, count = 0, p = 0, group = 0, blocks = 2;
+    size_t rest[4], k = 0; /* the offsets the probes leave out */
+    for (size_t i = 0; i < m; i++)
+        if (i != v->at[0] && i != v->at[1] && i != v->at[2] && i != v->at[3])
+            rest[k++] = i;
+    for (; k < 4; k++)
+        rest[k] = v->at[0];
+    const tx_vec b0 = vec_set1(nd->s[rest[0]]), b1 = vec_set1(nd->s[rest[1]]),
+                 b2 = vec_set1(nd->s[rest[2]]), b3 = vec_set1(nd->s[rest[3]]);
+    const size_t more = m - TX_PROBES; /* 2 or 4 of them when m > 4 */
+#define TX_ALL_AGREE(at)                                                      \
+    (probe_mask(v, at) &                                                      \
+     (m <= TX_PROBES ? (tx_mask) ~(tx_mask)0                                  \
+      : more <= 2    ? eq_mask(at + rest[0], b0) & eq_mask(at + rest[1], b1)  \
+                     : (eq_mask(at + rest[0], b0) &                           \
+                        eq_mask(at + rest[1], b1)) &                          \
+                           (eq_mask(at + rest[2], b2) &                       \
+                            eq_mask(at + rest[3], b3))))
+    for (;;) {
+        if (p >= group)
+            p = busy_from(h, p, last, v, quiet, &group, &blocks);
+        if (p + TX_W > last + 1)
+            break;
+        count += (size_t)mask_popcount(TX_ALL_AGREE(h + p));
+        p += TX_W;
+        if ((p & (TX_CHECK_BYTES - 1)) < TX_W && TX_STOPPED(nd->stop))
+            return count;
+    }
+    if (p <= last) { /* the last W starts, less those done */
+        size_t base = last + 1 - TX_W;
+        count += (size_t)mask_popcount(TX_ALL_AGREE(h + base) &
+                                       ((tx_mask) ~(tx_mask)0 << (p - base)));
+    }
+#undef TX_ALL_AGREE
+    return count;
+}
+
 TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                          const tx_needle *nd, tx_visitor *visit)
 {
     size_t m = nd->m, count = 0, p = 0, next = 0;
-    size_t group = 0; /* the starts before it are tested block by block */
+    size_t group = 0, blocks = 2; /* see busy_from */
     if (m > n)
         return 0;
     size_t last = n - m; /* the last start */
     if (last + 1 < TX_W)
         return TX_NARROWER(h, n, nd, visit);
-    /* a count of a needle the probes match whole that cannot overlap
-     * itself: every candidate counts */
-    const int tally = visit == NULL && nd->covered && !self_overlaps(nd->s, m);
+    /* a count of a short needle that cannot overlap itself: every start
+     * where all its bytes agree counts */
+    const int tally = visit == NULL && m <= TX_TALLY_MAX && !self_overlaps(nd->s, m);
     const tx_probes v = probes_init(nd);
-    const int quiet = nd->quiet;
+    const int quiet = nd->quiet, edged = nd->edges && visit != NULL;
+    if (tally)
+        return TX_TALLY(h, last, nd, &v, quiet);
     for (;;) {
-        if (p >= group) {
-            /* the fast test runs where the rarest probe's loads are
-             * aligned: from up to W - 1 starts before p (a filter may
-             * test done starts again; the blocks then start at p) */
-            size_t a = p - ((uintptr_t)(h + p + v.at[0]) & (TX_W - 1));
-            if (a > p)
-                a = p;
-            while (a + 4 * TX_W <= last + 1 && probe_quiet4(&v, h + a, quiet))
-                a += 4 * TX_W;
-            if (a > p)
-                p = a;
-            group = p + 4 * TX_W;
-        }
+        if (p >= group)
+            p = busy_from(h, p, last, &v, quiet, &group, &blocks);
         tx_mask mask, sure = 0;
         size_t base = p;
         if (p + TX_W <= last + 1) {
             mask = probe_mask(&v, h + p);
-            if (mask && nd->edges && visit && p > 0 && p + TX_W + m <= n) {
+            if (edged && mask && p > 0 && p + TX_W + m <= n) {
                 mask = (nd->edges == TX_EDGES_WORD
                             ? word_edge_mask(h + p - 1, h + p + m, &sure)
                             : edge_mask(h + p - 1, h + p + m, &sure)) &
@@ -129,10 +206,6 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                    ((tx_mask) ~(tx_mask)0 << (p - base));
         } else {
             return count;
-        }
-        if (tally) {
-            count += (size_t)mask_popcount(mask);
-            mask = 0;
         }
         while (mask) {
             size_t q = base + (size_t)mask_ctz(mask);
