@@ -125,8 +125,8 @@ void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m);
  * an untuned needle themselves (texts of TX_TUNE_MIN bytes or more). Call
  * it once before many tx_find calls on the same text, or to give every
  * text of a batch the choice of the whole batch. */
-void tx_needle_tune(tx_needle *nd, size_t ntexts,
-                    const unsigned char *const *texts, const size_t *lens);
+void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
+                    const size_t *lens);
 
 /* The shortest text (or batch) whose sample is worth taking. */
 #define TX_TUNE_MIN ((size_t)64 << 10)

@@ -108,8 +108,8 @@ static void add_bytes(uint16_t h[4][256], const unsigned char *t, size_t n)
         h[0][t[i]]++;
 }
 
-void tx_needle_tune(tx_needle *nd, size_t ntexts,
-                    const unsigned char *const *texts, const size_t *lens)
+void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
+                    const size_t *lens)
 {
     size_t m = nd->m, total = 0;
     if (m < 2 || m > TX_FILTER_MAX)
@@ -133,7 +133,8 @@ void tx_needle_tune(tx_needle *nd, size_t ntexts,
         if (text == ntexts)
             break;
         size_t o = from - before, len = lens[text] - o;
-        add_bytes(h, texts[text] + o, len < slice ? len : slice);
+        add_bytes(h, (const unsigned char *)texts[text] + o,
+                  len < slice ? len : slice);
     }
     uint32_t key[TX_FILTER_MAX], seen[TX_FILTER_MAX], sampled = 0;
     for (size_t c = 0; c < 256; c++)
@@ -160,9 +161,24 @@ static const tx_needle *tuned_for(const tx_needle *nd, tx_needle *own,
 {
     if (nd->tuned || n < TX_TUNE_MIN || nd->m < 2 || nd->m > TX_FILTER_MAX)
         return nd;
+    const char *text = (const char *)t;
     *own = *nd;
-    tx_needle_tune(own, 1, &t, &n);
+    tx_needle_tune(own, 1, &text, &n);
     return own;
+}
+
+int textops_probes(const char *text, size_t len, const char *needle,
+                   size_t needle_len, size_t *at)
+{
+    tx_needle nd, own;
+    tx_needle_init(&nd, (const unsigned char *)needle, needle_len);
+    if (needle_len < 2 || needle_len > TX_FILTER_MAX)
+        return 0;
+    const tx_needle *use =
+        tuned_for(&nd, &own, (const unsigned char *)text, len);
+    for (size_t k = 0; k < TX_PROBES; k++)
+        at[k] = use->at[k];
+    return use->quiet;
 }
 
 /* --- portable backend ---------------------------------------------------- */
