@@ -210,8 +210,13 @@ static void run_counts(const tx_query *query, size_t ntexts,
     count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
                        base.stop, out, 0, 0, 0, NULL},
                       &base, NULL, words, word_lens};
-    if (nwords == 1)
+    if (nwords == 1) {
+        /* one choice of probes for every text and share: from the texts */
         cb.shared = query_for(&cb, 0, &one);
+        tx_needle_tune(&one.word_needle, ntexts, texts, lens);
+        if (one.sep != NULL)
+            tx_needle_tune(&one.sep_needle, ntexts, texts, lens);
+    }
     tx_batch_plan(&cb.b, threads);
     tx_batch_run(&cb.b);
     tx_lowered_free(&copy);
