@@ -21,6 +21,10 @@ typedef enum { TX_COUNT, TX_WORDS, TX_LINES } tx_kind;
 /* The probes of a needle: how many offsets a vector filter tests. */
 #define TX_PROBES 4
 
+/* A count of a needle of up to this many bytes that cannot overlap itself
+ * tests all its bytes at every start (scan_body.h: TX_TALLY). */
+#define TX_TALLY_MAX 8
+
 /* A needle prepared for search: the bytes to probe before comparing.
  * at[0] and at[1] are two different offsets of the rarest bytes (a
  * stretch where they never agree is passed at once); all TX_PROBES are
@@ -36,6 +40,8 @@ typedef struct {
                   * 3 when the rarest two often agree by chance) */
     int covered; /* the probes test every byte of the needle (m <= 4) */
     int tuned;   /* at[] chosen from a text: tx_scan and tx_count keep it */
+    int overlaps; /* two occurrences may overlap (worked out for m <=
+                   * TX_TALLY_MAX; 1 for longer needles) */
     int edges;  /* TX_EDGES_SPACE: a token of split() (no whitespace in
                  * it); TX_EDGES_WORD: one of the \w rules (all \w); see
                  * tx_scan */

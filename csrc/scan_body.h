@@ -70,15 +70,6 @@ static inline int same_rest(const unsigned char *h, const tx_needle *nd)
     return memcmp(h, nd->s, m) == 0;
 }
 
-/* 1 if two occurrences of s[0, m) may overlap: a proper prefix of it is
- * also a suffix. */
-static inline int self_overlaps(const unsigned char *s, size_t m)
-{
-    for (size_t k = 1; k < m; k++)
-        if (memcmp(s, s + m - k, k) == 0)
-            return 1;
-    return 0;
-}
 #endif
 
 /* The first start at or after p that may begin a stretch of 4W starts
@@ -116,9 +107,6 @@ TX_TARGET static inline size_t busy_from(const unsigned char *h, size_t p,
     return a;
 }
 
-/* Needles of up to this many bytes are counted by TX_TALLY. */
-#define TX_TALLY_MAX 8
-
 /* The count of a needle of m <= TX_TALLY_MAX bytes that cannot overlap
  * itself (see TX_SCAN): where the fast test finds something, every byte
  * of the needle is tested at each start (the probes, then up to four
@@ -130,7 +118,7 @@ TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *
 {
     size_t m = nd->m, count = 0, p = 0, group = 0, blocks = 2;
     size_t rest[4], k = 0; /* the offsets the probes leave out */
-    for (size_t i = 0; i < m; i++)
+    for (size_t i = 0; i < m && m > TX_PROBES; i++)
         if (i != v->at[0] && i != v->at[1] && i != v->at[2] && i != v->at[3])
             rest[k++] = i;
     for (; k < 4; k++)
@@ -176,11 +164,12 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
     if (last + 1 < TX_W)
         return TX_NARROWER(h, n, nd, visit);
     /* a count of a short needle that cannot overlap itself: every start
-     * where all its bytes agree counts */
-    const int tally = visit == NULL && m <= TX_TALLY_MAX && !self_overlaps(nd->s, m);
+     * where all its bytes agree counts (tested by the probes when they
+     * cover it; by TX_TALLY, over a text of a few blocks or more) */
+    const int tally = visit == NULL && m <= TX_TALLY_MAX && !nd->overlaps;
     const tx_probes v = probes_init(nd);
     const int quiet = nd->quiet, edged = nd->edges && visit != NULL;
-    if (tally)
+    if (tally && last >= 4 * TX_W)
         return TX_TALLY(h, last, nd, &v, quiet);
     for (;;) {
         if (p >= group)
@@ -206,6 +195,10 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                    ((tx_mask) ~(tx_mask)0 << (p - base));
         } else {
             return count;
+        }
+        if (tally && nd->covered) {
+            count += (size_t)mask_popcount(mask);
+            mask = 0;
         }
         while (mask) {
             size_t q = base + (size_t)mask_ctz(mask);

@@ -66,6 +66,23 @@ static void choose_probes(tx_needle *nd, const uint32_t *key)
     nd->covered = m <= TX_PROBES;
 }
 
+/* 1 if two occurrences of s[0, m) may overlap (a proper prefix is also
+ * a suffix), for m <= TX_TALLY_MAX; 1 for longer needles (not worked
+ * out: only tallies need it). */
+static int self_overlaps(const unsigned char *s, size_t m)
+{
+    if (m > TX_TALLY_MAX)
+        return 1;
+    for (size_t k = 1; k < m; k++) {
+        size_t i = 0;
+        while (i < k && s[i] == s[m - k + i])
+            i++;
+        if (i == k)
+            return 1;
+    }
+    return 0;
+}
+
 void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m)
 {
     nd->s = s;
@@ -73,6 +90,7 @@ void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m)
     nd->edges = 0;
     nd->stop = NULL;
     nd->tuned = 0;
+    nd->overlaps = self_overlaps(s, m);
     nd->covered = m <= TX_PROBES;
     nd->quiet = 3;
     for (size_t k = 0; k < TX_PROBES; k++)
