@@ -15,13 +15,17 @@
  * and the names TX_SCAN (the function made here) and TX_NARROWER (the scan
  * of the next narrower backend, for a text with fewer than W starts).
  *
- * A stretch of 4W starts where the rarest two (or three) probes never agree is
- * passed at once; otherwise its blocks are tested with all the probes, one
- * by one, and the whole needle is compared only where they all agree, in
- * order, skipping those before `next`. With no visitor, every match is
+ * A stretch of 4W starts where the rarest two (or three) probes never
+ * agree is passed at once (the fast test); otherwise its blocks are tested
+ * with all the probes, one by one, and the whole needle is compared only
+ * where they all agree, in order, skipping those before `next`. Where the
+ * fast test keeps failing (text dense with candidates), it runs only every
+ * 8, 16, then 32 blocks (busy_from). With no visitor, every match is
  * counted and the next search starts after it; otherwise the visitor says
  * where to go on from, or TX_STOP. The last block is moved back to end at
- * the last start, its done starts masked off.
+ * the last start, its done starts masked off. A count of a needle of up
+ * to TX_TALLY_MAX bytes that cannot overlap itself needs no comparison:
+ * TX_TALLY tests all its bytes and adds up the bits.
  *
  * For a needle with `edges` set (see tx_scan), where both neighbours of
  * every start of the block lie in the text, edge_mask(h + p - 1, h + p + m)
