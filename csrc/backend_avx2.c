@@ -8,6 +8,7 @@
 #define TX_TARGET __attribute__((target("avx2")))
 #define TX_W 32
 #define TX_SCAN tx_scan_avx2
+#define TX_TALLY tx_tally_avx2
 #define TX_NARROWER tx_scan_sse2
 #define TX_SKIP tx_skip_avx2
 #define TX_LINE tx_line_avx2
@@ -15,48 +16,67 @@
 typedef unsigned tx_mask;
 
 typedef struct {
-    __m256i first, mid, last;
+    __m256i byte[TX_PROBES];
+    size_t at[TX_PROBES];
 } tx_probes;
 
 TX_TARGET static inline tx_probes probes_init(const tx_needle *nd)
 {
-    tx_probes v = {_mm256_set1_epi8((char)nd->s[0]),
-                   _mm256_set1_epi8((char)nd->s[nd->mid]),
-                   _mm256_set1_epi8((char)nd->s[nd->m - 1])};
+    tx_probes v;
+    for (int k = 0; k < TX_PROBES; k++) {
+        v.at[k] = nd->at[k];
+        v.byte[k] = _mm256_set1_epi8((char)nd->s[nd->at[k]]);
+    }
     return v;
 }
 
-TX_TARGET static inline __m256i probe_hits(const tx_probes *v,
-                                           const unsigned char *h,
-                                           size_t mid, size_t m)
+/* 0xFF at each start of h[0, 32) where probe k agrees. */
+TX_TARGET static inline __m256i probe_eq(const tx_probes *v, const unsigned char *h,
+                                      int k)
 {
-    const __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)h);
-    const __m256i b =
-        _mm256_loadu_si256((const __m256i *)(const void *)(h + mid));
-    const __m256i c =
-        _mm256_loadu_si256((const __m256i *)(const void *)(h + m - 1));
-    return _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(a, v->first),
-                                             _mm256_cmpeq_epi8(b, v->mid)),
-                            _mm256_cmpeq_epi8(c, v->last));
+    return _mm256_cmpeq_epi8(
+        _mm256_loadu_si256((const __m256i *)(const void *)(h + v->at[k])), v->byte[k]);
 }
 
 TX_TARGET static inline tx_mask probe_mask(const tx_probes *v,
-                                           const unsigned char *h,
-                                           size_t mid, size_t m)
+                                           const unsigned char *h)
 {
-    return (unsigned)_mm256_movemask_epi8(probe_hits(v, h, mid, m));
+    const __m256i two = _mm256_and_si256(probe_eq(v, h, 0), probe_eq(v, h, 1));
+    const __m256i all =
+        _mm256_and_si256(two, _mm256_and_si256(probe_eq(v, h, 2), probe_eq(v, h, 3)));
+    return (unsigned)_mm256_movemask_epi8(all);
+}
+
+/* 0xFF at each start of h[0, 32) where the first `quiet` probes agree. */
+TX_TARGET static inline __m256i probe_hits(const tx_probes *v,
+                                        const unsigned char *h, int quiet)
+{
+    const __m256i two = _mm256_and_si256(probe_eq(v, h, 0), probe_eq(v, h, 1));
+    return quiet == 3 ? _mm256_and_si256(two, probe_eq(v, h, 2)) : two;
 }
 
 TX_TARGET static inline int probe_quiet4(const tx_probes *v,
-                                         const unsigned char *h, size_t mid,
-                                         size_t m)
+                                         const unsigned char *h, int quiet)
 {
     const __m256i any = _mm256_or_si256(
-        _mm256_or_si256(probe_hits(v, h, mid, m),
-                        probe_hits(v, h + 32, mid, m)),
-        _mm256_or_si256(probe_hits(v, h + 64, mid, m),
-                        probe_hits(v, h + 96, mid, m)));
+        _mm256_or_si256(probe_hits(v, h, quiet), probe_hits(v, h + 32, quiet)),
+        _mm256_or_si256(probe_hits(v, h + 64, quiet),
+                      probe_hits(v, h + 96, quiet)));
     return _mm256_movemask_epi8(any) == 0;
+}
+
+typedef __m256i tx_vec;
+
+TX_TARGET static inline tx_vec vec_set1(unsigned char c)
+{
+    return _mm256_set1_epi8((char)c);
+}
+
+/* The bytes of h[0, W) equal to b's. */
+TX_TARGET static inline tx_mask eq_mask(const unsigned char *h, tx_vec b)
+{
+    return (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+        _mm256_loadu_si256((const __m256i *)(const void *)h), b));
 }
 
 TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,

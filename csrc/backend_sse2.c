@@ -12,6 +12,7 @@
 #endif
 #define TX_W 16
 #define TX_SCAN tx_scan_sse2
+#define TX_TALLY tx_tally_sse2
 #define TX_NARROWER tx_scan_portable
 #define TX_SKIP tx_skip_sse2
 #define TX_SPLIT tx_split_sse2
@@ -20,47 +21,66 @@
 typedef unsigned tx_mask;
 
 typedef struct {
-    __m128i first, mid, last;
+    __m128i byte[TX_PROBES];
+    size_t at[TX_PROBES];
 } tx_probes;
 
 TX_TARGET static inline tx_probes probes_init(const tx_needle *nd)
 {
-    tx_probes v = {_mm_set1_epi8((char)nd->s[0]),
-                   _mm_set1_epi8((char)nd->s[nd->mid]),
-                   _mm_set1_epi8((char)nd->s[nd->m - 1])};
+    tx_probes v;
+    for (int k = 0; k < TX_PROBES; k++) {
+        v.at[k] = nd->at[k];
+        v.byte[k] = _mm_set1_epi8((char)nd->s[nd->at[k]]);
+    }
     return v;
 }
 
-TX_TARGET static inline __m128i probe_hits(const tx_probes *v,
-                                           const unsigned char *h,
-                                           size_t mid, size_t m)
+/* 0xFF at each start of h[0, 16) where probe k agrees. */
+TX_TARGET static inline __m128i probe_eq(const tx_probes *v, const unsigned char *h,
+                                      int k)
 {
-    const __m128i a = _mm_loadu_si128((const __m128i *)(const void *)h);
-    const __m128i b =
-        _mm_loadu_si128((const __m128i *)(const void *)(h + mid));
-    const __m128i c =
-        _mm_loadu_si128((const __m128i *)(const void *)(h + m - 1));
-    return _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, v->first),
-                                       _mm_cmpeq_epi8(b, v->mid)),
-                         _mm_cmpeq_epi8(c, v->last));
+    return _mm_cmpeq_epi8(
+        _mm_loadu_si128((const __m128i *)(const void *)(h + v->at[k])), v->byte[k]);
 }
 
 TX_TARGET static inline tx_mask probe_mask(const tx_probes *v,
-                                           const unsigned char *h,
-                                           size_t mid, size_t m)
+                                           const unsigned char *h)
 {
-    return (unsigned)_mm_movemask_epi8(probe_hits(v, h, mid, m));
+    const __m128i two = _mm_and_si128(probe_eq(v, h, 0), probe_eq(v, h, 1));
+    const __m128i all =
+        _mm_and_si128(two, _mm_and_si128(probe_eq(v, h, 2), probe_eq(v, h, 3)));
+    return (unsigned)_mm_movemask_epi8(all);
+}
+
+/* 0xFF at each start of h[0, 16) where the first `quiet` probes agree. */
+TX_TARGET static inline __m128i probe_hits(const tx_probes *v,
+                                        const unsigned char *h, int quiet)
+{
+    const __m128i two = _mm_and_si128(probe_eq(v, h, 0), probe_eq(v, h, 1));
+    return quiet == 3 ? _mm_and_si128(two, probe_eq(v, h, 2)) : two;
 }
 
 TX_TARGET static inline int probe_quiet4(const tx_probes *v,
-                                         const unsigned char *h, size_t mid,
-                                         size_t m)
+                                         const unsigned char *h, int quiet)
 {
     const __m128i any = _mm_or_si128(
-        _mm_or_si128(probe_hits(v, h, mid, m), probe_hits(v, h + 16, mid, m)),
-        _mm_or_si128(probe_hits(v, h + 32, mid, m),
-                     probe_hits(v, h + 48, mid, m)));
+        _mm_or_si128(probe_hits(v, h, quiet), probe_hits(v, h + 16, quiet)),
+        _mm_or_si128(probe_hits(v, h + 32, quiet),
+                      probe_hits(v, h + 48, quiet)));
     return _mm_movemask_epi8(any) == 0;
+}
+
+typedef __m128i tx_vec;
+
+TX_TARGET static inline tx_vec vec_set1(unsigned char c)
+{
+    return _mm_set1_epi8((char)c);
+}
+
+/* The bytes of h[0, W) equal to b's. */
+TX_TARGET static inline tx_mask eq_mask(const unsigned char *h, tx_vec b)
+{
+    return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)h), b));
 }
 
 TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,

@@ -320,8 +320,13 @@ static void run_counts(const tx_query *query, size_t ntexts,
     count_batch cb = {{count_text, count_piece, ntexts, texts, lens,
                        base.stop, out, 0, 0, 0, NULL},
                       &base, NULL, words, word_lens, NULL, {NULL}};
-    if (nwords == 1)
+    if (nwords == 1) {
+        /* one choice of probes for every text and share: from the texts */
         cb.shared = query_for(&cb, 0, &one, &buf);
+        tx_needle_tune(&one.word_needle, ntexts, texts, lens);
+        if (one.sep != NULL)
+            tx_needle_tune(&one.sep_needle, ntexts, texts, lens);
+    }
     tx_batch_plan(&cb.b, threads);
     tx_batch_run(&cb.b);
     tx_lowered_free(&copy);
@@ -392,6 +397,7 @@ int textops_batch_units_count(size_t ntexts, const char *const *texts,
         one.word = (const unsigned char *)subs[0];
         one.word_len = sub_lens[0];
         tx_prepare(&one);
+        tx_needle_tune(&one.word_needle, ntexts, texts, lens);
         cb.shared = &one;
     }
     for (size_t w = 1; w <= 4; w++) {
@@ -399,6 +405,8 @@ int textops_batch_units_count(size_t ntexts, const char *const *texts,
         if (nsubs == 1 && (w == 1 || w == 2 || w == 4) && rc == 0) {
             rc = units_query(&by_width[w], &base, subs[0], sub_lens[0], w,
                              &bufs[w]);
+            /* probes from the batch's texts, as run_counts chooses them */
+            tx_needle_tune(&by_width[w].word_needle, ntexts, texts, lens);
             cb.by_width[w] = &by_width[w];
         }
     }

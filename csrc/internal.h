@@ -18,11 +18,30 @@
  * `word` (TX_WORDS), or tokens equal to `word` per line (TX_LINES). */
 typedef enum { TX_COUNT, TX_WORDS, TX_LINES } tx_kind;
 
-/* A needle prepared for search: the bytes to probe before comparing. */
+/* The probes of a needle: how many offsets a vector filter tests. */
+#define TX_PROBES 4
+
+/* A count of a needle of up to this many bytes that cannot overlap itself
+ * tests all its bytes at every start (scan_body.h: TX_TALLY). */
+#define TX_TALLY_MAX 8
+
+/* A needle prepared for search: the bytes to probe before comparing.
+ * at[0] and at[1] are two different offsets of the rarest bytes (a
+ * stretch where they never agree is passed at once); all TX_PROBES are
+ * tested where they do (at[2], at[3] the next rarest, repeated for a
+ * needle shorter than 4). The rarest bytes are those of a sample of the
+ * text searched (tx_needle_tune), else of a fixed table. at[2] joins
+ * the fast test when `quiet` is 3. */
 typedef struct {
     const unsigned char *s;
     size_t m;
-    size_t mid; /* offset of the rarest byte strictly inside, or 0 or 1 */
+    size_t at[TX_PROBES];
+    int quiet;   /* how many probes the fast test of a stretch uses (2, or
+                  * 3 when the rarest two often agree by chance) */
+    int covered; /* the probes test every byte of the needle (m <= 4) */
+    int tuned;   /* at[] chosen from a text: tx_scan and tx_count keep it */
+    int overlaps; /* two occurrences may overlap (worked out for m <=
+                   * TX_TALLY_MAX; 1 for longer needles) */
     int edges;  /* TX_EDGES_SPACE: a token of split() (no whitespace in
                  * it); TX_EDGES_WORD: one of the \w rules (all \w); see
                  * tx_scan */
@@ -103,8 +122,23 @@ void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit);
 
 /* Prepares the needle s[0, m) for tx_find and tx_count, watching no stop
- * flag (tx_prepare gives a query's needles the query's). */
+ * flag (tx_prepare gives a query's needles the query's). Its probes come
+ * from a fixed table until tx_needle_tune chooses them from a text. */
 void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m);
+
+/* Chooses the probes of nd from a sample of the bytes of texts[0, ntexts)
+ * (a few KB spread over them, read within each text's length): the bytes
+ * rarest there. Deterministic for given bytes; any choice gives the same
+ * answers, a better one only fewer false candidates. A needle searched
+ * in one large text needs no call: tx_scan and tx_count tune a copy of
+ * an untuned needle themselves (texts of TX_TUNE_MIN bytes or more). Call
+ * it once before many tx_find calls on the same text, or to give every
+ * text of a batch the choice of the whole batch. */
+void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
+                    const size_t *lens);
+
+/* The shortest text (or batch) whose sample is worth taking. */
+#define TX_TUNE_MIN ((size_t)64 << 10)
 
 /* First occurrence of the needle (m >= 1) in hay[0, n), or NULL. */
 const unsigned char *tx_find(const unsigned char *hay, size_t n,

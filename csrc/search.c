@@ -1,11 +1,20 @@
 /* Substring search and non-overlapping counts, on one thread.
  *
- * The vector backends (scan_body.h) test up to three bytes of the needle
- * (its first, its last and the rarest one between them, by a table of byte
- * frequencies in text) at 16, 32 or 64 consecutive positions at once, and
- * compare the whole needle only where all three agree. The portable
- * backend, here, jumps with memchr to the rarest byte and compares there.
- * Every backend gives the same answer; backend.h says how one is chosen.
+ * The vector backends (scan_body.h) test two bytes of the needle, the
+ * rarest two, at 4 x 16, 32 or 64 consecutive positions at once; where
+ * both agree somewhere, they test four (the next rarest two too) block by
+ * block, and compare the whole needle only where all four agree. The
+ * portable backend, here, jumps with memchr to the rarest byte and
+ * compares there. Every backend gives the same answer; backend.h says how
+ * one is chosen.
+ *
+ * Which bytes are rare is learnt from the text searched: a histogram of a
+ * sample of it (tx_needle_tune), a few KB spread evenly over it, so that
+ * the choice is cheap against the search and the same for the same bytes.
+ * A tiny text, where the sample would cost more than it saves, keeps the
+ * choice of a fixed table (byte_rank). The probe choice is about speed
+ * only: any choice gives the same answers, even if the text changes
+ * between the sample and the search.
  *
  * Needles longer than TX_FILTER_MAX go to memmem, whose two-way algorithm
  * keeps the worst case linear: with a long self-similar needle, comparing
@@ -17,57 +26,187 @@
 #include "backend.h"
 
 /* How common each byte is in text, 0 (rare) to 255 (common): English
- * letters by frequency, space and lower case highest; UTF-8 continuation
- * bytes are common in non-English text. Only the order matters. */
+ * letters by frequency, space and lower case highest; in non-English UTF-8
+ * text a script's few lead bytes are commoner than its continuation bytes
+ * (one per letter). Only the order matters. */
 static unsigned char byte_rank(unsigned char c)
 {
     static const char by_freq[] = " etaoinsrhldcumfpgwyb,.vkTISAHMWBC\n";
     const char *at = memchr(by_freq, c, sizeof by_freq - 1);
     if (at != NULL)
         return (unsigned char)(255 - (at - by_freq));
-    if (c >= 0x80 && c < 0xC0)
+    if (c >= 0xC0)
+        return 210; /* lead byte */
+    if (c >= 0x80)
         return 200; /* continuation byte */
     if (c >= 'a' && c <= 'z')
         return 190;
     if (c >= 'A' && c <= 'Z')
         return 120;
-    if (c >= 0xC0)
-        return 150; /* lead byte */
     return 100; /* digits, punctuation, controls */
+}
+
+/* Sets the probes of nd from key[i], how common byte i of the needle is
+ * (lower: rarer): at[0], at[1], ... the offsets by increasing key, ties
+ * to the first; a needle shorter than TX_PROBES repeats its offsets. */
+static void choose_probes(tx_needle *nd, const uint32_t *key)
+{
+    size_t m = nd->m, k = 0;
+    unsigned char taken[TX_FILTER_MAX] = {0};
+    for (; k < TX_PROBES && k < m; k++) {
+        size_t best = m;
+        for (size_t i = 0; i < m; i++)
+            if (!taken[i] && (best == m || key[i] < key[best]))
+                best = i;
+        taken[best] = 1;
+        nd->at[k] = best;
+    }
+    for (; k < TX_PROBES; k++)
+        nd->at[k] = nd->at[k - m];
+    nd->covered = m <= TX_PROBES;
+}
+
+/* 1 if two occurrences of s[0, m) may overlap (a proper prefix is also
+ * a suffix), for m <= TX_TALLY_MAX; 1 for longer needles (not worked
+ * out: only tallies need it). */
+static int self_overlaps(const unsigned char *s, size_t m)
+{
+    if (m > TX_TALLY_MAX)
+        return 1;
+    for (size_t k = 1; k < m; k++) {
+        size_t i = 0;
+        while (i < k && s[i] == s[m - k + i])
+            i++;
+        if (i == k)
+            return 1;
+    }
+    return 0;
 }
 
 void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m)
 {
     nd->s = s;
     nd->m = m;
-    nd->mid = m > 2 ? 1 : 0;
     nd->edges = 0;
     nd->stop = NULL;
-    if (m == 0 || m > TX_FILTER_MAX) /* memmem needs no probe */
+    nd->tuned = 0;
+    nd->overlaps = self_overlaps(s, m);
+    nd->covered = m <= TX_PROBES;
+    nd->quiet = 3;
+    for (size_t k = 0; k < TX_PROBES; k++)
+        nd->at[k] = 0;
+    if (m < 2 || m > TX_FILTER_MAX) /* memchr or memmem: no probe */
         return;
-    for (size_t i = 2; i + 1 < m; i++)
-        if (byte_rank(s[i]) < byte_rank(s[nd->mid]))
-            nd->mid = i;
+    uint32_t key[TX_FILTER_MAX];
+    for (size_t i = 0; i < m; i++)
+        key[i] = byte_rank(s[i]);
+    choose_probes(nd, key);
+}
+
+/* The sample: up to TUNE_SLICES stretches spread evenly over the bytes,
+ * in all about 1/512 of them and at most TUNE_BYTES. */
+#define TUNE_SLICES 16
+#define TUNE_BYTES 4096
+
+/* See tx_needle_tune. */
+#define QUIET3 4096
+
+/* Adds the bytes t[0, n) to the histograms h (four, used in turn, so that
+ * a run of one byte does not wait on one counter). */
+static void add_bytes(uint16_t h[4][256], const unsigned char *t, size_t n)
+{
+    size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+        h[0][t[i]]++;
+        h[1][t[i + 1]]++;
+        h[2][t[i + 2]]++;
+        h[3][t[i + 3]]++;
+    }
+    for (; i < n; i++)
+        h[0][t[i]]++;
+}
+
+void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
+                    const size_t *lens)
+{
+    size_t m = nd->m, total = 0;
+    if (m < 2 || m > TX_FILTER_MAX)
+        return;
+    for (size_t i = 0; i < ntexts; i++)
+        total += lens[i];
+    if (total < TX_TUNE_MIN)
+        return;
+    size_t budget = total / 512 < TUNE_BYTES ? total / 512 : TUNE_BYTES;
+    size_t slice = budget / TUNE_SLICES, gap = (total - slice) / (TUNE_SLICES - 1);
+    /* counts of at most TUNE_BYTES / 4 + 3 per histogram: 16 bits do */
+    uint16_t h[4][256];
+    memset(h, 0, sizeof h);
+    /* slice j starts at byte j * gap of the texts laid end to end; one
+     * walk over the texts, each slice cut at its text's end */
+    size_t text = 0, before = 0; /* bytes of the texts before `text` */
+    for (size_t j = 0; j < TUNE_SLICES; j++) {
+        size_t from = j * gap;
+        while (text < ntexts && before + lens[text] <= from)
+            before += lens[text++];
+        if (text == ntexts)
+            break;
+        size_t o = from - before, len = lens[text] - o;
+        add_bytes(h, (const unsigned char *)texts[text] + o,
+                  len < slice ? len : slice);
+    }
+    uint32_t key[TX_FILTER_MAX], seen[TX_FILTER_MAX], sampled = 0;
+    for (size_t c = 0; c < 256; c++)
+        sampled += (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+    for (size_t i = 0; i < m; i++) {
+        unsigned char c = nd->s[i];
+        seen[i] = (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+        key[i] = seen[i] << 8 | byte_rank(c); /* ties: by the table */
+    }
+    choose_probes(nd, key);
+    /* the rarest two agree by chance at about seen0 * seen1 / sampled^2
+     * of the starts: the third probe joins the fast test when that is
+     * more than one start in QUIET3 (a stretch of 4 blocks then often
+     * needs the slow test) */
+    uint64_t pair = (uint64_t)seen[nd->at[0]] * seen[nd->at[1]];
+    nd->quiet = m > 2 && pair * QUIET3 > (uint64_t)sampled * sampled ? 3 : 2;
+    nd->tuned = 1;
+}
+
+/* nd, or when it is untuned and t long enough, *own: a copy of nd tuned
+ * to t. */
+static const tx_needle *tuned_for(const tx_needle *nd, tx_needle *own,
+                                  const unsigned char *t, size_t n)
+{
+    if (nd->tuned || n < TX_TUNE_MIN || nd->m < 2 || nd->m > TX_FILTER_MAX)
+        return nd;
+    const char *text = (const char *)t;
+    *own = *nd;
+    tx_needle_tune(own, 1, &text, &n);
+    return own;
+}
+
+int textops_probes(const char *text, size_t len, const char *needle,
+                   size_t needle_len, size_t *at)
+{
+    tx_needle nd, own;
+    tx_needle_init(&nd, (const unsigned char *)needle, needle_len);
+    if (needle_len < 2 || needle_len > TX_FILTER_MAX)
+        return 0;
+    const tx_needle *use =
+        tuned_for(&nd, &own, (const unsigned char *)text, len);
+    for (size_t k = 0; k < TX_PROBES; k++)
+        at[k] = use->at[k];
+    return use->quiet;
 }
 
 /* --- portable backend ---------------------------------------------------- */
 
-/* The offset of the rarest byte of the needle (memchr jumps to it). */
-static size_t rarest(const tx_needle *nd)
-{
-    size_t best = 0;
-    if (byte_rank(nd->s[nd->m - 1]) < byte_rank(nd->s[best]))
-        best = nd->m - 1;
-    if (byte_rank(nd->s[nd->mid]) < byte_rank(nd->s[best]))
-        best = nd->mid;
-    return best;
-}
-
-/* The scan of the portable backend (see tx_scan_fn). */
+/* The scan of the portable backend (see tx_scan_fn): memchr to the
+ * rarest byte, at[0]. */
 size_t tx_scan_portable(const unsigned char *h, size_t n, const tx_needle *nd,
                         tx_visitor *visit)
 {
-    size_t m = nd->m, off = rarest(nd), count = 0, p = 0;
+    size_t m = nd->m, off = nd->at[0], count = 0, p = 0;
     size_t check = TX_CHECK_BYTES; /* where the stop flag is looked at next */
     if (m > n)
         return 0;
@@ -126,7 +265,8 @@ void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit)
 {
     if (nd->m >= 2 && nd->m <= TX_FILTER_MAX) {
-        tx_backend_now()->scan(h, n, nd, visit);
+        tx_needle own;
+        tx_backend_now()->scan(h, n, tuned_for(nd, &own, h, n), visit);
         return;
     }
     size_t p = 0, check = TX_CHECK_BYTES;
@@ -188,8 +328,7 @@ static size_t run_end(const unsigned char *t, size_t i, size_t n,
 static int dense_run(const unsigned char *t, size_t n, const tx_needle *nd)
 {
     const unsigned char c = nd->s[0];
-    if (n < (1 << 16) || nd->s[nd->m - 1] != c || nd->s[nd->mid] != c ||
-        memcmp(nd->s, nd->s + 1, nd->m - 1) != 0)
+    if (n < (1 << 16) || memcmp(nd->s, nd->s + 1, nd->m - 1) != 0)
         return 0;
     size_t k = n < 4096 ? n : 4096, same = 0;
     for (size_t i = 0; i < k; i++)
@@ -230,8 +369,10 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
         return count_byte(t, n, nd->s[0]);
     if (m <= n && dense_run(t, n, nd))
         return count_runs(t, n, nd);
-    if (m <= TX_FILTER_MAX)
-        return tx_backend_now()->scan(t, n, nd, NULL);
+    if (m <= TX_FILTER_MAX) {
+        tx_needle own;
+        return tx_backend_now()->scan(t, n, tuned_for(nd, &own, t, n), NULL);
+    }
     size_t count = 0, check = TX_CHECK_BYTES;
     const unsigned char *p = t, *end = t + n;
     while ((p = tx_find(p, (size_t)(end - p), nd)) != NULL) {

@@ -321,6 +321,16 @@ const char *textops_search_backend(int id);
  * changes nothing) if the CPU cannot run it. For tests and benchmarks. */
 int textops_set_search_backend(int id);
 
+/* The probes a count of needle[0, needle_len) in text[0, len) on one
+ * thread tests: their offsets in the needle into at[0, 4), the rarest
+ * first, chosen from a sample of the text (or from a fixed table for a
+ * text under 64 KB). Returns how many of them the fast test uses (2 or
+ * 3), or 0 for a needle that needs none (under 2 or over 64 bytes: at is
+ * then left alone). For tests: the choice is the same for the same
+ * bytes. */
+int textops_probes(const char *text, size_t len, const char *needle,
+                   size_t needle_len, size_t *at);
+
 /* Guards the mapped file bytes addr[0, len) until textops_guard_end: if
  * the file shrinks meanwhile, a read past its new end (by textops or by
  * anyone in the process) reads zeros instead of raising SIGBUS. Returns a

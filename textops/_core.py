@@ -331,6 +331,20 @@ def _word_storage(text: Any) -> Optional[Tuple[int, int, int]]:
     return _storage(text)
 
 
+def probes(text: bytes, needle: bytes) -> Tuple[int, List[int]]:
+    """The probes a one-thread count of ``needle`` in ``text`` tests.
+
+    Only tests need this: how many offsets the fast test uses (0 when the
+    needle needs no probe) and the four offsets, rarest first.
+
+    >>> probes(b"abc" * 30000, b"xy")
+    (2, [0, 1, 0, 1])
+    """
+    at = ffi.new("size_t[4]")
+    quiet = lib.textops_probes(text, len(text), needle, len(needle), at)
+    return quiet, list(at)
+
+
 def _glue_count(
     text: Any, words: bool, p: Any, sep: Tuple[Any, int], mode: int, threads: int
 ) -> Optional[int]:
