@@ -22,7 +22,7 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import textops
@@ -129,7 +129,12 @@ def check_word_counts(text: Any, words: list, pattern: Any, lowercase: bool) -> 
 
 @pytest.mark.parametrize("size", WORD_SET_SIZES)
 @pytest.mark.parametrize("alphabet", ALL_ALPHABETS, ids=str)
-@settings(max_examples=EXAMPLES)
+# the fill of 100,000 words is made in the draw, on purpose (and slowly
+# under the sanitizers' allocator)
+@settings(
+    max_examples=EXAMPLES,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
 def test_word_counts_each_backend(alphabet, size, data, min_chunk, set_min_chunk, search_backend):
     """word_counts == {w: tokens.count(w)} for every word set size, rule,
