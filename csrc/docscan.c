@@ -42,6 +42,7 @@ typedef struct {
     size_t n;
     const size_t *off; /* off[d] - first is document d's start in t */
     size_t first, d, d1;
+    size_t end; /* document d's end in t */
     size_t *out;
     size_t next; /* the walk's next place: no occurrence before it counts */
 } doc_walk;
@@ -50,9 +51,11 @@ typedef struct {
  * (documents end after they start: empty ones are passed over). */
 static inline size_t doc_end(doc_walk *w, size_t q)
 {
+    if (q < w->end)
+        return w->end;
     while (w->d + 1 < w->d1 && w->off[w->d + 1] - w->first <= q)
         w->d++;
-    return w->off[w->d + 1] - w->first;
+    return w->end = w->off[w->d + 1] - w->first;
 }
 
 /* At an occurrence at q, at or after w->next: counts it for its document
@@ -113,6 +116,12 @@ static inline void walk_bits(doc_walk *w, size_t base, uint64_t bits)
 static inline void tally_bits(doc_walk *w, size_t base, uint64_t bits,
                               size_t m)
 {
+    if (base + 63 + m <= w->end) {
+        /* every start of the block is whole in document d (which starts
+         * before the block: an earlier occurrence, or the run, is in it) */
+        w->out[w->d] += (size_t)__builtin_popcountll(bits);
+        return;
+    }
     while (bits) {
         size_t q = base + (size_t)__builtin_ctzll(bits);
         size_t b = doc_end(w, q);
@@ -147,6 +156,9 @@ static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
 /* The mask of a block: bit j set when h[j], h[j + at_mid] and h[j + m - 1]
  * are the probes, for j in [0, 64); reads h[0, 63 + m). */
 typedef uint64_t (*doc_mask_fn)(const unsigned char *h, const doc_probes *p);
+
+/* 1 when no start of h[0, 256) has the probes; reads h[0, 255 + m). */
+typedef int (*doc_quiet_fn)(const unsigned char *h, const doc_probes *p);
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /* 0x80 in each byte of x that is zero, 0 elsewhere. */
@@ -193,11 +205,18 @@ static inline uint64_t mask_portable(const unsigned char *h,
     return bits;
 }
 
-/* The scan of t[0, n) with mask, every word of at most TX_FILTER_MAX
- * bytes; inlined into each target's function below. */
+static inline int quiet_portable(const unsigned char *h, const doc_probes *p)
+{
+    return (mask_portable(h, p) | mask_portable(h + 64, p) |
+            mask_portable(h + 128, p) | mask_portable(h + 192, p)) == 0;
+}
+
+/* The scan of t[0, n) with mask and quiet, every word of at most
+ * TX_FILTER_MAX bytes; inlined into each target's function below. A
+ * stretch without candidates is passed 256 bytes at a time. */
 static inline __attribute__((always_inline)) void
 scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
-            doc_mask_fn mask)
+            doc_mask_fn mask, doc_quiet_fn quiet)
 {
     const doc_probes p = *probes;
     const unsigned char *t = w->t, *s = w->q->word;
@@ -206,9 +225,15 @@ scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
     if (n < m)
         return;
     size_t last = n - m, check = TX_CHECK_BYTES, base = 0;
+    int calm = 1;
     while (base <= last) {
         if (w->next >= base + 64)
             base = w->next & ~(size_t)63;
+        /* after a block without candidates, look for a quiet stretch (a
+         * dense word never has one: it would only cost) */
+        while (calm && base + 255 + m <= n && w->next <= base &&
+               base < check && quiet(t + base, &p))
+            base += 256;
         if (base > last)
             break;
         uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
@@ -221,6 +246,7 @@ scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
                 if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
                     bits &= ~((uint64_t)1 << j);
             }
+        calm = bits == 0;
         if (bits) {
             if (tally)
                 tally_bits(w, base, bits, m);
@@ -238,7 +264,7 @@ scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
 
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_portable);
+    scan_blocks(w, p, tally, mask_portable, quiet_portable);
 }
 
 #ifdef TX_X86
@@ -302,19 +328,68 @@ AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
            _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)p->last));
 }
 
+SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
+{
+    const __m128i f = _mm_set1_epi8((char)p->first),
+                  md = _mm_set1_epi8((char)p->mid),
+                  l = _mm_set1_epi8((char)p->last);
+    __m128i any = _mm_setzero_si128();
+    for (size_t j = 0; j < 256; j += 16) {
+        const unsigned char *at = h + j;
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i b = _mm_loadu_si128(
+            (const __m128i *)(const void *)(at + p->at_mid));
+        __m128i c =
+            _mm_loadu_si128((const __m128i *)(const void *)(at + p->m - 1));
+        any = _mm_or_si128(
+            any, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, f),
+                                             _mm_cmpeq_epi8(b, md)),
+                               _mm_cmpeq_epi8(c, l)));
+    }
+    return _mm_movemask_epi8(any) == 0;
+}
+
+AVX2 static inline int quiet_avx2(const unsigned char *h, const doc_probes *p)
+{
+    const __m256i f = _mm256_set1_epi8((char)p->first),
+                  md = _mm256_set1_epi8((char)p->mid),
+                  l = _mm256_set1_epi8((char)p->last);
+    __m256i any = _mm256_setzero_si256();
+    for (size_t j = 0; j < 256; j += 32) {
+        const unsigned char *at = h + j;
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i b = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->at_mid));
+        __m256i c = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->m - 1));
+        any = _mm256_or_si256(
+            any, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(a, f),
+                                                   _mm256_cmpeq_epi8(b, md)),
+                                  _mm256_cmpeq_epi8(c, l)));
+    }
+    return _mm256_testz_si256(any, any);
+}
+
+AVX512 static inline int quiet_avx512(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    return (mask_avx512(h, p) | mask_avx512(h + 64, p) |
+            mask_avx512(h + 128, p) | mask_avx512(h + 192, p)) == 0;
+}
+
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_sse2);
+    scan_blocks(w, p, tally, mask_sse2, quiet_sse2);
 }
 
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_avx2);
+    scan_blocks(w, p, tally, mask_avx2, quiet_avx2);
 }
 
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_avx512);
+    scan_blocks(w, p, tally, mask_avx512, quiet_avx512);
 }
 #endif
 
@@ -347,9 +422,16 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
         out[d] = 0;
     if (d0 == d1)
         return;
-    doc_walk w = {{on_long_match, 0}, q,     buf + off[d0],
-                  off[d1] - off[d0],  off,   off[d0],
-                  d0,                 d1,    out,
+    doc_walk w = {{on_long_match, 0},
+                  q,
+                  buf + off[d0],
+                  off[d1] - off[d0],
+                  off,
+                  off[d0],
+                  d0,
+                  d1,
+                  off[d0 + 1] - off[d0],
+                  out,
                   0};
     size_t m = q->word_len;
     if (m > TX_FILTER_MAX) {
