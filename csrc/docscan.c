@@ -110,36 +110,6 @@ static inline void walk_bits(doc_walk *w, size_t base, uint64_t bits)
     }
 }
 
-/* The occurrences at base + the bits of `bits` of a word that cannot
- * overlap itself (so every occurrence is one of the greedy count's),
- * counted a document at a time. */
-static inline void tally_bits(doc_walk *w, size_t base, uint64_t bits,
-                              size_t m)
-{
-    if (base + 63 + m <= w->end) {
-        /* every start of the block is whole in document d (which starts
-         * before the block: an earlier occurrence, or the run, is in it) */
-        w->out[w->d] += (size_t)__builtin_popcountll(bits);
-        return;
-    }
-    while (bits) {
-        size_t q = base + (size_t)__builtin_ctzll(bits);
-        size_t b = doc_end(w, q);
-        if (b <= q) { /* offsets out of order: nothing counts */
-            bits &= bits - 1;
-            continue;
-        }
-        /* the starts in [q, b - m] are whole; those in (b - m, b) run
-         * into the next document */
-        size_t whole = b + 1 >= m + base ? b + 1 - m - base : 0;
-        uint64_t in = whole >= 64 ? bits
-                                  : bits & (((uint64_t)1 << whole) - 1);
-        w->out[w->d] += (size_t)__builtin_popcountll(in);
-        size_t done = b - base;
-        bits = done >= 64 ? 0 : bits & (~(uint64_t)0 << done);
-    }
-}
-
 /* The bits of the starts q in [base, min(base + 64, n - m + 1)) whose
  * probe bytes are the word's, reading nothing at or past n. */
 static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
@@ -215,8 +185,8 @@ static inline int quiet_portable(const unsigned char *h, const doc_probes *p)
  * TX_FILTER_MAX bytes; inlined into each target's function below. A
  * stretch without candidates is passed 256 bytes at a time. */
 static inline __attribute__((always_inline)) void
-scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
-            doc_mask_fn mask, doc_quiet_fn quiet)
+scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
+            doc_quiet_fn quiet)
 {
     const doc_probes p = *probes;
     const unsigned char *t = w->t, *s = w->q->word;
@@ -225,13 +195,13 @@ scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
     if (n < m)
         return;
     size_t last = n - m, check = TX_CHECK_BYTES, base = 0;
-    int calm = 1;
+    int calm = 2; /* blocks without candidates in a row, up to 2 */
     while (base <= last) {
         if (w->next >= base + 64)
             base = w->next & ~(size_t)63;
-        /* after a block without candidates, look for a quiet stretch (a
-         * dense word never has one: it would only cost) */
-        while (calm && base + 255 + m <= n && w->next <= base &&
+        /* after two blocks without candidates, look for a quiet stretch
+         * (a dense word has none: looking would only cost) */
+        while (calm >= 2 && base + 255 + m <= n && w->next <= base &&
                base < check && quiet(t + base, &p))
             base += 256;
         if (base > last)
@@ -246,13 +216,9 @@ scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
                 if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
                     bits &= ~((uint64_t)1 << j);
             }
-        calm = bits == 0;
-        if (bits) {
-            if (tally)
-                tally_bits(w, base, bits, m);
-            else
-                walk_bits(w, base, bits);
-        }
+        calm = bits != 0 ? 0 : calm < 2 ? calm + 1 : 2;
+        if (bits)
+            walk_bits(w, base, bits);
         base += 64;
         if (base >= check) {
             if (TX_STOPPED(stop))
@@ -262,9 +228,89 @@ scan_blocks(doc_walk *w, const doc_probes *probes, int tally,
     }
 }
 
+/* Blocks per window of the tally: 4 KB of text. */
+#define TALLY_BLOCKS 64
+
+/* The count of a word that cannot overlap itself (so that every
+ * occurrence is one of the greedy count's), window by window: the masks
+ * of a window's blocks and the occurrences before each block, then per
+ * document the occurrences that start in [a, b - m] (those starting later
+ * run into the next document), two ranks apart. No step per occurrence,
+ * no branch that depends on the text; a window without occurrences passes
+ * its documents with one comparison each. The documents' ends are
+ * clamped into the run, so that offsets out of order cost only answers. */
+static inline __attribute__((always_inline)) void
+tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask)
+{
+    const doc_probes p = *probes;
+    const unsigned char *t = w->t, *s = w->q->word;
+    const size_t n = w->n, m = p.m, first = w->first, d1 = w->d1;
+    const size_t *off = w->off;
+    const volatile int *stop = w->q->stop;
+    uint64_t masks[TALLY_BLOCKS];
+    size_t cum[TALLY_BLOCKS + 1];
+    size_t d = w->d, a = 0, lo_rank = 0, check = TX_CHECK_BYTES;
+    int have_lo = 0; /* lo_rank is document d's rank at a */
+    cum[TALLY_BLOCKS] = 0;
+    for (size_t wbase = 0; d < d1; wbase += 64 * TALLY_BLOCKS) {
+        const size_t wend = wbase + 64 * TALLY_BLOCKS;
+        cum[0] = cum[TALLY_BLOCKS];
+        for (size_t k = 0; k < TALLY_BLOCKS; k++) {
+            size_t base = wbase + 64 * k;
+            uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
+                            : base + m <= n    ? tail_mask(t, n, base, &p)
+                                               : 0;
+            if (m > 3) /* the probes cover a word of up to 3 bytes */
+                for (uint64_t c = bits; c; c &= c - 1) {
+                    size_t j = (size_t)__builtin_ctzll(c);
+                    if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
+                        bits &= ~((uint64_t)1 << j);
+                }
+            masks[k] = bits;
+            cum[k + 1] = cum[k] + (size_t)__builtin_popcountll(bits);
+        }
+        const int none = cum[TALLY_BLOCKS] == cum[0];
+#define RANK(x)                                                             \
+    (cum[((x) - wbase) >> 6] +                                              \
+     (size_t)__builtin_popcountll(masks[((x) - wbase) >> 6] &               \
+                                  (((uint64_t)1 << ((x) & 63)) - 1)))
+        while (d < d1) {
+            size_t b = off[d + 1] - first;
+            b = b < a ? a : b > n ? n : b;
+            if (!have_lo) {
+                if (a >= wend)
+                    break;
+                if (none && b + 1 < wend + m) { /* no start in the window */
+                    a = b;
+                    d++;
+                    continue;
+                }
+                lo_rank = RANK(a);
+                have_lo = 1;
+            }
+            size_t hi = b - a >= m ? b + 1 - m : a;
+            if (hi >= wend)
+                break;
+            w->out[d] = RANK(hi) - lo_rank;
+            have_lo = 0;
+            a = b;
+            d++;
+        }
+#undef RANK
+        if (wend >= check) {
+            if (TX_STOPPED(stop))
+                return;
+            check = wend + TX_CHECK_BYTES;
+        }
+    }
+}
+
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_portable, quiet_portable);
+    if (tally)
+        tally_windows(w, p, mask_portable);
+    else
+        scan_blocks(w, p, mask_portable, quiet_portable);
 }
 
 #ifdef TX_X86
@@ -379,17 +425,26 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
 
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_sse2, quiet_sse2);
+    if (tally)
+        tally_windows(w, p, mask_sse2);
+    else
+        scan_blocks(w, p, mask_sse2, quiet_sse2);
 }
 
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_avx2, quiet_avx2);
+    if (tally)
+        tally_windows(w, p, mask_avx2);
+    else
+        scan_blocks(w, p, mask_avx2, quiet_avx2);
 }
 
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
-    scan_blocks(w, p, tally, mask_avx512, quiet_avx512);
+    if (tally)
+        tally_windows(w, p, mask_avx512);
+    else
+        scan_blocks(w, p, mask_avx512, quiet_avx512);
 }
 #endif
 
