@@ -1,5 +1,7 @@
 """The .textops accessor against Series.map of the references."""
 
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -199,3 +201,15 @@ def test_arrow_chunks_count_in_their_buffers(data, min_chunk, set_min_chunk, sea
         assert series.textops.word_count(word, pattern=pattern, threads=threads).tolist() == (
             expected(values, lambda t: rule_tokens(t, pattern, False).count(word))
         )
+    # the other methods read the chunks' buffers too
+    assert series.textops.line_word_counts(word).tolist() == expected(
+        values, lambda t: [ln.split().count(word) for ln in t.splitlines()]
+    )
+    matrix = series.textops.term_matrix([word, "the"], pattern=pattern, lowercase=True)
+    assert matrix.index.equals(series.index)
+    assert matrix.iloc[:, 0].tolist() == expected(
+        values, lambda t: rule_tokens(t, pattern, True).count(word)
+    )
+    freq = Counter(w for t in values if t is not None for w in t.split())
+    got = series.textops.word_frequencies()
+    assert got == freq and list(got) == list(freq)
