@@ -61,10 +61,13 @@ class Items:
 
 
 @pytest.fixture(scope="session")
-def items(books: str, docs: list[str]) -> dict[str, Items]:
-    """The paragraphs of BOOKS and DOCS, packed (only on real books)."""
+def items(request: pytest.FixtureRequest) -> dict[str, Items]:
+    """The paragraphs of BOOKS and DOCS, packed (only on real books: the
+    skip comes before BOOKS is built)."""
     if corpus_dir() is None:
         pytest.skip("set TEXTOPS_CORPUS to a directory of *.txt books (../shared/corpus)")
+    books: str = request.getfixturevalue("books")
+    docs: list[str] = request.getfixturevalue("docs")
     paras = [p for p in books.split("\n\n") if p]
     return {"paras": Items(paras), "docs": Items(docs)}
 
