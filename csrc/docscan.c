@@ -7,14 +7,18 @@
  * whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
  * SSE2, or the portable eight-bytes-at-a-time twin, chosen with the
  * backend: backend.h); the rest is one body. A word that cannot overlap
- * itself, counted as a substring, is tallied a document at a time: the
- * bits of a document's starts are counted at once (the starts from which
- * the word would run into the next document dropped), so that a frequent
- * word or a single letter costs a popcount per document and block, not a
- * step per occurrence. Any other word walks its occurrences in order: the
- * greedy non-overlapping count of each document, the token boundaries
- * checked inside the document. Words longer than TX_FILTER_MAX are found
- * by tx_scan (memmem: linear whatever the word) and walked the same way. */
+ * itself, counted as a substring, is tallied in windows of 4 KB: the
+ * masks of the window's blocks and a running count, then each document's
+ * count is the difference of two ranks (the starts from which the word
+ * would run into the next document left out), so that a frequent word or
+ * a single letter costs a popcount per block and two per document, not a
+ * step per occurrence (faster than the count of the same bytes as one
+ * text, which steps through "the"'s candidates). Any other query walks its
+ * occurrences in order: the greedy non-overlapping count of each document
+ * (restarting at each document's start), the token boundaries checked
+ * inside the document; stretches without candidates are passed 256 bytes
+ * at a time. Words longer than TX_FILTER_MAX are found by tx_scan (memmem:
+ * linear whatever the word) and walked the same way. */
 #include <stdint.h>
 #include <string.h>
 
