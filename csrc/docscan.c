@@ -12,8 +12,9 @@
  * count is the difference of two ranks (the starts from which the word
  * would run into the next document left out), so that a frequent word or
  * a single letter costs a popcount per block and two per document, not a
- * step per occurrence (faster than the count of the same bytes as one
- * text, which steps through "the"'s candidates). Any other query walks its
+ * step per occurrence (on the books, "the" and "e" run faster than
+ * substring_count of the same bytes as one text:
+ * benchmarks/test_bench_items.py). Any other query walks its
  * occurrences in order: the greedy non-overlapping count of each document
  * (restarting at each document's start), the token boundaries checked
  * inside the document; stretches without candidates are passed 256 bytes
