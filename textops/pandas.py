@@ -84,8 +84,8 @@ def _chunk_layout(chunk: Any) -> tuple[Any, Any, Any]:
 
 
 def _null_data(offsets: Any, missing: Any) -> bool:
-    """1 when a missing slot of a chunk holds bytes (Arrow allows it): its
-    bytes must then not be read as a document's."""
+    """True when a missing slot of a chunk holds bytes (Arrow allows it):
+    its bytes must then not be read as a document's."""
     return bool(missing.any() and np.diff(offsets)[missing].any())
 
 
@@ -332,9 +332,14 @@ class TextopsAccessor:
         mode = self._word_mode(sep, pattern, lowercase)
         nthreads = resolve(threads)
         layouts = self._layouts()
-        if layouts is not None and not any(_null_data(o, m) for _, o, m in layouts):
+        # a missing slot may be read as an empty document only where that
+        # has no token ("".split(sep) has one) and holds no bytes
+        if layouts is not None and not any(
+            missing.any() and (sep is not None or _null_data(offsets, missing))
+            for _, offsets, missing in layouts
+        ):
             total: Counter = Counter()
-            for data, offsets, _ in layouts:  # a missing slot is an empty document
+            for data, offsets, _ in layouts:
                 total.update(_core.corpus_frequencies(data, offsets, sep, mode, nthreads))
             return total
         texts, _ = self._strings()
