@@ -2,13 +2,13 @@
  * buffer, document i being buf[offsets[i], offsets[i + 1]).
  *
  * A query whose occurrences can be checked where they are found (count,
- * split() and split(sep) with a separator that never overlaps itself) is
- * answered by one scan over the whole buffer: each occurrence is given to
- * the document it starts in, and counts only if it ends in that document
- * and its token boundaries hold there (for the \w rules: no \w beside
- * it in its document; a document's ends are a text's ends, which no run
- * of \w crosses). The documents need no cutting: a thread takes a run of
- * whole documents. Other queries (the greedy walk of a self-overlapping
+ * split(), the \w rules, and split(sep) with a separator that never
+ * overlaps itself) is answered by one scan over a run of documents
+ * (docscan.c): each occurrence is given to the document it starts in, and
+ * counts only if it ends in that document and its token boundaries hold
+ * there (a document's ends are a text's ends, which no run of \w
+ * crosses). The documents need no cutting: a thread takes a run of whole
+ * documents. Other queries (the greedy walk of a self-overlapping
  * separator, the empty substring, the lowercased rules) count each
  * document on its own. */
 #include <stdlib.h>
@@ -16,81 +16,21 @@
 
 #include "batch.h"
 #include "count.h"
+#include "docscan.h"
 #include "internal.h"
-#include "rules.h"
-
-typedef struct {
-    tx_visitor visit;
-    const tx_query *q;
-    const unsigned char *t; /* the run's first document */
-    const size_t *off;      /* offsets: off[doc] - first is the place in t */
-    size_t first, doc;      /* doc: the document the scan is in */
-    size_t *out;
-} doc_counter;
-
-/* At occurrence `at` (relative to the run): count it for its document when
- * it is whole there; return where the scan goes on. */
-static size_t on_doc_match(tx_visitor *v, size_t at)
-{
-    doc_counter *c = (doc_counter *)v;
-    const tx_query *q = c->q;
-    while (c->off[c->doc + 1] - c->first <= at)
-        c->doc++;
-    size_t a = c->off[c->doc] - c->first, b = c->off[c->doc + 1] - c->first;
-    size_t end = at + q->word_len, m = q->sep_len;
-    const unsigned char *t = c->t;
-    int whole;
-    size_t len;
-    if (end > b)
-        return at + 1; /* runs into the next document */
-    switch (q->plan) {
-    case TX_PLAN_COUNT:
-        whole = 1;
-        break;
-    case TX_PLAN_WORD: /* as on_word_match, within the document */
-        whole = (at == a || !tx_word_before(t, at, q->mode)) &&
-                (end == b || !tx_word_at(t, b, end, q->mode, &len));
-        if (!whole)
-            return tx_word_run_end(t, b, end, q->mode);
-        break;
-    case TX_PLAN_SPACE:
-        whole = (at == a || tx_space_before(t, at, q->mode)) &&
-                (end == b || tx_space_at(t, b, end, q->mode));
-        break;
-    default: /* TX_PLAN_SEP_FIND */
-        whole = (at == a ||
-                 (at - a >= m && memcmp(t + at - m, q->sep, m) == 0)) &&
-                (end == b ||
-                 (b - end >= m && memcmp(t + end, q->sep, m) == 0));
-        break;
-    }
-    if (!whole)
-        return at + 1;
-    c->out[c->doc]++;
-    return end;
-}
 
 /* Counts documents [d0, d1) into out[d0..d1). */
 static void count_run(const tx_query *q, const unsigned char *buf,
                       const size_t *off, size_t d0, size_t d1, size_t *out)
 {
-    for (size_t d = d0; d < d1; d++)
-        out[d] = 0;
-    if (q->plan == TX_PLAN_NONE || d0 == d1)
-        return;
-    if (q->plan == TX_PLAN_SEP_WALK || q->lower ||
-        (q->plan == TX_PLAN_COUNT && q->word_len == 0)) {
-        for (size_t d = d0; d < d1; d++)
-            out[d] = tx_words(q, buf + off[d], off[d + 1] - off[d]);
+    if (q->plan != TX_PLAN_NONE && tx_doc_scan_fits(q)) {
+        tx_doc_scan(q, buf, off, d0, d1, out);
         return;
     }
-    doc_counter c = {{on_doc_match, 0}, q, buf + off[d0], off, off[d0], d0,
-                     out};
-    /* a document may start or end beside any byte: on_doc_match judges
-     * every occurrence, none is decided by the scan (see tx_scan) */
-    tx_needle nd = q->word_needle;
-    nd.edges = 0;
-    tx_scan(c.t, off[d1] - off[d0], &nd, &c.visit);
+    for (size_t d = d0; d < d1; d++)
+        out[d] = q->plan == TX_PLAN_NONE
+                     ? 0
+                     : tx_words(q, buf + off[d], off[d + 1] - off[d]);
 }
 
 /* The first document of run r of `runs`: the first to start at or after

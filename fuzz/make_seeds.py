@@ -207,6 +207,18 @@ SEEDS = {
             WORDS | LOWER,
         ),
         seed(0, 2, 0, 2, b"the", None, RULES + b"\xfeThe\xfe", TWO_OR_MORE | LOWER),
+        # the one scan over the packed buffer (csrc/docscan.c): 64-byte
+        # blocks and their tails on each backend, a letter, a self-
+        # overlapping word restarting in each document, a word past the
+        # vector filters, straddling occurrences, tokens at document ends
+        seed(0, 2, 3, 1, b"e", None, (ENGLISH + b"\xfe") * 8),
+        seed(UNICODE, 3, 0, 4, b"aa", None, b"aaa\xfe" * 40 + PERIODIC),
+        seed(
+            0, 2, 2, 2, b"ab" * 40, None, b"ab" * 50 + b"\xfe" + b"ab" * 39 + b"a\xfeb" + b"ab" * 41
+        ),
+        seed(UNICODE, 2, 1, 3, b"the", None, (ENGLISH + b"\xfethe\xfe") * 5, WORDS),
+        seed(0, 3, 3, 2, b"the", b" ", (REPEATS + b"\xfe") * 3),
+        seed(UNICODE, 2, 0, 1, b"the", None, (ODD + b"\xfethe\xfe\xfe") * 4),
     ],
     "utf8": [
         utf8_seed(1, 256, b"plain ASCII, then nothing else" * 3),

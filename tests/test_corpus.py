@@ -6,6 +6,7 @@ term_matrix == [[d.split(sep).count(w) for w in words] for d in docs],
 word_frequencies == the summed Counter; corpus[i] == docs[i].
 """
 
+import re
 from collections import Counter
 
 import numpy as np
@@ -17,11 +18,15 @@ import textops
 from strategies import (
     ALPHABETS,
     BYTES,
+    BYTES_PATTERNS,
     SMALL_MIN_CHUNKS,
+    STR_PATTERNS,
     THREAD_COUNTS,
     Buffers,
     batch_cases,
     needles,
+    rule_tokens,
+    slices,
     words,
 )
 
@@ -167,3 +172,145 @@ def test_numpy_integer_indices_and_slices():
         corpus[np.float64(1)]
     with pytest.raises(textops.TextopsTypeError):
         corpus[True]
+
+
+# --------------------------------------------------------------------------
+# The one scan over the packed buffer (csrc/docscan.c): occurrences given to
+# the documents they start in, with every document counted as a text of its
+# own. Small pieces that make needles straddle document ends, overlapping
+# needles that must restart at each document's start, empty documents, and
+# documents larger than a thread's share.
+# --------------------------------------------------------------------------
+
+_DOC_PIECES = {
+    "str": ("a", "aa", "b", "ab", "the", " ", "\n", "\u3000", "é", "_", "Σ", ".", "\ud800"),
+    "bytes": (b"a", b"aa", b"b", b"ab", b"the", b" ", b"\n", "é".encode(), b"_", b".", b"\xff"),
+}
+_OVERLAPPING = {
+    "str": ("aa", "aaa", "aba", "abab", "a" * 65, "ab" * 40, "aa aa", "thethe", "a a"),
+    "bytes": (b"aa", b"aaa", b"aba", b"abab", b"a" * 65, b"ab" * 40, b"aa aa", b"thethe"),
+}
+_PATTERNS = {"str": STR_PATTERNS, "bytes": BYTES_PATTERNS}
+
+
+@st.composite
+def packed_docs(draw, kind):
+    """Documents of the pieces, some empty, one maybe large (repeated to
+    hundreds of bytes, so that tiny chunks cut it into many shares)."""
+    piece = st.sampled_from(_DOC_PIECES[kind])
+    empty = type(_DOC_PIECES[kind][0])()
+    doc = st.lists(piece, max_size=12).map(empty.join)
+    docs = draw(st.lists(doc, max_size=40))
+    if docs and draw(st.booleans()):
+        i = draw(st.integers(0, len(docs) - 1))
+        docs[i] = draw(st.lists(piece, min_size=1, max_size=8).map(empty.join)) * draw(
+            st.integers(10, 300)
+        )
+    return docs
+
+
+def doc_needles(kind, joined):
+    """Needles that straddle document ends (slices of the joined documents),
+    that overlap themselves, single pieces and longer ones (past the 64 bytes
+    of the vector filters)."""
+    return st.one_of(
+        st.sampled_from(_OVERLAPPING[kind]),
+        st.sampled_from(_DOC_PIECES[kind]),
+        slices(joined, max_size=6),
+        slices(joined, max_size=90),
+    )
+
+
+@pytest.mark.parametrize("kind", ["str", "bytes"])
+@settings(max_examples=FEW_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_one_scan_matches_each_document(kind, data, min_chunk, set_min_chunk, search_backend):
+    """substring_count and word_count (split(), split(sep), the \\w rules)
+    of the packed buffer against each document's own count, on every
+    backend, thread count and tiny chunk size."""
+    set_min_chunk(min_chunk)
+    docs = data.draw(packed_docs(kind), label="docs")
+    empty = type(_DOC_PIECES[kind][0])()
+    joined = empty.join(docs)
+    corpus = textops.Corpus(docs if docs or kind == "str" else [empty])
+    if not docs and kind == "bytes":
+        docs = [empty]
+    subs = data.draw(st.lists(doc_needles(kind, joined), min_size=1, max_size=3), label="subs")
+    sep = data.draw(st.none() | doc_needles(kind, joined).filter(len), label="sep")
+    tokens = [t for d in docs for t in d.split(sep)]
+    word = data.draw(
+        (st.sampled_from(tokens) if tokens else st.nothing()) | doc_needles(kind, joined),
+        label="word",
+    )
+    pattern = data.draw(st.sampled_from(_PATTERNS[kind]), label="pattern")
+    rule_words = [t for d in docs for t in re.findall(pattern, d)]
+    rule_word = data.draw(
+        (st.sampled_from(rule_words) if rule_words else st.nothing()) | doc_needles(kind, joined),
+        label="rule_word",
+    )
+    for threads in (1, 2, 3):
+        for sub in subs:
+            assert as_list(corpus.substring_count(sub, threads=threads)) == [
+                d.count(sub) for d in docs
+            ], (sub, threads)
+        assert as_list(corpus.word_count(word, sep=sep, threads=threads)) == [
+            d.split(sep).count(word) for d in docs
+        ], (word, sep, threads)
+        for lowercase in (False, True):
+            got = corpus.word_count(
+                rule_word, pattern=pattern, lowercase=lowercase, threads=threads
+            )
+            assert as_list(got) == [
+                rule_tokens(d, pattern, lowercase).count(rule_word) for d in docs
+            ], (rule_word, pattern, lowercase, threads)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_overlapping_needles_restart_in_each_document(threads, search_backend, set_min_chunk):
+    """A needle that overlaps itself is counted greedily in each document
+    from its start: the occurrence that runs into the next document neither
+    counts nor moves where the next document's count begins."""
+    set_min_chunk(7)
+    docs = ["aaa", "aaa", "a", "", "aaaa", "aa", "ab", "ba", "aba" * 30, "a" * 101] * 40
+    corpus = textops.Corpus(docs)
+    for sub in ("a", "aa", "aaa", "aba", "abaab", "a" * 64, "a" * 65, "a" * 100):
+        assert as_list(corpus.substring_count(sub, threads=threads)) == [
+            d.count(sub) for d in docs
+        ], sub
+    for word in ("aaa", "a", "aba", "ab"):
+        assert as_list(corpus.word_count(word, sep="a", threads=threads)) == [
+            d.split("a").count(word) for d in docs
+        ], word
+        assert as_list(corpus.word_count(word, pattern=r"\w+", threads=threads)) == [
+            re.findall(r"\w+", d).count(word) for d in docs
+        ], word
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_word_ends_at_document_ends(threads, search_backend):
+    """Each document's ends are a text's ends for the \\w rules and split():
+    "the" at the end of one document and "the" at the start of the next are
+    two tokens, though the packed bytes read "thethe"."""
+    docs = ["the", "the", "the the", "xthe", "thex", "é the", "the\u3000", "", "Σthe", "the_"]
+    corpus = textops.Corpus(docs * 50)
+    for pattern in (None, *STR_PATTERNS):
+        want = [rule_tokens(d, pattern, False).count("the") for d in docs * 50]
+        assert as_list(corpus.word_count("the", pattern=pattern, threads=threads)) == want
+    raw = textops.Corpus([d.encode("utf-8", "surrogatepass") for d in docs * 50])
+    assert as_list(raw.substring_count(b"thethe", threads=threads)) == [0] * 500
+    assert as_list(raw.word_count(b"the", pattern=rb"\w+", threads=threads)) == [
+        re.findall(rb"\w+", d.encode()).count(b"the") for d in docs * 50
+    ]
+
+
+def test_slices_of_a_corpus_count_from_their_offsets(search_backend):
+    """A slice shares its parent's buffer from its first document on; the
+    counts of every slice are those of its documents."""
+    docs = [("ab" * (i % 9)) + "a" for i in range(300)]
+    corpus = textops.Corpus(docs)
+    for start, stop in ((0, 300), (1, 299), (37, 38), (150, 150), (299, 300)):
+        part = corpus[start:stop]
+        for sub in ("a", "ab", "aba", "ba", "abab"):
+            assert as_list(part.substring_count(sub, threads=2)) == [
+                d.count(sub) for d in docs[start:stop]
+            ]

@@ -1,5 +1,7 @@
 """The .textops accessor against Series.map of the references."""
 
+from collections import Counter
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -9,7 +11,16 @@ pd = pytest.importorskip("pandas")
 pa = pytest.importorskip("pyarrow")
 import textops  # noqa: E402
 import textops.pandas  # noqa: E402,F401
-from strategies import SMALL_MIN_CHUNKS, STR, needles, texts, words  # noqa: E402
+from strategies import (  # noqa: E402
+    SMALL_MIN_CHUNKS,
+    STR,
+    STR_PATTERNS,
+    needles,
+    rule_tokens,
+    slices,
+    texts,
+    words,
+)
 
 FEW_EXAMPLES = max(10, settings().max_examples // 8)
 DTYPES = [object, "string[python]", "string[pyarrow]", "str"]
@@ -125,3 +136,81 @@ def test_count_matrix_is_countvectorizer(dtype, ngram_range):
     assert got.index.tolist() == series.index.tolist()
     assert all(isinstance(t, pd.SparseDtype) for t in got.dtypes)
     assert got.sparse.to_dense().values.tolist() == want.tolist()
+
+
+_ARROW_PIECES = ("a", "aa", "ab", "the", " ", "\n", "é", "_", "世", "\u3000", ".")
+
+
+def arrow_chunk(values, garbage, arrow_type):
+    """An Arrow string array of ``values`` whose null slots hold the bytes of
+    ``garbage`` (Arrow lets a null occupy data): only the validity bitmap
+    says they are missing."""
+    filled = [g if v is None else v for v, g in zip(values, garbage)]
+    dense = pa.array(filled, type=arrow_type)
+    valid = np.array([v is not None for v in values], dtype=bool)
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little").tobytes())
+    _, offsets, data = dense.buffers()
+    return pa.Array.from_buffers(
+        arrow_type, len(values), [bitmap, offsets, data], null_count=int((~valid).sum())
+    )
+
+
+@st.composite
+def arrow_series(draw):
+    """(Series, its values): Arrow chunks of string or large_string, null
+    slots with data behind them, chunks sliced, the Series sliced."""
+    piece = st.sampled_from(_ARROW_PIECES)
+    text = st.lists(piece, max_size=10).map("".join)
+    arrow_type = draw(st.sampled_from([pa.string(), pa.large_string()]))
+    chunks, values = [], []
+    for _ in range(draw(st.integers(0, 4))):
+        vals = draw(st.lists(st.none() | text, max_size=30))
+        garbage = draw(st.lists(text, min_size=len(vals), max_size=len(vals)))
+        chunk = arrow_chunk(vals, garbage, arrow_type)
+        start = draw(st.integers(0, len(vals)))
+        stop = draw(st.integers(start, len(vals)))
+        chunks.append(chunk.slice(start, stop - start))
+        values += vals[start:stop]
+    series = pd.Series(pd.arrays.ArrowExtensionArray(pa.chunked_array(chunks, type=arrow_type)))
+    start = draw(st.integers(0, len(values)))
+    return series.iloc[start:], values[start:]
+
+
+@settings(max_examples=FEW_EXAMPLES)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_arrow_chunks_count_in_their_buffers(data, min_chunk, set_min_chunk, search_backend):
+    """Counts over the Arrow chunks' own buffers (one scan per chunk) against
+    each value's count: needles that straddle values, nulls whose slots hold
+    data, sliced chunks and Series, every backend and thread count."""
+    set_min_chunk(min_chunk)
+    series, values = data.draw(arrow_series(), label="series")
+    joined = "".join(v for v in values if v)
+    needle = st.sampled_from(("aa", "aaa", "the", "a a", "é", "ab" * 40)) | slices(
+        joined, max_size=70
+    )
+    sub = data.draw(needle, label="sub")
+    word = data.draw(words(STR, joined, None) | needle, label="word")
+    pattern = data.draw(st.sampled_from(STR_PATTERNS), label="pattern")
+    for threads in (1, 2, 3):
+        assert series.textops.substring_count(sub, threads=threads).tolist() == expected(
+            values, lambda t: t.count(sub)
+        )
+        assert series.textops.word_count(word, threads=threads).tolist() == expected(
+            values, lambda t: t.split().count(word)
+        )
+        assert series.textops.word_count(word, pattern=pattern, threads=threads).tolist() == (
+            expected(values, lambda t: rule_tokens(t, pattern, False).count(word))
+        )
+    # the other methods read the chunks' buffers too
+    assert series.textops.line_word_counts(word).tolist() == expected(
+        values, lambda t: [ln.split().count(word) for ln in t.splitlines()]
+    )
+    matrix = series.textops.term_matrix([word, "the"], pattern=pattern, lowercase=True)
+    assert matrix.index.equals(series.index)
+    assert matrix.iloc[:, 0].tolist() == expected(
+        values, lambda t: rule_tokens(t, pattern, True).count(word)
+    )
+    for sep in (None, "a", " "):
+        freq = Counter(w for t in values if t is not None for w in t.split(sep))
+        got = series.textops.word_frequencies(sep=sep)
+        assert list(got.items()) == list(freq.items()), sep

@@ -13,8 +13,11 @@ Each method gives, for every element, what the textops function of the same
 name gives (``word_count``: ``text.split(sep).count(word)``...), as a Series
 with the same index; a missing value (None, NaN, pd.NA) gives <NA>. Arrow-
 backed strings (``string[pyarrow]``, pandas' default ``str`` from pandas 3)
-are counted in place in Arrow's buffers; other Series (object dtype,
-``string[python]``) go through the list of their strings.
+are counted in place in Arrow's buffers, each chunk (one data buffer plus
+offsets) as a packed corpus, searched in one scan (``count_matrix`` and the
+frequencies of a chunk whose missing slots hold bytes excepted); other
+Series (object dtype, ``string[python]``) go through the list of their
+strings.
 """
 
 from __future__ import annotations
@@ -80,6 +83,12 @@ def _chunk_layout(chunk: Any) -> tuple[Any, Any, Any]:
     return data, offsets, missing
 
 
+def _null_data(offsets: Any, missing: Any) -> bool:
+    """True when a missing slot of a chunk holds bytes (Arrow allows it):
+    its bytes must then not be read as a document's."""
+    return bool(missing.any() and np.diff(offsets)[missing].any())
+
+
 @pd.api.extensions.register_series_accessor("textops")
 class TextopsAccessor:
     """``series.textops.<method>``: textops counts for each string of a Series."""
@@ -94,6 +103,18 @@ class TextopsAccessor:
         if missing.any():
             out[missing] = pd.NA
         return pd.Series(out, index=self._series.index, name=self._series.name)
+
+    def _layouts(self) -> list[tuple[Any, Any, Any]] | None:
+        """(data, offsets, missing) of each Arrow chunk behind the Series, or
+        None when it is not Arrow-backed."""
+        chunks = _arrow_chunks(self._series)
+        return None if chunks is None else [_chunk_layout(chunk) for chunk in chunks]
+
+    @staticmethod
+    def _missing(layouts: list[tuple[Any, Any, Any]]) -> Any:
+        """The missing mask of the whole Series from its chunks'."""
+        masks = [missing for _, _, missing in layouts]
+        return np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
 
     def _strings(self) -> tuple[list, Any]:
         """The present strings (as a list) and the missing mask."""
@@ -119,16 +140,14 @@ class TextopsAccessor:
     ) -> pd.Series:
         """Per element count of word (words) or substring; ``mode`` the C
         mode (str and the token rule)."""
-        chunks = _arrow_chunks(self._series)
-        if chunks is not None:
-            parts, masks = [], []
-            for chunk in chunks:
-                data, offsets, missing = _chunk_layout(chunk)
-                parts.append(_core.corpus_count(data, offsets, word, sep, words, mode, threads))
-                masks.append(missing)
+        layouts = self._layouts()
+        if layouts is not None:  # each chunk one buffer plus offsets: one scan
+            parts = [
+                _core.corpus_count(data, offsets, word, sep, words, mode, threads)
+                for data, offsets, _ in layouts
+            ]
             values = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-            missing = np.concatenate(masks) if masks else np.zeros(0, dtype=bool)
-            return self._result(values, missing)
+            return self._result(values, self._missing(layouts))
         texts, missing = self._strings()
         values = np.zeros(len(missing), dtype=np.int64)
         if texts:
@@ -196,10 +215,22 @@ class TextopsAccessor:
         """
         check_like(word, "word", _core.UNICODE, "the series")
         mode = self._word_mode(sep, pattern, lowercase)
-        texts, missing = self._strings()
         nthreads = resolve(threads)
-        per_text = iter(_core.line_word_counts(t, word, sep, mode, nthreads) for t in texts)
-        values = [pd.NA if m else next(per_text) for m in missing]
+        layouts = self._layouts()
+        if layouts is not None:
+            per_doc = [
+                counts.tolist()
+                for data, offsets, _ in layouts
+                for counts in _core.corpus_line_word_counts(
+                    data, offsets, word, sep, mode, nthreads
+                )
+            ]
+            missing = self._missing(layouts)
+            values = [pd.NA if m else counts for m, counts in zip(missing, per_doc)]
+        else:
+            texts, missing = self._strings()
+            per_text = iter(_core.line_word_counts(t, word, sep, mode, nthreads) for t in texts)
+            values = [pd.NA if m else next(per_text) for m in missing]
         return pd.Series(values, index=self._series.index, name=self._series.name, dtype=object)
 
     def count_matrix(
@@ -254,15 +285,24 @@ class TextopsAccessor:
         [[2, 1], [0, 1]]
         """
         items = word_list(words, _core.UNICODE, "the series")
-        self._word_mode(sep, pattern, lowercase)
-        texts, missing = self._strings()
-        from ._corpus import Corpus
+        mode = self._word_mode(sep, pattern, lowercase)
+        layouts = self._layouts()
+        if layouts is not None:  # the chunks' own buffers, no strings made
+            parts = [
+                _core.corpus_term_matrix(data, offsets, items, sep, mode, resolve(threads))
+                for data, offsets, _ in layouts
+            ]
+            missing = self._missing(layouts)
+            matrix = np.concatenate(parts) if parts else np.zeros((0, len(items)), dtype=np.int64)
+        else:
+            texts, missing = self._strings()
+            from ._corpus import Corpus
 
-        matrix = np.zeros((len(missing), len(items)), dtype=np.int64)
-        if texts:
-            matrix[~missing] = Corpus(texts).term_matrix(
-                items, sep=sep, pattern=pattern, lowercase=lowercase, threads=threads
-            )
+            matrix = np.zeros((len(missing), len(items)), dtype=np.int64)
+            if texts:
+                matrix[~missing] = Corpus(texts).term_matrix(
+                    items, sep=sep, pattern=pattern, lowercase=lowercase, threads=threads
+                )
         data = {}
         for j in range(len(items)):
             column = pd.array(matrix[:, j], dtype="Int64")
@@ -290,15 +330,23 @@ class TextopsAccessor:
         Counter({'a': 2, 'b': 2})
         """
         mode = self._word_mode(sep, pattern, lowercase)
+        nthreads = resolve(threads)
+        layouts = self._layouts()
+        # a missing slot may be read as an empty document only where that
+        # has no token ("".split(sep) has one) and holds no bytes
+        if layouts is not None and not any(
+            missing.any() and (sep is not None or _null_data(offsets, missing))
+            for _, offsets, missing in layouts
+        ):
+            total: Counter = Counter()
+            for data, offsets, _ in layouts:
+                total.update(_core.corpus_frequencies(data, offsets, sep, mode, nthreads))
+            return total
         texts, _ = self._strings()
         if not texts:
             return Counter()
         return Counter(
             _core.word_frequencies(
-                texts,
-                sep,
-                mode,
-                resolve(threads),
-                text_checker(texts, _core.UNICODE, "series"),
+                texts, sep, mode, nthreads, text_checker(texts, _core.UNICODE, "series")
             )
         )

@@ -1,0 +1,144 @@
+"""Per-item costs at the limit (issue 13): the Corpus rows.
+
+Run from the repository root, on the books (skipped without them)::
+
+    TEXTOPS_CORPUS=../shared/corpus python -m pytest benchmarks/test_bench_items.py \\
+        --benchmark-only --benchmark-group-by=group --benchmark-columns=min,median \\
+        --benchmark-json=items.json
+
+Inputs (``conftest.py``): BOOKS cut into paragraphs (``paras``: split at
+blank lines) and DOCS (``docs``: ``$TEXTOPS_BENCH_DOCS`` documents of
+40-200 characters cut from BOOKS, 1,000,000 by default), each packed once
+into a ``Corpus``, and the same documents joined into one ``str`` (the
+same UTF-8 bytes, end to end).
+
+Groups, ``items-corpus-substring[w|kind]`` and ``items-corpus-word[w|kind]``
+for kind ``paras`` or ``docs`` and the words "the" (frequent), "whale"
+(rare), "zyzzyva" (absent) and "e" (one letter): ``Corpus.substring_count(w)``
+against ``substring_count(joined, w)`` (target: the corpus at least 0.7x the
+speed of the one text, for every word, on 1 and 2 threads), and
+``Corpus.word_count(w)`` against ``word_count(joined, w)`` (measured and
+reported). ``extra_info`` holds ``impl``, ``threads``, ``word``, ``docs``
+and ``bytes``; ``ratios(json)`` below gives, per group and thread count,
+the one text's time over the corpus's (above 1: the corpus is faster).
+
+Every benchmark asserts its result: the corpus against each document's own
+count (``[d.count(w) for d in docs]``, ``[d.split().count(w) ...]``), the one
+text against ``joined.count(w)`` / ``joined.split().count(w)``, computed once.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any
+
+import pytest
+
+import textops
+from conftest import corpus_dir, warm  # benchmarks/conftest.py, on pytest's path
+from textops._bench import utf8_size
+
+WORDS = ["the", "whale", "zyzzyva", "e"]
+THREADS = [1, 2]
+KINDS = ["paras", "docs"]
+
+
+class Items:
+    """One kind of documents: the list, its Corpus and the joined text."""
+
+    def __init__(self, docs: list[str]) -> None:
+        self.docs = docs
+        self.corpus = textops.Corpus(docs)
+        self.joined = "".join(docs)
+        warm([self.joined])
+        self.nbytes = utf8_size(self.joined)
+        self.each_count = functools.cache(lambda w: [d.count(w) for d in docs])
+        self.each_words = functools.cache(lambda w: [d.split().count(w) for d in docs])
+        self.count = functools.cache(self.joined.count)
+        self.words = functools.cache(lambda w: self.joined.split().count(w))
+
+
+@pytest.fixture(scope="session")
+def items(request: pytest.FixtureRequest) -> dict[str, Items]:
+    """The paragraphs of BOOKS and DOCS, packed (only on real books: the
+    skip comes before BOOKS is built)."""
+    if corpus_dir() is None:
+        pytest.skip("set TEXTOPS_CORPUS to a directory of *.txt books (../shared/corpus)")
+    books: str = request.getfixturevalue("books")
+    docs: list[str] = request.getfixturevalue("docs")
+    paras = [p for p in books.split("\n\n") if p]
+    return {"paras": Items(paras), "docs": Items(docs)}
+
+
+def _info(benchmark: Any, impl: str, word: str, kind: str, threads: int, nbytes: int) -> None:
+    benchmark.extra_info.update(impl=impl, word=word, docs=kind, threads=threads, bytes=nbytes)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("word", WORDS)
+def test_corpus_substring_count(benchmark, items, word, kind, threads):
+    it = items[kind]
+    benchmark.group = f"items-corpus-substring[{word}|{kind}]"
+    _info(benchmark, "Corpus.substring_count", word, kind, threads, it.nbytes)
+    got = benchmark(it.corpus.substring_count, word, threads=threads)
+    assert got.tolist() == it.each_count(word)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("word", WORDS)
+def test_one_text_substring_count(benchmark, items, word, kind, threads):
+    it = items[kind]
+    benchmark.group = f"items-corpus-substring[{word}|{kind}]"
+    _info(benchmark, "textops.substring_count", word, kind, threads, it.nbytes)
+    assert benchmark(textops.substring_count, it.joined, word, threads=threads) == it.count(word)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("word", WORDS)
+def test_corpus_word_count(benchmark, items, word, kind, threads):
+    it = items[kind]
+    benchmark.group = f"items-corpus-word[{word}|{kind}]"
+    _info(benchmark, "Corpus.word_count", word, kind, threads, it.nbytes)
+    got = benchmark(it.corpus.word_count, word, threads=threads)
+    assert got.tolist() == it.each_words(word)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("word", WORDS)
+def test_one_text_word_count(benchmark, items, word, kind, threads):
+    it = items[kind]
+    benchmark.group = f"items-corpus-word[{word}|{kind}]"
+    _info(benchmark, "textops.word_count", word, kind, threads, it.nbytes)
+    assert benchmark(textops.word_count, it.joined, word, threads=threads) == it.words(word)
+
+
+def ratios(path: str) -> dict[tuple[str, int], float]:
+    """{(group, threads): the one text's best time / the corpus's} of a
+    ``--benchmark-json`` run of this file.
+
+    >>> ratios("items.json")[("items-corpus-substring[the|docs]", 1)]  # doctest: +SKIP
+    0.93
+    """
+    with open(path, encoding="utf-8") as f:
+        run = json.load(f)
+    best: dict[tuple[str, int, bool], float] = {}
+    for bench in run["benchmarks"]:
+        info = bench["extra_info"]
+        key = (bench["group"], info["threads"], info["impl"].startswith("Corpus"))
+        best[key] = bench["stats"]["min"]
+    return {
+        (group, threads): best[(group, threads, False)] / best[(group, threads, True)]
+        for group, threads, corpus in best
+        if corpus and (group, threads, False) in best
+    }
+
+
+if __name__ == "__main__":  # python benchmarks/test_bench_items.py items.json
+    for (group, threads), ratio in sorted(ratios(sys.argv[1]).items()):
+        print(f"{group:44} threads={threads}  corpus/one-text speed {ratio:5.2f}x")

@@ -1,0 +1,519 @@
+/* One scan over a run of packed documents, the occurrences of a word given
+ * to the documents they start in (see docscan.h).
+ *
+ * The run is read 64 bytes at a time: a mask with a bit per start whose
+ * first, rarest inner and last bytes are the word's (the probes of
+ * search.c, tx_needle_init), each candidate of a longer word then compared
+ * whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
+ * SSE2, or the portable eight-bytes-at-a-time twin, chosen with the
+ * backend: backend.h); the rest is one body. A word that cannot overlap
+ * itself, counted as a substring, is tallied in windows of 4 KB: the
+ * masks of the window's blocks and a running count, then each document's
+ * count is the difference of two ranks (the starts from which the word
+ * would run into the next document left out), so that a frequent word or
+ * a single letter costs a popcount per block and two per document, not a
+ * step per occurrence (on the books, "the" and "e" run faster than
+ * substring_count of the same bytes as one text:
+ * benchmarks/test_bench_items.py). Any other query walks its
+ * occurrences in order: the greedy non-overlapping count of each document
+ * (restarting at each document's start), the token boundaries checked
+ * inside the document; stretches without candidates are passed 256 bytes
+ * at a time. Words longer than TX_FILTER_MAX are found by tx_scan (memmem:
+ * linear whatever the word) and walked the same way. */
+#include <stdint.h>
+#include <string.h>
+
+#include "backend.h"
+#include "docscan.h"
+#include "rules.h"
+#include "space.h"
+
+#ifdef TX_X86
+#include <immintrin.h>
+#endif
+
+/* The word's three probe bytes, at 0, mid and m - 1. */
+typedef struct {
+    unsigned char first, mid, last;
+    size_t at_mid, m;
+} doc_probes;
+
+/* The state of one scan over a run: t[0, n) is documents d0..d1 - 1, the
+ * document holding the occurrences seen last being d. */
+typedef struct {
+    tx_visitor visit; /* for the words tx_scan finds */
+    const tx_query *q;
+    const unsigned char *t;
+    size_t n;
+    const size_t *off; /* off[d] - first is document d's start in t */
+    size_t first, d, d1;
+    size_t end; /* document d's end in t */
+    size_t *out;
+    size_t next; /* the walk's next place: no occurrence before it counts */
+} doc_walk;
+
+/* The end (in t) of the document that holds place q, moving w->d there
+ * (documents end after they start: empty ones are passed over). */
+static inline size_t doc_end(doc_walk *w, size_t q)
+{
+    if (q < w->end)
+        return w->end;
+    while (w->d + 1 < w->d1 && w->off[w->d + 1] - w->first <= q)
+        w->d++;
+    return w->end = w->off[w->d + 1] - w->first;
+}
+
+/* At an occurrence at q, at or after w->next: counts it for its document
+ * when it is whole there (a token by the query's rule, the document's ends
+ * being a text's ends); returns where the walk goes on. */
+static inline size_t judge(doc_walk *w, size_t q)
+{
+    const tx_query *q_ = w->q;
+    const unsigned char *t = w->t;
+    size_t b = doc_end(w, q), m = q_->word_len, sm = q_->sep_len, end = q + m;
+    if (b <= q)
+        return q + 1; /* offsets out of order: nothing counts */
+    size_t a = w->off[w->d] - w->first, len;
+    int whole;
+    if (end > b)
+        return b; /* every start before b runs into the next document */
+    switch (q_->plan) {
+    case TX_PLAN_WORD: /* as on_word_match, within the document */
+        whole = (q == a || !tx_word_before(t, q, q_->mode)) &&
+                (end == b || !tx_word_at(t, b, end, q_->mode, &len));
+        if (!whole)
+            return tx_word_run_end(t, b, end, q_->mode);
+        break;
+    case TX_PLAN_SPACE:
+        whole = (q == a || tx_space_before(t, q, q_->mode)) &&
+                (end == b || tx_space_at(t, b, end, q_->mode));
+        break;
+    case TX_PLAN_SEP_FIND:
+        whole = (q == a ||
+                 (q - a >= sm && memcmp(t + q - sm, q_->sep, sm) == 0)) &&
+                (end == b ||
+                 (b - end >= sm && memcmp(t + end, q_->sep, sm) == 0));
+        break;
+    default: /* TX_PLAN_COUNT */
+        whole = 1;
+        break;
+    }
+    if (!whole)
+        return q + 1;
+    w->out[w->d]++;
+    return end;
+}
+
+/* The occurrences at base + the bits of `bits`, in order. */
+static inline void walk_bits(doc_walk *w, size_t base, uint64_t bits)
+{
+    while (bits) {
+        size_t q = base + (size_t)__builtin_ctzll(bits);
+        w->next = judge(w, q);
+        size_t skip = w->next - base; /* > q - base */
+        bits = skip >= 64 ? 0 : bits & (~(uint64_t)0 << skip);
+    }
+}
+
+/* The bits of the starts q in [base, min(base + 64, n - m + 1)) whose
+ * probe bytes are the word's, reading nothing at or past n. */
+static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
+                          const doc_probes *p)
+{
+    uint64_t bits = 0;
+    for (size_t q = base; q < base + 64 && q + p->m <= n; q++)
+        if (t[q] == p->first && t[q + p->at_mid] == p->mid &&
+            t[q + p->m - 1] == p->last)
+            bits |= (uint64_t)1 << (q - base);
+    return bits;
+}
+
+/* The mask of a block: bit j set when h[j], h[j + at_mid] and h[j + m - 1]
+ * are the probes, for j in [0, 64); reads h[0, 63 + m). */
+typedef uint64_t (*doc_mask_fn)(const unsigned char *h, const doc_probes *p);
+
+/* 1 when no start of h[0, 256) has the probes; reads h[0, 255 + m). */
+typedef int (*doc_quiet_fn)(const unsigned char *h, const doc_probes *p);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* 0x80 in each byte of x that is zero, 0 elsewhere. */
+static inline uint64_t zero_bytes(uint64_t x)
+{
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7FULL;
+    return ~(((x & low7) + low7) | x | low7);
+}
+
+/* The high bits of the bytes of x as eight bits, byte i to bit i. */
+static inline uint64_t high_bits(uint64_t x)
+{
+    return ((x >> 7) * 0x0102040810204080ULL) >> 56;
+}
+
+static inline uint64_t load8(const unsigned char *h)
+{
+    uint64_t w;
+    memcpy(&w, h, 8);
+    return w;
+}
+#endif
+
+/* The portable twin: eight bytes at a time in a 64-bit word. */
+static inline uint64_t mask_portable(const unsigned char *h,
+                                     const doc_probes *p)
+{
+    uint64_t bits = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, f = ones * p->first,
+                   md = ones * p->mid, l = ones * p->last;
+    for (size_t j = 0; j < 64; j += 8) {
+        uint64_t e = zero_bytes(load8(h + j) ^ f) &
+                     zero_bytes(load8(h + j + p->at_mid) ^ md) &
+                     zero_bytes(load8(h + j + p->m - 1) ^ l);
+        bits |= high_bits(e) << j;
+    }
+#else
+    for (size_t j = 0; j < 64; j++)
+        if (h[j] == p->first && h[j + p->at_mid] == p->mid &&
+            h[j + p->m - 1] == p->last)
+            bits |= (uint64_t)1 << j;
+#endif
+    return bits;
+}
+
+static inline int quiet_portable(const unsigned char *h, const doc_probes *p)
+{
+    return (mask_portable(h, p) | mask_portable(h + 64, p) |
+            mask_portable(h + 128, p) | mask_portable(h + 192, p)) == 0;
+}
+
+/* The scan of t[0, n) with mask and quiet, every word of at most
+ * TX_FILTER_MAX bytes; inlined into each target's function below. A
+ * stretch without candidates is passed 256 bytes at a time. */
+static inline __attribute__((always_inline)) void
+scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
+            doc_quiet_fn quiet)
+{
+    const doc_probes p = *probes;
+    const unsigned char *t = w->t, *s = w->q->word;
+    const size_t n = w->n, m = p.m;
+    const volatile int *stop = w->q->stop;
+    if (n < m)
+        return;
+    size_t last = n - m, check = TX_CHECK_BYTES, base = 0;
+    int calm = 2; /* blocks without candidates in a row, up to 2 */
+    while (base <= last) {
+        if (w->next >= base + 64)
+            base = w->next & ~(size_t)63;
+        /* after two blocks without candidates, look for a quiet stretch
+         * (a dense word has none: looking would only cost) */
+        while (calm >= 2 && base + 255 + m <= n && w->next <= base &&
+               base < check && quiet(t + base, &p))
+            base += 256;
+        if (base > last)
+            break;
+        uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
+                                           : tail_mask(t, n, base, &p);
+        if (w->next > base)
+            bits &= ~(uint64_t)0 << (w->next - base);
+        if (m > 3) /* the probes cover a word of up to 3 bytes whole */
+            for (uint64_t c = bits; c; c &= c - 1) {
+                size_t j = (size_t)__builtin_ctzll(c);
+                if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
+                    bits &= ~((uint64_t)1 << j);
+            }
+        calm = bits != 0 ? 0 : calm < 2 ? calm + 1 : 2;
+        if (bits)
+            walk_bits(w, base, bits);
+        base += 64;
+        if (base >= check) {
+            if (TX_STOPPED(stop))
+                return;
+            check = base + TX_CHECK_BYTES;
+        }
+    }
+}
+
+/* Blocks per window of the tally: 4 KB of text. */
+#define TALLY_BLOCKS 64
+
+/* The count of a word that cannot overlap itself (so that every
+ * occurrence is one of the greedy count's), window by window: the masks
+ * of a window's blocks and the occurrences before each block, then per
+ * document the occurrences that start in [a, b - m] (those starting later
+ * run into the next document), two ranks apart. No step per occurrence,
+ * no branch that depends on the text; a window without occurrences passes
+ * its documents with one comparison each. The documents' ends are
+ * clamped into the run, so that offsets out of order cost only answers. */
+static inline __attribute__((always_inline)) void
+tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask)
+{
+    const doc_probes p = *probes;
+    const unsigned char *t = w->t, *s = w->q->word;
+    const size_t n = w->n, m = p.m, first = w->first, d1 = w->d1;
+    const size_t *off = w->off;
+    const volatile int *stop = w->q->stop;
+    uint64_t masks[TALLY_BLOCKS];
+    size_t cum[TALLY_BLOCKS + 1];
+    size_t d = w->d, a = 0, lo_rank = 0, check = TX_CHECK_BYTES;
+    int have_lo = 0; /* lo_rank is document d's rank at a */
+    cum[TALLY_BLOCKS] = 0;
+    for (size_t wbase = 0; d < d1; wbase += 64 * TALLY_BLOCKS) {
+        const size_t wend = wbase + 64 * TALLY_BLOCKS;
+        cum[0] = cum[TALLY_BLOCKS];
+        for (size_t k = 0; k < TALLY_BLOCKS; k++) {
+            size_t base = wbase + 64 * k;
+            uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
+                            : base + m <= n    ? tail_mask(t, n, base, &p)
+                                               : 0;
+            if (m > 3) /* the probes cover a word of up to 3 bytes */
+                for (uint64_t c = bits; c; c &= c - 1) {
+                    size_t j = (size_t)__builtin_ctzll(c);
+                    if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
+                        bits &= ~((uint64_t)1 << j);
+                }
+            masks[k] = bits;
+            cum[k + 1] = cum[k] + (size_t)__builtin_popcountll(bits);
+        }
+        const int none = cum[TALLY_BLOCKS] == cum[0];
+#define RANK(x)                                                             \
+    (cum[((x) - wbase) >> 6] +                                              \
+     (size_t)__builtin_popcountll(masks[((x) - wbase) >> 6] &               \
+                                  (((uint64_t)1 << ((x) & 63)) - 1)))
+        while (d < d1) {
+            size_t b = off[d + 1] - first;
+            b = b < a ? a : b > n ? n : b;
+            if (!have_lo) {
+                if (a >= wend)
+                    break;
+                if (none && b + 1 < wend + m) { /* no start in the window */
+                    a = b;
+                    d++;
+                    continue;
+                }
+                lo_rank = RANK(a);
+                have_lo = 1;
+            }
+            size_t hi = b - a >= m ? b + 1 - m : a;
+            if (hi >= wend)
+                break;
+            w->out[d] = RANK(hi) - lo_rank;
+            have_lo = 0;
+            a = b;
+            d++;
+        }
+#undef RANK
+        if (wend >= check) {
+            if (TX_STOPPED(stop))
+                return;
+            check = wend + TX_CHECK_BYTES;
+        }
+    }
+}
+
+static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
+{
+    if (tally)
+        tally_windows(w, p, mask_portable);
+    else
+        scan_blocks(w, p, mask_portable, quiet_portable);
+}
+
+#ifdef TX_X86
+#define SSE2 __attribute__((target("sse2")))
+#define AVX2 __attribute__((target("avx2,popcnt")))
+#define AVX512 __attribute__((target("avx512f,avx512bw,popcnt")))
+
+SSE2 static inline uint64_t mask_sse2(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    const __m128i f = _mm_set1_epi8((char)p->first),
+                  md = _mm_set1_epi8((char)p->mid),
+                  l = _mm_set1_epi8((char)p->last);
+    uint64_t bits = 0;
+    for (size_t j = 0; j < 64; j += 16) {
+        const unsigned char *at = h + j;
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i b = _mm_loadu_si128(
+            (const __m128i *)(const void *)(at + p->at_mid));
+        __m128i c =
+            _mm_loadu_si128((const __m128i *)(const void *)(at + p->m - 1));
+        __m128i e = _mm_and_si128(
+            _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, md)),
+            _mm_cmpeq_epi8(c, l));
+        bits |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << j;
+    }
+    return bits;
+}
+
+AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    const __m256i f = _mm256_set1_epi8((char)p->first),
+                  md = _mm256_set1_epi8((char)p->mid),
+                  l = _mm256_set1_epi8((char)p->last);
+    uint64_t bits = 0;
+    for (size_t j = 0; j < 64; j += 32) {
+        const unsigned char *at = h + j;
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i b = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->at_mid));
+        __m256i c = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->m - 1));
+        __m256i e = _mm256_and_si256(
+            _mm256_and_si256(_mm256_cmpeq_epi8(a, f),
+                             _mm256_cmpeq_epi8(b, md)),
+            _mm256_cmpeq_epi8(c, l));
+        bits |= (uint64_t)(unsigned)_mm256_movemask_epi8(e) << j;
+    }
+    return bits;
+}
+
+AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
+                                          const doc_probes *p)
+{
+    __m512i a = _mm512_loadu_si512((const void *)h);
+    __m512i b = _mm512_loadu_si512((const void *)(h + p->at_mid));
+    __m512i c = _mm512_loadu_si512((const void *)(h + p->m - 1));
+    return _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8((char)p->first)) &
+           _mm512_cmpeq_epi8_mask(b, _mm512_set1_epi8((char)p->mid)) &
+           _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)p->last));
+}
+
+SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
+{
+    const __m128i f = _mm_set1_epi8((char)p->first),
+                  md = _mm_set1_epi8((char)p->mid),
+                  l = _mm_set1_epi8((char)p->last);
+    __m128i any = _mm_setzero_si128();
+    for (size_t j = 0; j < 256; j += 16) {
+        const unsigned char *at = h + j;
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i b = _mm_loadu_si128(
+            (const __m128i *)(const void *)(at + p->at_mid));
+        __m128i c =
+            _mm_loadu_si128((const __m128i *)(const void *)(at + p->m - 1));
+        any = _mm_or_si128(
+            any, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, f),
+                                             _mm_cmpeq_epi8(b, md)),
+                               _mm_cmpeq_epi8(c, l)));
+    }
+    return _mm_movemask_epi8(any) == 0;
+}
+
+AVX2 static inline int quiet_avx2(const unsigned char *h, const doc_probes *p)
+{
+    const __m256i f = _mm256_set1_epi8((char)p->first),
+                  md = _mm256_set1_epi8((char)p->mid),
+                  l = _mm256_set1_epi8((char)p->last);
+    __m256i any = _mm256_setzero_si256();
+    for (size_t j = 0; j < 256; j += 32) {
+        const unsigned char *at = h + j;
+        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i b = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->at_mid));
+        __m256i c = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->m - 1));
+        any = _mm256_or_si256(
+            any, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(a, f),
+                                                   _mm256_cmpeq_epi8(b, md)),
+                                  _mm256_cmpeq_epi8(c, l)));
+    }
+    return _mm256_testz_si256(any, any);
+}
+
+AVX512 static inline int quiet_avx512(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    return (mask_avx512(h, p) | mask_avx512(h + 64, p) |
+            mask_avx512(h + 128, p) | mask_avx512(h + 192, p)) == 0;
+}
+
+SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
+{
+    if (tally)
+        tally_windows(w, p, mask_sse2);
+    else
+        scan_blocks(w, p, mask_sse2, quiet_sse2);
+}
+
+AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
+{
+    if (tally)
+        tally_windows(w, p, mask_avx2);
+    else
+        scan_blocks(w, p, mask_avx2, quiet_avx2);
+}
+
+AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
+{
+    if (tally)
+        tally_windows(w, p, mask_avx512);
+    else
+        scan_blocks(w, p, mask_avx512, quiet_avx512);
+}
+#endif
+
+/* The words tx_scan finds (longer than TX_FILTER_MAX). */
+static size_t on_long_match(tx_visitor *v, size_t q)
+{
+    return judge((doc_walk *)v, q);
+}
+
+/* 1 if s[0, m) can overlap itself: a proper prefix is also a suffix. */
+static int has_border(const unsigned char *s, size_t m)
+{
+    for (size_t k = 1; k < m; k++)
+        if (memcmp(s, s + m - k, k) == 0)
+            return 1;
+    return 0;
+}
+
+int tx_doc_scan_fits(const tx_query *q)
+{
+    return q->word_len >= 1 && !q->lower &&
+           (q->plan == TX_PLAN_COUNT || q->plan == TX_PLAN_SPACE ||
+            q->plan == TX_PLAN_WORD || q->plan == TX_PLAN_SEP_FIND);
+}
+
+void tx_doc_scan(const tx_query *q, const unsigned char *buf,
+                 const size_t *off, size_t d0, size_t d1, size_t *out)
+{
+    for (size_t d = d0; d < d1; d++)
+        out[d] = 0;
+    if (d0 == d1)
+        return;
+    doc_walk w = {{on_long_match, 0},
+                  q,
+                  buf + off[d0],
+                  off[d1] - off[d0],
+                  off,
+                  off[d0],
+                  d0,
+                  d1,
+                  off[d0 + 1] - off[d0],
+                  out,
+                  0};
+    size_t m = q->word_len;
+    if (m > TX_FILTER_MAX) {
+        /* a document may start or end beside any byte: judge decides
+         * every occurrence, none is decided by the scan (see tx_scan) */
+        tx_needle nd = q->word_needle;
+        nd.edges = 0;
+        tx_scan(w.t, w.n, &nd, &w.visit);
+        return;
+    }
+    doc_probes p = {q->word[0], q->word[q->word_needle.mid], q->word[m - 1],
+                    q->word_needle.mid, m};
+    int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
+#ifdef TX_X86
+    tx_scan_fn scan = tx_backend_now()->scan;
+    if (scan == tx_scan_avx512)
+        scan_avx512(&w, &p, tally);
+    else if (scan == tx_scan_avx2)
+        scan_avx2(&w, &p, tally);
+    else if (scan == tx_scan_sse2)
+        scan_sse2(&w, &p, tally);
+    else
+#endif
+        scan_portable(&w, &p, tally);
+}
