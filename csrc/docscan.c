@@ -459,6 +459,17 @@ static size_t on_long_match(tx_visitor *v, size_t q)
     return judge((doc_walk *)v, q);
 }
 
+/* The needle's rarest probe strictly inside it (search.c chose the
+ * probes), or 0 or 1 for a needle of one or two bytes: with the first and
+ * last bytes, the three probes cover every byte of a needle of three. */
+static size_t inner_probe(const tx_needle *nd)
+{
+    for (size_t k = 0; k < TX_PROBES; k++)
+        if (nd->at[k] > 0 && nd->at[k] + 1 < nd->m)
+            return nd->at[k];
+    return nd->m == 2 ? 1 : 0;
+}
+
 /* 1 if s[0, m) can overlap itself: a proper prefix is also a suffix. */
 static int has_border(const unsigned char *s, size_t m)
 {
@@ -502,8 +513,8 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
         tx_scan(w.t, w.n, &nd, &w.visit);
         return;
     }
-    doc_probes p = {q->word[0], q->word[q->word_needle.mid], q->word[m - 1],
-                    q->word_needle.mid, m};
+    size_t mid = inner_probe(&q->word_needle);
+    doc_probes p = {q->word[0], q->word[mid], q->word[m - 1], mid, m};
     int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
 #ifdef TX_X86
     tx_scan_fn scan = tx_backend_now()->scan;
