@@ -127,14 +127,9 @@ def check_word_counts(text: Any, words: list, pattern: Any, lowercase: bool) -> 
                 assert got == expected, (kind, threads, pattern, lowercase)
 
 
-@pytest.mark.parametrize("size", WORD_SET_SIZES)
+@pytest.mark.parametrize("size", [s for s in WORD_SET_SIZES if s <= 65])
 @pytest.mark.parametrize("alphabet", ALL_ALPHABETS, ids=str)
-# the fill of 100,000 words is made in the draw, on purpose (and slowly
-# under the sanitizers' allocator)
-@settings(
-    max_examples=EXAMPLES,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=EXAMPLES)
 @given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
 def test_word_counts_each_backend(alphabet, size, data, min_chunk, set_min_chunk, search_backend):
     """word_counts == {w: tokens.count(w)} for every word set size, rule,
@@ -145,6 +140,24 @@ def test_word_counts_each_backend(alphabet, size, data, min_chunk, set_min_chunk
     tokens = rule_tokens(text, pattern, False) + rule_tokens(text, pattern, True)
     words = data.draw(word_sets(alphabet, text, tokens, size), label="word set")
     check_word_counts(text, words, pattern, lowercase)
+
+
+@pytest.mark.parametrize("size", [s for s in WORD_SET_SIZES if s > 65])
+@pytest.mark.parametrize("alphabet", ALL_ALPHABETS, ids=str)
+# a few examples: each makes and counts up to 100,000 words (the fill is
+# made in the draw, on purpose, and slowly under the sanitizers' allocator)
+@settings(
+    max_examples=3,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data(), min_chunk=SMALL_MIN_CHUNKS)
+def test_large_word_sets_each_backend(
+    alphabet, size, data, min_chunk, set_min_chunk, search_backend
+):
+    """test_word_counts_each_backend for the word sets past every filter."""
+    test_word_counts_each_backend.hypothesis.inner_test(
+        alphabet, size, data, min_chunk, set_min_chunk, search_backend
+    )
 
 
 @pytest.mark.parametrize("size", (8, 65, 1000))
