@@ -557,77 +557,41 @@ def batch(
     """Per-text ``split(sep).count(pattern)`` (words) or ``count(pattern)``;
     ``patterns`` holds one per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
-    which raise for bad ones, naming the index."""
-    if mode & UNICODE and _ID_IS_ADDRESS:
-        return _batch_units(words, texts, patterns, sep, mode, threads, check_text, check_word)
+    which raise for bad ones, naming the index. On CPython a str is read in
+    its own storage (for words, unless its UTF-8 is at hand)."""
+    units = bool(mode & UNICODE) and _ID_IS_ADDRESS
     with _Pins() as pins:
-        taddrs, tlens, n = _spans(pins, texts, mode, check_text)
+        widths = ffi.new("unsigned char[]", len(texts)) if units else None
+        how = (_PY_WORD_UNITS if words else _PY_UNITS) if units else 0
+        taddrs, tlens, n = _spans(pins, texts, mode, check_text, widths, how)
         waddrs, wlens, nwords = _spans(pins, patterns, mode, check_word)
         if nwords not in (1, n):
             raise RuntimeError("textops: the list of words changed size during the call")
         out = ffi.new("size_t[]", n)
         tptrs = ffi.cast("const char *const *", taddrs)
         wptrs = ffi.cast("const char *const *", waddrs)
-        if words:
-            s, sn = _sep(sep)
-            _call(
-                _total(tlens, n),
-                threads,
-                lambda th: lib.textops_batch_word_count(
-                    n, tptrs, tlens, nwords, wptrs, wlens, s, sn, mode, th, out
-                ),
-            )
-        else:
-            _call(
-                _total(tlens, n),
-                threads,
-                lambda th: lib.textops_batch_substring_count(
-                    n, tptrs, tlens, nwords, wptrs, wlens, mode, th, out
-                ),
-            )
-    return _int_list(out, n)
+        s, sn = _sep(sep)
 
-
-def _batch_units(
-    words: bool,
-    texts: List[Any],
-    patterns: List[Any],
-    sep: Optional[Any],
-    mode: int,
-    threads: int,
-    check_text: Callable[[int, Any], Any],
-    check_word: Callable[[int, Any], Any],
-) -> List[int]:
-    """``batch`` of str texts, each read in its own storage (for words,
-    unless its UTF-8 is at hand)."""
-    with _Pins() as pins:
-        widths = ffi.new("unsigned char[]", len(texts))
-        how = _PY_WORD_UNITS if words else _PY_UNITS
-        taddrs, tlens, n = _spans(pins, texts, UNICODE, check_text, widths, how)
-        waddrs, wlens, nwords = _spans(pins, patterns, UNICODE, check_word)
-        if nwords not in (1, n):
-            raise RuntimeError("textops: the list of words changed size during the call")
-        out = ffi.new("size_t[]", n)
-        tptrs = ffi.cast("const char *const *", taddrs)
-        wptrs = ffi.cast("const char *const *", waddrs)
-        if words:
-            s, sn = _sep(sep)
-            rc = _call(
-                _total(tlens, n),
-                threads,
-                lambda th: lib.textops_batch_units_word_count(
+        def count(th: int) -> int:
+            if words and units:
+                return lib.textops_batch_units_word_count(
                     n, tptrs, tlens, widths, nwords, wptrs, wlens, s, sn, mode, th, out
-                ),
-            )
-        else:
-            rc = _call(
-                _total(tlens, n),
-                threads,
-                lambda th: lib.textops_batch_units_count(
+                )
+            if units:
+                return lib.textops_batch_units_count(
                     n, tptrs, tlens, widths, nwords, wptrs, wlens, th, out
-                ),
-            )
-        if rc != 0:
+                )
+            if words:
+                lib.textops_batch_word_count(
+                    n, tptrs, tlens, nwords, wptrs, wlens, s, sn, mode, th, out
+                )
+            else:
+                lib.textops_batch_substring_count(
+                    n, tptrs, tlens, nwords, wptrs, wlens, mode, th, out
+                )
+            return 0
+
+        if _call(_total(tlens, n), threads, count) != 0:
             raise MemoryError("textops: out of memory for the counts")
     return _int_list(out, n)
 
