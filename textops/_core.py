@@ -2,16 +2,18 @@
 copies; plain Python results out.
 
 Arguments reaching this module are already validated by ``_api``. A ``str``
-is passed as its UTF-8 form from ``PyUnicode_AsUTF8AndSize`` (CPython's
-public C API, called by the binding glue ``textops/_glue.c``): the string's
-own storage when it is ASCII, otherwise a UTF-8 copy that CPython caches on
-the string, so only the first call on a string pays for it. A string holding
-lone surrogates has no UTF-8 form and is encoded with "surrogatepass" on
-every call. Bytes-like objects are read in place through
-``ffi.from_buffer``, released as soon as the call returns. A batch reads
-its list in place: the glue takes a reference to each text it reads (so a
-text the list lets go of during the call stays readable) and drops them
-all when the call returns.
+is read in CPython's own storage (PEP 393: 1, 2 or 4 bytes a character,
+``_storage``, through the binding glue ``textops/_glue.c``): substrings and
+most word counts are counted there, the other word and line counts go
+block by block through a small UTF-8 buffer in C, and the calls that need
+every token of a whole text (frequencies, many words, matrices, corpora)
+take a UTF-8 copy for the length of the call (``_utf8_copy``, or the glue's
+for a batch). No call makes the UTF-8 form CPython would cache on the
+string; one it already has is read as it is (``_utf8``). Bytes-like objects
+are read in place through ``ffi.from_buffer``, released as soon as the call
+returns. A batch reads its list in place: the glue takes a reference to
+each text it reads (so a text the list lets go of during the call stays
+readable) and drops them all when the call returns.
 
 >>> from textops import _core
 >>> _core.word_count("a b a", "a", None, _core.UNICODE, 0)
