@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import mmap
 import os
+import subprocess
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -188,3 +189,17 @@ def expected_doc_counts(docs: list[str]) -> Callable[[str], list[int]]:
 def expected_doc_words(docs: list[str]) -> Callable[[str], list[int]]:
     """``expected_doc_words(w)``: ``[d.split().count(w) for d in docs]``, computed once per word."""
     return functools.cache(lambda word: python_split_each(docs, word))
+
+
+def ripgrep_count(path: Path, word: str) -> int:
+    """Run ``rg --count-matches -F word path`` and return its count (0 when rg finds none)."""
+    done = subprocess.run(
+        ["rg", "--no-config", "--count-matches", "-F", word, str(path)],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 1 and not done.stdout:
+        return 0
+    if done.returncode != 0:
+        raise RuntimeError(f"rg failed with status {done.returncode}: {done.stderr.strip()}")
+    return int(done.stdout)

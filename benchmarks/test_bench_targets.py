@@ -50,14 +50,13 @@ pytest-benchmark's calibration.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import textops
+from conftest import ripgrep_count  # benchmarks/conftest.py, on pytest's path
 from textops._bench import (
     process_pool_split,
     python_count_each,
@@ -445,20 +444,6 @@ def test_row8_textops_mmap(benchmark, books_mmap, books_bytes, word, expected_su
     assert benchmark(
         textops.substring_count, books_mmap, word.encode()
     ) == expected_substring_count(word)
-
-
-def ripgrep_count(path: Path, word: str) -> int:
-    """Run ``rg --count-matches -F word path`` and return its count (0 when rg finds none)."""
-    done = subprocess.run(
-        ["rg", "--no-config", "--count-matches", "-F", word, str(path)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode == 1 and not done.stdout:
-        return 0
-    if done.returncode != 0:
-        raise RuntimeError(f"rg failed with status {done.returncode}: {done.stderr.strip()}")
-    return int(done.stdout)
 
 
 def test_row8_ripgrep(

@@ -34,7 +34,6 @@ from __future__ import annotations
 import mmap
 import os
 import shutil
-import subprocess
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -44,6 +43,7 @@ from typing import Any
 import pytest
 
 import textops
+from conftest import ripgrep_count  # benchmarks/conftest.py, on pytest's path
 from textops import _core
 
 RATIO_ROUNDS = 15
@@ -133,20 +133,6 @@ def test_utf8_validate(benchmark, book, backend):
         assert benchmark(_core.utf8_check, book.data, 1) == -1
     finally:
         _core.set_search_backend(previous)
-
-
-def ripgrep_count(path: Path, word: str) -> int:
-    """``rg --count-matches -F word path``'s count (0 when it finds none)."""
-    done = subprocess.run(
-        ["rg", "--no-config", "--count-matches", "-F", word, str(path)],
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode == 1 and not done.stdout:
-        return 0
-    if done.returncode != 0:
-        raise RuntimeError(f"rg failed with status {done.returncode}: {done.stderr.strip()}")
-    return int(done.stdout)
 
 
 def _calls(book: Book, word: str) -> dict[str, Callable[[], int]]:
