@@ -376,3 +376,126 @@ def test_worker_killed_mid_computation_gives_the_exact_result(cluster2x1):
         time.sleep(0.05)
     event.set()
     assert_same_counter(future.result(timeout=120), want)
+
+
+# --- count_matrix: each task's matrix, merged on the sorted union of terms ---
+
+MATRIX_RULES = [
+    {},  # CountVectorizer's defaults: r"(?u)\b\w\w+\b", lowercase
+    {"pattern": r"\w+", "lowercase": False, "ngram_range": (1, 2)},
+    {"pattern": None, "lowercase": True, "ngram_range": (2, 2), "stop_words": ["the", "a"]},
+]
+
+
+def assert_same_matrix(got, want):
+    """The same CSR arrays (a row's columns in the same order) and the same
+    vocabulary, in column order."""
+    (X, vocabulary), (Y, expected) = got, want
+    assert type(X) is type(Y) and X.shape == Y.shape and X.dtype == Y.dtype
+    assert X.indptr.tolist() == Y.indptr.tolist()
+    assert X.indices.tolist() == Y.indices.tolist()
+    assert X.data.tolist() == Y.data.tolist()
+    assert list(vocabulary.items()) == list(expected.items())
+
+
+def _matrix_parts(chunks, options):
+    return [tdask._texts_matrix(chunk, options, 1) for chunk in chunks]
+
+
+@given(
+    data=st.data(),
+    alphabet=st.sampled_from([STR, BYTES]),
+    rule=st.sampled_from(MATRIX_RULES),
+    seed=st.integers(0, 2**32),
+)
+def test_merge_of_matrices_is_the_matrix_of_all_documents(data, alphabet, rule, seed):
+    chunks = data.draw(st.lists(st.lists(texts(alphabet, max_pieces=12), max_size=5), max_size=8))
+    rule = dict(rule)
+    if alphabet is BYTES:
+        rule["pattern"] = rule.get("pattern", r"(?u)\b\w\w+\b")
+        if rule["pattern"] is not None:
+            rule["pattern"] = rb"\w+" if rule["pattern"] == r"\w+" else rb"\b\w\w+\b"
+        rule["stop_words"] = [w.encode() for w in rule.get("stop_words", [])]
+    options = tdask._MatrixOptions(
+        rule.get("pattern", r"(?u)\b\w\w+\b"),
+        rule.get("lowercase", True),
+        rule.get("ngram_range", (1, 1)),
+        tuple(rule.get("stop_words", ())),
+    )
+    rng = random.Random(seed)
+    parts = _matrix_parts(chunks, options)
+    while len(parts) > 1:  # a tree of random shape, in order
+        i = rng.randrange(len(parts) - 1)
+        j = rng.randrange(i + 2, len(parts) + 1)
+        parts = parts[:i] + [tdask._merge_matrices(parts[i:j])] + parts[j:]
+    merged = tdask._matrix_result(tdask._merge_matrices(parts))
+    documents = [t for chunk in chunks for t in chunk]
+    assert_same_matrix(merged, textops.count_matrix(documents, **rule))
+
+
+@pytest.mark.parametrize("rule", MATRIX_RULES, ids=["default", "words-bigrams", "split-bigrams"])
+def test_count_matrix_of_a_bag(compute, rule):
+    bag = db.from_sequence(TEXTS, npartitions=9)
+    assert_same_matrix(
+        compute(tdask.count_matrix(bag, split_every=3, **rule)),
+        textops.count_matrix(TEXTS, **rule),
+    )
+
+
+def test_count_matrix_is_scikit_learns(cluster2x1):
+    feature_extraction = pytest.importorskip("sklearn.feature_extraction.text")
+    bag = db.from_sequence(TEXTS, npartitions=7)
+    for rule, params in [
+        ({}, {}),
+        ({"ngram_range": (1, 2)}, {"ngram_range": (1, 2)}),
+        ({"pattern": r"\w+", "lowercase": False}, {"token_pattern": r"\w+", "lowercase": False}),
+    ]:
+        vectorizer = feature_extraction.CountVectorizer(**params)
+        want = vectorizer.fit_transform(TEXTS)
+        X, vocabulary = cluster2x1.compute(tdask.count_matrix(bag, **rule)).result(timeout=120)
+        assert vocabulary == vectorizer.vocabulary_
+        assert (want != X).nnz == 0 and X.shape == want.shape
+
+
+def test_count_matrix_of_a_series_and_of_files(compute, corpus_files, small_groups):
+    values = _series_values()
+    series = dd.from_pandas(pd.Series(values, dtype="string[pyarrow]"), npartitions=6)
+    documents = ["" if v is None else v for v in values]  # a missing value: an empty document
+    assert_same_matrix(compute(tdask.count_matrix(series)), textops.count_matrix(documents))
+    decoded = [Path(p).read_bytes().decode("utf-8") for p in corpus_files]
+    assert_same_matrix(
+        compute(tdask.count_matrix(corpus_files, split_every=2)), textops.count_matrix(decoded)
+    )
+    raw = [Path(p).read_bytes() for p in corpus_files]
+    assert_same_matrix(
+        compute(tdask.count_matrix(corpus_files, pattern=rb"\w+", encoding=None)),
+        textops.count_matrix(raw, pattern=rb"\w+"),
+    )
+
+
+def test_count_matrix_empty_and_errors(corpus_files, tmp_path):
+    X, vocabulary = tdask.count_matrix(db.from_sequence([], npartitions=1)).compute(
+        scheduler="sync"
+    )
+    assert X.shape == (0, 0) and vocabulary == {}
+    X, vocabulary = tdask.count_matrix(db.from_sequence(["a", "", "b"], npartitions=3)).compute(
+        scheduler="sync"
+    )
+    assert X.shape == (3, 0) and vocabulary == {}  # terms have two characters or more
+    with pytest.raises(textops.TextopsValueError, match="ngram_range"):
+        tdask.count_matrix(corpus_files, ngram_range=(1, 3))
+    with pytest.raises(TextopsTypeError, match="stop_words"):
+        tdask.count_matrix(corpus_files, stop_words="the")
+    with pytest.raises(textops.TextopsValueError, match="pattern"):
+        tdask.count_matrix(corpus_files, pattern=r"[a-z]+")
+    with pytest.raises(TextopsTypeError):  # a bytes pattern for str files
+        tdask.count_matrix(corpus_files, pattern=rb"\w+")
+    with pytest.raises(FileNotFoundError) as remote:
+        tdask.count_matrix([corpus_files[0], str(tmp_path / "gone.txt")]).compute(
+            scheduler="threads"
+        )
+    assert remote.value.filename == str(tmp_path / "gone.txt")
+    with pytest.raises(TextopsTypeError, match="one kind"):
+        tdask.count_matrix(db.from_sequence(["ab", b"ab"], npartitions=2), pattern=None).compute(
+            scheduler="sync"
+        )

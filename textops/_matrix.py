@@ -39,6 +39,23 @@ def rule_mode(pattern: Any, lowercase: bool) -> int | None:
     return quick_rule(pattern, bool(lowercase), "")
 
 
+def check_options(ngram_range: Any, stop_words: Any) -> None:
+    """TextopsValueError for an ``ngram_range`` the core does not count,
+    TextopsTypeError for ``stop_words`` given as one word.
+
+    >>> check_options((1, 2), ["the"])
+    """
+    if not isinstance(ngram_range, tuple) or tuple(ngram_range) not in NGRAM_RANGES:
+        raise TextopsValueError(
+            f"ngram_range {ngram_range!r} is not supported, must be one of "
+            + ", ".join(map(str, NGRAM_RANGES))
+        )
+    if isinstance(stop_words, (str, bytes)):
+        raise TextopsTypeError(
+            f"stop_words must be an iterable of words, not a single {type_name(stop_words)}"
+        )
+
+
 def _encode(words: Iterable[Any], mode: int) -> list[bytes]:
     """Words as the bytes the core compares (str as UTF-8)."""
     if mode == _core.UNICODE:
@@ -124,15 +141,7 @@ def count_matrix(
     """
     name = "documents"
     items, mode = text_list(documents, name)
-    if not isinstance(ngram_range, tuple) or tuple(ngram_range) not in NGRAM_RANGES:
-        raise TextopsValueError(
-            f"ngram_range {ngram_range!r} is not supported, must be one of "
-            + ", ".join(map(str, NGRAM_RANGES))
-        )
-    if isinstance(stop_words, (str, bytes)):
-        raise TextopsTypeError(
-            f"stop_words must be an iterable of words, not a single {type_name(stop_words)}"
-        )
+    check_options(ngram_range, stop_words)
     bits = token_rule(pattern, lowercase, None, mode, name)
     nthreads = resolve(threads)
     if mode is None:

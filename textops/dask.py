@@ -92,6 +92,7 @@ from ._validate import paths as check_paths
 
 __all__ = [
     "DaskTextopsAccessor",
+    "count_matrix",
     "substring_count",
     "word_count",
     "word_counts",
@@ -236,34 +237,55 @@ class _Partial(NamedTuple):
 _NONE = _Partial(None, pa.array([], type=pa.large_binary()), np.zeros(0, dtype=np.int64))
 
 
+def _arrow_keys(keys: list[Any], mode: int) -> Any:
+    """Tokens (str, or bytes for bytes semantics) as an Arrow large_binary
+    array: str as UTF-8 (lone surrogates as ``surrogatepass`` writes them)."""
+    if mode == _core.UNICODE:
+        try:
+            return pa.array(keys, type=pa.large_string()).view(pa.large_binary())
+        except (UnicodeEncodeError, pa.ArrowException):  # lone surrogates
+            return pa.array(
+                [k.encode("utf-8", "surrogatepass") for k in keys], type=pa.large_binary()
+            )
+    return pa.array(keys, type=pa.large_binary())
+
+
+def _python_keys(tokens: Any, mode: int) -> list[Any]:
+    """The tokens of ``_arrow_keys`` back as Python str (or bytes)."""
+    if mode != _core.UNICODE:
+        return cast(list, tokens.to_pylist())
+    try:
+        return cast(list, tokens.cast(pa.large_string()).to_pylist())
+    except pa.ArrowInvalid:  # UTF-8 of lone surrogates
+        return [b.decode("utf-8", "surrogatepass") for b in tokens.to_pylist()]
+
+
 def _partial(counts: dict[Any, int], mode: int | None) -> _Partial:
     """The partial of a ``{token: count}`` dict."""
     if mode is None:
         return _NONE
     keys = list(counts)
-    if mode == _core.UNICODE:
-        try:
-            tokens = pa.array(keys, type=pa.large_string()).view(pa.large_binary())
-        except (UnicodeEncodeError, pa.ArrowException):  # lone surrogates
-            tokens = pa.array(
-                [k.encode("utf-8", "surrogatepass") for k in keys], type=pa.large_binary()
-            )
-    else:
-        tokens = pa.array(keys, type=pa.large_binary())
-    return _Partial(mode, tokens, np.fromiter(counts.values(), dtype=np.int64, count=len(keys)))
+    counted = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
+    return _Partial(mode, _arrow_keys(keys, mode), counted)
+
+
+def _seen(parts: Iterable[Any]) -> list[Any]:
+    """The partials that saw a text (``mode`` not None), all of one mode,
+    else TextopsTypeError."""
+    seen = [p for p in parts if p.mode is not None]
+    if any(p.mode != seen[0].mode for p in seen):
+        raise TextopsTypeError(
+            "collection holds str texts and bytes-like texts: it must hold texts of one kind"
+        )
+    return seen
 
 
 def _merge(parts: Iterable[_Partial]) -> _Partial:
     """One partial of several, in their order: first occurrences first."""
-    seen = [p for p in parts if p.mode is not None]
+    seen = _seen(parts)
     if not seen:
         return _NONE
     mode = seen[0].mode
-    for p in seen:
-        if p.mode != mode:
-            raise TextopsTypeError(
-                "collection holds str texts and bytes-like texts: it must hold texts of one kind"
-            )
     if len(seen) == 1:
         return seen[0]
     encoded = pc.dictionary_encode(pa.concat_arrays([p.tokens for p in seen]))
@@ -277,14 +299,7 @@ def _counter(part: _Partial) -> Counter:
     result: Counter = Counter()
     if part.mode is None:
         return result
-    if part.mode == _core.UNICODE:
-        try:
-            keys = part.tokens.cast(pa.large_string()).to_pylist()
-        except pa.ArrowInvalid:  # UTF-8 of lone surrogates
-            keys = [b.decode("utf-8", "surrogatepass") for b in part.tokens.to_pylist()]
-    else:
-        keys = part.tokens.to_pylist()
-    dict.update(result, zip(keys, part.counts.tolist()))
+    dict.update(result, zip(_python_keys(part.tokens, part.mode), part.counts.tolist()))
     return result
 
 
@@ -636,6 +651,173 @@ def substring_count(
     2
     """
     return _count(collection, sub, None, False, encoding, threads, split_every)
+
+
+# --- count_matrix: one pass, each task's matrix on its own sorted terms ------
+
+
+class _Matrix(NamedTuple):
+    """A document-term matrix in transit: ``mode`` (None when no document
+    was seen), its terms in sorted order (Arrow large_binary, as
+    ``_arrow_keys`` writes them) and its CSR arrays (column ``j`` is
+    ``terms[j]``)."""
+
+    mode: int | None
+    terms: Any
+    indptr: Any
+    indices: Any
+    counts: Any
+
+
+_NO_MATRIX = _Matrix(
+    None,
+    pa.array([], type=pa.large_binary()),
+    np.zeros(1, dtype=np.int64),
+    np.zeros(0, dtype=np.int64),
+    np.zeros(0, dtype=np.int64),
+)
+
+
+class _MatrixOptions(NamedTuple):
+    """The arguments of ``count_matrix`` as a task gets them."""
+
+    pattern: Any
+    lowercase: bool
+    ngram_range: tuple[int, int]
+    stop_words: tuple[Any, ...] | None
+
+
+def _matrix_of(
+    items: list[Any], mode: int, options: _MatrixOptions, threads: int, check: Any = None
+) -> _Matrix:
+    """The matrix of the texts, counted by the core; ``check`` vets each
+    text (None: as a batch of texts of ``mode``; files come checked)."""
+    from ._matrix import build
+
+    bits = token_rule(options.pattern, options.lowercase, None, mode, "collection")
+    vocabulary, indptr, indices, counts = build(
+        items,
+        mode,
+        bits,
+        options.ngram_range,
+        options.stop_words,
+        None,
+        threads,
+        text_checker(items, mode, "collection") if check is None else check,
+    )
+    terms = _arrow_keys(list(vocabulary or ()), mode)  # column order is sorted order
+    return _Matrix(mode, terms, indptr.astype(np.int64), indices.astype(np.int64), counts)
+
+
+def _texts_matrix(texts: Iterable[Any], options: _MatrixOptions, threads: int | None) -> _Matrix:
+    items, mode = text_list(texts, "collection")
+    if mode is None:
+        return _NO_MATRIX
+    return _matrix_of(items, mode, options, resolve(task_threads(threads)))
+
+
+def _series_matrix(series: pd.Series, options: _MatrixOptions, threads: int | None) -> _Matrix:
+    documents = series.textops._documents()  # a missing value is an empty document
+    return _texts_matrix(documents, options, threads)
+
+
+def _files_matrix(
+    groups: Iterable[list[PathLike]],
+    options: _MatrixOptions,
+    encoding: str | None,
+    threads: int | None,
+) -> _Matrix:
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
+        return [_matrix_of(buffers, mode, options, nthreads, _accept)]
+
+    parts: list[_Matrix] = []
+    for group in groups:
+        parts.extend(_files.run(group, encoding, task_threads(threads), False, count)[0])
+    return _merge_matrices(parts)
+
+
+def _merge_matrices(parts: Iterable[_Matrix]) -> _Matrix:
+    """One matrix of several, their rows in order: the sorted union of their
+    terms, and each one's columns renumbered into it."""
+    seen = _seen(parts)
+    if len(seen) <= 1:
+        return seen[0] if seen else _NO_MATRIX
+    union = pc.unique(pa.concat_arrays([p.terms for p in seen]))
+    terms = union.take(pc.sort_indices(union))
+    indptr, indices = [np.zeros(1, dtype=np.int64)], []
+    for p in seen:
+        column = pc.index_in(p.terms, value_set=terms).to_numpy(zero_copy_only=False)
+        indices.append(column.astype(np.int64)[p.indices])
+        indptr.append(p.indptr[1:] + indptr[-1][-1])
+    return _Matrix(
+        seen[0].mode,
+        terms,
+        np.concatenate(indptr),
+        np.concatenate(indices),
+        np.concatenate([p.counts for p in seen]),
+    )
+
+
+def _matrix_result(part: _Matrix) -> tuple[Any, dict[Any, int]]:
+    """(CSR matrix, ``{term: column}``) of the last merge, as
+    ``textops.count_matrix`` returns them."""
+    from ._matrix import csr
+
+    if part.mode is None:
+        return csr(part.indptr, part.indices, part.counts, (0, 0), np.int64, array=False), {}
+    keys = _python_keys(part.terms, part.mode)
+    shape = (len(part.indptr) - 1, len(keys))
+    matrix = csr(part.indptr, part.indices, part.counts, shape, np.int64, array=False)
+    return matrix, dict(zip(keys, range(len(keys))))
+
+
+def count_matrix(
+    collection: Any,
+    *,
+    pattern: TokenPattern | None = r"(?u)\b\w\w+\b",
+    lowercase: bool = True,
+    ngram_range: tuple[int, int] = (1, 1),
+    stop_words: Iterable[Any] | None = None,
+    encoding: str | None = "utf-8",
+    threads: int | None = None,
+    split_every: int | None = None,
+) -> Any:
+    """The document-term matrix of the collection and its vocabulary
+    (lazy): ``.compute()`` gives exactly ``textops.count_matrix`` of all its
+    documents in order (scikit-learn's ``CountVectorizer`` counts), a
+    ``scipy.sparse.csr_matrix`` and ``{term: column}``. A document is a text
+    of a bag, an element of a Series (a missing value is an empty
+    document), or a whole file.
+
+    One pass: each task counts its documents on its own vocabulary (sorted
+    terms); merges take the sorted union of the terms and renumber each
+    part's columns into it, so the text is read once and the merge costs
+    per stored count, not per token.
+
+    >>> import dask.bag as db
+    >>> bag = db.from_sequence(["The cat", "a hat", "cat"], npartitions=2)
+    >>> X, vocabulary = count_matrix(bag).compute(scheduler="sync")
+    >>> vocabulary, X.toarray().tolist()
+    ({'cat': 0, 'hat': 1, 'the': 2}, [[1, 0, 1], [0, 1, 0], [1, 0, 0]])
+    """
+    from ._matrix import check_options
+
+    kind, bag = _collection(collection, encoding)
+    _check_threads(threads)
+    check_options(ngram_range, stop_words)
+    stops = None if stop_words is None else tuple(stop_words)
+    options = _MatrixOptions(pattern, bool(lowercase), (ngram_range[0], ngram_range[1]), stops)
+    if kind == "files":
+        mode, _ = check_encoding(encoding)
+        token_rule(pattern, lowercase, None, mode, _FILES)
+        per = functools.partial(_files_matrix, options=options, encoding=encoding, threads=threads)
+    elif kind == "series":
+        token_rule(pattern, lowercase, None, _core.UNICODE, "the series")
+        per = functools.partial(_series_matrix, options=options, threads=threads)
+    else:
+        token_rule(pattern, lowercase, None, None, "collection")
+        per = functools.partial(_texts_matrix, options=options, threads=threads)
+    return _reduce(bag, per, _merge_matrices, _matrix_result, split_every)
 
 
 def _check_threads(threads: object) -> None:

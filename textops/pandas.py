@@ -135,6 +135,14 @@ class TextopsAccessor:
                 )
         return texts, missing
 
+    def _documents(self) -> list[str]:
+        """Every element as a document: a missing value is the empty one."""
+        texts, missing = self._strings()
+        documents = [""] * len(missing)
+        for position, text in zip(np.flatnonzero(~missing), texts):
+            documents[position] = text
+        return documents
+
     def _count(
         self, word: Any, sep: Any | None, words: bool, threads: int, mode: int = _core.UNICODE
     ) -> pd.Series:
@@ -253,12 +261,8 @@ class TextopsAccessor:
         """
         from ._matrix import count_matrix
 
-        texts, missing = self._strings()
-        documents = [""] * len(missing)
-        for position, text in zip(np.flatnonzero(~missing), texts):
-            documents[position] = text
         matrix, vocabulary = count_matrix(
-            documents,
+            self._documents(),
             pattern=pattern,
             lowercase=lowercase,
             ngram_range=ngram_range,
