@@ -46,8 +46,9 @@ def test_quickstart_notebook_runs(monkeypatch):
     html = [o["data"]["text/html"] for c in code for o in outputs(c, "text/html")]
     assert any("speed-up" in h for h in html)
     assert any("Valjean" in h and "Ahab" in h for h in html)
-    # the three charts
-    assert sum(len(outputs(c, "image/png")) for c in code) >= 3
+    assert "Dask dashboard: http://" in text and "on 2 workers" in text  # textops.dask
+    # the four charts
+    assert sum(len(outputs(c, "image/png")) for c in code) >= 4
 
 
 LOOP = """\
