@@ -18,8 +18,11 @@ Groups: ``dask-files`` (rows 1 and 2: textops.dask.word_frequencies vs Dask's
 ``read_text(...).str.split().flatten().frequencies()`` vs a fold of per-file
 ``Counter``s), ``dask-docs`` (row 3: per-document word_count vs
 ``Series.map``), ``dask-scaling`` (row 4: 1 worker vs 2), ``dask-merge``
-(the merge alone: compact partials vs Counters). Row 5 (client memory) is not
-measured here.
+(the merge alone: compact partials vs Counters), ``dask-matrix``
+(``textops.dask.count_matrix`` of the files vs scikit-learn's
+``CountVectorizer(input="filename")`` on the client), ``dask-memory`` (row 5:
+the client's peak memory growth while 1 GB of files, ``$TEXTOPS_BENCH_DASK_GB``,
+are counted; ``extra_info["client_growth_mb"]``).
 """
 
 from __future__ import annotations
@@ -27,7 +30,10 @@ from __future__ import annotations
 import functools
 import operator
 import os
+import threading
+import time
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -44,6 +50,7 @@ from textops._bench import generate_books
 MB = float(os.environ.get("TEXTOPS_BENCH_DASK_MB", "200"))
 FILES = int(os.environ.get("TEXTOPS_BENCH_DASK_FILES", "50"))
 ROWS = int(os.environ.get("TEXTOPS_BENCH_DASK_ROWS", "10000000"))
+GB = float(os.environ.get("TEXTOPS_BENCH_DASK_GB", "1"))
 
 
 @pytest.fixture(scope="module")
@@ -211,3 +218,66 @@ def test_merge_counter_fold(benchmark, per_file, expected):
         return total
 
     assert benchmark(merge) == expected
+
+
+# --- the document-term matrix: textops.dask vs scikit-learn on the client ----
+
+
+def test_textops_dask_count_matrix(benchmark, client2, paths, nbytes):
+    benchmark.group = "dask-matrix"
+    _info(benchmark, "textops.dask.count_matrix(paths)", nbytes)
+    X, vocabulary = benchmark(lambda: client2.compute(tdask.count_matrix(paths)).result())
+    benchmark.extra_info.update(nnz=int(X.nnz), terms=len(vocabulary))
+    Y, expected = textops.count_matrix([Path(p).read_text(encoding="utf-8") for p in paths])
+    assert vocabulary == expected and (X != Y).nnz == 0
+
+
+def test_sklearn_count_vectorizer_filenames(benchmark, paths, nbytes):
+    text = pytest.importorskip("sklearn.feature_extraction.text")
+    benchmark.group = "dask-matrix"
+    _info(benchmark, "sklearn CountVectorizer(input='filename'), client", nbytes, workers=0)
+    vectorizer = text.CountVectorizer(input="filename")
+    X = benchmark.pedantic(lambda: vectorizer.fit_transform(paths), rounds=1, iterations=1)
+    assert X.shape[0] == len(paths)
+
+
+# --- row 5: client memory while the workers count a gigabyte -----------------
+
+
+def _rss() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def test_client_memory_counting_a_gigabyte(benchmark, client2, tmp_path_factory):
+    root = tmp_path_factory.mktemp("dask-gigabyte")
+    book = generate_books(4_000_000, n_books=1)[0].encode("utf-8")
+    big = []
+    for i in range(max(1, int(GB * 1e9 / len(book)))):
+        path = root / f"g{i:04d}.txt"
+        path.write_bytes(book)
+        big.append(str(path))
+    benchmark.group = "dask-memory"
+    _info(benchmark, "textops.dask.word_frequencies, client RSS", len(book) * len(big))
+    peak, done = [_rss()], threading.Event()
+
+    def sample():
+        while not done.is_set():
+            peak.append(_rss())
+            time.sleep(0.005)
+
+    sampler = threading.Thread(target=sample)
+    before = _rss()
+    sampler.start()
+    try:
+        got = benchmark.pedantic(
+            lambda: client2.compute(tdask.word_frequencies(big)).result(), rounds=1, iterations=1
+        )
+    finally:
+        done.set()
+        sampler.join()
+    growth = (max(peak) - before) / 1e6
+    benchmark.extra_info["client_growth_mb"] = round(growth, 1)
+    assert got == Counter(
+        {w: c * len(big) for w, c in textops.word_frequencies(book.decode()).items()}
+    )
