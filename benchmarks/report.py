@@ -17,8 +17,10 @@ checks that textops on 2 threads is at least 2x faster than the Python
 reference on each.
 
 The chart (``--png``, needs matplotlib) shows the throughput (GB/s, median)
-of every implementation in the headline groups, and one panel of 1 against 2
-threads.
+of every implementation in the headline groups, one panel of 1 against 2
+threads, and, when the run has the ``storage-<book>-<word>`` groups of
+``test_bench_storage.py``, one panel of the speed-up over ``text.count`` per
+language (first call and repeated calls, rare and two-letter word).
 """
 
 from __future__ import annotations
@@ -403,7 +405,8 @@ def chart(run: Run, png: Path) -> None:
     from matplotlib.ticker import FuncFormatter, NullFormatter
 
     groups = [g for g in HEADLINE_GROUPS if run.in_group(g)]
-    n_panels = len(groups) + 1
+    languages = language_speedups(run)
+    n_panels = len(groups) + 1 + bool(languages)
     n_rows = -(-n_panels // 2)
     fig, axes = plt.subplots(n_rows, 2, figsize=(14, 3.2 * n_rows), squeeze=False)
     flat = list(axes.flat)
@@ -432,6 +435,8 @@ def chart(run: Run, png: Path) -> None:
         ax.set_xlabel("GB/s (median, log scale)")
         ax.tick_params(axis="y", labelsize=8)
     threads_panel(run, flat[len(groups)])
+    if languages:
+        languages_panel(languages, flat[len(groups) + 1])
     for ax in flat[n_panels:]:
         ax.axis("off")
     fig.suptitle(f"textops throughput - {run.machine()}", fontsize=10)
@@ -488,6 +493,50 @@ def threads_panel(run: Run, ax: Any) -> None:
     ax.set_title("1 vs 2 threads", fontsize=10)
     ax.set_xlabel("GB/s (median)")
     ax.legend(fontsize=8)
+
+
+#: The bars of the per-language panel: (label, impl of the storage groups, two-letter word).
+LANGUAGE_BARS = (
+    ("rare word, first call", "substring_count, new str each round", False),
+    ("rare word, repeated", "substring_count, same str", False),
+    ("two-letter word, first call", "substring_count, new str each round", True),
+    ("two-letter word, repeated", "substring_count, same str", True),
+)
+
+
+def language_speedups(run: Run) -> dict[str, dict[str, float]]:
+    """``{book: {bar label: speed-up over text.count}}`` of the groups
+    ``storage-<book>-<word>`` (``benchmarks/test_bench_storage.py``); the
+    frequent word of a book is its two-letter one."""
+    found: dict[str, dict[str, float]] = {}
+    for bench in run.benchmarks:
+        match = re.fullmatch(r"storage-(.+)-([^-]+)", bench.get("group") or "")
+        if not match or bench["extra_info"].get("impl") != "text.count(w)":
+            continue
+        book, word = match.groups()
+        for name, impl, two_letters in LANGUAGE_BARS:
+            mine = run.find(bench["group"], impl)
+            if mine is not None and (len(word) <= 2) == two_letters:
+                found.setdefault(book, {})[name] = median(bench) / median(mine)
+    return found
+
+
+def languages_panel(speedups: dict[str, dict[str, float]], ax: Any) -> None:
+    """Grouped bars per book: textops on a ``str`` against ``text.count``."""
+    books = list(speedups)
+    width = 0.8 / len(LANGUAGE_BARS)
+    for i, (name, _, _) in enumerate(LANGUAGE_BARS):
+        ax.barh(
+            [b + (i - (len(LANGUAGE_BARS) - 1) / 2) * width for b in range(len(books))],
+            [speedups[book].get(name, 0.0) for book in books],
+            height=width,
+            label=name,
+        )
+    ax.set_yticks(list(range(len(books))), [b.split("_")[0] for b in books], fontsize=8)
+    ax.axvline(1.0, color="black", linewidth=0.8)
+    ax.set_title("every language, str: speed-up over text.count(w)", fontsize=10)
+    ax.set_xlabel("x text.count (median times, same run)")
+    ax.legend(fontsize=7)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
