@@ -136,12 +136,15 @@ static corpus_batch corpus_of(const tx_query *q, const char *buf,
     return c;
 }
 
-/* out[d] = the query's count in document d. */
-static void corpus_count(const tx_query *q, size_t ndocs, const char *buf,
+/* out[d] = the query's count in document d; the word's probes are
+ * chosen from a sample of the documents first. */
+static void corpus_count(tx_query *q, size_t ndocs, const char *buf,
                          const size_t *offsets, int threads, size_t *out)
 {
     size_t total;
     corpus_batch c = corpus_of(q, buf, offsets, ndocs, &total, 0);
+    const char *start = buf + (ndocs ? offsets[0] : 0);
+    tx_needle_tune(&q->word_needle, 1, &start, &total);
     c.out = out;
     tx_batch_plan(&c.b, threads);
     tx_batch_run(&c.b);

@@ -1,10 +1,10 @@
 /* One scan over a run of packed documents, the occurrences of a word given
  * to the documents they start in (see docscan.h).
  *
- * The run is read 64 bytes at a time: a mask with a bit per start whose
- * first, rarest inner and last bytes are the word's (the probes of
- * search.c, tx_needle_init), each candidate of a longer word then compared
- * whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
+ * The run is read 64 bytes at a time: a mask with a bit per start where
+ * three probe bytes are the word's (all of a word of up to 3 bytes; else
+ * its three rarest, as search.c chose them from a sample of the
+ * documents), each candidate of a longer word then compared whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
  * SSE2, or the portable eight-bytes-at-a-time twin, chosen with the
  * backend: backend.h); the rest is one body. A word that cannot overlap
  * itself, counted as a substring, is tallied in windows of 4 KB: the
@@ -32,10 +32,14 @@
 #include <immintrin.h>
 #endif
 
-/* The word's three probe bytes, at 0, mid and m - 1. */
+/* The word's three probe bytes and their offsets in it (all below m).
+ * `covered`: they are all its bytes (m <= 3), so a start where they agree
+ * is an occurrence; else the candidate is compared whole. */
 typedef struct {
     unsigned char first, mid, last;
-    size_t at_mid, m;
+    size_t at_first, at_mid, at_last, m;
+    int covered;
+    int quiet3; /* the quiet test takes all three probes (tx_needle.quiet) */
 } doc_probes;
 
 /* The state of one scan over a run: t[0, n) is documents d0..d1 - 1, the
@@ -115,6 +119,20 @@ static inline void walk_bits(doc_walk *w, size_t base, uint64_t bits)
     }
 }
 
+/* The candidates of `bits` (starts in h[0, 64)) where the whole word s[0,
+ * m) is: the probes do not cover it. */
+static inline uint64_t whole_only(const unsigned char *h,
+                                  const unsigned char *s, size_t m,
+                                  uint64_t bits)
+{
+    for (uint64_t c = bits; c; c &= c - 1) {
+        size_t j = (size_t)__builtin_ctzll(c);
+        if (memcmp(h + j, s, m) != 0)
+            bits &= ~((uint64_t)1 << j);
+    }
+    return bits;
+}
+
 /* The bits of the starts q in [base, min(base + 64, n - m + 1)) whose
  * probe bytes are the word's, reading nothing at or past n. */
 static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
@@ -122,14 +140,14 @@ static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
 {
     uint64_t bits = 0;
     for (size_t q = base; q < base + 64 && q + p->m <= n; q++)
-        if (t[q] == p->first && t[q + p->at_mid] == p->mid &&
-            t[q + p->m - 1] == p->last)
+        if (t[q + p->at_first] == p->first && t[q + p->at_mid] == p->mid &&
+            t[q + p->at_last] == p->last)
             bits |= (uint64_t)1 << (q - base);
     return bits;
 }
 
-/* The mask of a block: bit j set when h[j], h[j + at_mid] and h[j + m - 1]
- * are the probes, for j in [0, 64); reads h[0, 63 + m). */
+/* The mask of a block: bit j set when h[j + at_first], h[j + at_mid] and
+ * h[j + at_last] are the probes, for j in [0, 64); reads h[0, 63 + m). */
 typedef uint64_t (*doc_mask_fn)(const unsigned char *h, const doc_probes *p);
 
 /* 1 when no start of h[0, 256) has the probes; reads h[0, 255 + m). */
@@ -166,24 +184,42 @@ static inline uint64_t mask_portable(const unsigned char *h,
     const uint64_t ones = 0x0101010101010101ULL, f = ones * p->first,
                    md = ones * p->mid, l = ones * p->last;
     for (size_t j = 0; j < 64; j += 8) {
-        uint64_t e = zero_bytes(load8(h + j) ^ f) &
+        uint64_t e = zero_bytes(load8(h + j + p->at_first) ^ f) &
                      zero_bytes(load8(h + j + p->at_mid) ^ md) &
-                     zero_bytes(load8(h + j + p->m - 1) ^ l);
+                     zero_bytes(load8(h + j + p->at_last) ^ l);
         bits |= high_bits(e) << j;
     }
 #else
     for (size_t j = 0; j < 64; j++)
-        if (h[j] == p->first && h[j + p->at_mid] == p->mid &&
-            h[j + p->m - 1] == p->last)
+        if (h[j + p->at_first] == p->first && h[j + p->at_mid] == p->mid &&
+            h[j + p->at_last] == p->last)
             bits |= (uint64_t)1 << j;
 #endif
     return bits;
 }
 
+/* The quiet test takes the first two probes (the rarest two of a word of
+ * 4 bytes or more: a cheaper filter, over two streams of the text), or
+ * all three when those two often agree by chance (quiet3). */
 static inline int quiet_portable(const unsigned char *h, const doc_probes *p)
 {
-    return (mask_portable(h, p) | mask_portable(h + 64, p) |
-            mask_portable(h + 128, p) | mask_portable(h + 192, p)) == 0;
+    if (p->quiet3)
+        return (mask_portable(h, p) | mask_portable(h + 64, p) | mask_portable(h + 128, p) |
+                mask_portable(h + 192, p)) == 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL, f = ones * p->first,
+                   md = ones * p->mid;
+    uint64_t any = 0;
+    for (size_t j = 0; j < 256; j += 8)
+        any |= zero_bytes(load8(h + j + p->at_first) ^ f) &
+               zero_bytes(load8(h + j + p->at_mid) ^ md);
+    return any == 0;
+#else
+    for (size_t j = 0; j < 256; j++)
+        if (h[j + p->at_first] == p->first && h[j + p->at_mid] == p->mid)
+            return 0;
+    return 1;
+#endif
 }
 
 /* The scan of t[0, n) with mask and quiet, every word of at most
@@ -215,12 +251,8 @@ scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                                            : tail_mask(t, n, base, &p);
         if (w->next > base)
             bits &= ~(uint64_t)0 << (w->next - base);
-        if (m > 3) /* the probes cover a word of up to 3 bytes whole */
-            for (uint64_t c = bits; c; c &= c - 1) {
-                size_t j = (size_t)__builtin_ctzll(c);
-                if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
-                    bits &= ~((uint64_t)1 << j);
-            }
+        if (!p.covered)
+            bits = whole_only(t + base, s, m, bits);
         calm = bits != 0 ? 0 : calm < 2 ? calm + 1 : 2;
         if (bits)
             walk_bits(w, base, bits);
@@ -245,7 +277,8 @@ scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
  * its documents with one comparison each. The documents' ends are
  * clamped into the run, so that offsets out of order cost only answers. */
 static inline __attribute__((always_inline)) void
-tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask)
+tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
+              doc_quiet_fn quiet)
 {
     const doc_probes p = *probes;
     const unsigned char *t = w->t, *s = w->q->word;
@@ -256,29 +289,49 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask)
     size_t cum[TALLY_BLOCKS + 1];
     size_t d = w->d, a = 0, lo_rank = 0, check = TX_CHECK_BYTES;
     int have_lo = 0; /* lo_rank is document d's rank at a */
+    int calm = 1; /* the last 4 blocks held no occurrence */
     cum[TALLY_BLOCKS] = 0;
     for (size_t wbase = 0; d < d1; wbase += 64 * TALLY_BLOCKS) {
         const size_t wend = wbase + 64 * TALLY_BLOCKS;
         cum[0] = cum[TALLY_BLOCKS];
-        for (size_t k = 0; k < TALLY_BLOCKS; k++) {
-            size_t base = wbase + 64 * k;
-            uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
-                            : base + m <= n    ? tail_mask(t, n, base, &p)
-                                               : 0;
-            if (m > 3) /* the probes cover a word of up to 3 bytes */
-                for (uint64_t c = bits; c; c &= c - 1) {
-                    size_t j = (size_t)__builtin_ctzll(c);
-                    if (memcmp(t + base + j + 1, s + 1, m - 2) != 0)
-                        bits &= ~((uint64_t)1 << j);
-                }
-            masks[k] = bits;
-            cum[k + 1] = cum[k] + (size_t)__builtin_popcountll(bits);
+        for (size_t k = 0; k < TALLY_BLOCKS; k += 4) {
+            const size_t group = wbase + 64 * k;
+            /* after 4 blocks without occurrences, 4 blocks where the
+             * probes never agree are passed with one test */
+            if (calm && group + 255 + m <= n && quiet(t + group, &p)) {
+                masks[k] = masks[k + 1] = masks[k + 2] = masks[k + 3] = 0;
+                cum[k + 1] = cum[k + 2] = cum[k + 3] = cum[k + 4] = cum[k];
+                continue;
+            }
+            for (size_t i = k; i < k + 4; i++) {
+                size_t base = wbase + 64 * i;
+                uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
+                                : base + m <= n    ? tail_mask(t, n, base, &p)
+                                                   : 0;
+                if (!p.covered)
+                    bits = whole_only(t + base, s, m, bits);
+                masks[i] = bits;
+                cum[i + 1] = cum[i] + (size_t)__builtin_popcountll(bits);
+            }
+            calm = cum[k + 4] == cum[k];
         }
         const int none = cum[TALLY_BLOCKS] == cum[0];
 #define RANK(x)                                                             \
     (cum[((x) - wbase) >> 6] +                                              \
      (size_t)__builtin_popcountll(masks[((x) - wbase) >> 6] &               \
                                   (((uint64_t)1 << ((x) & 63)) - 1)))
+        /* documents that end inside a window without occurrences count
+         * 0 (out[] starts at 0): passed in strides of up to 32 */
+        if (none && !have_lo)
+            for (size_t step = 32; step > 0; step /= 2)
+                while (d + step <= d1) {
+                    size_t e = off[d + step] - first;
+                    e = e < a ? a : e > n ? n : e;
+                    if (e >= wend)
+                        break;
+                    a = e;
+                    d += step;
+                }
         while (d < d1) {
             size_t b = off[d + 1] - first;
             b = b < a ? a : b > n ? n : b;
@@ -313,7 +366,7 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask)
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally)
-        tally_windows(w, p, mask_portable);
+        tally_windows(w, p, mask_portable, quiet_portable);
     else
         scan_blocks(w, p, mask_portable, quiet_portable);
 }
@@ -332,11 +385,12 @@ SSE2 static inline uint64_t mask_sse2(const unsigned char *h,
     uint64_t bits = 0;
     for (size_t j = 0; j < 64; j += 16) {
         const unsigned char *at = h + j;
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i a = _mm_loadu_si128(
+            (const __m128i *)(const void *)(at + p->at_first));
         __m128i b = _mm_loadu_si128(
             (const __m128i *)(const void *)(at + p->at_mid));
         __m128i c =
-            _mm_loadu_si128((const __m128i *)(const void *)(at + p->m - 1));
+            _mm_loadu_si128((const __m128i *)(const void *)(at + p->at_last));
         __m128i e = _mm_and_si128(
             _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, md)),
             _mm_cmpeq_epi8(c, l));
@@ -354,11 +408,12 @@ AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
     uint64_t bits = 0;
     for (size_t j = 0; j < 64; j += 32) {
         const unsigned char *at = h + j;
-        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i a = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->at_first));
         __m256i b = _mm256_loadu_si256(
             (const __m256i *)(const void *)(at + p->at_mid));
         __m256i c = _mm256_loadu_si256(
-            (const __m256i *)(const void *)(at + p->m - 1));
+            (const __m256i *)(const void *)(at + p->at_last));
         __m256i e = _mm256_and_si256(
             _mm256_and_si256(_mm256_cmpeq_epi8(a, f),
                              _mm256_cmpeq_epi8(b, md)),
@@ -371,9 +426,9 @@ AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
 AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
                                           const doc_probes *p)
 {
-    __m512i a = _mm512_loadu_si512((const void *)h);
+    __m512i a = _mm512_loadu_si512((const void *)(h + p->at_first));
     __m512i b = _mm512_loadu_si512((const void *)(h + p->at_mid));
-    __m512i c = _mm512_loadu_si512((const void *)(h + p->m - 1));
+    __m512i c = _mm512_loadu_si512((const void *)(h + p->at_last));
     return _mm512_cmpeq_epi8_mask(a, _mm512_set1_epi8((char)p->first)) &
            _mm512_cmpeq_epi8_mask(b, _mm512_set1_epi8((char)p->mid)) &
            _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)p->last));
@@ -381,42 +436,40 @@ AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
 
 SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
 {
+    if (p->quiet3)
+        return (mask_sse2(h, p) | mask_sse2(h + 64, p) | mask_sse2(h + 128, p) |
+                mask_sse2(h + 192, p)) == 0;
     const __m128i f = _mm_set1_epi8((char)p->first),
-                  md = _mm_set1_epi8((char)p->mid),
-                  l = _mm_set1_epi8((char)p->last);
+                  md = _mm_set1_epi8((char)p->mid);
     __m128i any = _mm_setzero_si128();
     for (size_t j = 0; j < 256; j += 16) {
         const unsigned char *at = h + j;
-        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)at);
+        __m128i a = _mm_loadu_si128(
+            (const __m128i *)(const void *)(at + p->at_first));
         __m128i b = _mm_loadu_si128(
             (const __m128i *)(const void *)(at + p->at_mid));
-        __m128i c =
-            _mm_loadu_si128((const __m128i *)(const void *)(at + p->m - 1));
         any = _mm_or_si128(
-            any, _mm_and_si128(_mm_and_si128(_mm_cmpeq_epi8(a, f),
-                                             _mm_cmpeq_epi8(b, md)),
-                               _mm_cmpeq_epi8(c, l)));
+            any, _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, md)));
     }
     return _mm_movemask_epi8(any) == 0;
 }
 
 AVX2 static inline int quiet_avx2(const unsigned char *h, const doc_probes *p)
 {
+    if (p->quiet3)
+        return (mask_avx2(h, p) | mask_avx2(h + 64, p) | mask_avx2(h + 128, p) |
+                mask_avx2(h + 192, p)) == 0;
     const __m256i f = _mm256_set1_epi8((char)p->first),
-                  md = _mm256_set1_epi8((char)p->mid),
-                  l = _mm256_set1_epi8((char)p->last);
+                  md = _mm256_set1_epi8((char)p->mid);
     __m256i any = _mm256_setzero_si256();
     for (size_t j = 0; j < 256; j += 32) {
         const unsigned char *at = h + j;
-        __m256i a = _mm256_loadu_si256((const __m256i *)(const void *)at);
+        __m256i a = _mm256_loadu_si256(
+            (const __m256i *)(const void *)(at + p->at_first));
         __m256i b = _mm256_loadu_si256(
             (const __m256i *)(const void *)(at + p->at_mid));
-        __m256i c = _mm256_loadu_si256(
-            (const __m256i *)(const void *)(at + p->m - 1));
-        any = _mm256_or_si256(
-            any, _mm256_and_si256(_mm256_and_si256(_mm256_cmpeq_epi8(a, f),
-                                                   _mm256_cmpeq_epi8(b, md)),
-                                  _mm256_cmpeq_epi8(c, l)));
+        any = _mm256_or_si256(any, _mm256_and_si256(_mm256_cmpeq_epi8(a, f),
+                                                    _mm256_cmpeq_epi8(b, md)));
     }
     return _mm256_testz_si256(any, any);
 }
@@ -424,14 +477,24 @@ AVX2 static inline int quiet_avx2(const unsigned char *h, const doc_probes *p)
 AVX512 static inline int quiet_avx512(const unsigned char *h,
                                       const doc_probes *p)
 {
-    return (mask_avx512(h, p) | mask_avx512(h + 64, p) |
-            mask_avx512(h + 128, p) | mask_avx512(h + 192, p)) == 0;
+    if (p->quiet3)
+        return (mask_avx512(h, p) | mask_avx512(h + 64, p) | mask_avx512(h + 128, p) |
+                mask_avx512(h + 192, p)) == 0;
+    const __m512i f = _mm512_set1_epi8((char)p->first),
+                  md = _mm512_set1_epi8((char)p->mid);
+    __mmask64 any = 0;
+    for (size_t j = 0; j < 256; j += 64)
+        any |= _mm512_cmpeq_epi8_mask(
+                   _mm512_loadu_si512((const void *)(h + j + p->at_first)), f) &
+               _mm512_cmpeq_epi8_mask(
+                   _mm512_loadu_si512((const void *)(h + j + p->at_mid)), md);
+    return any == 0;
 }
 
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally)
-        tally_windows(w, p, mask_sse2);
+        tally_windows(w, p, mask_sse2, quiet_sse2);
     else
         scan_blocks(w, p, mask_sse2, quiet_sse2);
 }
@@ -439,7 +502,7 @@ SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally)
-        tally_windows(w, p, mask_avx2);
+        tally_windows(w, p, mask_avx2, quiet_avx2);
     else
         scan_blocks(w, p, mask_avx2, quiet_avx2);
 }
@@ -447,7 +510,7 @@ AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally)
-        tally_windows(w, p, mask_avx512);
+        tally_windows(w, p, mask_avx512, quiet_avx512);
     else
         scan_blocks(w, p, mask_avx512, quiet_avx512);
 }
@@ -459,15 +522,22 @@ static size_t on_long_match(tx_visitor *v, size_t q)
     return judge((doc_walk *)v, q);
 }
 
-/* The needle's rarest probe strictly inside it (search.c chose the
- * probes), or 0 or 1 for a needle of one or two bytes: with the first and
- * last bytes, the three probes cover every byte of a needle of three. */
-static size_t inner_probe(const tx_needle *nd)
+/* The probes of a needle of m <= TX_FILTER_MAX bytes: its first, middle
+ * and last bytes for m <= 3 (then they are all of it), else its three
+ * rarest (search.c chose them: at[0..2] are three different offsets, from
+ * a sample of the text when the needle was tuned). */
+static doc_probes probes_of(const tx_needle *nd)
 {
-    for (size_t k = 0; k < TX_PROBES; k++)
-        if (nd->at[k] > 0 && nd->at[k] + 1 < nd->m)
-            return nd->at[k];
-    return nd->m == 2 ? 1 : 0;
+    const unsigned char *s = nd->s;
+    size_t m = nd->m;
+    if (m <= 3) {
+        size_t mid = m / 2;
+        return (doc_probes){s[0], s[mid], s[m - 1], 0, mid, m - 1, m, 1,
+                            nd->quiet == 3};
+    }
+    return (doc_probes){s[nd->at[0]], s[nd->at[1]], s[nd->at[2]],
+                        nd->at[0],    nd->at[1],    nd->at[2],
+                        m,            0,            nd->quiet == 3};
 }
 
 /* 1 if s[0, m) can overlap itself: a proper prefix is also a suffix. */
@@ -513,8 +583,7 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
         tx_scan(w.t, w.n, &nd, &w.visit);
         return;
     }
-    size_t mid = inner_probe(&q->word_needle);
-    doc_probes p = {q->word[0], q->word[mid], q->word[m - 1], mid, m};
+    doc_probes p = probes_of(&q->word_needle);
     int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
 #ifdef TX_X86
     tx_scan_fn scan = tx_backend_now()->scan;

@@ -314,3 +314,36 @@ def test_slices_of_a_corpus_count_from_their_offsets(search_backend):
             assert as_list(part.substring_count(sub, threads=2)) == [
                 d.count(sub) for d in docs[start:stop]
             ]
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@settings(max_examples=FEW_EXAMPLES)
+@given(seed=st.integers(0, 2**32), word=st.sampled_from(["whale", "zyzzyva", "qxqx", "ab"]))
+def test_probes_from_a_sample_of_the_documents(threads, seed, word, search_backend):
+    """Over 64 KB of documents the word's probes come from a sample of
+    them, and stretches where the probes never agree are passed at once:
+    a word planted where the sample does not look, its rare bytes common
+    elsewhere, false candidates that share its probes, and occurrences
+    that run into the next document are all counted as each document's
+    own count."""
+    rng = np.random.default_rng(seed)
+    near = [word[:-1] + "x", "x" + word[1:], word[::-1], word[0] * 3, word[-1] * 5]
+    vocab = ["the", "sea", "of", "a", *near, word]
+    docs = []
+    for _ in range(3000):
+        picks = rng.choice(len(vocab), size=int(rng.integers(0, 12)))
+        doc = " ".join(vocab[k] for k in picks if k != len(vocab) - 1 or rng.random() < 0.05)
+        if rng.random() < 0.02:  # the word split across two documents
+            docs.append(doc + " " + word[:2])
+            doc = word[2:] + " " + doc
+        docs.append(doc)
+    if rng.random() < 0.5:  # a long stretch of the word's rarest bytes
+        docs.insert(int(rng.integers(0, len(docs))), (word[0] * 7 + " ") * 3000)
+    corpus = textops.Corpus(docs)
+    raw = textops.Corpus([d.encode() for d in docs])
+    want = [d.count(word) for d in docs]
+    assert as_list(corpus.substring_count(word, threads=threads)) == want
+    assert as_list(raw.substring_count(word.encode(), threads=threads)) == want
+    assert as_list(corpus.word_count(word, threads=threads)) == [
+        d.split().count(word) for d in docs
+    ]
