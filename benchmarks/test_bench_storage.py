@@ -20,20 +20,29 @@ two-letter word of the book's language:
   (made before the timer starts; targets 4x ``text.count`` for the rare
   word, 2x for the frequent one);
 - ``repeated``: the same ``str`` every round (targets 8x / 4x);
-- ``python``: ``t.count(w)``.
+- ``python``: ``t.count(w)``;
+- ``memory bound`` (rare words only): glibc ``memchr`` of an absent byte
+  over the same storage, one half on each of two threads (ctypes calls,
+  which release the GIL; about 0.1 ms of thread hand-off is in it): no
+  count that reads the text once runs faster on two threads, so a
+  textops figure at this bound is as fast as the machine allows.
 
 Every benchmark checks its count against ``t.count(w)``.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 import textops
 from conftest import corpus_mb  # benchmarks/conftest.py, on pytest's path
+from textops import _core
 
 # (rare word, frequent two-letter word) per book, chosen from the books.
 WORDS = {
@@ -111,3 +120,29 @@ def test_textops_first_call(benchmark, book, word):
 
     got = benchmark.pedantic(lambda t: textops.substring_count(t, word), setup=fresh, rounds=ROUNDS)
     assert got == text.count(word)
+
+
+@pytest.mark.parametrize("book", list(WORDS))
+def test_memory_bound(benchmark, book):
+    """memchr of a byte absent from the storage of the book's str, its two
+    halves on two threads at once: the memory's speed for this text."""
+    text = _text(book)
+    word = WORDS[book][0]
+    benchmark.group = f"storage-{book}-{word}"
+    storage = _core._storage(text)
+    if storage is None:
+        pytest.skip("the storage of a str is read on CPython only")
+    address, size, _ = storage
+    memchr = ctypes.CDLL(ctypes.util.find_library("c")).memchr
+    memchr.restype = ctypes.c_void_p
+    memchr.argtypes = [ctypes.c_void_p, ctypes.c_int, ctypes.c_size_t]
+    absent = next(b for b in range(256) if bytes([b]) not in ctypes.string_at(address, size))
+    benchmark.extra_info.update(impl="memchr of an absent byte, 2 threads", bytes=size)
+    half = size // 2
+    with ThreadPoolExecutor(2) as pool:
+
+        def both() -> list:
+            parts = [(address, half), (address + half, size - half)]
+            return list(pool.map(lambda p: memchr(p[0], absent, p[1]), parts))
+
+        assert benchmark.pedantic(both, rounds=ROUNDS * 3) == [None, None]

@@ -14,7 +14,7 @@ Groups (``benchmark.group``):
   ``backend``); bytes / time is the throughput (target: >= 8 GB/s on
   non-ASCII text).
 - ``utf8-file[book-word]``: ``file_substring_count(path, w)`` (utf-8, the
-  file checked then counted), the same file as bytes
+  file checked and counted in one pass, block by block), the same file as bytes
   (``file_substring_count(path, w_bytes, encoding=None)``: mapped and
   counted, no check) and ``rg --count-matches -F w path`` (skipped when
   ``rg`` is not on PATH), each a benchmark of its own. The utf-8 benchmark

@@ -99,6 +99,25 @@ void textops_batch_substring_count(size_t ntexts, const char *const *texts,
                                    textops_mode mode, int threads,
                                    size_t *out);
 
+/* The batch forms on UTF-8 texts with str semantics (mode gets
+ * TEXTOPS_UNICODE), each text checked to be valid UTF-8 in the same pass
+ * as it is counted (block by block, each block checked then counted while
+ * it is in cache): bad[i] = the offset of the first byte of texts[i] that
+ * Python's strict "utf-8" codec cannot decode (as textops_utf8_check), or
+ * lens[i] when it is all valid; out[i] is the count only then. */
+void textops_batch_word_count_utf8(size_t ntexts, const char *const *texts,
+                                   const size_t *lens, size_t nwords,
+                                   const char *const *words,
+                                   const size_t *word_lens, const char *sep,
+                                   size_t sep_len, textops_mode mode,
+                                   int threads, size_t *out, size_t *bad);
+void textops_batch_substring_count_utf8(size_t ntexts,
+                                        const char *const *texts,
+                                        const size_t *lens, size_t nsubs,
+                                        const char *const *subs,
+                                        const size_t *sub_lens, int threads,
+                                        size_t *out, size_t *bad);
+
 /* text.count(sub) for a str held in CPython's own storage (PEP 393): len
  * bytes of code units `width` bytes wide (1, 2 or 4, native byte order;
  * len a multiple of width), sub its UTF-8 (lone surrogates as three-byte

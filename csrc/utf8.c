@@ -109,21 +109,25 @@ static size_t char_start(const unsigned char *t, size_t n, size_t i)
     return i;
 }
 
-/* The first invalid offset among the characters that start in piece k
- * of `pieces` (each `step` bytes, the last one to len), or len: the
- * piece's first character start to the next piece's, checked as a text of
- * its own by the backend's kernel (the same answer: t[b] starts a
- * character, so a character cut at b is invalid either way). */
-static size_t check_piece(const unsigned char *t, size_t len, size_t k,
-                          size_t pieces, size_t step,
-                          const volatile int *stop)
+size_t tx_utf8_range(const unsigned char *t, size_t len, size_t a, size_t b,
+                     const volatile int *stop)
 {
-    size_t a = k == 0 ? 0 : char_start(t, len, k * step);
-    size_t b = k + 1 == pieces ? len : char_start(t, len, (k + 1) * step);
+    a = a == 0 ? 0 : char_start(t, len, a);
+    b = b >= len ? len : char_start(t, len, b);
     if (b < a) /* the text changed under the call */
         b = a;
     size_t bad = tx_backend_now()->utf8(t + a, b - a, stop);
     return bad == b - a ? len : a + bad;
+}
+
+/* The first invalid offset among the characters that start in piece k
+ * of `pieces` (each `step` bytes, the last one to len), or len. */
+static size_t check_piece(const unsigned char *t, size_t len, size_t k,
+                          size_t pieces, size_t step,
+                          const volatile int *stop)
+{
+    return tx_utf8_range(t, len, k * step,
+                         k + 1 == pieces ? len : (k + 1) * step, stop);
 }
 
 /* The pieces of a text to check, for a team; first: the lowest offset of

@@ -22,6 +22,15 @@ size_t tx_utf8_from(const unsigned char *t, size_t n, size_t i);
  * character before i (at most four bytes back). */
 size_t tx_utf8_exact(const unsigned char *t, size_t n, size_t i);
 
+/* The first error of t[0, len) among the characters that start in
+ * [a, b), or len: the span from the first character start at or after a
+ * (0 when a is 0) to the first at or after b (len when b >= len), checked
+ * as a text of its own by the backend's kernel. That is the same answer:
+ * both ends start a character, so a character cut at the end is invalid
+ * either way. Spans whose ends partition [0, len) check all of it. */
+size_t tx_utf8_range(const unsigned char *t, size_t len, size_t a, size_t b,
+                     const volatile int *stop);
+
 /* The kernels, one per backend (the SSE2 backend uses the portable one). */
 size_t tx_utf8_portable(const unsigned char *t, size_t n,
                         const volatile int *stop);

@@ -7,6 +7,7 @@ raises Python's own error with file offsets."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from hypothesis import given
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 import textops
 from strategies import SMALL_MIN_CHUNKS
 from textops import _core
+from textops._validate import token_rule
 
 # Every kind of error of the strict codec, each as bytes that are invalid
 # wherever they stand (a truncated sequence is followed by ASCII or ends the
@@ -73,7 +75,15 @@ def python_error(data: bytes) -> int:
 
 
 def check(data: bytes, threads: int = 1) -> None:
-    assert _core.utf8_check(data, threads) == python_error(data)
+    """The check alone, and fused with a count (``checked_batch``): the
+    offset of Python's first error, and Python's count when there is
+    none."""
+    want = python_error(data)
+    assert _core.utf8_check(data, threads) == want
+    counts, bad = _core.checked_batch(False, [data], "ж", None, _core.UNICODE, threads)
+    assert bad == [want]
+    if want < 0:
+        assert counts == [data.decode("utf-8").count("ж")]
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +253,71 @@ def test_valid_large_file_counts(tmp_path, backends):
             assert textops.file_substring_count(path, "жизнь", threads=threads) == text.count(
                 "жизнь"
             )
+
+
+# The word queries of the fused path: (sep, pattern, lowercase), and how
+# Python counts them on the decoded text.
+RULES = [
+    (None, None, False, lambda t, w: t.split().count(w)),
+    (" ", None, False, lambda t, w: t.split(" ").count(w)),
+    ("ж", None, False, lambda t, w: t.split("ж").count(w)),
+    (None, None, True, lambda t, w: t.lower().split().count(w)),
+    (" ", None, True, lambda t, w: t.lower().split(" ").count(w)),  # checked, then counted
+    (None, r"\w+", False, lambda t, w: re.findall(r"\w+", t).count(w)),
+]
+
+
+@given(
+    data=texts(),
+    word=st.sampled_from(["ж", "a", "the", "😀", "жизнь", "a€", " ", ""]),
+    rule=st.sampled_from(range(len(RULES))),
+    threads=st.sampled_from([1, 2, 3]),
+    min_chunk=SMALL_MIN_CHUNKS,
+)
+def test_fused_check_and_count(search_backend, set_min_chunk, data, word, rule, threads, min_chunk):
+    """The check fused with a count, over several texts at once (each its
+    own first error), blocks and shares as small as the minimum chunk: the
+    offsets of Python's decoder, and where a text is valid, Python's
+    count of the word (a substring; a word of each rule)."""
+    set_min_chunk(min_chunk)
+    sep, pattern, lowercase, count = RULES[rule]
+    valid = data.decode("utf-8", "replace").encode()
+    items = [data, valid, b"", data[: len(data) // 2]]
+    want = [python_error(d) for d in items]
+    subs, bad = _core.checked_batch(False, items, word, None, _core.UNICODE, threads)
+    assert bad == want
+    assert [n for n, w in zip(subs, want) if w < 0] == [
+        d.decode().count(word) for d, w in zip(items, want) if w < 0
+    ]
+    if word == "":
+        return  # an empty word is counted as a str would count it (test_differential)
+    mode = _core.UNICODE | token_rule(pattern, lowercase, sep, _core.UNICODE, "the texts")
+    words, bad = _core.checked_batch(True, items, word, sep, mode, threads)
+    assert bad == want
+    assert [n for n, w in zip(words, want) if w < 0] == [
+        count(d.decode(), word) for d, w in zip(items, want) if w < 0
+    ]
+
+
+def test_fused_blocks_of_a_large_file(tmp_path, backends, set_min_chunk):
+    """A 3 MB file of mixed characters whose words straddle the fused
+    blocks (512 KB, and 8 KB with a small minimum chunk): exact counts,
+    and an error in the last block reported with the earlier blocks
+    clean."""
+    text = ("жизнь a€😀 смерть\nthe whale " * 120_000)[: 3 << 20]
+    path = write(tmp_path, "blocks.txt", text.encode())
+    for _ in backends():
+        for min_chunk in (1 << 18, 4096):
+            set_min_chunk(min_chunk)
+            for threads in (1, 2, 3):
+                for w in ("жизнь", "a€😀", "the whale", "ь a"):
+                    assert textops.file_substring_count(path, w, threads=threads) == text.count(w)
+                    assert textops.file_word_count(path, w, threads=threads) == (
+                        text.split().count(w)
+                    )
+    data = text.encode()[:-10] + b"\xed\xa0\x80" + text.encode()[-10:]
+    path = write(tmp_path, "late.txt", data)
+    for threads in (1, 2):
+        with pytest.raises(UnicodeDecodeError) as info:
+            textops.file_substring_count(path, "a", threads=threads)
+        assert info.value.start == python_error(data)

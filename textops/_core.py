@@ -598,6 +598,51 @@ def batch(
     return _int_list(out, n)
 
 
+def checked_batch(
+    words: bool,
+    buffers: List[Any],
+    pattern: Any,
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+) -> Tuple[List[int], List[int]]:
+    """``batch`` of one word (or substring) over bytes-like ``buffers``
+    read with str semantics (their UTF-8), each checked to be valid UTF-8
+    in the same pass as it is counted: the counts, and per buffer the
+    offset of its first byte strict UTF-8 decoding rejects, or -1 (its
+    count is of use only then).
+
+    >>> checked_batch(False, [b"a\\xffa", b"aa"], "a", None, UNICODE, 1)[1]
+    [1, -1]
+    """
+    with _Pins() as pins:
+        taddrs, tlens, n = _spans(pins, buffers, BYTES, _accept_any)
+        waddrs, wlens, _ = _spans(pins, [pattern], mode, _accept_any)
+        out = ffi.new("size_t[]", n)
+        bad = ffi.new("size_t[]", n)
+        tptrs = ffi.cast("const char *const *", taddrs)
+        wptrs = ffi.cast("const char *const *", waddrs)
+        s, sn = _sep(sep)
+
+        def count(th: int) -> None:
+            if words:
+                lib.textops_batch_word_count_utf8(
+                    n, tptrs, tlens, 1, wptrs, wlens, s, sn, mode, th, out, bad
+                )
+            else:
+                lib.textops_batch_substring_count_utf8(
+                    n, tptrs, tlens, 1, wptrs, wlens, th, out, bad
+                )
+
+        _call(_total(tlens, n), threads, count)
+        offsets = [-1 if b == size else b for b, size in zip(bad, ffi.unpack(tlens, n))]
+    return _int_list(out, n), offsets
+
+
+def _accept_any(i: int, item: Any) -> Any:
+    return item
+
+
 def _text_address(text: Any) -> int:
     """Address of the bytes an exact str (UTF-8) or bytes is read at, or 0."""
     if type(text) is str:

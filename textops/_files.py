@@ -8,7 +8,10 @@ page cache, reclaimed as needed). A file that cannot be mapped (empty, a
 ``encoding="utf-8"`` a file has ``str`` semantics (Unicode whitespace and
 line breaks), exactly as if it were read with
 ``Path(path).read_bytes().decode("utf-8")`` (no newline translation); it is
-checked to be valid UTF-8 first, in C, and an invalid file raises the
+checked to be valid UTF-8 in C (by ``file_word_count`` and
+``file_substring_count`` in the same pass as it is counted, each block
+checked then counted while it is in cache; by the others first), and an
+invalid file raises the
 UnicodeDecodeError that expression raises (``start`` and ``end`` are file
 offsets), its reason naming the byte offset and the file, its ``object``
 the file's bytes up to ``end``. ``encoding=None`` gives bytes semantics, as
@@ -98,9 +101,12 @@ def _open(path: PathLike, stack: ExitStack) -> Any:
         raise type(exc)(exc.errno or errno.EIO, exc.strerror or str(exc), path) from exc
 
 
-def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> Any:
+def load(
+    path: PathLike, codec: str | None, threads: int, stack: ExitStack, check: bool = True
+) -> Any:
     """The file as a text to count in: its bytes (codec None, or UTF-8
-    checked valid in C) or, for another codec, the decoded ``str``.
+    checked valid in C, unless ``check`` is false: the caller checks it as
+    it counts, see ``run``) or, for another codec, the decoded ``str``.
 
     Raises the OSError of reading (naming the path) or a UnicodeDecodeError
     as ``Path(path).read_bytes().decode(codec)`` raises it (``start`` and
@@ -116,7 +122,14 @@ def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> A
             return bytes(data).decode(codec)
         except UnicodeDecodeError as exc:
             _raise_decode_error(path, data, exc.encoding, exc.start, exc.end, exc.reason)
-    bad = _core.utf8_check(data, threads)
+    if check:
+        _raise_if_bad(path, data, _core.utf8_check(data, threads))
+    return data
+
+
+def _raise_if_bad(path: PathLike, data: Any, bad: int) -> None:
+    """Raise the UnicodeDecodeError of UTF-8 ``data`` (the file's bytes)
+    whose first invalid byte is at ``bad``; nothing when ``bad`` is -1."""
     if bad >= 0:
         try:  # the error's extent and reason: a UTF-8 sequence has <= 4 bytes
             bytes(data[bad : bad + 4]).decode("utf-8")
@@ -124,7 +137,6 @@ def load(path: PathLike, codec: str | None, threads: int, stack: ExitStack) -> A
         except UnicodeDecodeError as exc:
             reason, end = exc.reason, exc.end
         _raise_decode_error(path, data, "utf-8", bad, bad + end, reason)
-    return data
 
 
 def _unguard(path: PathLike, end_guard: Callable[[], bool]) -> None:
@@ -183,10 +195,14 @@ def run(
     threads: int | None,
     progress: bool,
     count: Callable[[list[Any], int, int], list[Any]],
+    checked: Callable[[list[Any], int], tuple[list[Any], list[int]]] | None = None,
 ) -> tuple[list[Any], bool]:
     """Open the files group by group and call ``count(texts, mode,
     nthreads)`` on each group; the results in order, and whether a single
-    path was given."""
+    path was given. With ``encoding="utf-8"`` and ``checked``, a group is
+    counted by ``checked(texts, nthreads)`` instead, which checks the UTF-8
+    in the same pass and gives the counts and each file's first invalid
+    offset (or -1): the first invalid file of the group raises."""
     items, single = check_paths(paths)
     mode, codec = check_encoding(encoding)
     nthreads = resolve(threads)
@@ -195,8 +211,15 @@ def run(
     try:
         for group in _groups(items, progress):
             with ExitStack() as stack:
-                buffers = [load(items[i], codec, nthreads, stack) for i in group]
-                results.extend(count(buffers, mode, nthreads))
+                fused = checked is not None and codec == "utf-8"
+                buffers = [load(items[i], codec, nthreads, stack, not fused) for i in group]
+                if checked is not None and fused:
+                    counts, bad = checked(buffers, nthreads)
+                    for i, data, offset in zip(group, buffers, bad):
+                        _raise_if_bad(items[i], data, offset)
+                    results.extend(counts)
+                else:
+                    results.extend(count(buffers, mode, nthreads))
             if bar is not None:
                 bar.update(len(group))
     finally:
@@ -251,7 +274,10 @@ def file_word_count(
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
         return _core.batch(True, buffers, [word], sep, mode | rule, nthreads, _accept, _accept)
 
-    results, single = run(paths, encoding, threads, progress, count)
+    def checked(buffers: list[Any], nthreads: int) -> tuple[list[int], list[int]]:
+        return _core.checked_batch(True, buffers, word, sep, _core.UNICODE | rule, nthreads)
+
+    results, single = run(paths, encoding, threads, progress, count, checked)
     return results[0] if single else results
 
 
@@ -274,7 +300,10 @@ def file_substring_count(
     def count(buffers: list[Any], mode: int, nthreads: int) -> list[int]:
         return _core.batch(False, buffers, [sub], None, mode, nthreads, _accept, _accept)
 
-    results, single = run(paths, encoding, threads, progress, count)
+    def checked(buffers: list[Any], nthreads: int) -> tuple[list[int], list[int]]:
+        return _core.checked_batch(False, buffers, sub, None, _core.UNICODE, nthreads)
+
+    results, single = run(paths, encoding, threads, progress, count, checked)
     return results[0] if single else results
 
 
