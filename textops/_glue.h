@@ -64,8 +64,8 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
 #define TEXTOPS_PY_HELD_MAX 65536
 /* A slice of the GIL-held batch ends after this many texts or once it
  * holds this many bytes: about a millisecond of work. */
-#define TEXTOPS_PY_SLICE_ITEMS 32768
-#define TEXTOPS_PY_SLICE_BYTES 4194304
+#define TEXTOPS_PY_SLICE_ITEMS 8192
+#define TEXTOPS_PY_SLICE_BYTES 1048576
 /* What textops_py_held returns when the list no longer holds n items, and
  * in a build without a GIL (free-threaded CPython: the caller takes the
  * path that holds references). */
