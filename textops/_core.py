@@ -11,7 +11,9 @@ take a UTF-8 copy for the length of the call (``_utf8_copy``, or the glue's
 for a batch). No call makes the UTF-8 form CPython would cache on the
 string; one it already has is read as it is (``_utf8``). Bytes-like objects
 are read in place through ``ffi.from_buffer``, released as soon as the call
-returns. A batch reads its list in place: the glue takes a reference to
+returns. A batch reads its list in place: with one word for all texts,
+its short texts are counted while holding the GIL, a slice at a time, with
+no reference taken (``_held``); otherwise the glue takes a reference to
 each text it reads (so a text the list lets go of during the call stays
 readable) and drops them all when the call returns.
 
