@@ -23,6 +23,13 @@ reported). ``extra_info`` holds ``impl``, ``threads``, ``word``, ``docs``
 and ``bytes``; ``ratios(json)`` below gives, per group and thread count,
 the one text's time over the corpus's (above 1: the corpus is faster).
 
+Groups ``items-batch-substring[w]`` and ``items-batch-word[w]`` ("the",
+"whale"; 1 and 2 threads): DOCS as a list through
+``parallel_substring_count`` / ``parallel_word_count``, whose short texts
+are counted with the GIL held a slice at a time (``impl`` "held path"),
+against the same batch through the path that takes a reference to every
+text and counts with the GIL released ("reference path"), in one run.
+
 Every benchmark asserts its result: the corpus against each document's own
 count (``[d.count(w) for d in docs]``, ``[d.split().count(w) ...]``), the one
 text against ``joined.count(w)`` / ``joined.split().count(w)``, computed once.
@@ -39,6 +46,7 @@ import pytest
 
 import textops
 from conftest import corpus_dir, warm  # benchmarks/conftest.py, on pytest's path
+from textops import _core
 from textops._bench import utf8_size
 
 WORDS = ["the", "whale", "zyzzyva", "e"]
@@ -121,6 +129,45 @@ def test_one_text_word_count(benchmark, items, word, kind, threads):
     benchmark.group = f"items-corpus-word[{word}|{kind}]"
     _info(benchmark, "textops.word_count", word, kind, threads, it.nbytes)
     assert benchmark(textops.word_count, it.joined, word, threads=threads) == it.words(word)
+
+
+# --- the GIL-held batch (issue 13, rows 1 and 2) ---------------------------
+
+HELD_WORDS = ["the", "whale"]
+
+
+def _reference_path(words: bool, docs: list[str], word: str, threads: int) -> list[int]:
+    """The batch as it ran before the GIL-held slices: the glue takes a
+    reference to every text, the count runs with the GIL released, the
+    references are dropped after it (``_core._released``)."""
+    mode = _core.UNICODE
+
+    def keep(i: int, item: Any) -> Any:
+        return item
+
+    return _core._released(words, docs, [word], None, mode, threads, keep, keep)
+
+
+@pytest.mark.parametrize("threads", THREADS)
+@pytest.mark.parametrize("path", ["held", "reference"])
+@pytest.mark.parametrize("what", ["substring", "word"])
+@pytest.mark.parametrize("word", HELD_WORDS)
+def test_batch_paths(benchmark, docs, word, what, path, threads):
+    """DOCS through ``parallel_substring_count`` / ``parallel_word_count``
+    (short texts counted with the GIL held, slice by slice) against the
+    same call through the path that holds references with the GIL released,
+    in one run; row 5 of test_bench_targets.py compares them with Python."""
+    words = what == "word"
+    benchmark.group = f"items-batch-{what}[{word}]"
+    _info(benchmark, f"{path} path", word, "docs", threads, utf8_size(docs))
+    if path == "held":
+        call = textops.parallel_word_count if words else textops.parallel_substring_count
+        got = benchmark(call, docs, word, threads=threads)
+    else:
+        got = benchmark(_reference_path, words, docs, word, threads)
+    assert got == (
+        [d.split().count(word) for d in docs] if words else [d.count(word) for d in docs]
+    )
 
 
 def ratios(path: str) -> dict[tuple[str, int], float]:

@@ -11,7 +11,9 @@ take a UTF-8 copy for the length of the call (``_utf8_copy``, or the glue's
 for a batch). No call makes the UTF-8 form CPython would cache on the
 string; one it already has is read as it is (``_utf8``). Bytes-like objects
 are read in place through ``ffi.from_buffer``, released as soon as the call
-returns. A batch reads its list in place: the glue takes a reference to
+returns. A batch reads its list in place: with one word for all texts,
+its short texts are counted while holding the GIL, a slice at a time, with
+no reference taken (``_held``); otherwise the glue takes a reference to
 each text it reads (so a text the list lets go of during the call stays
 readable) and drops them all when the call returns.
 
@@ -560,7 +562,103 @@ def batch(
     ``patterns`` holds one per text, or one for all.
     Items that are not exact str (or bytes) go through the check functions,
     which raise for bad ones, naming the index. On CPython a str is read in
-    its own storage (for words, unless its UTF-8 is at hand)."""
+    its own storage (for words, unless its UTF-8 is at hand).
+
+    With one pattern for all, the short texts are counted while holding
+    the GIL, a slice of about a millisecond at a time (``_held``); the
+    rest take the path that holds references with the GIL released.
+
+    >>> batch(False, ["banana", "x"], ["an"], None, UNICODE, 0,
+    ...       lambda i, t: t, lambda i, w: w)
+    [2, 0]
+    """
+    if _ID_IS_ADDRESS and len(patterns) == 1:
+        counts = _held(words, texts, patterns[0], sep, mode, threads, check_text, check_word)
+        if counts is not None:
+            return counts
+    return _released(words, texts, patterns, sep, mode, threads, check_text, check_word)
+
+
+_PY_CHANGED: int = lib.TEXTOPS_PY_CHANGED
+_PY_NO_HELD: int = lib.TEXTOPS_PY_NO_HELD
+_SLICE_ITEMS: int = lib.TEXTOPS_PY_SLICE_ITEMS
+
+
+def _held(
+    words: bool,
+    texts: List[Any],
+    pattern: Any,
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+    check_word: Callable[[int, Any], Any],
+) -> Optional[List[int]]:
+    """``batch`` with one pattern: the short exact texts (at most
+    TEXTOPS_PY_HELD_MAX bytes) counted by the glue while this thread holds
+    the GIL, with no reference taken (textops_py_held), one slice per call:
+    each call gives the GIL up at its ends, so other Python threads run and
+    Ctrl-C is raised between slices, and each slice reads the list afresh.
+    A run of long texts is counted as a batch of its own with the GIL
+    released (``_released``), and so is the rest of the list from the
+    first item that is not an exact str (or bytes). None when this build
+    has no GIL to hold (free-threaded CPython)."""
+    n = len(texts)
+    p = _pattern(check_word(0, pattern))
+    s, sn = _sep(sep)
+    if threads <= 0:
+        threads = lib.textops_default_threads()
+    m = min(n, _SLICE_ITEMS)
+    addrs = ffi.new("uintptr_t[]", m)
+    lens = ffi.new("size_t[]", m)
+    widths = ffi.new("unsigned char[]", m)
+    out = ffi.new("size_t[]", n)
+    run_end = ffi.new("size_t *")
+    listed = ffi.cast("void *", id(texts))
+    i = 0
+    while i < n:
+        j = lib.textops_py_held(
+            listed, n, i, words, p, len(p), s, sn, mode, threads, addrs, lens, widths, out, run_end
+        )
+        if j > i:
+            i = j
+            continue
+        if j == _PY_NO_HELD:
+            return None
+        if j == _PY_CHANGED or len(texts) != n:
+            raise RuntimeError("textops: the list of texts changed size during the call")
+        if j == -1:
+            raise MemoryError("textops: out of memory for the counts")
+        end = run_end[0] if run_end[0] > i else n
+        first = i
+        out[i:end] = _released(
+            words,
+            texts[i:end],
+            [pattern],
+            sep,
+            mode,
+            threads,
+            lambda k, item: check_text(first + k, item),
+            check_word,
+        )
+        if len(texts) != n:
+            raise RuntimeError("textops: the list of texts changed size during the call")
+        i = end
+    return _int_list(out, n)
+
+
+def _released(
+    words: bool,
+    texts: List[Any],
+    patterns: List[Any],
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+    check_word: Callable[[int, Any], Any],
+) -> List[int]:
+    """``batch`` with the GIL released: the glue takes a reference to each
+    text it reads (textops_py_spans), dropped when the call returns."""
     units = bool(mode & UNICODE) and _ID_IS_ADDRESS
     with _Pins() as pins:
         widths = ffi.new("unsigned char[]", len(texts)) if units else None

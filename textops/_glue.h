@@ -55,6 +55,45 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
                       int how, uintptr_t *addrs, size_t *lens,
                       unsigned char *widths, void **owned);
 
+/* The GIL-held batch (textops_py_held): a text of at most this many bytes
+ * (in its storage, or as bytes) is short, counted while the caller holds
+ * the GIL with no reference taken; a longer one is counted with the GIL
+ * released. Above it a text costs microseconds to count, so the 30 ns a
+ * text the GIL-released path adds is lost in it, and a slice stays near a
+ * millisecond. */
+#define TEXTOPS_PY_HELD_MAX 65536
+/* A slice of the GIL-held batch ends after this many texts or once it
+ * holds this many bytes: about a millisecond of work. */
+#define TEXTOPS_PY_SLICE_ITEMS 8192
+#define TEXTOPS_PY_SLICE_BYTES 1048576
+/* What textops_py_held returns when the list no longer holds n items, and
+ * in a build without a GIL (free-threaded CPython: the caller takes the
+ * path that holds references). */
+#define TEXTOPS_PY_CHANGED (-2)
+#define TEXTOPS_PY_NO_HELD (-3)
+
+/* One slice of a batch counted while holding the GIL: from start on, the
+ * short texts of `list` (n items) that the glue reads in place (exact str
+ * in mode TEXTOPS_UNICODE: in their storage, or for words as UTF-8 when at
+ * hand; exact bytes otherwise), at most TEXTOPS_PY_SLICE_ITEMS of them and
+ * about TEXTOPS_PY_SLICE_BYTES, are counted (textops_word_count of word
+ * split on sep when words, else textops_substring_count) on the team, or
+ * on this thread when the team is busy, with the GIL held throughout: no
+ * Python code runs meanwhile, so no text can change or be freed, and no
+ * reference is taken. Their counts go to out[start, end); returns end.
+ * addrs, lens and widths are scratch arrays of TEXTOPS_PY_SLICE_ITEMS (or
+ * n - start, if fewer). When list[start] is not short, returns start, with
+ * *run_end the end of the run of long exact texts from start (start itself
+ * when list[start] is not an exact str or bytes the glue reads). Returns
+ * TEXTOPS_PY_CHANGED, TEXTOPS_PY_NO_HELD, or -1 when out of memory. The
+ * caller gives the GIL up between slices (every cffi call does), so other
+ * Python threads run and Ctrl-C is seen between them. */
+long textops_py_held(void *list, size_t n, size_t start, int words,
+                     const char *word, size_t word_len, const char *sep,
+                     size_t sep_len, int mode, int threads, uintptr_t *addrs,
+                     size_t *lens, unsigned char *widths, size_t *out,
+                     size_t *run_end);
+
 /* Drops the references and copies of owned[0, n) that are not NULL, and
  * clears them. */
 void textops_py_release(void **owned, size_t n);

@@ -1,0 +1,306 @@
+"""Batches of short texts counted while holding the GIL (issue 13).
+
+``_core.batch`` with one word for all texts counts the short exact str and
+bytes texts (at most ``TEXTOPS_PY_HELD_MAX`` bytes) in the glue with the GIL
+held and no reference taken, a slice of about a millisecond at a time,
+giving the GIL up between slices; long texts and other items take the path
+that holds references with the GIL released. These tests check the counts
+against Python's own, across the threshold, storage kinds, thread counts
+and backends; that another Python thread runs during a long batch; that a
+list changed between slices gives a result some ordering gives (or
+RuntimeError); that Ctrl-C stops a long batch; and that a busy team is
+never waited for.
+"""
+
+import json
+import subprocess
+import sys
+import threading
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import textops
+from strategies import ALPHABETS, assert_exact, pieces, texts
+from textops import _core
+
+HELD_MAX = _core.lib.TEXTOPS_PY_HELD_MAX
+SLICE_ITEMS = _core.lib.TEXTOPS_PY_SLICE_ITEMS
+
+
+class Sub(str):
+    """A str subclass: not an exact str, so never read by the glue."""
+
+
+def _storage_bytes(text):
+    """Bytes of a text as the held path measures it (a str: its storage)."""
+    if isinstance(text, str):
+        widest = max(map(ord, text), default=0)
+        return len(text) * (1 if widest < 256 else 2 if widest < 65536 else 4)
+    return len(text)
+
+
+def _long(text, extra=0):
+    """text repeated to just over the threshold (plus `extra` copies)."""
+    if not text:
+        text = type(text)(b"a" if isinstance(text, bytes) else "a")
+    reps = HELD_MAX // _storage_bytes(text) + 1 + extra
+    return text * reps
+
+
+@st.composite
+def held_cases(draw, alphabet):
+    """A batch of short texts, a few long ones (just over the threshold, or
+    exactly at it) and items the glue does not read, and one word."""
+    exact = type(alphabet.empty)
+    items = []
+    for _ in range(draw(st.integers(1, 12))):
+        text = draw(texts(alphabet, max_pieces=12))
+        kind = draw(st.sampled_from(["short"] * 5 + ["long", "edge", "other"]))
+        if kind == "long":
+            text = _long(text, draw(st.integers(0, 2)))
+        elif kind == "edge":  # exactly at the threshold: still short
+            unit = exact(b"a b " if exact is bytes else "a b ")
+            text = (unit * (HELD_MAX // 4 + 1))[:HELD_MAX]
+        elif kind == "other":
+            text = Sub(text) if exact is str else bytearray(text)
+        items.append(text)
+    word = draw(st.one_of(pieces(alphabet), texts(alphabet, max_pieces=3)))
+    return items, exact(word) if exact is bytes else str(word)
+
+
+@pytest.mark.parametrize("alphabet", ALPHABETS, ids=str)
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@given(data=st.data())
+def test_held_batches_match_python(alphabet, threads, data, search_backend, set_min_chunk):
+    items, word = data.draw(held_cases(alphabet))
+    set_min_chunk(data.draw(st.sampled_from([1, 3, 64, 1 << 16])))
+    if word:
+        assert_exact(
+            textops.parallel_word_count(items, word, threads=threads),
+            [t.split().count(word) for t in items],
+            word=word,
+        )
+    assert_exact(
+        textops.parallel_substring_count(items, word, threads=threads),
+        [t.count(word) for t in items],
+        word=word,
+    )
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_every_storage_kind_across_the_threshold(threads, search_backend):
+    """1, 2 and 4 bytes a character, and bytes, at and just over the
+    threshold in bytes of storage, mixed with short texts."""
+    for ch in ("a", "\xe9", "\u4e16", "\U0001f600"):
+        unit = f"the {ch} the{ch} "
+        width = _storage_bytes(unit) // len(unit)
+        at = (unit * (HELD_MAX // len(unit) + 1))[: HELD_MAX // width]
+        over = at + ch
+        batch = [unit, at, over, unit * 3, over + unit, "", ch, at]
+        for word in ("the", ch, f"the{ch}", ""):
+            if word:
+                assert_exact(
+                    textops.parallel_word_count(batch, word, threads=threads),
+                    [t.split().count(word) for t in batch],
+                )
+            assert_exact(
+                textops.parallel_substring_count(batch, word, threads=threads),
+                [t.count(word) for t in batch],
+            )
+            data = [t.encode("utf-8") for t in batch]
+            w = word.encode("utf-8")
+            assert_exact(
+                textops.parallel_substring_count(data, w, threads=threads),
+                [t.count(w) for t in data],
+            )
+
+
+def test_many_slices_and_patterns_per_text():
+    """A batch of several slices; one word per text takes the path that
+    holds references."""
+    docs = [f"the cat {i} the\u3000{'é' * (i % 3)} the" for i in range(3 * SLICE_ITEMS + 7)]
+    assert textops.parallel_word_count(docs, "the") == [d.split().count("the") for d in docs]
+    assert textops.parallel_substring_count(docs, "the") == [d.count("the") for d in docs]
+    words = ["the", "cat"] * (len(docs) // 2) + ["the"]
+    assert textops.parallel_word_count(docs, words) == [
+        d.split().count(w) for d, w in zip(docs, words)
+    ]
+
+
+def test_errors_name_the_index_after_held_slices():
+    docs = ["a b"] * (SLICE_ITEMS + 5) + [b"a"]
+    with pytest.raises(textops.TextopsTypeError, match=rf"text_bodies\[{SLICE_ITEMS + 5}\]"):
+        textops.parallel_word_count(docs, "a")
+    data = [b"a b"] * 10 + [_long(b"a ")] + [b"a", 3]
+    with pytest.raises(textops.TextopsTypeError, match=r"text_bodies\[12\]"):
+        textops.parallel_substring_count(data, b"a")
+
+
+# --- other Python threads run during a long batch -------------------------
+
+
+def _long_batch():
+    """About 4 million short texts (a few objects, listed many times): a
+    batch of more than a hundred slices."""
+    return ["the cat sat on the mat", "caf\xe9 the \u4e16 the", "x the y"] * 1_400_000
+
+
+def test_other_thread_runs_during_a_long_batch():
+    """The main thread waits in time.sleep(0) again and again while a worker
+    counts one long batch of short texts: each return from sleep needs the
+    GIL back, so iterations completed before the worker's call returns show
+    that the batch gave the GIL up during the call (between slices). Were
+    the GIL held for the whole C call, the main thread could only come back
+    before the call entered C or after it returned. An attempt whose call
+    ends before the main thread runs is inconclusive, so it is retried."""
+    docs = _long_batch()
+    expected = [d.split().count("the") for d in docs[:3]] * (len(docs) // 3)
+    during = []
+    for _attempt in range(5):
+        entering, returned = threading.Event(), threading.Event()
+        results = []
+
+        def worker():
+            entering.set()
+            results.append(textops.parallel_word_count(docs, "the", threads=1))
+            returned.set()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        entering.wait()
+        iterations = 0
+        while not returned.is_set() and iterations < 1000:
+            _ = sum(range(100))  # Python bytecode
+            iterations += 1
+            threading.Event().wait(0)  # gives the GIL up, needs it back
+        thread.join()
+        assert results[0] == expected
+        during.append(iterations)
+        if iterations >= 5:
+            break
+    assert max(during) >= 5, during
+
+
+def test_list_changed_between_slices():
+    """Another thread replaces items (same length) and then changes the
+    length while batches are counted: every count is that of one value the
+    item held, and a length change gives RuntimeError or a full result."""
+    values = ["the a", "the the b", Sub("the the the"), _long("the "), "x"]
+    counts = {v: v.split().count("the") for v in map(str, values)}
+    docs = ["the a"] * (8 * SLICE_ITEMS)
+    n = len(docs)
+    stop = threading.Event()
+
+    spots = range(0, n, n // 50)  # a few places, so few long texts at once
+
+    def mutate():
+        k = 0
+        while not stop.is_set():
+            for spot in spots:
+                docs[spot] = values[k % len(values)]
+                k += 1
+            threading.Event().wait(0)
+
+    thread = threading.Thread(target=mutate)
+    thread.start()
+    try:
+        for _ in range(20):
+            got = textops.parallel_word_count(docs, "the", threads=2)
+            assert len(got) == n
+            assert set(got) <= set(counts.values())
+            subs = textops.parallel_substring_count(docs, "the", threads=2)
+            assert set(subs) <= {str(v).count("the") for v in values}
+    finally:
+        stop.set()
+        thread.join()
+    grow = threading.Event()
+
+    def resize():
+        while not grow.is_set():
+            docs.append("the")
+            threading.Event().wait(0)
+            docs.pop()
+
+    thread = threading.Thread(target=resize)
+    thread.start()
+    outcomes = set()
+    try:
+        for _ in range(20):
+            try:
+                got = textops.parallel_word_count(docs, "the", threads=2)
+            except RuntimeError as exc:
+                assert "changed size" in str(exc)
+                outcomes.add("RuntimeError")
+            else:
+                assert len(got) in (n, n + 1)
+                assert set(got) <= set(counts.values())
+                outcomes.add("result")
+    finally:
+        grow.set()
+        thread.join()
+    assert outcomes
+
+
+def test_busy_team_is_not_waited_for():
+    """A GIL-held batch while another thread's long GIL-released call holds
+    the team: the batch runs on its own thread, exact, and nothing hangs."""
+    big = b"ab cd ab " * 4_000_000
+    docs = ["ab cd ab", "cd", "ab"] * 200_000
+    expected = [d.count("ab") for d in docs]
+    stop = threading.Event()
+    seen = []
+
+    def hold_team():
+        while not stop.is_set():
+            seen.append(textops.substring_count(big, b"ab", threads=2))
+
+    thread = threading.Thread(target=hold_team)
+    thread.start()
+    try:
+        for _ in range(10):
+            assert textops.parallel_substring_count(docs, "ab", threads=2) == expected
+    finally:
+        stop.set()
+        thread.join(120)
+    assert not thread.is_alive()
+    assert set(seen) <= {big.count(b"ab")}
+
+
+# --- Ctrl-C ---------------------------------------------------------------
+
+CHILD = r"""
+import json, os, signal, threading, time
+import textops
+signal.signal(signal.SIGINT, signal.default_int_handler)
+docs = ["the cat sat on the mat", "caf\xe9 the \u4e16 the", "x the y"] * 1_400_000
+latencies = []
+for _ in range(3):
+    sent = []
+    timer = threading.Timer(
+        0.05, lambda: (sent.append(time.perf_counter()), os.kill(os.getpid(), signal.SIGINT))
+    )
+    timer.start()
+    try:
+        while True:
+            textops.parallel_word_count(docs, "the", threads=1)
+    except KeyboardInterrupt:
+        latencies.append(time.perf_counter() - sent[0])
+    timer.join()
+print(json.dumps({"latencies": latencies, "next": textops.parallel_word_count(docs[:3], "the")}))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
+def test_sigint_stops_a_long_held_batch():
+    """SIGINT during a batch of about 4 million short texts (hundreds of
+    milliseconds of GIL-held slices) raises KeyboardInterrupt between
+    slices, within the half second test_interrupt.py allows."""
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=300, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["next"] == [2, 2, 1]
+    assert max(report["latencies"]) < 0.5, report
