@@ -406,7 +406,10 @@ def chart(run: Run, png: Path) -> None:
 
     groups = [g for g in HEADLINE_GROUPS if run.in_group(g)]
     languages = language_speedups(run)
-    n_panels = len(groups) + 1 + bool(languages)
+    pairs = thread_pairs(run)
+    n_panels = len(groups) + bool(pairs) + bool(languages)
+    if n_panels == 0:
+        raise SystemExit("no group of the run is charted")
     n_rows = -(-n_panels // 2)
     fig, axes = plt.subplots(n_rows, 2, figsize=(14, 3.2 * n_rows), squeeze=False)
     flat = list(axes.flat)
@@ -434,9 +437,10 @@ def chart(run: Run, png: Path) -> None:
         ax.set_title(group, fontsize=10)
         ax.set_xlabel("GB/s (median, log scale)")
         ax.tick_params(axis="y", labelsize=8)
-    threads_panel(run, flat[len(groups)])
+    if pairs:
+        threads_panel(pairs, flat[len(groups)])
     if languages:
-        languages_panel(languages, flat[len(groups) + 1])
+        languages_panel(languages, flat[len(groups) + bool(pairs)])
     for ax in flat[n_panels:]:
         ax.axis("off")
     fig.suptitle(f"textops throughput - {run.machine()}", fontsize=10)
@@ -445,8 +449,8 @@ def chart(run: Run, png: Path) -> None:
     plt.close(fig)
 
 
-def threads_panel(run: Run, ax: Any) -> None:
-    """Bars of 1 against 2 threads: textops threads=1/2 per word, and 1/2 Python threads (row 7)."""
+def thread_pairs(run: Run) -> list[tuple[str, Bench, Bench]]:
+    """(name, 1 thread, 2 threads) of textops per word and of 1/2 Python threads (row 7)."""
     pairs: list[tuple[str, Bench | None, Bench | None]] = []
     for word in run.words("row1-substring"):
         group = f"row1-substring[{word}]"
@@ -475,7 +479,11 @@ def threads_panel(run: Run, ax: Any) -> None:
                 run.find(group, "2 Python threads"),
             )
         )
-    pairs = [(name, one, two) for name, one, two in pairs if one and two]
+    return [(name, one, two) for name, one, two in pairs if one and two]
+
+
+def threads_panel(pairs: list[tuple[str, Bench, Bench]], ax: Any) -> None:
+    """Bars of 1 against 2 threads (``thread_pairs``)."""
     positions = range(len(pairs))
     ax.barh(
         [p - 0.2 for p in positions],
