@@ -410,8 +410,9 @@ def chart(run: Run, png: Path) -> None:
     n_panels = len(groups) + bool(pairs) + bool(languages)
     if n_panels == 0:
         raise SystemExit("no group of the run is charted")
-    n_rows = -(-n_panels // 2)
-    fig, axes = plt.subplots(n_rows, 2, figsize=(14, 3.2 * n_rows), squeeze=False)
+    n_cols = 1 if n_panels == 1 else 2
+    n_rows = -(-n_panels // n_cols)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(7 * n_cols, 3.2 * n_rows), squeeze=False)
     flat = list(axes.flat)
     for ax, group in zip(flat, groups):
         benches = sorted(run.in_group(group), key=gbps)
@@ -544,7 +545,7 @@ def languages_panel(speedups: dict[str, dict[str, float]], ax: Any) -> None:
     ax.axvline(1.0, color="black", linewidth=0.8)
     ax.set_title("every language, str: speed-up over text.count(w)", fontsize=10)
     ax.set_xlabel("x text.count (median times, same run)")
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
