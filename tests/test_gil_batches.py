@@ -12,9 +12,6 @@ RuntimeError); that Ctrl-C stops a long batch; and that a busy team is
 never waited for.
 """
 
-import json
-import subprocess
-import sys
 import threading
 
 import pytest
@@ -266,41 +263,3 @@ def test_busy_team_is_not_waited_for():
         thread.join(120)
     assert not thread.is_alive()
     assert set(seen) <= {big.count(b"ab")}
-
-
-# --- Ctrl-C ---------------------------------------------------------------
-
-CHILD = r"""
-import json, os, signal, threading, time
-import textops
-signal.signal(signal.SIGINT, signal.default_int_handler)
-docs = ["the cat sat on the mat", "caf\xe9 the \u4e16 the", "x the y"] * 1_400_000
-latencies = []
-for _ in range(3):
-    sent = []
-    timer = threading.Timer(
-        0.05, lambda: (sent.append(time.perf_counter()), os.kill(os.getpid(), signal.SIGINT))
-    )
-    timer.start()
-    try:
-        while True:
-            textops.parallel_word_count(docs, "the", threads=1)
-    except KeyboardInterrupt:
-        latencies.append(time.perf_counter() - sent[0])
-    timer.join()
-print(json.dumps({"latencies": latencies, "next": textops.parallel_word_count(docs[:3], "the")}))
-"""
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
-def test_sigint_stops_a_long_held_batch():
-    """SIGINT during a batch of about 4 million short texts (hundreds of
-    milliseconds of GIL-held slices) raises KeyboardInterrupt between
-    slices, within the half second test_interrupt.py allows."""
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD], capture_output=True, text=True, timeout=300, check=False
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
-    assert report["next"] == [2, 2, 1]
-    assert max(report["latencies"]) < 0.5, report

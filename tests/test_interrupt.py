@@ -69,7 +69,7 @@ def check_report(report, slow=()):
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
 def test_sigint_stops_long_calls(big_file):
     report = run_child(big_file)
-    assert len(report) == 8
+    assert len(report) == 10
     check_report(report)
 
 

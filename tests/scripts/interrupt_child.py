@@ -28,7 +28,8 @@ def short_calls():
     """Calls on text of short lines and words."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
-    corpus = textops.Corpus(text.splitlines())
+    lines = text.splitlines()
+    corpus = textops.Corpus(lines)
     return {
         "word_count, 1 thread": lambda: textops.word_count(text, "sea", threads=1),
         "substring_count, 2 threads": lambda: textops.substring_count(text, "e", threads=2),
@@ -38,6 +39,13 @@ def short_calls():
         "file_word_count": lambda: textops.file_word_count(path, "the", threads=1),
         "Corpus.word_count": lambda: corpus.word_count("whale", threads=1),
         "Corpus.line_word_counts": lambda: corpus.line_word_counts("the", threads=1),
+        # a batch of short texts: counted a slice at a time with the GIL held
+        "parallel_word_count of the lines, 1 thread": lambda: textops.parallel_word_count(
+            lines, "the", threads=1
+        ),
+        "parallel_substring_count of the lines, 2 threads": (
+            lambda: textops.parallel_substring_count(lines, "e", threads=2)
+        ),
     }
 
 
