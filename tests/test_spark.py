@@ -5,6 +5,7 @@ import os
 import shutil
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -12,22 +13,32 @@ pyspark = pytest.importorskip("pyspark", reason="pyspark is not installed (pip i
 if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
     pytest.skip("PySpark needs Java 17 or newer, and none is installed", allow_module_level=True)
 
+import textops
 import textops.spark as spark_recipe
 from test_dask import make_texts
 
 
 @pytest.fixture(scope="module")
 def spark():
+    """A local[2] session. Spark starts its Python workers with ``-m`` in
+    its own working folder, which goes first on their path: it starts where
+    textops was imported from, so that a worker never finds the unbuilt
+    source folder of a checkout instead."""
     from pyspark.sql import SparkSession
 
     os.environ["PYSPARK_PYTHON"] = sys.executable
-    session = (
-        SparkSession.builder.master("local[2]")
-        .appName("textops-tests")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")  # several batches a task
-        .getOrCreate()
-    )
+    here = os.getcwd()
+    os.chdir(Path(textops.__file__).resolve().parent.parent)
+    try:
+        session = (
+            SparkSession.builder.master("local[2]")
+            .appName("textops-tests")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.execution.arrow.maxRecordsPerBatch", "64")  # several batches a task
+            .getOrCreate()
+        )
+    finally:
+        os.chdir(here)
     yield session
     session.stop()
 
