@@ -204,14 +204,20 @@ static int check_span(const tx_query *q, const unsigned char *t, size_t n,
     return __atomic_load_n(slot, __ATOMIC_RELAXED) < n;
 }
 
+/* 1 for t.lower().split(sep) with an explicit separator: counted on
+ * lowered copies of the texts (run_counts), not on the texts themselves. */
+static int lowered_sep(const tx_query *q)
+{
+    return q->kind == TX_WORDS && q->sep != NULL && q->lower;
+}
+
 /* 1 when a piece's count is the sum of the counts of its own cuts (as a
  * text of its own, shares.c) with no correction: a word or substring that
  * is not empty, and no separator of a lowered text (which cuts cannot
  * find). */
 static int fusable(const tx_query *q)
 {
-    return q->word_len != 0 && q->plan != TX_PLAN_NONE &&
-           !(q->kind == TX_WORDS && q->sep != NULL && q->lower);
+    return q->word_len != 0 && q->plan != TX_PLAN_NONE && !lowered_sep(q);
 }
 
 /* tx_words of the piece [a, e) of t[0, n) (a cut, or 0; e a cut, or n),
@@ -396,15 +402,13 @@ static size_t count_piece(tx_batch *b, size_t tid, size_t i, size_t k,
     }
     size_t w = word_units((count_batch *)b, i);
     int failed = 0;
-    if (((count_batch *)b)->bad != NULL) {
-        free(buf.heap);
-        return checked_share(q, b, i, k, pieces);
-    }
-    size_t c = w != 0 ? units_share(q, (const unsigned char *)b->texts[i],
-                                    b->lens[i], w, k, pieces, &failed)
-                      : count_share(q, (const unsigned char *)b->texts[i],
-                                    b->lens[i], k, pieces,
-                                    tx_batch_cuts(b, i));
+    size_t c = ((count_batch *)b)->bad != NULL
+                   ? checked_share(q, b, i, k, pieces)
+               : w != 0 ? units_share(q, (const unsigned char *)b->texts[i],
+                                      b->lens[i], w, k, pieces, &failed)
+                        : count_share(q, (const unsigned char *)b->texts[i],
+                                      b->lens[i], k, pieces,
+                                      tx_batch_cuts(b, i));
     if (failed)
         b->failed = 1;
     free(buf.heap);
@@ -426,7 +430,7 @@ static void run_counts(const tx_query *query, size_t ntexts,
     tx_lowered copy;
     if (bad != NULL) {
         /* lowered copies (below) are not the texts: check those first */
-        int before = base.kind == TX_WORDS && base.sep != NULL && base.lower;
+        int before = lowered_sep(&base);
         for (size_t i = 0; i < ntexts; i++)
             bad[i] = before ? textops_utf8_check(texts[i], lens[i], threads)
                             : lens[i];

@@ -211,10 +211,10 @@ def run(
     try:
         for group in _groups(items, progress):
             with ExitStack() as stack:
-                fused = checked is not None and codec == "utf-8"
-                buffers = [load(items[i], codec, nthreads, stack, not fused) for i in group]
-                if checked is not None and fused:
-                    counts, bad = checked(buffers, nthreads)
+                fused = checked if codec == "utf-8" else None
+                buffers = [load(items[i], codec, nthreads, stack, fused is None) for i in group]
+                if fused is not None:
+                    counts, bad = fused(buffers, nthreads)
                     for i, data, offset in zip(group, buffers, bad):
                         _raise_if_bad(items[i], data, offset)
                     results.extend(counts)
