@@ -174,6 +174,13 @@ int textops_units_line_word_counts(const char *text, size_t len, int width,
 size_t textops_units_to_utf8(const char *units, size_t n, int width,
                              char *out, size_t cap, int threads);
 
+/* The same UTF-8 in memory malloc'd to its exact size, which the caller
+ * frees; its length in *size. Each share's size is taken once, on every
+ * thread (`threads` as above), then its bytes written. NULL without
+ * memory. */
+char *textops_units_utf8_copy(const char *units, size_t n, int width,
+                              int threads, size_t *size);
+
 /* The distinct tokens of a text, as textops_word_frequencies returns them:
  * `data` holds the tokens end to end (nbytes bytes); info[3*i],
  * info[3*i+1] and info[3*i+2] are token i's length in bytes, its length in

@@ -155,20 +155,42 @@ static size_t utf8_per_unit(size_t width)
     return width == 1 ? 2 : width == 2 ? 3 : 4;
 }
 
-/* UTF-8 bytes of units [a, b) of u: a loop the compiler vectorises. */
+/* Units a block of the size pass takes: the count of each lane fits in
+ * 16 bits (at most two a unit), so the compiler's vector loop keeps eight
+ * or sixteen counts to a register, not two. */
+#define TX_SIZE_BLOCK 16384
+
+/* UTF-8 bytes of units [a, b) of u: n + count(u >= 0x80) + count(u >=
+ * 0x800) (+ count(u >= 0x10000)), loops the compiler vectorises, counted
+ * in narrow lanes a block at a time. */
 static size_t utf8_size(const unsigned char *u, size_t a, size_t b,
                         size_t width)
 {
-    size_t size = 0;
-    if (width == 1) {
-        for (size_t i = a; i < b; i++)
-            size += 1 + (u[i] >> 7);
-    } else if (width == 2) {
-        for (size_t i = a; i < b; i++)
-            size += utf8_len(unit_at(u, i, 2));
-    } else {
-        for (size_t i = a; i < b; i++)
-            size += utf8_len(unit_at(u, i, 4));
+    size_t size = b - a;
+    for (size_t i = a; i < b;) {
+        size_t e = b - i > TX_SIZE_BLOCK ? i + TX_SIZE_BLOCK : b;
+        if (width == 1) {
+            uint16_t c = 0;
+            for (; i < e; i++)
+                c = (uint16_t)(c + (u[i] >> 7));
+            size += c;
+        } else if (width == 2) {
+            uint16_t c = 0;
+            for (; i < e; i++) {
+                uint16_t v;
+                memcpy(&v, u + 2 * i, 2);
+                c = (uint16_t)(c + (v >= 0x80) + (v >= 0x800));
+            }
+            size += c;
+        } else {
+            uint32_t c = 0;
+            for (; i < e; i++) {
+                uint32_t v;
+                memcpy(&v, u + 4 * i, 4);
+                c += (uint32_t)(v >= 0x80) + (v >= 0x800) + (v >= 0x10000);
+            }
+            size += c;
+        }
     }
     return size;
 }
@@ -217,6 +239,27 @@ static inline int ascii_units8(const unsigned char *p, unsigned char *out)
     return 1;
 }
 
+/* When the 32 two-byte units at p are ASCII, writes them at out (32
+ * bytes) and returns 1; else returns 0. A test of eight words, then a
+ * narrowing loop the compiler vectorises. */
+static inline int ascii_units32(const unsigned char *p, unsigned char *out)
+{
+    uint64_t any = 0;
+    for (size_t j = 0; j < 8; j++) {
+        uint64_t v;
+        memcpy(&v, p + 8 * j, 8);
+        any |= v;
+    }
+    if ((any & 0xFF80FF80FF80FF80u) != 0)
+        return 0;
+    for (size_t j = 0; j < 32; j++) {
+        uint16_t v;
+        memcpy(&v, p + 2 * j, 2);
+        out[j] = (unsigned char)v;
+    }
+    return 1;
+}
+
 /* Writes the UTF-8 of units [a, b) of u at out, at most cap bytes (a
  * character that does not fit ends the writing); returns the bytes
  * written. Runs of ASCII, and of short characters in two-byte units, go
@@ -230,6 +273,13 @@ static size_t utf8_write(const unsigned char *u, size_t a, size_t b,
             ascii_units8(u + 2 * i, out + o)) {
             o += 8;
             i += 8;
+            /* in a run of ASCII: on 32 at a time (tried only here, where
+             * it mostly succeeds) */
+            while (b - i >= 32 && cap - o >= 32 &&
+                   ascii_units32(u + 2 * i, out + o)) {
+                o += 32;
+                i += 32;
+            }
             continue;
         }
         if (width == 2 && b - i >= 4 && cap - o >= 8 &&
@@ -302,12 +352,14 @@ static size_t utf8_text(tx_batch *b, size_t tid, size_t i)
     return utf8_write(ub->u, 0, ub->n, ub->width, ub->out, ub->cap);
 }
 
-size_t textops_units_to_utf8(const char *units, size_t n, int width,
-                             char *out, size_t cap, int threads)
+/* The UTF-8 of the units into out (cap bytes), or, with out NULL, into
+ * a buffer of the exact size malloc'd here (*copy; NULL without memory):
+ * the shares' sizes in one parallel pass, their bytes in a second.
+ * Returns the bytes written (with out and copy NULL: the bytes the UTF-8
+ * takes). */
+static size_t units_utf8(const char *units, size_t n, size_t w, char *out,
+                         size_t cap, int threads, char **copy)
 {
-    size_t w = width == 1 || width == 2 ? (size_t)width : 4;
-    if (out == NULL)
-        return utf8_size((const unsigned char *)units, 0, n, w);
     const char *texts[1] = {units};
     size_t lens[1] = {n * w}, written = 0;
     utf8_batch ub = {{utf8_text, utf8_share, 1, texts, lens, NULL, &written,
@@ -316,14 +368,48 @@ size_t textops_units_to_utf8(const char *units, size_t n, int width,
                      (unsigned char *)out};
     tx_batch_plan(&ub.b, threads);
     size_t pieces = tx_batch_pieces(&ub.b, 0);
-    if (pieces == 0 || pieces > TX_LOCAL_SHARES) /* whole, in one pass */
+    if (pieces == 0 || pieces > TX_LOCAL_SHARES) { /* whole, in one pass */
+        if (out == NULL) {
+            ub.cap = utf8_size(ub.u, 0, n, w);
+            if (copy == NULL)
+                return ub.cap;
+            ub.out = (unsigned char *)(*copy = malloc(ub.cap ? ub.cap : 1));
+            if (ub.out == NULL)
+                return 0;
+        }
         return utf8_text(&ub.b, 0, 0);
+    }
     tx_batch_run(&ub.b); /* the sizes */
     for (size_t k = 0; k < pieces; k++)
         ub.starts[k + 1] += ub.starts[k];
+    if (out == NULL) {
+        ub.cap = ub.starts[pieces];
+        if (copy == NULL)
+            return ub.cap;
+        ub.out = (unsigned char *)(*copy = malloc(ub.cap ? ub.cap : 1));
+        if (ub.out == NULL)
+            return 0;
+    }
     ub.fill = 1;
     tx_batch_run(&ub.b); /* the bytes: `written` sums the shares' */
     return written;
+}
+
+size_t textops_units_to_utf8(const char *units, size_t n, int width,
+                             char *out, size_t cap, int threads)
+{
+    size_t w = width == 1 || width == 2 ? (size_t)width : 4;
+    return units_utf8(units, n, w, out, out != NULL ? cap : 0, threads,
+                      NULL);
+}
+
+char *textops_units_utf8_copy(const char *units, size_t n, int width,
+                              int threads, size_t *size)
+{
+    size_t w = width == 1 || width == 2 ? (size_t)width : 4;
+    char *copy = NULL;
+    *size = units_utf8(units, n, w, NULL, 0, threads, &copy);
+    return copy;
 }
 
 /* Word and line counts of a text of units go block by block: each block

@@ -14,6 +14,7 @@ string.
 """
 
 import sys
+from collections import Counter
 
 import pytest
 from hypothesis import given
@@ -219,3 +220,46 @@ def test_no_utf8_form_left_on_the_string(kind):
         assert textops.word_counts(text, ["word", "x"]) == {"word": n, "x": 0}
         assert list(textops.Corpus([text, text]).word_count("word")) == [n, n]
         assert sys.getsizeof(text) == size
+
+
+@st.composite
+def ascii_rich_texts(draw, kind: str) -> str:
+    """A str of the given kind mixing its alphabet with ASCII runs of every
+    length around the 8 and 32 units the UTF-8 copy writes at a time."""
+    parts = draw(
+        st.lists(
+            st.one_of(
+                stored_texts(kind),
+                st.integers(1, 70).map(lambda k: ("ab c" * 20)[:k]),
+            ),
+            max_size=8,
+        )
+    )
+    return "".join(parts) + MARKERS[kind]
+
+
+@given(data=st.data())
+def test_utf8_copy_of_storage(data, set_min_chunk):
+    # the copy calls that need every token read: sizes and bytes of each
+    # share, every share cut the chunk size allows
+    from textops import _core
+
+    kind = data.draw(st.sampled_from(["latin1", "ucs2", "ucs4"]))
+    text = data.draw(ascii_rich_texts(kind))
+    set_min_chunk(data.draw(st.sampled_from([1, 2, 3, 7, 64, 4096])))
+    buf, n = _core._utf8_copy(text)
+    assert _core.ffi.buffer(buf, n)[:] == text.encode("utf-8", "surrogatepass")
+    for threads in THREADS:
+        assert textops.word_frequencies(text, threads=threads) == Counter(text.split())
+
+
+def test_long_utf8_copy_on_every_thread(set_min_chunk):
+    # past the glue's one-thread size: the copy's sizes and bytes are taken
+    # in shares on every thread
+    for kind in ("latin1", "ucs2", "ucs4"):
+        text = ("word " * 7 + "ab" + MARKERS[kind] + " é z ") * 40_000
+        for chunk in (4097, 1 << 16):
+            set_min_chunk(chunk)
+            for threads in THREADS:
+                got = textops.word_frequencies(text, threads=threads)
+                assert got == Counter(text.split())

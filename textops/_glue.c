@@ -63,17 +63,15 @@ static int py_utf8(PyObject *obj, int has_gil, const char **data,
     int width;
     if (copy == NULL || py_storage(obj, has_gil, &units, &nbytes, &width) != 0)
         return -1;
-    size_t n = (size_t)nbytes / (size_t)width;
-    /* the exact size: many short copies share pages, so room left unused
-     * would cost memory */
-    size_t cap = textops_units_to_utf8(units, n, width, NULL, 0, 1);
-    *copy = malloc(cap ? cap : 1);
+    size_t n = (size_t)nbytes / (size_t)width, len;
+    /* the exact size (many short copies share pages, so room left unused
+     * would cost memory), taken on every thread for a long text */
+    *copy = textops_units_utf8_copy(
+        units, n, width, (size_t)nbytes > TEXTOPS_PY_ONE_THREAD ? 0 : 1, &len);
     if (*copy == NULL)
         return -1;
     *data = *copy;
-    *size = (Py_ssize_t)textops_units_to_utf8(units, n, width, *copy, cap,
-                                              cap > TEXTOPS_PY_ONE_THREAD ? 0
-                                                                          : 1);
+    *size = (Py_ssize_t)len;
     return 0;
 }
 
