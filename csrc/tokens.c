@@ -320,12 +320,19 @@ static size_t chars_until(walk *w, run_state *r, size_t i, size_t lim,
     return i;
 }
 
+/* A block with at most this many bytes above 0x7F goes by the word mask
+ * between them, each of its non-ASCII characters judged on its own;
+ * denser ones a character at a time. */
+#define TX_FEW_HIGH 16
+
 /* The runs of \w of t[0, n) (bytes: ASCII \w) as tokens of at least
  * min_cps code points, lowered when the query lowers. Blocks of 64 bytes
- * without a byte above 0x7F (any block, for bytes) go by the backend's
- * word mask, a token per run of its bits; the others a character at a
- * time. The stop flag is looked at every TX_CHECK_BYTES, in a long run
- * too. */
+ * go by the backend's word mask, a token per run of its bits: every block
+ * of bytes, and of a str those with no byte above 0x7F, or few (the
+ * mask's bits up to each non-ASCII character, the character itself by
+ * chars_until, and so on: an English text's quotes and dashes); the
+ * other blocks, and the tail, a character at a time. The stop flag is
+ * looked at every TX_CHECK_BYTES, in a long run too. */
 static int word_runs(walk *w, size_t min_cps)
 {
     const unsigned char *t = w->t;
@@ -339,30 +346,50 @@ static int word_runs(walk *w, size_t min_cps)
                 return 0;
             check = i + TX_CHECK_BYTES;
         }
-        uint64_t high, words;
+        uint64_t high = 0, words;
         if (n - i < 64 ||
-            ((words = word_mask(t + i, &high)), uni && high != 0)) {
+            ((words = word_mask(t + i, &high)),
+             uni && high != 0 && __builtin_popcountll(high) > TX_FEW_HIGH)) {
             size_t lim = n - i < 64 ? n : i + 64;
             i = chars_until(w, &r, i, lim, min_cps);
             if (i == TX_STOP)
                 return 1;
             continue;
         }
+        if (!uni)
+            high = 0;
         uint64_t ahead = ~(uint64_t)0; /* the positions not yet passed */
         for (;;) {
-            uint64_t next = (r.in_run ? ~words : words) & ahead;
-            if (next == 0)
-                break;
-            unsigned p = (unsigned)__builtin_ctzll(next);
-            if (r.in_run) {
-                r.in_run = 0;
-                if (run_token(w, r.start, i + p, r.cps + (i + p - r.seg),
-                              r.flags, min_cps))
-                    return 1;
-            } else {
-                r = (run_state){1, i + p, 0, i + p, 0};
+            /* the ASCII bytes before the next non-ASCII one */
+            uint64_t before = high & ahead, ascii = ahead;
+            if (before != 0)
+                ascii &= (before & (0 - before)) - 1;
+            uint64_t next = (r.in_run ? ~words : words) & ascii;
+            if (next != 0) {
+                unsigned p = (unsigned)__builtin_ctzll(next);
+                if (r.in_run) {
+                    r.in_run = 0;
+                    if (run_token(w, r.start, i + p,
+                                  r.cps + (i + p - r.seg), r.flags, min_cps))
+                        return 1;
+                } else {
+                    r = (run_state){1, i + p, 0, i + p, 0};
+                }
+                ahead = ~(uint64_t)0 << p;
+                continue;
             }
-            ahead = ~(uint64_t)0 << p;
+            if (before == 0)
+                break;
+            /* the non-ASCII character at p, which may end past the block */
+            size_t p = (size_t)__builtin_ctzll(before);
+            size_t j = chars_until(w, &r, i + p, i + p + 1, min_cps);
+            if (j == TX_STOP)
+                return 1;
+            if (j - i >= 64) {
+                i = j - 64; /* on from j */
+                break;
+            }
+            ahead = ~(uint64_t)0 << (j - i);
         }
         i += 64;
     }

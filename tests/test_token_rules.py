@@ -964,3 +964,34 @@ def test_pattern_none_is_split():
         "a"
     )
     assert textops.word_frequencies(text, lowercase=True) == Counter(text.lower().split())
+
+
+@st.composite
+def sparse_texts(draw) -> str:
+    """ASCII words with a few non-ASCII characters among them (from one to
+    about twenty to a 64-byte block: either side of the count of bytes
+    above 0x7F up to which a block goes by the word mask), \\w or not, of
+    two, three and four UTF-8 bytes, the lowering's special cases too."""
+    base = draw(st.text(alphabet="abcXYZ09_ ,.'-\n", min_size=60, max_size=400))
+    chars = st.sampled_from(list(SPECIALS) + ["“", "”", "—", "ß", "ā", "й", "\u0905", "\u093f"])
+    places = draw(st.lists(st.tuples(st.integers(0, len(base)), chars), max_size=40))
+    out = list(base)
+    for at, ch in sorted(places, reverse=True):
+        out.insert(at, ch)
+    return "".join(out)
+
+
+@settings(max_examples=BACKEND_EXAMPLES)
+@given(text=sparse_texts(), min_chunk=SMALL_MIN_CHUNKS)
+def test_sparse_non_ascii_blocks(text, min_chunk, set_min_chunk, search_backend):
+    """Blocks with few non-ASCII characters: word_frequencies of every \\w
+    rule, lowered or not, on every backend, thread count and chunk size."""
+    set_min_chunk(min_chunk)
+    for pattern in (r"\w+", r"(?u)\b\w\w+\b", r"(?u)\b\w+\b"):
+        for lowercase in (False, True):
+            want = Counter(rule_tokens(text, pattern, lowercase))
+            for threads in THREAD_COUNTS:
+                got = textops.word_frequencies(
+                    text, pattern=pattern, lowercase=lowercase, threads=threads
+                )
+                assert list(got.items()) == list(want.items()), (text, pattern, lowercase)
