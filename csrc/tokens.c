@@ -260,6 +260,47 @@ static int has_upper(const unsigned char *s, size_t n,
     return 0;
 }
 
+/* Hands the lowercase form of the run t[start, end) of ASCII bytes to
+ * the sink (the run itself when it has no upper-case letter): each
+ * upper-case letter given its 0x20 bit, eight bytes at a time. */
+static int ascii_lowered_token(walk *w, size_t start, size_t end)
+{
+    const unsigned char *s = w->t + start, *text_end = w->t + w->n;
+    size_t n = end - start;
+    if (n <= 8 && text_end - s >= 8) { /* most words: one load */
+        uint64_t x, up;
+        memcpy(&x, s, 8);
+        up = tx_upper_lanes(x);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        if (n < 8)
+            up &= ((uint64_t)1 << (8 * n)) - 1;
+        if (up == 0)
+            return deliver(w->sink, s, n, s, text_end);
+        x |= up >> 2;
+        memcpy(w->sc.local, &x, 8);
+        return deliver(w->sink, w->sc.local, n, s,
+                       w->sc.local + sizeof w->sc.local);
+#else
+        (void)up;
+#endif
+    }
+    if (!has_upper(s, n, text_end))
+        return deliver(w->sink, s, n, s, text_end);
+    size_t cap, i = 0;
+    unsigned char *buf = scratch_room(&w->sc, n, &cap);
+    if (buf == NULL)
+        return -1;
+    for (; n - i >= 8; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        x |= tx_upper_lanes(x) >> 2;
+        memcpy(buf + i, &x, 8);
+    }
+    for (; i < n; i++)
+        buf[i] = (unsigned char)(s[i] | ((unsigned)(s[i] - 'A') < 26u) << 5);
+    return deliver(w->sink, buf, n, s, buf + cap);
+}
+
 /* Hands the run t[start, end) of `cps` code points to the sink as a
  * token of at least min_cps code points, lowered if the query lowers
  * (and the run changes when lowered: else it is given as it is). */
@@ -273,6 +314,8 @@ static int run_token(walk *w, size_t start, size_t end, size_t cps,
         return lowered_run_split(w, start, end, min_cps);
     if (cps < min_cps)
         return 0;
+    if (flags == 0) /* a run of the word mask alone: ASCII */
+        return ascii_lowered_token(w, start, end);
     if (flags & TX_UCD_LOWERS || has_upper(s, end - start, w->t + w->n))
         return lowered_token(w, start, end);
     return deliver(w->sink, s, end - start, s, w->t + w->n);
