@@ -268,6 +268,22 @@ scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 /* Blocks per window of the tally: 4 KB of text. */
 #define TALLY_BLOCKS 64
 
+/* The first start at or after a (a place of the window at wbase, whose
+ * blocks' occurrences are masks[]) where an occurrence is, or the
+ * window's end. */
+static inline size_t next_start(const uint64_t *masks, size_t wbase,
+                                size_t a)
+{
+    size_t i = (a - wbase) >> 6;
+    uint64_t bits = masks[i] & (~(uint64_t)0 << (a & 63));
+    while (bits == 0) {
+        if (++i == TALLY_BLOCKS)
+            return wbase + 64 * TALLY_BLOCKS;
+        bits = masks[i];
+    }
+    return wbase + 64 * i + (size_t)__builtin_ctzll(bits);
+}
+
 /* The count of a word that cannot overlap itself (so that every
  * occurrence is one of the greedy count's), window by window: the masks
  * of a window's blocks and the occurrences before each block, then per
@@ -293,16 +309,20 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
     cum[TALLY_BLOCKS] = 0;
     for (size_t wbase = 0; d < d1; wbase += 64 * TALLY_BLOCKS) {
         const size_t wend = wbase + 64 * TALLY_BLOCKS;
-        cum[0] = cum[TALLY_BLOCKS];
+        /* the running count stays in a register: read back from cum[],
+         * it waited on the store just made */
+        size_t run = cum[TALLY_BLOCKS];
+        cum[0] = run;
         for (size_t k = 0; k < TALLY_BLOCKS; k += 4) {
             const size_t group = wbase + 64 * k;
             /* after 4 blocks without occurrences, 4 blocks where the
              * probes never agree are passed with one test */
             if (calm && group + 255 + m <= n && quiet(t + group, &p)) {
                 masks[k] = masks[k + 1] = masks[k + 2] = masks[k + 3] = 0;
-                cum[k + 1] = cum[k + 2] = cum[k + 3] = cum[k + 4] = cum[k];
+                cum[k + 1] = cum[k + 2] = cum[k + 3] = cum[k + 4] = run;
                 continue;
             }
+            const size_t before = run;
             for (size_t i = k; i < k + 4; i++) {
                 size_t base = wbase + 64 * i;
                 uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
@@ -311,41 +331,48 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                 if (!p.covered)
                     bits = whole_only(t + base, s, m, bits);
                 masks[i] = bits;
-                cum[i + 1] = cum[i] + (size_t)__builtin_popcountll(bits);
+                run += (size_t)__builtin_popcountll(bits);
+                cum[i + 1] = run;
             }
-            calm = cum[k + 4] == cum[k];
+            calm = run == before;
         }
-        const int none = cum[TALLY_BLOCKS] == cum[0];
+        const int none = run == cum[0];
 #define RANK(x)                                                             \
     (cum[((x) - wbase) >> 6] +                                              \
      (size_t)__builtin_popcountll(masks[((x) - wbase) >> 6] &               \
                                   (((uint64_t)1 << ((x) & 63)) - 1)))
-        /* documents that end inside a window without occurrences count
-         * 0 (out[] starts at 0): passed in strides of up to 32 */
-        if (none && !have_lo)
-            for (size_t step = 32; step > 0; step /= 2)
-                while (d + step <= d1) {
-                    size_t e = off[d + step] - first;
-                    e = e < a ? a : e > n ? n : e;
-                    if (e >= wend)
-                        break;
-                    a = e;
-                    d += step;
-                }
+        /* no occurrence starts in [a, z), once known (a document that
+         * began in an earlier window may still be open here) */
+        size_t z = wend;
+        int known = none;
         while (d < d1) {
-            size_t b = off[d + 1] - first;
-            b = b < a ? a : b > n ? n : b;
             if (!have_lo) {
                 if (a >= wend)
                     break;
-                if (none && b + 1 < wend + m) { /* no start in the window */
-                    a = b;
-                    d++;
-                    continue;
+                if (!known || z < a) {
+                    z = next_start(masks, wbase, a);
+                    known = 1;
                 }
+                /* documents that end before z count 0: passed in strides
+                 * of up to 32, their counts written 0 */
+                for (size_t step = 32; step > 0; step /= 2)
+                    while (d + step <= d1) {
+                        size_t e = off[d + step] - first;
+                        e = e < a ? a : e > n ? n : e;
+                        if (e >= z)
+                            break;
+                        for (size_t k = d; k < d + step; k++)
+                            w->out[k] = 0;
+                        a = e;
+                        d += step;
+                    }
+                if (d == d1)
+                    break;
                 lo_rank = RANK(a);
                 have_lo = 1;
             }
+            size_t b = off[d + 1] - first;
+            b = b < a ? a : b > n ? n : b;
             size_t hi = b - a >= m ? b + 1 - m : a;
             if (hi >= wend)
                 break;
@@ -559,8 +586,6 @@ int tx_doc_scan_fits(const tx_query *q)
 void tx_doc_scan(const tx_query *q, const unsigned char *buf,
                  const size_t *off, size_t d0, size_t d1, size_t *out)
 {
-    for (size_t d = d0; d < d1; d++)
-        out[d] = 0;
     if (d0 == d1)
         return;
     doc_walk w = {{on_long_match, 0},
@@ -575,6 +600,11 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
                   out,
                   0};
     size_t m = q->word_len;
+    int tally = m <= TX_FILTER_MAX && q->plan == TX_PLAN_COUNT &&
+                !has_border(q->word, m);
+    if (!tally) /* the walks add to out[]; the tally writes each document */
+        for (size_t d = d0; d < d1; d++)
+            out[d] = 0;
     if (m > TX_FILTER_MAX) {
         /* a document may start or end beside any byte: judge decides
          * every occurrence, none is decided by the scan (see tx_scan) */
@@ -584,7 +614,6 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
         return;
     }
     doc_probes p = probes_of(&q->word_needle);
-    int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
 #ifdef TX_X86
     tx_scan_fn scan = tx_backend_now()->scan;
     if (scan == tx_scan_avx512)
