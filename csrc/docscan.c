@@ -4,7 +4,9 @@
  * The run is read 64 bytes at a time: a mask with a bit per start where
  * three probe bytes are the word's (all of a word of up to 3 bytes; else
  * its three rarest, as search.c chose them from a sample of the
- * documents), each candidate of a longer word then compared whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
+ * documents); where a stretch has candidates, a word of up to 8 bytes has
+ * every byte tested in the mask and a longer one each candidate compared
+ * whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
  * SSE2, or the portable eight-bytes-at-a-time twin, chosen with the
  * backend: backend.h); the rest is one body. A word that cannot overlap
  * itself, counted as a substring, is tallied in windows of 4 KB: the
@@ -33,13 +35,16 @@
 #endif
 
 /* The word's three probe bytes and their offsets in it (all below m).
- * `covered`: they are all its bytes (m <= 3), so a start where they agree
- * is an occurrence; else the candidate is compared whole. */
+ * `covered`: a block's mask bits are occurrences, either because the
+ * probes are all its bytes (m <= 3) or because the mask tests every byte
+ * (`full`: m <= TX_TALLY_MAX, as search.c's tally does; the quiet test
+ * still takes the probes); else each candidate is compared whole. */
 typedef struct {
     unsigned char first, mid, last;
     size_t at_first, at_mid, at_last, m;
-    int covered;
+    int covered, full;
     int quiet3; /* the quiet test takes all three probes (tx_needle.quiet) */
+    const unsigned char *s; /* the word */
 } doc_probes;
 
 /* The state of one scan over a run: t[0, n) is documents d0..d1 - 1, the
@@ -141,7 +146,8 @@ static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
     uint64_t bits = 0;
     for (size_t q = base; q < base + 64 && q + p->m <= n; q++)
         if (t[q + p->at_first] == p->first && t[q + p->at_mid] == p->mid &&
-            t[q + p->at_last] == p->last)
+            t[q + p->at_last] == p->last &&
+            (!p->full || memcmp(t + q, p->s, p->m) == 0))
             bits |= (uint64_t)1 << (q - base);
     return bits;
 }
@@ -175,9 +181,10 @@ static inline uint64_t load8(const unsigned char *h)
 }
 #endif
 
-/* The portable twin: eight bytes at a time in a 64-bit word. */
-static inline uint64_t mask_portable(const unsigned char *h,
-                                     const doc_probes *p)
+/* The portable twin: eight bytes at a time in a 64-bit word. The probes'
+ * mask: */
+static inline uint64_t probes_portable(const unsigned char *h,
+                                       const doc_probes *p)
 {
     uint64_t bits = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -198,14 +205,35 @@ static inline uint64_t mask_portable(const unsigned char *h,
     return bits;
 }
 
+/* ... and a block's mask when p->full: every byte of the word tested. */
+static inline uint64_t full_portable(const unsigned char *h,
+                                     const doc_probes *p)
+{
+    uint64_t bits = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL;
+    for (size_t j = 0; j < 64; j += 8) {
+        uint64_t e = ~(uint64_t)0;
+        for (size_t k = 0; k < p->m; k++)
+            e &= zero_bytes(load8(h + j + k) ^ (ones * p->s[k]));
+        bits |= high_bits(e) << j;
+    }
+#else
+    for (size_t j = 0; j < 64; j++)
+        if (memcmp(h + j, p->s, p->m) == 0)
+            bits |= (uint64_t)1 << j;
+#endif
+    return bits;
+}
+
 /* The quiet test takes the first two probes (the rarest two of a word of
  * 4 bytes or more: a cheaper filter, over two streams of the text), or
  * all three when those two often agree by chance (quiet3). */
 static inline int quiet_portable(const unsigned char *h, const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_portable(h, p) | mask_portable(h + 64, p) | mask_portable(h + 128, p) |
-                mask_portable(h + 192, p)) == 0;
+        return (probes_portable(h, p) | probes_portable(h + 64, p) |
+                probes_portable(h + 128, p) | probes_portable(h + 192, p)) == 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101ULL, f = ones * p->first,
                    md = ones * p->mid;
@@ -267,6 +295,10 @@ scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 
 /* Blocks per window of the tally: 4 KB of text. */
 #define TALLY_BLOCKS 64
+
+/* The most occurrences in a window whose documents are passed in strides
+ * up to each occurrence (more, and the strides seldom pass anything). */
+#define TALLY_SPARSE 4
 
 /* The first start at or after a (a place of the window at wbase, whose
  * blocks' occurrences are masks[]) where an occurrence is, or the
@@ -342,20 +374,23 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
      (size_t)__builtin_popcountll(masks[((x) - wbase) >> 6] &               \
                                   (((uint64_t)1 << ((x) & 63)) - 1)))
         /* no occurrence starts in [a, z), once known (a document that
-         * began in an earlier window may still be open here) */
+         * began in an earlier window may still be open here); a window
+         * with few occurrences passes the documents before each in
+         * strides, a dense one takes them one by one */
+        const int sparse = run - cum[0] <= TALLY_SPARSE;
         size_t z = wend;
         int known = none;
         while (d < d1) {
             if (!have_lo) {
                 if (a >= wend)
                     break;
-                if (!known || z < a) {
+                if (sparse && (!known || z < a)) {
                     z = next_start(masks, wbase, a);
                     known = 1;
                 }
                 /* documents that end before z count 0: passed in strides
                  * of up to 32, their counts written 0 */
-                for (size_t step = 32; step > 0; step /= 2)
+                for (size_t step = sparse ? 32 : 0; step > 0; step /= 2)
                     while (d + step <= d1) {
                         size_t e = off[d + step] - first;
                         e = e < a ? a : e > n ? n : e;
@@ -392,10 +427,14 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_portable, quiet_portable);
+    if (tally && p->full)
+        tally_windows(w, p, full_portable, quiet_portable);
+    else if (tally)
+        tally_windows(w, p, probes_portable, quiet_portable);
+    else if (p->full)
+        scan_blocks(w, p, full_portable, quiet_portable);
     else
-        scan_blocks(w, p, mask_portable, quiet_portable);
+        scan_blocks(w, p, probes_portable, quiet_portable);
 }
 
 #ifdef TX_X86
@@ -403,8 +442,8 @@ static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 #define AVX2 __attribute__((target("avx2,popcnt")))
 #define AVX512 __attribute__((target("avx512f,avx512bw,popcnt")))
 
-SSE2 static inline uint64_t mask_sse2(const unsigned char *h,
-                                      const doc_probes *p)
+SSE2 static inline uint64_t probes_sse2(const unsigned char *h,
+                                        const doc_probes *p)
 {
     const __m128i f = _mm_set1_epi8((char)p->first),
                   md = _mm_set1_epi8((char)p->mid),
@@ -426,8 +465,8 @@ SSE2 static inline uint64_t mask_sse2(const unsigned char *h,
     return bits;
 }
 
-AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
-                                      const doc_probes *p)
+AVX2 static inline uint64_t probes_avx2(const unsigned char *h,
+                                        const doc_probes *p)
 {
     const __m256i f = _mm256_set1_epi8((char)p->first),
                   md = _mm256_set1_epi8((char)p->mid),
@@ -450,8 +489,8 @@ AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
     return bits;
 }
 
-AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
-                                          const doc_probes *p)
+AVX512 static inline uint64_t probes_avx512(const unsigned char *h,
+                                            const doc_probes *p)
 {
     __m512i a = _mm512_loadu_si512((const void *)(h + p->at_first));
     __m512i b = _mm512_loadu_si512((const void *)(h + p->at_mid));
@@ -461,11 +500,53 @@ AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
            _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)p->last));
 }
 
+/* The masks of every byte of the word (p->full). */
+SSE2 static inline uint64_t full_sse2(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    uint64_t bits = 0;
+    for (size_t j = 0; j < 64; j += 16) {
+        __m128i e = _mm_set1_epi8(-1);
+        for (size_t k = 0; k < p->m; k++)
+            e = _mm_and_si128(
+                e, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(h + j + k)),
+                                  _mm_set1_epi8((char)p->s[k])));
+        bits |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << j;
+    }
+    return bits;
+}
+
+AVX2 static inline uint64_t full_avx2(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    uint64_t bits = 0;
+    for (size_t j = 0; j < 64; j += 32) {
+        __m256i e = _mm256_set1_epi8(-1);
+        for (size_t k = 0; k < p->m; k++)
+            e = _mm256_and_si256(
+                e, _mm256_cmpeq_epi8(
+                       _mm256_loadu_si256((const __m256i *)(const void *)(h + j + k)),
+                       _mm256_set1_epi8((char)p->s[k])));
+        bits |= (uint64_t)(unsigned)_mm256_movemask_epi8(e) << j;
+    }
+    return bits;
+}
+
+AVX512 static inline uint64_t full_avx512(const unsigned char *h,
+                                          const doc_probes *p)
+{
+    __mmask64 e = ~(__mmask64)0;
+    for (size_t k = 0; k < p->m; k++)
+        e &= _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(h + k)),
+                                    _mm512_set1_epi8((char)p->s[k]));
+    return e;
+}
+
 SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_sse2(h, p) | mask_sse2(h + 64, p) | mask_sse2(h + 128, p) |
-                mask_sse2(h + 192, p)) == 0;
+        return (probes_sse2(h, p) | probes_sse2(h + 64, p) | probes_sse2(h + 128, p) |
+                probes_sse2(h + 192, p)) == 0;
     const __m128i f = _mm_set1_epi8((char)p->first),
                   md = _mm_set1_epi8((char)p->mid);
     __m128i any = _mm_setzero_si128();
@@ -484,8 +565,8 @@ SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
 AVX2 static inline int quiet_avx2(const unsigned char *h, const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_avx2(h, p) | mask_avx2(h + 64, p) | mask_avx2(h + 128, p) |
-                mask_avx2(h + 192, p)) == 0;
+        return (probes_avx2(h, p) | probes_avx2(h + 64, p) | probes_avx2(h + 128, p) |
+                probes_avx2(h + 192, p)) == 0;
     const __m256i f = _mm256_set1_epi8((char)p->first),
                   md = _mm256_set1_epi8((char)p->mid);
     __m256i any = _mm256_setzero_si256();
@@ -505,8 +586,8 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
                                       const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_avx512(h, p) | mask_avx512(h + 64, p) | mask_avx512(h + 128, p) |
-                mask_avx512(h + 192, p)) == 0;
+        return (probes_avx512(h, p) | probes_avx512(h + 64, p) |
+                probes_avx512(h + 128, p) | probes_avx512(h + 192, p)) == 0;
     const __m512i f = _mm512_set1_epi8((char)p->first),
                   md = _mm512_set1_epi8((char)p->mid);
     __mmask64 any = 0;
@@ -520,26 +601,38 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
 
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_sse2, quiet_sse2);
+    if (tally && p->full)
+        tally_windows(w, p, full_sse2, quiet_sse2);
+    else if (tally)
+        tally_windows(w, p, probes_sse2, quiet_sse2);
+    else if (p->full)
+        scan_blocks(w, p, full_sse2, quiet_sse2);
     else
-        scan_blocks(w, p, mask_sse2, quiet_sse2);
+        scan_blocks(w, p, probes_sse2, quiet_sse2);
 }
 
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_avx2, quiet_avx2);
+    if (tally && p->full)
+        tally_windows(w, p, full_avx2, quiet_avx2);
+    else if (tally)
+        tally_windows(w, p, probes_avx2, quiet_avx2);
+    else if (p->full)
+        scan_blocks(w, p, full_avx2, quiet_avx2);
     else
-        scan_blocks(w, p, mask_avx2, quiet_avx2);
+        scan_blocks(w, p, probes_avx2, quiet_avx2);
 }
 
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_avx512, quiet_avx512);
+    if (tally && p->full)
+        tally_windows(w, p, full_avx512, quiet_avx512);
+    else if (tally)
+        tally_windows(w, p, probes_avx512, quiet_avx512);
+    else if (p->full)
+        scan_blocks(w, p, full_avx512, quiet_avx512);
     else
-        scan_blocks(w, p, mask_avx512, quiet_avx512);
+        scan_blocks(w, p, probes_avx512, quiet_avx512);
 }
 #endif
 
@@ -559,12 +652,14 @@ static doc_probes probes_of(const tx_needle *nd)
     size_t m = nd->m;
     if (m <= 3) {
         size_t mid = m / 2;
-        return (doc_probes){s[0], s[mid], s[m - 1], 0, mid, m - 1, m, 1,
-                            nd->quiet == 3};
+        return (doc_probes){s[0], s[mid], s[m - 1], 0, mid, m - 1, m, 1, 0,
+                            nd->quiet == 3, s};
     }
+    int full = m <= TX_TALLY_MAX;
     return (doc_probes){s[nd->at[0]], s[nd->at[1]], s[nd->at[2]],
                         nd->at[0],    nd->at[1],    nd->at[2],
-                        m,            0,            nd->quiet == 3};
+                        m,            full,         full,
+                        nd->quiet == 3, s};
 }
 
 /* 1 if s[0, m) can overlap itself: a proper prefix is also a suffix. */
