@@ -10,19 +10,21 @@ English-like text (``textops._bench.generate_books``), ``$TEXTOPS_BENCH_DASK_MB`
 MB in all (default 200); a dask dataframe of ``$TEXTOPS_BENCH_DASK_ROWS`` rows
 (default 10,000,000) of short documents. Every benchmark runs on a real
 ``distributed.LocalCluster`` (2 worker processes of 1 thread, or 1 for the
-scaling row), asserts its result against the single-machine textops answer,
+scaling row; the bound rows run in this process with no Dask), asserts its result against the single-machine textops answer,
 and records ``extra_info`` ``impl`` and ``bytes``. Slow baselines run one
 round (``benchmark.pedantic``).
 
-Groups: ``dask-files`` (rows 1 and 2: textops.dask.word_frequencies vs Dask's
-``read_text(...).str.split().flatten().frequencies()`` vs a fold of per-file
-``Counter``s), ``dask-docs`` (row 3: per-document word_count vs
-``Series.map``), ``dask-scaling`` (row 4: 1 worker vs 2), ``dask-merge``
-(the merge alone: compact partials vs Counters), ``dask-matrix``
-(``textops.dask.count_matrix`` of the files vs scikit-learn's
-``CountVectorizer(input="filename")`` on the client), ``dask-memory`` (row 5:
-the client's peak memory growth while 1 GB of files, ``$TEXTOPS_BENCH_DASK_GB``,
-are counted; ``extra_info["client_growth_mb"]``).
+Groups: ``dask-files`` (rows 1 and 2: textops.dask.word_frequencies vs
+Dask's ``read_text(...).str.split().flatten().frequencies()`` vs a fold of
+per-file ``Counter``s; and the bound of both, ``textops.file_word_frequencies``
+of the same files on both cores with no Dask), ``dask-docs`` (row 3:
+per-document word_count vs ``Series.map``), ``dask-scaling`` (row 4: 1 worker
+vs 2), ``dask-scaling-bound`` (the same count with no Dask on 1 thread vs 2:
+what this machine gives), ``dask-merge`` (the merge alone: compact partials
+vs Counters), ``dask-matrix`` (``textops.dask.count_matrix`` of the files vs
+scikit-learn's ``CountVectorizer(input="filename")`` on the client),
+``dask-memory`` (row 5: the client's peak memory growth while 1 GB of files,
+``$TEXTOPS_BENCH_DASK_GB``, are counted; ``extra_info["client_growth_mb"]``).
 """
 
 from __future__ import annotations
@@ -135,6 +137,15 @@ def test_dask_counter_fold(benchmark, client2, paths, nbytes, expected):
     assert got == expected
 
 
+def test_single_machine_files(benchmark, paths, nbytes, expected):
+    """The bound of rows 1 and 2: the same count in the client's process on
+    both cores, with no Dask at all."""
+    benchmark.group = "dask-files"
+    _info(benchmark, "textops.file_word_frequencies, no Dask", nbytes, workers=0)
+    got = benchmark(textops.file_word_frequencies, paths, threads=2)
+    assert got == expected
+
+
 # --- row 4: 1 worker vs 2 ----------------------------------------------------
 
 
@@ -149,6 +160,16 @@ def test_textops_dask_files_two_workers(benchmark, client2, paths, nbytes, expec
     benchmark.group = "dask-scaling"
     _info(benchmark, "textops.dask.word_frequencies", nbytes, workers=2)
     got = benchmark(lambda: client2.compute(tdask.word_frequencies(paths)).result())
+    assert got == expected
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_single_machine_files_threads(benchmark, paths, nbytes, expected, threads):
+    """What the machine itself gives from 1 core to 2 on this count, with no
+    Dask: the bound of row 4."""
+    benchmark.group = "dask-scaling-bound"
+    _info(benchmark, f"textops.file_word_frequencies, threads={threads}", nbytes, workers=0)
+    got = benchmark(textops.file_word_frequencies, paths, threads=threads)
     assert got == expected
 
 
@@ -193,10 +214,10 @@ def per_file(paths):
     return [textops.file_word_frequencies([p]) for p in paths]
 
 
-def test_merge_compact_partials(benchmark, per_file, expected):
+def test_merge_compact_partials(benchmark, paths, expected):
     benchmark.group = "dask-merge"
     benchmark.extra_info.update(impl="textops.dask partials, tree of 8")
-    parts = [tdask._partial(c, textops._core.UNICODE) for c in per_file]
+    parts = [tdask._files_frequencies([[p]], None, tdask._SPLIT, "utf-8", 1) for p in paths]
 
     def merge():
         level = parts

@@ -4,7 +4,9 @@
  * The run is read 64 bytes at a time: a mask with a bit per start where
  * three probe bytes are the word's (all of a word of up to 3 bytes; else
  * its three rarest, as search.c chose them from a sample of the
- * documents), each candidate of a longer word then compared whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
+ * documents); where a stretch has candidates, a word of up to 8 bytes has
+ * every byte tested in the mask and a longer one each candidate compared
+ * whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
  * SSE2, or the portable eight-bytes-at-a-time twin, chosen with the
  * backend: backend.h); the rest is one body. A word that cannot overlap
  * itself, counted as a substring, is tallied in windows of 4 KB: the
@@ -33,13 +35,16 @@
 #endif
 
 /* The word's three probe bytes and their offsets in it (all below m).
- * `covered`: they are all its bytes (m <= 3), so a start where they agree
- * is an occurrence; else the candidate is compared whole. */
+ * `covered`: a block's mask bits are occurrences, either because the
+ * probes are all its bytes (m <= 3) or because the mask tests every byte
+ * (`full`: m <= TX_TALLY_MAX, as search.c's tally does; the quiet test
+ * still takes the probes); else each candidate is compared whole. */
 typedef struct {
     unsigned char first, mid, last;
     size_t at_first, at_mid, at_last, m;
-    int covered;
+    int covered, full;
     int quiet3; /* the quiet test takes all three probes (tx_needle.quiet) */
+    const unsigned char *s; /* the word */
 } doc_probes;
 
 /* The state of one scan over a run: t[0, n) is documents d0..d1 - 1, the
@@ -141,7 +146,8 @@ static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
     uint64_t bits = 0;
     for (size_t q = base; q < base + 64 && q + p->m <= n; q++)
         if (t[q + p->at_first] == p->first && t[q + p->at_mid] == p->mid &&
-            t[q + p->at_last] == p->last)
+            t[q + p->at_last] == p->last &&
+            (!p->full || memcmp(t + q, p->s, p->m) == 0))
             bits |= (uint64_t)1 << (q - base);
     return bits;
 }
@@ -175,9 +181,10 @@ static inline uint64_t load8(const unsigned char *h)
 }
 #endif
 
-/* The portable twin: eight bytes at a time in a 64-bit word. */
-static inline uint64_t mask_portable(const unsigned char *h,
-                                     const doc_probes *p)
+/* The portable twin: eight bytes at a time in a 64-bit word. The probes'
+ * mask: */
+static inline uint64_t probes_portable(const unsigned char *h,
+                                       const doc_probes *p)
 {
     uint64_t bits = 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -198,14 +205,35 @@ static inline uint64_t mask_portable(const unsigned char *h,
     return bits;
 }
 
+/* ... and a block's mask when p->full: every byte of the word tested. */
+static inline uint64_t full_portable(const unsigned char *h,
+                                     const doc_probes *p)
+{
+    uint64_t bits = 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL;
+    for (size_t j = 0; j < 64; j += 8) {
+        uint64_t e = ~(uint64_t)0;
+        for (size_t k = 0; k < p->m; k++)
+            e &= zero_bytes(load8(h + j + k) ^ (ones * p->s[k]));
+        bits |= high_bits(e) << j;
+    }
+#else
+    for (size_t j = 0; j < 64; j++)
+        if (memcmp(h + j, p->s, p->m) == 0)
+            bits |= (uint64_t)1 << j;
+#endif
+    return bits;
+}
+
 /* The quiet test takes the first two probes (the rarest two of a word of
  * 4 bytes or more: a cheaper filter, over two streams of the text), or
  * all three when those two often agree by chance (quiet3). */
 static inline int quiet_portable(const unsigned char *h, const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_portable(h, p) | mask_portable(h + 64, p) | mask_portable(h + 128, p) |
-                mask_portable(h + 192, p)) == 0;
+        return (probes_portable(h, p) | probes_portable(h + 64, p) |
+                probes_portable(h + 128, p) | probes_portable(h + 192, p)) == 0;
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     const uint64_t ones = 0x0101010101010101ULL, f = ones * p->first,
                    md = ones * p->mid;
@@ -268,6 +296,26 @@ scan_blocks(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 /* Blocks per window of the tally: 4 KB of text. */
 #define TALLY_BLOCKS 64
 
+/* The most occurrences in a window whose documents are passed in strides
+ * up to each occurrence (more, and the strides seldom pass anything). */
+#define TALLY_SPARSE 4
+
+/* The first start at or after a (a place of the window at wbase, whose
+ * blocks' occurrences are masks[]) where an occurrence is, or the
+ * window's end. */
+static inline size_t next_start(const uint64_t *masks, size_t wbase,
+                                size_t a)
+{
+    size_t i = (a - wbase) >> 6;
+    uint64_t bits = masks[i] & (~(uint64_t)0 << (a & 63));
+    while (bits == 0) {
+        if (++i == TALLY_BLOCKS)
+            return wbase + 64 * TALLY_BLOCKS;
+        bits = masks[i];
+    }
+    return wbase + 64 * i + (size_t)__builtin_ctzll(bits);
+}
+
 /* The count of a word that cannot overlap itself (so that every
  * occurrence is one of the greedy count's), window by window: the masks
  * of a window's blocks and the occurrences before each block, then per
@@ -293,16 +341,20 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
     cum[TALLY_BLOCKS] = 0;
     for (size_t wbase = 0; d < d1; wbase += 64 * TALLY_BLOCKS) {
         const size_t wend = wbase + 64 * TALLY_BLOCKS;
-        cum[0] = cum[TALLY_BLOCKS];
+        /* the running count stays in a register: read back from cum[],
+         * it waited on the store just made */
+        size_t run = cum[TALLY_BLOCKS];
+        cum[0] = run;
         for (size_t k = 0; k < TALLY_BLOCKS; k += 4) {
             const size_t group = wbase + 64 * k;
             /* after 4 blocks without occurrences, 4 blocks where the
              * probes never agree are passed with one test */
             if (calm && group + 255 + m <= n && quiet(t + group, &p)) {
                 masks[k] = masks[k + 1] = masks[k + 2] = masks[k + 3] = 0;
-                cum[k + 1] = cum[k + 2] = cum[k + 3] = cum[k + 4] = cum[k];
+                cum[k + 1] = cum[k + 2] = cum[k + 3] = cum[k + 4] = run;
                 continue;
             }
+            const size_t before = run;
             for (size_t i = k; i < k + 4; i++) {
                 size_t base = wbase + 64 * i;
                 uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
@@ -311,41 +363,51 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                 if (!p.covered)
                     bits = whole_only(t + base, s, m, bits);
                 masks[i] = bits;
-                cum[i + 1] = cum[i] + (size_t)__builtin_popcountll(bits);
+                run += (size_t)__builtin_popcountll(bits);
+                cum[i + 1] = run;
             }
-            calm = cum[k + 4] == cum[k];
+            calm = run == before;
         }
-        const int none = cum[TALLY_BLOCKS] == cum[0];
+        const int none = run == cum[0];
 #define RANK(x)                                                             \
     (cum[((x) - wbase) >> 6] +                                              \
      (size_t)__builtin_popcountll(masks[((x) - wbase) >> 6] &               \
                                   (((uint64_t)1 << ((x) & 63)) - 1)))
-        /* documents that end inside a window without occurrences count
-         * 0 (out[] starts at 0): passed in strides of up to 32 */
-        if (none && !have_lo)
-            for (size_t step = 32; step > 0; step /= 2)
-                while (d + step <= d1) {
-                    size_t e = off[d + step] - first;
-                    e = e < a ? a : e > n ? n : e;
-                    if (e >= wend)
-                        break;
-                    a = e;
-                    d += step;
-                }
+        /* no occurrence starts in [a, z), once known (a document that
+         * began in an earlier window may still be open here); a window
+         * with few occurrences passes the documents before each in
+         * strides, a dense one takes them one by one */
+        const int sparse = run - cum[0] <= TALLY_SPARSE;
+        size_t z = wend;
+        int known = none;
         while (d < d1) {
-            size_t b = off[d + 1] - first;
-            b = b < a ? a : b > n ? n : b;
             if (!have_lo) {
                 if (a >= wend)
                     break;
-                if (none && b + 1 < wend + m) { /* no start in the window */
-                    a = b;
-                    d++;
-                    continue;
+                if (sparse && (!known || z < a)) {
+                    z = next_start(masks, wbase, a);
+                    known = 1;
                 }
+                /* documents that end before z count 0: passed in strides
+                 * of up to 32, their counts written 0 */
+                for (size_t step = sparse ? 32 : 0; step > 0; step /= 2)
+                    while (d + step <= d1) {
+                        size_t e = off[d + step] - first;
+                        e = e < a ? a : e > n ? n : e;
+                        if (e >= z)
+                            break;
+                        for (size_t k = d; k < d + step; k++)
+                            w->out[k] = 0;
+                        a = e;
+                        d += step;
+                    }
+                if (d == d1)
+                    break;
                 lo_rank = RANK(a);
                 have_lo = 1;
             }
+            size_t b = off[d + 1] - first;
+            b = b < a ? a : b > n ? n : b;
             size_t hi = b - a >= m ? b + 1 - m : a;
             if (hi >= wend)
                 break;
@@ -365,10 +427,14 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_portable, quiet_portable);
+    if (tally && p->full)
+        tally_windows(w, p, full_portable, quiet_portable);
+    else if (tally)
+        tally_windows(w, p, probes_portable, quiet_portable);
+    else if (p->full)
+        scan_blocks(w, p, full_portable, quiet_portable);
     else
-        scan_blocks(w, p, mask_portable, quiet_portable);
+        scan_blocks(w, p, probes_portable, quiet_portable);
 }
 
 #ifdef TX_X86
@@ -376,8 +442,8 @@ static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 #define AVX2 __attribute__((target("avx2,popcnt")))
 #define AVX512 __attribute__((target("avx512f,avx512bw,popcnt")))
 
-SSE2 static inline uint64_t mask_sse2(const unsigned char *h,
-                                      const doc_probes *p)
+SSE2 static inline uint64_t probes_sse2(const unsigned char *h,
+                                        const doc_probes *p)
 {
     const __m128i f = _mm_set1_epi8((char)p->first),
                   md = _mm_set1_epi8((char)p->mid),
@@ -399,8 +465,8 @@ SSE2 static inline uint64_t mask_sse2(const unsigned char *h,
     return bits;
 }
 
-AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
-                                      const doc_probes *p)
+AVX2 static inline uint64_t probes_avx2(const unsigned char *h,
+                                        const doc_probes *p)
 {
     const __m256i f = _mm256_set1_epi8((char)p->first),
                   md = _mm256_set1_epi8((char)p->mid),
@@ -423,8 +489,8 @@ AVX2 static inline uint64_t mask_avx2(const unsigned char *h,
     return bits;
 }
 
-AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
-                                          const doc_probes *p)
+AVX512 static inline uint64_t probes_avx512(const unsigned char *h,
+                                            const doc_probes *p)
 {
     __m512i a = _mm512_loadu_si512((const void *)(h + p->at_first));
     __m512i b = _mm512_loadu_si512((const void *)(h + p->at_mid));
@@ -434,11 +500,53 @@ AVX512 static inline uint64_t mask_avx512(const unsigned char *h,
            _mm512_cmpeq_epi8_mask(c, _mm512_set1_epi8((char)p->last));
 }
 
+/* The masks of every byte of the word (p->full). */
+SSE2 static inline uint64_t full_sse2(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    uint64_t bits = 0;
+    for (size_t j = 0; j < 64; j += 16) {
+        __m128i e = _mm_set1_epi8(-1);
+        for (size_t k = 0; k < p->m; k++)
+            e = _mm_and_si128(
+                e, _mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)(const void *)(h + j + k)),
+                                  _mm_set1_epi8((char)p->s[k])));
+        bits |= (uint64_t)(unsigned)_mm_movemask_epi8(e) << j;
+    }
+    return bits;
+}
+
+AVX2 static inline uint64_t full_avx2(const unsigned char *h,
+                                      const doc_probes *p)
+{
+    uint64_t bits = 0;
+    for (size_t j = 0; j < 64; j += 32) {
+        __m256i e = _mm256_set1_epi8(-1);
+        for (size_t k = 0; k < p->m; k++)
+            e = _mm256_and_si256(
+                e, _mm256_cmpeq_epi8(
+                       _mm256_loadu_si256((const __m256i *)(const void *)(h + j + k)),
+                       _mm256_set1_epi8((char)p->s[k])));
+        bits |= (uint64_t)(unsigned)_mm256_movemask_epi8(e) << j;
+    }
+    return bits;
+}
+
+AVX512 static inline uint64_t full_avx512(const unsigned char *h,
+                                          const doc_probes *p)
+{
+    __mmask64 e = ~(__mmask64)0;
+    for (size_t k = 0; k < p->m; k++)
+        e &= _mm512_cmpeq_epi8_mask(_mm512_loadu_si512((const void *)(h + k)),
+                                    _mm512_set1_epi8((char)p->s[k]));
+    return e;
+}
+
 SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_sse2(h, p) | mask_sse2(h + 64, p) | mask_sse2(h + 128, p) |
-                mask_sse2(h + 192, p)) == 0;
+        return (probes_sse2(h, p) | probes_sse2(h + 64, p) | probes_sse2(h + 128, p) |
+                probes_sse2(h + 192, p)) == 0;
     const __m128i f = _mm_set1_epi8((char)p->first),
                   md = _mm_set1_epi8((char)p->mid);
     __m128i any = _mm_setzero_si128();
@@ -457,8 +565,8 @@ SSE2 static inline int quiet_sse2(const unsigned char *h, const doc_probes *p)
 AVX2 static inline int quiet_avx2(const unsigned char *h, const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_avx2(h, p) | mask_avx2(h + 64, p) | mask_avx2(h + 128, p) |
-                mask_avx2(h + 192, p)) == 0;
+        return (probes_avx2(h, p) | probes_avx2(h + 64, p) | probes_avx2(h + 128, p) |
+                probes_avx2(h + 192, p)) == 0;
     const __m256i f = _mm256_set1_epi8((char)p->first),
                   md = _mm256_set1_epi8((char)p->mid);
     __m256i any = _mm256_setzero_si256();
@@ -478,8 +586,8 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
                                       const doc_probes *p)
 {
     if (p->quiet3)
-        return (mask_avx512(h, p) | mask_avx512(h + 64, p) | mask_avx512(h + 128, p) |
-                mask_avx512(h + 192, p)) == 0;
+        return (probes_avx512(h, p) | probes_avx512(h + 64, p) |
+                probes_avx512(h + 128, p) | probes_avx512(h + 192, p)) == 0;
     const __m512i f = _mm512_set1_epi8((char)p->first),
                   md = _mm512_set1_epi8((char)p->mid);
     __mmask64 any = 0;
@@ -493,26 +601,38 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
 
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_sse2, quiet_sse2);
+    if (tally && p->full)
+        tally_windows(w, p, full_sse2, quiet_sse2);
+    else if (tally)
+        tally_windows(w, p, probes_sse2, quiet_sse2);
+    else if (p->full)
+        scan_blocks(w, p, full_sse2, quiet_sse2);
     else
-        scan_blocks(w, p, mask_sse2, quiet_sse2);
+        scan_blocks(w, p, probes_sse2, quiet_sse2);
 }
 
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_avx2, quiet_avx2);
+    if (tally && p->full)
+        tally_windows(w, p, full_avx2, quiet_avx2);
+    else if (tally)
+        tally_windows(w, p, probes_avx2, quiet_avx2);
+    else if (p->full)
+        scan_blocks(w, p, full_avx2, quiet_avx2);
     else
-        scan_blocks(w, p, mask_avx2, quiet_avx2);
+        scan_blocks(w, p, probes_avx2, quiet_avx2);
 }
 
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
-    if (tally)
-        tally_windows(w, p, mask_avx512, quiet_avx512);
+    if (tally && p->full)
+        tally_windows(w, p, full_avx512, quiet_avx512);
+    else if (tally)
+        tally_windows(w, p, probes_avx512, quiet_avx512);
+    else if (p->full)
+        scan_blocks(w, p, full_avx512, quiet_avx512);
     else
-        scan_blocks(w, p, mask_avx512, quiet_avx512);
+        scan_blocks(w, p, probes_avx512, quiet_avx512);
 }
 #endif
 
@@ -532,12 +652,14 @@ static doc_probes probes_of(const tx_needle *nd)
     size_t m = nd->m;
     if (m <= 3) {
         size_t mid = m / 2;
-        return (doc_probes){s[0], s[mid], s[m - 1], 0, mid, m - 1, m, 1,
-                            nd->quiet == 3};
+        return (doc_probes){s[0], s[mid], s[m - 1], 0, mid, m - 1, m, 1, 0,
+                            nd->quiet == 3, s};
     }
+    int full = m <= TX_TALLY_MAX;
     return (doc_probes){s[nd->at[0]], s[nd->at[1]], s[nd->at[2]],
                         nd->at[0],    nd->at[1],    nd->at[2],
-                        m,            0,            nd->quiet == 3};
+                        m,            full,         full,
+                        nd->quiet == 3, s};
 }
 
 /* 1 if s[0, m) can overlap itself: a proper prefix is also a suffix. */
@@ -559,8 +681,6 @@ int tx_doc_scan_fits(const tx_query *q)
 void tx_doc_scan(const tx_query *q, const unsigned char *buf,
                  const size_t *off, size_t d0, size_t d1, size_t *out)
 {
-    for (size_t d = d0; d < d1; d++)
-        out[d] = 0;
     if (d0 == d1)
         return;
     doc_walk w = {{on_long_match, 0},
@@ -575,6 +695,11 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
                   out,
                   0};
     size_t m = q->word_len;
+    int tally = m <= TX_FILTER_MAX && q->plan == TX_PLAN_COUNT &&
+                !has_border(q->word, m);
+    if (!tally) /* the walks add to out[]; the tally writes each document */
+        for (size_t d = d0; d < d1; d++)
+            out[d] = 0;
     if (m > TX_FILTER_MAX) {
         /* a document may start or end beside any byte: judge decides
          * every occurrence, none is decided by the scan (see tx_scan) */
@@ -584,7 +709,6 @@ void tx_doc_scan(const tx_query *q, const unsigned char *buf,
         return;
     }
     doc_probes p = probes_of(&q->word_needle);
-    int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
 #ifdef TX_X86
     tx_scan_fn scan = tx_backend_now()->scan;
     if (scan == tx_scan_avx512)

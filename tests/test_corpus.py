@@ -318,10 +318,15 @@ def test_slices_of_a_corpus_count_from_their_offsets(search_backend):
 
 @pytest.mark.parametrize("threads", [1, 2])
 @settings(max_examples=FEW_EXAMPLES)
-@given(seed=st.integers(0, 2**32), word=st.sampled_from(["whale", "zyzzyva", "qxqx", "ab"]))
+@given(
+    seed=st.integers(0, 2**32),
+    word=st.sampled_from(["whale", "zyzzyva", "qxqx", "ab", "harpoons", "lighthouse"]),
+)
 def test_probes_from_a_sample_of_the_documents(threads, seed, word, search_backend):
     """Over 64 KB of documents the word's probes come from a sample of
-    them, and stretches where the probes never agree are passed at once:
+    them, and stretches where the probes never agree are passed at once
+    (a word of 4 to 8 bytes has every byte tested where they agree, a
+    longer one is compared whole):
     a word planted where the sample does not look, its rare bytes common
     elsewhere, false candidates that share its probes, and occurrences
     that run into the next document are all counted as each document's

@@ -121,10 +121,7 @@ def _tree_merge(parts, rng):
 @given(data=st.data(), alphabet=st.sampled_from([STR, BYTES]), seed=st.integers(0, 2**32))
 def test_merge_of_partials_is_counter_sum_in_first_occurrence_order(data, alphabet, seed):
     chunks = data.draw(st.lists(st.lists(texts(alphabet, max_pieces=12), max_size=5), max_size=8))
-    parts = []
-    for chunk in chunks:
-        mode = textops._core.UNICODE if alphabet is STR else textops._core.BYTES
-        parts.append(tdask._partial(textops.word_frequencies(chunk), mode if chunk else None))
+    parts = [tdask._texts_frequencies(chunk, None, tdask._SPLIT, 1) for chunk in chunks]
     merged = tdask._counter(_tree_merge(parts, random.Random(seed)))
     assert_same_counter(merged, python_frequencies([t for c in chunks for t in c]))
 

@@ -765,9 +765,7 @@ def _tokens_dict(
         info = ffi.unpack(tokens.info, 3 * tokens.ntokens)
         whole = None if tokens.whole == ffi.NULL else ffi.unpack(tokens.whole, tokens.ntokens)
     finally:
-        lib.textops_free(tokens.data)
-        lib.textops_free(tokens.info)
-        lib.textops_free(tokens.whole)
+        _free_tokens(tokens)
     counts = info[2::3]
     sizes = info[1::3] if unicode else info[0::3]
     ends = list(accumulate(sizes))
@@ -811,6 +809,27 @@ def word_frequencies(
         return _frequencies(addrs, lens, n, sep, mode, threads, None if checked else texts)
 
 
+def word_frequency_arrays(
+    texts: List[Any],
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    check_text: Callable[[int, Any], Any],
+) -> Tuple[Any, Any, Any]:
+    """The result of ``word_frequencies`` as three NumPy arrays, with no
+    Python object per token: the distinct tokens end to end (uint8; UTF-8
+    for str texts), their byte sizes and their counts (int64), in
+    first-occurrence order.
+
+    >>> data, sizes, counts = word_frequency_arrays(["b a b"], None, UNICODE, 1, _accept_any)
+    >>> bytes(data), sizes.tolist(), counts.tolist()
+    (b'ba', [1, 1], [2, 1])
+    """
+    with _Pins() as pins:
+        addrs, lens, n = _spans(pins, texts, mode, check_text)
+        return _tokens_arrays(_frequency_tokens(addrs, lens, n, sep, mode, threads, False))
+
+
 def _frequencies(
     addrs: Any,
     lens: Any,
@@ -823,9 +842,25 @@ def _frequencies(
     """``{token: count}`` over the texts at C arrays ``addrs``, ``lens``
     (the exact str or bytes ``items``, when given: a long token that is a
     whole text is then not copied, and the text is its key)."""
-    out = ffi.new("textops_tokens *")
     # a lowered token is never the text itself
-    out.keep_whole = items is not None and not (mode & LOWER)
+    keep_whole = items is not None and not (mode & LOWER)
+    tokens = _frequency_tokens(addrs, lens, ntexts, sep, mode, threads, keep_whole)
+    return _tokens_dict(tokens, mode, addrs, lens, items)
+
+
+def _frequency_tokens(
+    addrs: Any,
+    lens: Any,
+    ntexts: int,
+    sep: Optional[Any],
+    mode: int,
+    threads: int,
+    keep_whole: bool,
+) -> Any:
+    """The core's ``textops_tokens`` of the texts at C arrays ``addrs``,
+    ``lens`` (for the caller to free)."""
+    out = ffi.new("textops_tokens *")
+    out.keep_whole = keep_whole
     s, sn = _sep(sep)
     try:
         rc = _call(
@@ -836,13 +871,32 @@ def _frequencies(
             ),
         )
     except BaseException:  # KeyboardInterrupt: the call may have allocated
-        lib.textops_free(out.data)
-        lib.textops_free(out.info)
-        lib.textops_free(out.whole)
+        _free_tokens(out)
         raise
     if rc != 0:
         raise MemoryError("textops: out of memory for the word frequencies")
-    return _tokens_dict(out, mode, addrs, lens, items)
+    return out
+
+
+def _free_tokens(tokens: Any) -> None:
+    lib.textops_free(tokens.data)
+    lib.textops_free(tokens.info)
+    lib.textops_free(tokens.whole)
+
+
+def _tokens_arrays(tokens: Any) -> Tuple[Any, Any, Any]:
+    """(data, sizes, counts) of a ``textops_tokens`` laid out with no whole
+    text left out (then freed)."""
+    np = _np()
+    try:
+        n = tokens.ntokens
+        data = np.frombuffer(ffi.buffer(tokens.data, tokens.nbytes), dtype=np.uint8).copy()
+        info = np.frombuffer(ffi.buffer(tokens.info, 3 * n * ffi.sizeof("size_t")), dtype=np.uintp)
+        sizes = info[0::3].astype(np.int64)
+        counts = info[2::3].astype(np.int64)
+    finally:
+        _free_tokens(tokens)
+    return data, sizes, counts
 
 
 def _word_counts(

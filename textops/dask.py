@@ -260,13 +260,17 @@ def _python_keys(tokens: Any, mode: int) -> list[Any]:
         return [b.decode("utf-8", "surrogatepass") for b in tokens.to_pylist()]
 
 
-def _partial(counts: dict[Any, int], mode: int | None) -> _Partial:
-    """The partial of a ``{token: count}`` dict."""
-    if mode is None:
-        return _NONE
-    keys = list(counts)
-    counted = np.fromiter(counts.values(), dtype=np.int64, count=len(keys))
-    return _Partial(mode, _arrow_keys(keys, mode), counted)
+def _partial(
+    texts: list[Any], sep: Any, mode: int, bits: int, nthreads: int, check: Any
+) -> _Partial:
+    """The partial of the texts' word frequencies (rule ``bits``; ``check``
+    for items that are not exact str or bytes), built from the core's
+    arrays with no Python object per token: Arrow wraps them."""
+    data, sizes, counts = _core.word_frequency_arrays(texts, sep, mode | bits, nthreads, check)
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    buffers = [None, pa.py_buffer(offsets), pa.py_buffer(data)]
+    return _Partial(mode, pa.Array.from_buffers(pa.large_binary(), len(sizes), buffers), counts)
 
 
 def _seen(parts: Iterable[Any]) -> list[Any]:
@@ -325,14 +329,8 @@ def _texts_frequencies(
     if mode is None:
         return _NONE
     bits = rule.check(sep, mode, "collection")
-    counts = _core.word_frequencies(
-        items,
-        sep,
-        mode | bits,
-        resolve(task_threads(threads)),
-        text_checker(items, mode, "collection"),
-    )
-    return _partial(counts, mode)
+    check = text_checker(items, mode, "collection")
+    return _partial(items, sep, mode, bits, resolve(task_threads(threads)), check)
 
 
 def _series_frequencies(series: pd.Series, sep: Any, rule: _Rule, threads: int | None) -> _Partial:
@@ -347,21 +345,14 @@ def _files_frequencies(
     encoding: str | None,
     threads: int | None,
 ) -> _Partial:
-    mode, _ = check_encoding(encoding)
-    parts = [
-        _partial(
-            _files.file_word_frequencies(
-                group,
-                sep=sep,
-                pattern=rule.pattern,
-                lowercase=rule.lowercase,
-                encoding=encoding,
-                threads=task_threads(threads),
-            ),
-            mode,
-        )
-        for group in groups
-    ]
+    def count(buffers: list[Any], mode: int, nthreads: int) -> list[Any]:
+        # a str buffer (another encoding, decoded) is counted as a str
+        bits = rule.check(sep, mode, _FILES)
+        return [_partial(buffers, sep, mode, bits, nthreads, _accept)]
+
+    parts: list[_Partial] = []
+    for group in groups:
+        parts.extend(_files.run(group, encoding, task_threads(threads), False, count)[0])
     return _merge(parts)
 
 
