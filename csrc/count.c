@@ -3,6 +3,7 @@
  * search.c and split.c. Also the prepared query every entry point starts
  * from, and textops_free. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "batch.h"
 #include "count.h"
@@ -608,6 +609,211 @@ int textops_units_word_count(const char *text, size_t len, int width,
     return textops_batch_units_word_count(1, &text, &len, &w, 1, &word,
                                           &word_len, sep, sep_len, mode,
                                           threads, count);
+}
+
+/* --- a batch of items read as they are counted --------------------------- */
+
+/* A query prepared once for every slice of a batch (textops_prepare_count):
+ * the word and separator copied, a query per kind of text, and the probes
+ * chosen once, from a sample of the first slice's texts. */
+struct textops_prepared {
+    int words, mode, tuned;
+    char *copy;          /* the word, then the separator */
+    tx_query base;       /* the separator and mode */
+    tx_query q[5];       /* by the width of a text's units (0: UTF-8 or
+                          * bytes); a word count has only q[0] */
+    units_word bufs[5];  /* the word in those units */
+    tx_needle units[5];  /* word counts: the word in those units, for
+                          * tx_units_text.word */
+    int has_units[5];
+};
+
+textops_prepared *textops_prepare_count(int words, const char *word,
+                                        size_t word_len, const char *sep,
+                                        size_t sep_len, textops_mode mode)
+{
+    textops_prepared *p = calloc(1, sizeof *p);
+    size_t nsep = sep != NULL ? sep_len : 0;
+    if (p == NULL || (p->copy = malloc(word_len + nsep + 1)) == NULL) {
+        free(p);
+        return NULL;
+    }
+    memcpy(p->copy, word, word_len);
+    if (sep != NULL)
+        memcpy(p->copy + word_len, sep, sep_len);
+    p->words = words != 0;
+    p->mode = mode;
+    p->base = tx_make_query(words ? TX_WORDS : TX_COUNT, NULL, 0,
+                            sep != NULL ? p->copy + word_len : NULL, nsep,
+                            mode);
+    p->q[0] = p->base;
+    p->q[0].word = (const unsigned char *)p->copy;
+    p->q[0].word_len = word_len;
+    tx_prepare(&p->q[0]);
+    int rc = 0;
+    for (size_t w = 1; w <= 4; w++) {
+        p->bufs[w].heap = NULL;
+        if (w == 3)
+            continue;
+        if (words) { /* counted in the units by units.c, or via UTF-8 */
+            units_word *b = &p->bufs[w];
+            unsigned char *to = b->local;
+            size_t units = 0;
+            if (word_len * w > UNITS_LOCAL &&
+                (to = b->heap = malloc(word_len * w)) == NULL) {
+                rc = -1;
+            } else if (tx_units_from_utf8((const unsigned char *)p->copy,
+                                          word_len, w, to, &units) == 0) {
+                /* else a character too wide for the units: units.c finds
+                 * it in no text */
+                tx_needle_init(&p->units[w], to, units * w);
+                p->units[w].stop = p->base.stop;
+                p->has_units[w] = 1;
+            }
+        } else if (mode & TEXTOPS_UNICODE) {
+            rc |= units_query(&p->q[w], &p->base, p->copy, word_len, w,
+                              &p->bufs[w]);
+        }
+    }
+    if (rc != 0) {
+        textops_prepared_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void textops_prepared_free(textops_prepared *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t w = 1; w <= 4; w++)
+        free(p->bufs[w].heap);
+    free(p->copy);
+    free(p);
+}
+
+/* Items of a sample read for the probes (each up to SAMPLE_BYTES). */
+#define SAMPLE_ITEMS 64
+#define SAMPLE_BYTES 64
+
+/* Chooses the probes of p's needles from a sample of items[0, n): the
+ * first bytes of up to SAMPLE_ITEMS items spread over them, each needle
+ * from the texts of its own kind (a width's zero bytes are common only in
+ * its own texts). Returns the sampled texts' mean length (0: none read). */
+static size_t tune_prepared(textops_prepared *p, size_t n,
+                            const void *const *items, textops_reader read)
+{
+    uint32_t h[5][256];
+    size_t got[5] = {0}, len = 0, k = 0;
+    memset(h, 0, sizeof h);
+    for (size_t j = 0; j < SAMPLE_ITEMS && j < n; j++) {
+        const char *data;
+        size_t size;
+        unsigned char width;
+        if (read(items[j * n / (n < SAMPLE_ITEMS ? n : SAMPLE_ITEMS)],
+                 p->words, p->mode, &data, &size, &width) != 1)
+            continue;
+        size_t w = width <= 4 ? width : 0, take = size;
+        if (take > SAMPLE_BYTES * (w ? w : 1))
+            take = SAMPLE_BYTES * (w ? w : 1);
+        for (size_t i = 0; i < take; i++)
+            h[w][(unsigned char)data[i]]++;
+        got[w] += take;
+        len += size;
+        k++;
+    }
+    if (!p->tuned && k > 0) {
+        for (size_t w = 0; w <= 4; w++) {
+            /* texts of width 1 and UTF-8 texts hold the same bytes */
+            size_t from = got[w] ? w : w <= 1 && got[1 - w] ? 1 - w : 5;
+            if (from == 5 || w == 3)
+                continue;
+            if (w == 0 || !p->words) {
+                tx_needle_tune_counts(&p->q[w].word_needle, h[from]);
+                if (p->q[w].sep != NULL)
+                    tx_needle_tune_counts(&p->q[w].sep_needle, h[from]);
+            } else if (p->has_units[w]) {
+                tx_needle_tune_counts(&p->units[w], h[from]);
+            }
+        }
+        p->tuned = 1;
+    }
+    return k ? len / k : 0;
+}
+
+typedef struct {
+    tx_prefix pr;
+    const textops_prepared *p;
+    const void *const *items;
+    textops_reader read;
+    size_t *out;
+} items_job;
+
+static int item_count(tx_prefix *pr, size_t tid, size_t i, size_t *bytes)
+{
+    items_job *j = (items_job *)pr;
+    const textops_prepared *p = j->p;
+    const char *data;
+    size_t len, c;
+    unsigned char width;
+    (void)tid;
+    if (j->read(j->items[i], p->words, p->mode, &data, &len, &width) != 1)
+        return 0;
+    size_t w = width == 1 || width == 2 ? width : width == 0 ? 0 : 4;
+    const unsigned char *t = (const unsigned char *)data;
+    if (p->words && w != 0) { /* the UTF-8 query, the word in the units */
+        tx_units_text x;
+        int failed = 0;
+        tx_units_text_init(&x, &p->q[0], t, len, w);
+        if (p->has_units[w])
+            x.word = &p->units[w];
+        c = tx_units_words(&p->q[0], &x, 0, x.n, &failed);
+        if (failed) {
+            pr->failed = 1;
+            return 0;
+        }
+    } else {
+        c = tx_words(&p->q[w], t, len);
+    }
+    j->out[i] = c;
+    *bytes = len;
+    return 1;
+}
+
+/* The most of a text item_ahead asks the memory for. */
+#define AHEAD_BYTES 1024
+
+static void item_ahead(tx_prefix *pr, size_t i)
+{
+    items_job *j = (items_job *)pr;
+    const char *data;
+    size_t len;
+    unsigned char width;
+    if (j->read(j->items[i], j->p->words, j->p->mode, &data, &len,
+                &width) != 1)
+        return;
+    size_t most = len < AHEAD_BYTES ? len : AHEAD_BYTES;
+    for (size_t at = 64; at < most; at += 64)
+        __builtin_prefetch(data + at);
+    if (most > 0)
+        __builtin_prefetch(data + most - 1);
+}
+
+size_t textops_items_count(textops_prepared *p, size_t n,
+                           const void *const *items, textops_reader read,
+                           size_t budget, int threads, size_t *out)
+{
+    items_job j = {{item_count, item_ahead, n, budget, 1, items, 0, 0, 0},
+                   p, items, read, out};
+    size_t mean = tune_prepared(p, n, items, read);
+    size_t nthreads = tx_resolve_threads(threads);
+    if (tx_serial(mean * n, nthreads))
+        nthreads = 1;
+    /* a few chunks per thread and each no more than 256 items: the pool
+     * stays balanced, the claims few */
+    size_t grain = n / (16 * nthreads);
+    j.pr.chunk = grain < 1 ? 1 : grain > 256 ? 256 : grain;
+    return tx_prefix_run(&j.pr, nthreads);
 }
 
 int textops_units_line_word_counts(const char *text, size_t len, int width,

@@ -154,12 +154,23 @@ void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
         add_bytes(h, (const unsigned char *)texts[text] + o,
                   len < slice ? len : slice);
     }
+    uint32_t counts[256];
+    for (size_t c = 0; c < 256; c++)
+        counts[c] = (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+    tx_needle_tune_counts(nd, counts);
+}
+
+void tx_needle_tune_counts(tx_needle *nd, const uint32_t counts[256])
+{
+    size_t m = nd->m;
+    if (m < 2 || m > TX_FILTER_MAX)
+        return;
     uint32_t key[TX_FILTER_MAX], seen[TX_FILTER_MAX], sampled = 0;
     for (size_t c = 0; c < 256; c++)
-        sampled += (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+        sampled += counts[c];
     for (size_t i = 0; i < m; i++) {
         unsigned char c = nd->s[i];
-        seen[i] = (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+        seen[i] = counts[c];
         key[i] = seen[i] << 8 | byte_rank(c); /* ties: by the table */
     }
     choose_probes(nd, key);
