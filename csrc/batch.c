@@ -234,9 +234,6 @@ int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
     return 1;
 }
 
-/* How many items ahead tx_prefix_run asks for what an item holds. */
-#define TX_NEAR 8
-
 /* Lowers *slot to v, if that is lower; threads may race for it. */
 static void lower_to(size_t *slot, size_t v)
 {
@@ -250,7 +247,7 @@ static void lower_to(size_t *slot, size_t v)
 static void prefix_body(void *arg)
 {
     tx_prefix *p = arg;
-    size_t tid = 0, bytes = 0;
+    size_t tid = 0, budget = p->budget;
 #ifdef _OPENMP
     tid = (size_t)omp_get_thread_num();
 #endif
@@ -261,27 +258,10 @@ static void prefix_body(void *arg)
         if (a >= __atomic_load_n(&p->end, __ATOMIC_RELAXED) || p->failed)
             return;
         size_t e = p->n - a < p->chunk ? p->n : a + p->chunk;
-        /* each item is a cache miss or more: its header asked for 2 *
-         * TX_NEAR items ahead, what it holds TX_NEAR items ahead */
-        for (size_t i = a; p->headers != NULL && i < e && i < a + 2 * TX_NEAR;
-             i++)
-            __builtin_prefetch(p->headers[i]);
-        for (size_t i = a; i < e; i++) {
-            size_t got = 0;
-            if (p->headers != NULL && i + 2 * TX_NEAR < e)
-                __builtin_prefetch(p->headers[i + 2 * TX_NEAR]);
-            if (p->ahead != NULL && i + TX_NEAR < e)
-                p->ahead(p, i + TX_NEAR);
-            if (i >= __atomic_load_n(&p->end, __ATOMIC_RELAXED) ||
-                !p->item(p, tid, i, &got)) {
-                lower_to(&p->end, i);
-                return;
-            }
-            bytes += got;
-            if (bytes >= p->budget) {
-                lower_to(&p->end, i + 1);
-                return;
-            }
+        size_t got = p->run(p, tid, a, e, &budget);
+        if (got < e || budget == 0) {
+            lower_to(&p->end, got);
+            return;
         }
     }
 }

@@ -69,16 +69,15 @@ int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
  * order, to whichever thread is free, so the items counted are always the
  * first `end` (tx_prefix_run). */
 typedef struct tx_prefix {
-    /* Counts item i on thread tid: returns 1 (its bytes in *bytes), or 0
-     * when it declines the item (it is then not counted). */
-    int (*item)(struct tx_prefix *self, size_t tid, size_t i, size_t *bytes);
-    /* NULL, or asks the memory for what item(i) will read (a few items
-     * before it), once the address `headers[i]` was asked for */
-    void (*ahead)(struct tx_prefix *self, size_t i);
+    /* Counts items [a, e) in order on thread tid, until one it declines or
+     * one that uses up *budget (the bytes the thread may still read, which
+     * it lowers by each item's); returns the end of the items it counted:
+     * e, or the first item it declined or left. */
+    size_t (*run)(struct tx_prefix *self, size_t tid, size_t a, size_t e,
+                  size_t *budget);
     size_t n, budget, chunk;
-    const void *const *headers; /* asked for further ahead, may be NULL */
-    volatile int failed;      /* set by a callback (to 1) to end the run */
-    size_t next, end;         /* the next chunk; the end (tx_prefix_run) */
+    volatile int failed; /* set by a callback (to 1) to end the run */
+    size_t next, end;    /* the next chunk; the end (tx_prefix_run) */
 } tx_prefix;
 
 /* Runs p's items on `threads` threads of the team (on the calling thread

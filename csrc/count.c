@@ -705,18 +705,20 @@ static size_t tune_prepared(textops_prepared *p, size_t n,
 {
     uint32_t h[5][256];
     size_t got[5] = {0}, len = 0, k = 0;
+    /* once tuned, a few items for the mean length */
+    size_t items_n = p->tuned ? SAMPLE_ITEMS / 8 : SAMPLE_ITEMS;
     memset(h, 0, sizeof h);
-    for (size_t j = 0; j < SAMPLE_ITEMS && j < n; j++) {
+    for (size_t j = 0; j < items_n && j < n; j++) {
         const char *data;
         size_t size;
         unsigned char width;
-        if (read(items[j * n / (n < SAMPLE_ITEMS ? n : SAMPLE_ITEMS)],
+        if (read(items[j * n / (n < items_n ? n : items_n)],
                  p->words, p->mode, &data, &size, &width) != 1)
             continue;
         size_t w = width <= 4 ? width : 0, take = size;
         if (take > SAMPLE_BYTES * (w ? w : 1))
             take = SAMPLE_BYTES * (w ? w : 1);
-        for (size_t i = 0; i < take; i++)
+        for (size_t i = 0; i < take && !p->tuned; i++)
             h[w][(unsigned char)data[i]]++;
         got[w] += take;
         len += size;
@@ -749,62 +751,93 @@ typedef struct {
     size_t *out;
 } items_job;
 
-static int item_count(tx_prefix *pr, size_t tid, size_t i, size_t *bytes)
+/* The count of one text of a prepared query: bytes or UTF-8 (w 0), or
+ * code units of w bytes. Sets *failed when out of memory. */
+static size_t prepared_count(const textops_prepared *p,
+                             const unsigned char *t, size_t len, size_t w,
+                             int *failed)
 {
-    items_job *j = (items_job *)pr;
-    const textops_prepared *p = j->p;
-    const char *data;
-    size_t len, c;
-    unsigned char width;
-    (void)tid;
-    if (j->read(j->items[i], p->words, p->mode, &data, &len, &width) != 1)
-        return 0;
-    size_t w = width == 1 || width == 2 ? width : width == 0 ? 0 : 4;
-    const unsigned char *t = (const unsigned char *)data;
-    if (p->words && w != 0) { /* the UTF-8 query, the word in the units */
-        tx_units_text x;
-        int failed = 0;
-        tx_units_text_init(&x, &p->q[0], t, len, w);
-        if (p->has_units[w])
-            x.word = &p->units[w];
-        c = tx_units_words(&p->q[0], &x, 0, x.n, &failed);
-        if (failed) {
-            pr->failed = 1;
-            return 0;
-        }
-    } else {
-        c = tx_words(&p->q[w], t, len);
-    }
-    j->out[i] = c;
-    *bytes = len;
-    return 1;
+    if (!p->words || w == 0)
+        return tx_words(&p->q[w], t, len);
+    /* a word count in the units: the UTF-8 query, the word in the units */
+    tx_units_text x;
+    tx_units_text_init(&x, &p->q[0], t, len, w);
+    if (p->has_units[w])
+        x.word = &p->units[w];
+    return tx_units_words(&p->q[0], &x, 0, x.n, failed);
 }
 
-/* The most of a text item_ahead asks the memory for. */
-#define AHEAD_BYTES 1024
-
-static void item_ahead(tx_prefix *pr, size_t i)
-{
-    items_job *j = (items_job *)pr;
+/* What the reader gave for an item read ahead. */
+typedef struct {
     const char *data;
     size_t len;
+    int ok;
     unsigned char width;
-    if (j->read(j->items[i], j->p->words, j->p->mode, &data, &len,
-                &width) != 1)
+} item_read;
+
+/* Items are read NEAR items before they are counted (their texts asked
+ * of the memory then), their headers asked for 2 * NEAR items before:
+ * each item is a cache miss or more. RING holds the reads in between. */
+#define NEAR 16
+#define RING 32
+/* The most of a text asked for ahead. */
+#define AHEAD_BYTES 1024
+
+static void read_ahead(const items_job *j, size_t i, item_read *r)
+{
+    r->ok = j->read(j->items[i], j->p->words, j->p->mode, &r->data, &r->len,
+                    &r->width) == 1;
+    if (!r->ok)
         return;
-    size_t most = len < AHEAD_BYTES ? len : AHEAD_BYTES;
-    for (size_t at = 64; at < most; at += 64)
-        __builtin_prefetch(data + at);
+    size_t most = r->len < AHEAD_BYTES ? r->len : AHEAD_BYTES;
+    for (size_t at = 0; at < most; at += 64)
+        __builtin_prefetch(r->data + at);
     if (most > 0)
-        __builtin_prefetch(data + most - 1);
+        __builtin_prefetch(r->data + most - 1);
+}
+
+static size_t items_run(tx_prefix *pr, size_t tid, size_t a, size_t e,
+                        size_t *budget)
+{
+    const items_job *j = (const items_job *)pr;
+    item_read ring[RING];
+    (void)tid;
+    for (size_t i = a; i < e && i < a + 2 * NEAR; i++)
+        __builtin_prefetch(j->items[i]);
+    for (size_t i = a; i < e && i < a + NEAR; i++)
+        read_ahead(j, i, &ring[i % RING]);
+    for (size_t i = a; i < e; i++) {
+        if (i + 2 * NEAR < e)
+            __builtin_prefetch(j->items[i + 2 * NEAR]);
+        if (i + NEAR < e)
+            read_ahead(j, i + NEAR, &ring[(i + NEAR) % RING]);
+        const item_read *r = &ring[i % RING];
+        size_t w = r->width == 1 || r->width == 2 ? r->width
+                   : r->width == 0                ? 0
+                                                  : 4;
+        int failed = 0;
+        if (!r->ok)
+            return i;
+        j->out[i] = prepared_count(j->p, (const unsigned char *)r->data,
+                                   r->len, w, &failed);
+        if (failed) {
+            pr->failed = 1;
+            return i;
+        }
+        if (r->len >= *budget) {
+            *budget = 0;
+            return i + 1;
+        }
+        *budget -= r->len;
+    }
+    return e;
 }
 
 size_t textops_items_count(textops_prepared *p, size_t n,
                            const void *const *items, textops_reader read,
                            size_t budget, int threads, size_t *out)
 {
-    items_job j = {{item_count, item_ahead, n, budget, 1, items, 0, 0, 0},
-                   p, items, read, out};
+    items_job j = {{items_run, n, budget, 1, 0, 0, 0}, p, items, read, out};
     size_t mean = tune_prepared(p, n, items, read);
     size_t nthreads = tx_resolve_threads(threads);
     if (tx_serial(mean * n, nthreads))

@@ -204,6 +204,8 @@ int textops_py_fill(void *list, const size_t *counts, size_t n)
     PyObject **item = ((PyListObject *)list)->ob_item;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
+        if (counts[i] == 0)
+            continue; /* already the int 0 */
         PyObject *value = PyLong_FromSize_t(counts[i]);
         if (value == NULL) {
             PyErr_Clear();

@@ -66,7 +66,7 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
 #define TEXTOPS_PY_HELD_MAX 65536
 /* A slice of the GIL-held batch ends after this many texts or once it
  * holds this many bytes: about a millisecond of work. */
-#define TEXTOPS_PY_SLICE_ITEMS 8192
+#define TEXTOPS_PY_SLICE_ITEMS 32768
 #define TEXTOPS_PY_SLICE_BYTES 1048576
 /* What textops_py_held returns when the list no longer holds n items, and
  * in a build without a GIL (free-threaded CPython: the caller takes the
@@ -98,9 +98,10 @@ long textops_py_held(void *list, size_t n, size_t start, int words,
  * clears them. */
 void textops_py_release(void **owned, size_t n);
 
-/* Replaces the items of `list`, a list of n small ints that only the
- * caller holds, by the ints counts[0, n). Returns 0, or -1 when out of
- * memory (the items not yet replaced stay as they were). */
+/* Replaces the items of `list`, a list of n zeros (the int 0) that only
+ * the caller holds, by the ints counts[0, n): those that are not 0 (most
+ * counts of short texts are). Returns 0, or -1 when out of memory (the
+ * items not yet replaced stay as they were). */
 int textops_py_fill(void *list, const size_t *counts, size_t n);
 
 /* Fills the empty dict at address `dict` with {term: column} for the n
