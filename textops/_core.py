@@ -581,6 +581,7 @@ def batch(
 
 _PY_CHANGED: int = lib.TEXTOPS_PY_CHANGED
 _PY_NO_HELD: int = lib.TEXTOPS_PY_NO_HELD
+_SLICE_ITEMS: int = lib.TEXTOPS_PY_SLICE_ITEMS
 
 
 def _held(
@@ -611,12 +612,16 @@ def _held(
     if query == ffi.NULL:
         raise MemoryError("textops: out of memory for the counts")
     try:
-        out = ffi.new("size_t[]", n)
+        out = ffi.new("size_t[]", min(n, _SLICE_ITEMS))
+        results = [0] * n
         run_end = ffi.new("size_t *")
         listed = ffi.cast("void *", id(texts))
+        filled = ffi.cast("void *", id(results))
         i = 0
         while i < n:
-            j = lib.textops_py_held(listed, n, i, words, mode, query, threads, out, run_end)
+            j = lib.textops_py_held(
+                listed, n, i, words, mode, query, threads, out, filled, run_end
+            )
             if j > i:
                 i = j
                 continue
@@ -628,7 +633,7 @@ def _held(
                 raise MemoryError("textops: out of memory for the counts")
             end = run_end[0] if run_end[0] > i else n
             first = i
-            out[i:end] = _released(
+            results[i:end] = _released(
                 words,
                 texts[i:end],
                 [pattern],
@@ -643,7 +648,7 @@ def _held(
             i = end
     finally:
         lib.textops_prepared_free(query)
-    return _int_list(out, n)
+    return results
 
 
 def _released(

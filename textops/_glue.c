@@ -198,10 +198,9 @@ void textops_py_release(void **owned, size_t n)
     PyGILState_Release(gil);
 }
 
-int textops_py_fill(void *list, const size_t *counts, size_t n)
+/* textops_py_fill with the GIL held, of items [start, start + n). */
+static int py_fill(PyObject **item, const size_t *counts, size_t n)
 {
-    PyGILState_STATE gil = PyGILState_Ensure();
-    PyObject **item = ((PyListObject *)list)->ob_item;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
         if (counts[i] == 0)
@@ -216,6 +215,13 @@ int textops_py_fill(void *list, const size_t *counts, size_t n)
         item[i] = value;
         Py_DECREF(old);
     }
+    return rc;
+}
+
+int textops_py_fill(void *list, const size_t *counts, size_t n)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int rc = py_fill(((PyListObject *)list)->ob_item, counts, n);
     PyGILState_Release(gil);
     return rc;
 }
@@ -317,12 +323,12 @@ static int held_reader(const void *item, int words, int mode,
 
 long textops_py_held(void *list, size_t n, size_t start, int words,
                      int mode, textops_prepared *query, int threads,
-                     size_t *out, size_t *run_end)
+                     size_t *out, void *results, size_t *run_end)
 {
 #ifdef Py_GIL_DISABLED
     /* no GIL keeps the texts alive: the path of textops_py_spans */
     (void)list, (void)n, (void)start, (void)words, (void)mode;
-    (void)query, (void)threads, (void)out, (void)run_end;
+    (void)query, (void)threads, (void)out, (void)results, (void)run_end;
     return TEXTOPS_PY_NO_HELD;
 #else
     PyGILState_STATE gil = PyGILState_Ensure();
@@ -344,12 +350,15 @@ long textops_py_held(void *list, size_t n, size_t start, int words,
     for (int tries = 0; end == 0 && tries < 2; tries++) {
         end = textops_items_count(query, m, (const void *const *)item + start,
                                   held_reader, TEXTOPS_PY_SLICE_BYTES,
-                                  threads, out + start);
+                                  threads, out);
         if (end != 0 || held_text(item[start], words, mode, 1, &data,
                                   &size, &width) != 1)
             break;
     }
-    if (end == (size_t)-1) {
+    /* the counts into the results while they are in the cache */
+    if (end == (size_t)-1 ||
+        (end > 0 && py_fill(((PyListObject *)results)->ob_item + start, out,
+                            end) != 0)) {
         PyGILState_Release(gil);
         return -1;
     }

@@ -83,16 +83,19 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
  * on the team, whose threads read each object themselves, or on this
  * thread when the team is busy, with the GIL held throughout: no Python
  * code runs meanwhile, so no text can change or be freed, and no
- * reference is taken. Their counts go to out[start, end); returns end.
+ * reference is taken. Their counts go to results[start, end) (a list of
+ * n zeros that only the caller holds; out is scratch room for
+ * TEXTOPS_PY_SLICE_ITEMS counts, or n - start if fewer); returns end.
  * When list[start] is not short, returns start, with *run_end the end of
  * the run of long exact texts from start (start itself when list[start]
  * is not an exact str or bytes the glue reads). Returns
- * TEXTOPS_PY_CHANGED, TEXTOPS_PY_NO_HELD, or -1 when out of memory. The
+ * TEXTOPS_PY_CHANGED, TEXTOPS_PY_NO_HELD, or -1 when out of memory (the
+ * results before end may then hold some counts). The
  * caller gives the GIL up between slices (every cffi call does), so other
  * Python threads run and Ctrl-C is seen between them. */
 long textops_py_held(void *list, size_t n, size_t start, int words,
                      int mode, textops_prepared *query, int threads,
-                     size_t *out, size_t *run_end);
+                     size_t *out, void *results, size_t *run_end);
 
 /* Drops the references and copies of owned[0, n) that are not NULL, and
  * clears them. */
