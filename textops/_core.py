@@ -619,9 +619,7 @@ def _held(
         filled = ffi.cast("void *", id(results))
         i = 0
         while i < n:
-            j = lib.textops_py_held(
-                listed, n, i, words, mode, query, threads, out, filled, run_end
-            )
+            j = lib.textops_py_held(listed, n, i, words, mode, query, threads, out, filled, run_end)
             if j > i:
                 i = j
                 continue
