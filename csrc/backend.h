@@ -69,7 +69,15 @@ typedef struct {
     tx_split_fn split;
     tx_word_mask_fn word_mask;
     tx_utf8_fn utf8;
+    /* NULL, or the scan of a short text (at most TX_SHORT_MAX bytes, a
+     * needle of 2 to TX_FILTER_MAX bytes) with less setup than `scan`, the
+     * same visits: many short documents spend most of a scan's time in
+     * its setup */
+    tx_scan_fn scan_short;
 } tx_backend;
+
+/* The longest text tx_backend.scan_short takes. */
+#define TX_SHORT_MAX 512
 
 /* The backend every kernel uses now. */
 const tx_backend *tx_backend_now(void);
@@ -108,6 +116,8 @@ size_t tx_skip_avx2(const unsigned char *, size_t, int, int,
                     const volatile int *);
 size_t tx_scan_avx512(const unsigned char *, size_t, const tx_needle *,
                       tx_visitor *);
+size_t tx_scan_short_avx512(const unsigned char *, size_t, const tx_needle *,
+                            tx_visitor *);
 size_t tx_line_avx512(const unsigned char *, size_t, int, const volatile int *);
 size_t tx_skip_avx512(const unsigned char *, size_t, int, int,
                       const volatile int *);

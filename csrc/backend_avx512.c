@@ -89,25 +89,35 @@ TX_TARGET static inline tx_mask eq_mask(const unsigned char *h, tx_vec b)
     return _mm512_cmpeq_epi8_mask(_mm512_loadu_si512(h), b);
 }
 
-TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
-                                          const unsigned char *b,
-                                          tx_mask *sure)
+/* edge_mask of the bytes x before and y after the starts. */
+TX_TARGET static inline tx_mask edge_vec(__m512i x, __m512i y, tx_mask *sure)
 {
-    const __m512i x = _mm512_loadu_si512(a), y = _mm512_loadu_si512(b);
     *sure = tx_space_avx512(x, TEXTOPS_BYTES) &
             tx_space_avx512(y, TEXTOPS_BYTES);
     return tx_maybe_space_avx512(x) & tx_maybe_space_avx512(y);
 }
 
+TX_TARGET static inline tx_mask edge_mask(const unsigned char *a,
+                                          const unsigned char *b,
+                                          tx_mask *sure)
+{
+    return edge_vec(_mm512_loadu_si512(a), _mm512_loadu_si512(b), sure);
+}
+
 /* As in backend_sse2.c. */
+TX_TARGET static inline tx_mask word_edge_vec(__m512i x, __m512i y,
+                                              tx_mask *sure)
+{
+    const tx_mask wx = tx_word_avx512(x), wy = tx_word_avx512(y);
+    *sure = tx_ascii_avx512(x) & ~wx & tx_ascii_avx512(y) & ~wy;
+    return ~(wx | wy);
+}
+
 TX_TARGET static inline tx_mask word_edge_mask(const unsigned char *a,
                                                const unsigned char *b,
                                                tx_mask *sure)
 {
-    const __m512i x = _mm512_loadu_si512(a), y = _mm512_loadu_si512(b);
-    const tx_mask wx = tx_word_avx512(x), wy = tx_word_avx512(y);
-    *sure = tx_ascii_avx512(x) & ~wx & tx_ascii_avx512(y) & ~wy;
-    return ~(wx | wy);
+    return word_edge_vec(_mm512_loadu_si512(a), _mm512_loadu_si512(b), sure);
 }
 
 static inline int mask_ctz(tx_mask x) { return __builtin_ctzll(x); }
@@ -129,5 +139,81 @@ TX_TARGET static inline uint64_t line_mask64(const unsigned char *t,
 
 #include "scan_body.h"
 #include "split_body.h"
+
+/* The scan of a short text (backend.h: scan_short), 64 starts at a time
+ * by masked loads that read only bytes of the text (no block is moved
+ * back, none needs 64 starts): a needle of up to TX_TALLY_MAX bytes is
+ * matched whole by its bytes, a longer one where its two rarest bytes
+ * agree, then compared. A count that cannot overlap adds up the matches;
+ * other occurrences are taken in order. The edges of a needle are tested
+ * as TX_SCAN tests them, where both neighbours lie in the text. */
+TX_TARGET size_t tx_scan_short_avx512(const unsigned char *h, size_t n,
+                                      const tx_needle *nd, tx_visitor *visit)
+{
+    const size_t m = nd->m, a0 = nd->at[0], a1 = nd->at[1];
+    size_t count = 0, next = 0;
+    if (m > n)
+        return 0;
+    const size_t last = n - m;
+    const int whole = m <= TX_TALLY_MAX, edged = nd->edges && visit != NULL;
+    const int tally = visit == NULL && whole && !nd->overlaps;
+    const __m512i b0 = _mm512_set1_epi8((char)nd->s[a0]),
+                  b1 = _mm512_set1_epi8((char)nd->s[a1]);
+    for (size_t p = 0; p <= last; p += TX_W) {
+        const size_t k = last - p + 1; /* the starts left */
+        const __mmask64 starts = k >= TX_W ? ~(__mmask64)0
+                                           : ((__mmask64)1 << k) - 1;
+        /* start p + j reads bytes p + j + i < n for j < k, i < m */
+        tx_mask mask = _mm512_mask_cmpeq_epi8_mask(
+            _mm512_mask_cmpeq_epi8_mask(
+                starts, _mm512_maskz_loadu_epi8(starts, h + p + a0), b0),
+            _mm512_maskz_loadu_epi8(starts, h + p + a1), b1);
+        for (size_t i = 0; whole && mask && i < m; i++)
+            if (i != a0 && i != a1)
+                mask = _mm512_mask_cmpeq_epi8_mask(
+                    mask, _mm512_maskz_loadu_epi8(starts, h + p + i),
+                    _mm512_set1_epi8((char)nd->s[i]));
+        if (tally) {
+            count += (size_t)mask_popcount(mask);
+            continue;
+        }
+        tx_mask sure = 0;
+        if (edged && mask) {
+            /* the starts with both neighbours in the text; the others are
+             * left to the visitor */
+            tx_mask inner = p == 0 ? starts & ~(tx_mask)1 : starts;
+            if (k <= TX_W)
+                inner &= ~((tx_mask)1 << (k - 1));
+            const __m512i x = _mm512_maskz_loadu_epi8(
+                              inner, (const void *)((uintptr_t)h + p - 1)),
+                          y = _mm512_maskz_loadu_epi8(inner, h + p + m);
+            tx_mask maybe = nd->edges == TX_EDGES_WORD
+                                ? word_edge_vec(x, y, &sure)
+                                : edge_vec(x, y, &sure);
+            mask &= maybe | ~inner;
+            sure &= mask & inner;
+            if (whole) {
+                visit->tokens += (size_t)mask_popcount(sure);
+                mask &= ~sure;
+            }
+        }
+        while (mask) {
+            size_t q = p + (size_t)mask_ctz(mask);
+            tx_mask bit = mask & (tx_mask)(~mask + 1);
+            mask &= mask - 1;
+            if (q < next || (!whole && !same_rest(h + q, nd)))
+                continue;
+            if (sure & bit) {
+                visit->tokens++;
+                next = q + m;
+                continue;
+            }
+            next = visit == NULL ? (count++, q + m) : visit->match(visit, q);
+            if (next == TX_STOP)
+                return count;
+        }
+    }
+    return count;
+}
 
 #endif /* TX_X86 */

@@ -233,3 +233,47 @@ int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
     *drop_last = e < len;
     return 1;
 }
+
+/* Lowers *slot to v, if that is lower; threads may race for it. */
+static void lower_to(size_t *slot, size_t v)
+{
+    size_t cur = __atomic_load_n(slot, __ATOMIC_RELAXED);
+    while (v < cur && !__atomic_compare_exchange_n(slot, &cur, v, 1,
+                                                   __ATOMIC_RELAXED,
+                                                   __ATOMIC_RELAXED)) {
+    }
+}
+
+static void prefix_body(void *arg)
+{
+    tx_prefix *p = arg;
+    size_t tid = 0, budget = p->budget;
+#ifdef _OPENMP
+    tid = (size_t)omp_get_thread_num();
+#endif
+    for (;;) {
+        /* chunks are claimed in order: every chunk before `end` is
+         * claimed, and counted whole unless it lowers `end` itself */
+        size_t a = __atomic_fetch_add(&p->next, p->chunk, __ATOMIC_RELAXED);
+        if (a >= __atomic_load_n(&p->end, __ATOMIC_RELAXED) || p->failed)
+            return;
+        size_t e = p->n - a < p->chunk ? p->n : a + p->chunk;
+        size_t got = p->run(p, tid, a, e, &budget);
+        if (got < e || budget == 0) {
+            lower_to(&p->end, got);
+            return;
+        }
+    }
+}
+
+size_t tx_prefix_run(tx_prefix *p, size_t threads)
+{
+    p->next = 0;
+    p->end = p->n;
+    p->failed = 0;
+    if (p->chunk == 0)
+        p->chunk = 1;
+    if (threads <= 1 || !tx_team_parallel(threads, prefix_body, p))
+        prefix_body(p);
+    return p->failed ? (size_t)-1 : p->end;
+}

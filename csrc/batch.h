@@ -61,6 +61,31 @@ int tx_batch_piece(const tx_batch *b, const tx_query *q, size_t i, size_t k,
                    size_t pieces, const unsigned char **t, size_t *n,
                    int *drop_last);
 
+/* A run of items whose texts are read only as they are counted (a slice
+ * of a list of Python objects, read by the binding glue's reader while the
+ * caller holds the GIL): no sizes are known beforehand, and the run ends at
+ * the first item the callback declines, or after the item that takes a
+ * thread past `budget` bytes. Items are handed out in chunks of `chunk`, in
+ * order, to whichever thread is free, so the items counted are always the
+ * first `end` (tx_prefix_run). */
+typedef struct tx_prefix {
+    /* Counts items [a, e) in order on thread tid, until one it declines or
+     * one that uses up *budget (the bytes the thread may still read, which
+     * it lowers by each item's); returns the end of the items it counted:
+     * e, or the first item it declined or left. */
+    size_t (*run)(struct tx_prefix *self, size_t tid, size_t a, size_t e,
+                  size_t *budget);
+    size_t n, budget, chunk;
+    volatile int failed; /* set by a callback (to 1) to end the run */
+    size_t next, end;    /* the next chunk; the end (tx_prefix_run) */
+} tx_prefix;
+
+/* Runs p's items on `threads` threads of the team (on the calling thread
+ * when threads is 1 or the team is busy) and returns the end of the run:
+ * items [0, end) are counted, item end (if end < n) is not; or
+ * (size_t)-1 when a callback set `failed`. */
+size_t tx_prefix_run(tx_prefix *p, size_t threads);
+
 /* A test hook (NULL outside tests): called by the functions that read
  * their texts in two passes (the line counts, frequencies) between the
  * passes, so that a fuzz target can change the texts there and check that

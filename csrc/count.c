@@ -3,6 +3,7 @@
  * search.c and split.c. Also the prepared query every entry point starts
  * from, and textops_free. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "batch.h"
 #include "count.h"
@@ -608,6 +609,244 @@ int textops_units_word_count(const char *text, size_t len, int width,
     return textops_batch_units_word_count(1, &text, &len, &w, 1, &word,
                                           &word_len, sep, sep_len, mode,
                                           threads, count);
+}
+
+/* --- a batch of items read as they are counted --------------------------- */
+
+/* A query prepared once for every slice of a batch (textops_prepare_count):
+ * the word and separator copied, a query per kind of text, and the probes
+ * chosen once, from a sample of the first slice's texts. */
+struct textops_prepared {
+    int words, mode, tuned;
+    char *copy;          /* the word, then the separator */
+    tx_query base;       /* the separator and mode */
+    tx_query q[5];       /* by the width of a text's units (0: UTF-8 or
+                          * bytes); a word count has only q[0] */
+    units_word bufs[5];  /* the word in those units */
+    tx_needle units[5];  /* word counts: the word in those units, for
+                          * tx_units_text.word */
+    int has_units[5];
+};
+
+textops_prepared *textops_prepare_count(int words, const char *word,
+                                        size_t word_len, const char *sep,
+                                        size_t sep_len, textops_mode mode)
+{
+    textops_prepared *p = calloc(1, sizeof *p);
+    size_t nsep = sep != NULL ? sep_len : 0;
+    if (p == NULL || (p->copy = malloc(word_len + nsep + 1)) == NULL) {
+        free(p);
+        return NULL;
+    }
+    memcpy(p->copy, word, word_len);
+    if (sep != NULL)
+        memcpy(p->copy + word_len, sep, sep_len);
+    p->words = words != 0;
+    p->mode = mode;
+    p->base = tx_make_query(words ? TX_WORDS : TX_COUNT, NULL, 0,
+                            sep != NULL ? p->copy + word_len : NULL, nsep,
+                            mode);
+    p->q[0] = p->base;
+    p->q[0].word = (const unsigned char *)p->copy;
+    p->q[0].word_len = word_len;
+    tx_prepare(&p->q[0]);
+    int rc = 0;
+    for (size_t w = 1; w <= 4; w++) {
+        p->bufs[w].heap = NULL;
+        if (w == 3)
+            continue;
+        if (words) { /* counted in the units by units.c, or via UTF-8 */
+            units_word *b = &p->bufs[w];
+            unsigned char *to = b->local;
+            size_t units = 0;
+            if (word_len * w > UNITS_LOCAL &&
+                (to = b->heap = malloc(word_len * w)) == NULL) {
+                rc = -1;
+            } else if (tx_units_from_utf8((const unsigned char *)p->copy,
+                                          word_len, w, to, &units) == 0) {
+                /* else a character too wide for the units: units.c finds
+                 * it in no text */
+                tx_needle_init(&p->units[w], to, units * w);
+                p->units[w].stop = p->base.stop;
+                p->has_units[w] = 1;
+            }
+        } else if (mode & TEXTOPS_UNICODE) {
+            rc |= units_query(&p->q[w], &p->base, p->copy, word_len, w,
+                              &p->bufs[w]);
+        }
+    }
+    if (rc != 0) {
+        textops_prepared_free(p);
+        return NULL;
+    }
+    return p;
+}
+
+void textops_prepared_free(textops_prepared *p)
+{
+    if (p == NULL)
+        return;
+    for (size_t w = 1; w <= 4; w++)
+        free(p->bufs[w].heap);
+    free(p->copy);
+    free(p);
+}
+
+/* Items of a sample read for the probes (each up to SAMPLE_BYTES). */
+#define SAMPLE_ITEMS 64
+#define SAMPLE_BYTES 64
+
+/* Chooses the probes of p's needles from a sample of items[0, n): the
+ * first bytes of up to SAMPLE_ITEMS items spread over them, each needle
+ * from the texts of its own kind (a width's zero bytes are common only in
+ * its own texts). Returns the sampled texts' mean length (0: none read). */
+static size_t tune_prepared(textops_prepared *p, size_t n,
+                            const void *const *items, textops_reader read)
+{
+    uint32_t h[5][256];
+    size_t got[5] = {0}, len = 0, k = 0;
+    /* once tuned, a few items for the mean length */
+    size_t items_n = p->tuned ? SAMPLE_ITEMS / 8 : SAMPLE_ITEMS;
+    memset(h, 0, sizeof h);
+    for (size_t j = 0; j < items_n && j < n; j++) {
+        const char *data;
+        size_t size;
+        unsigned char width;
+        if (read(items[j * n / (n < items_n ? n : items_n)],
+                 p->words, p->mode, &data, &size, &width) != 1)
+            continue;
+        size_t w = width <= 4 ? width : 0, take = size;
+        if (take > SAMPLE_BYTES * (w ? w : 1))
+            take = SAMPLE_BYTES * (w ? w : 1);
+        for (size_t i = 0; i < take && !p->tuned; i++)
+            h[w][(unsigned char)data[i]]++;
+        got[w] += take;
+        len += size;
+        k++;
+    }
+    if (!p->tuned && k > 0) {
+        for (size_t w = 0; w <= 4; w++) {
+            /* texts of width 1 and UTF-8 texts hold the same bytes */
+            size_t from = got[w] ? w : w <= 1 && got[1 - w] ? 1 - w : 5;
+            if (from == 5 || w == 3)
+                continue;
+            if (w == 0 || !p->words) {
+                tx_needle_tune_counts(&p->q[w].word_needle, h[from]);
+                if (p->q[w].sep != NULL)
+                    tx_needle_tune_counts(&p->q[w].sep_needle, h[from]);
+            } else if (p->has_units[w]) {
+                tx_needle_tune_counts(&p->units[w], h[from]);
+            }
+        }
+        p->tuned = 1;
+    }
+    return k ? len / k : 0;
+}
+
+typedef struct {
+    tx_prefix pr;
+    const textops_prepared *p;
+    const void *const *items;
+    textops_reader read;
+    size_t *out;
+} items_job;
+
+/* The count of one text of a prepared query: bytes or UTF-8 (w 0), or
+ * code units of w bytes. Sets *failed when out of memory. */
+static size_t prepared_count(const textops_prepared *p,
+                             const unsigned char *t, size_t len, size_t w,
+                             int *failed)
+{
+    if (!p->words || w == 0)
+        return tx_words(&p->q[w], t, len);
+    /* a word count in the units: the UTF-8 query, the word in the units */
+    tx_units_text x;
+    tx_units_text_init(&x, &p->q[0], t, len, w);
+    if (p->has_units[w])
+        x.word = &p->units[w];
+    return tx_units_words(&p->q[0], &x, 0, x.n, failed);
+}
+
+/* What the reader gave for an item read ahead. */
+typedef struct {
+    const char *data;
+    size_t len;
+    int ok;
+    unsigned char width;
+} item_read;
+
+/* Items are read NEAR items before they are counted (their texts asked
+ * of the memory then), their headers asked for 2 * NEAR items before:
+ * each item is a cache miss or more. RING holds the reads in between. */
+#define NEAR 16
+#define RING 32
+/* The most of a text asked for ahead. */
+#define AHEAD_BYTES 1024
+
+static void read_ahead(const items_job *j, size_t i, item_read *r)
+{
+    r->ok = j->read(j->items[i], j->p->words, j->p->mode, &r->data, &r->len,
+                    &r->width) == 1;
+    if (!r->ok)
+        return;
+    size_t most = r->len < AHEAD_BYTES ? r->len : AHEAD_BYTES;
+    for (size_t at = 0; at < most; at += 64)
+        __builtin_prefetch(r->data + at);
+    if (most > 0)
+        __builtin_prefetch(r->data + most - 1);
+}
+
+static size_t items_run(tx_prefix *pr, size_t tid, size_t a, size_t e,
+                        size_t *budget)
+{
+    const items_job *j = (const items_job *)pr;
+    item_read ring[RING];
+    (void)tid;
+    for (size_t i = a; i < e && i < a + 2 * NEAR; i++)
+        __builtin_prefetch(j->items[i]);
+    for (size_t i = a; i < e && i < a + NEAR; i++)
+        read_ahead(j, i, &ring[i % RING]);
+    for (size_t i = a; i < e; i++) {
+        if (i + 2 * NEAR < e)
+            __builtin_prefetch(j->items[i + 2 * NEAR]);
+        if (i + NEAR < e)
+            read_ahead(j, i + NEAR, &ring[(i + NEAR) % RING]);
+        const item_read *r = &ring[i % RING];
+        size_t w = r->width == 1 || r->width == 2 ? r->width
+                   : r->width == 0                ? 0
+                                                  : 4;
+        int failed = 0;
+        if (!r->ok)
+            return i;
+        j->out[i] = prepared_count(j->p, (const unsigned char *)r->data,
+                                   r->len, w, &failed);
+        if (failed) {
+            pr->failed = 1;
+            return i;
+        }
+        if (r->len >= *budget) {
+            *budget = 0;
+            return i + 1;
+        }
+        *budget -= r->len;
+    }
+    return e;
+}
+
+size_t textops_items_count(textops_prepared *p, size_t n,
+                           const void *const *items, textops_reader read,
+                           size_t budget, int threads, size_t *out)
+{
+    items_job j = {{items_run, n, budget, 1, 0, 0, 0}, p, items, read, out};
+    size_t mean = tune_prepared(p, n, items, read);
+    size_t nthreads = tx_resolve_threads(threads);
+    if (tx_serial(mean * n, nthreads))
+        nthreads = 1;
+    /* a few chunks per thread and each no more than 256 items: the pool
+     * stays balanced, the claims few */
+    size_t grain = n / (16 * nthreads);
+    j.pr.chunk = grain < 1 ? 1 : grain > 256 ? 256 : grain;
+    return tx_prefix_run(&j.pr, nthreads);
 }
 
 int textops_units_line_word_counts(const char *text, size_t len, int width,

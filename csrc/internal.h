@@ -10,6 +10,7 @@
 #define TEXTOPS_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "space.h"
 #include "textops.h"
@@ -136,6 +137,10 @@ void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m);
  * text of a batch the choice of the whole batch. */
 void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
                     const size_t *lens);
+
+/* tx_needle_tune from a histogram of a sample already taken: counts[c]
+ * times byte c (at most 2^24 bytes in all). */
+void tx_needle_tune_counts(tx_needle *nd, const uint32_t counts[256]);
 
 /* The shortest text (or batch) whose sample is worth taking. */
 #define TX_TUNE_MIN ((size_t)64 << 10)

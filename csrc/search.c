@@ -154,12 +154,23 @@ void tx_needle_tune(tx_needle *nd, size_t ntexts, const char *const *texts,
         add_bytes(h, (const unsigned char *)texts[text] + o,
                   len < slice ? len : slice);
     }
+    uint32_t counts[256];
+    for (size_t c = 0; c < 256; c++)
+        counts[c] = (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+    tx_needle_tune_counts(nd, counts);
+}
+
+void tx_needle_tune_counts(tx_needle *nd, const uint32_t counts[256])
+{
+    size_t m = nd->m;
+    if (m < 2 || m > TX_FILTER_MAX)
+        return;
     uint32_t key[TX_FILTER_MAX], seen[TX_FILTER_MAX], sampled = 0;
     for (size_t c = 0; c < 256; c++)
-        sampled += (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+        sampled += counts[c];
     for (size_t i = 0; i < m; i++) {
         unsigned char c = nd->s[i];
-        seen[i] = (uint32_t)h[0][c] + h[1][c] + h[2][c] + h[3][c];
+        seen[i] = counts[c];
         key[i] = seen[i] << 8 | byte_rank(c); /* ties: by the table */
     }
     choose_probes(nd, key);
@@ -261,12 +272,23 @@ const unsigned char *tx_find(const unsigned char *h, size_t n,
     return v.at == TX_STOP ? NULL : h + v.at;
 }
 
+/* The backend's scan of h[0, n) for nd (m from 2 to TX_FILTER_MAX): its
+ * short scan on a short text, else its scan, nd tuned to the text. */
+static size_t backend_scan(const unsigned char *h, size_t n,
+                           const tx_needle *nd, tx_visitor *visit)
+{
+    const tx_backend *b = tx_backend_now();
+    if (n <= TX_SHORT_MAX && b->scan_short != NULL)
+        return b->scan_short(h, n, nd, visit);
+    tx_needle own;
+    return b->scan(h, n, tuned_for(nd, &own, h, n), visit);
+}
+
 void tx_scan(const unsigned char *h, size_t n, const tx_needle *nd,
              tx_visitor *visit)
 {
     if (nd->m >= 2 && nd->m <= TX_FILTER_MAX) {
-        tx_needle own;
-        tx_backend_now()->scan(h, n, tuned_for(nd, &own, h, n), visit);
+        backend_scan(h, n, nd, visit);
         return;
     }
     size_t p = 0, check = TX_CHECK_BYTES;
@@ -370,8 +392,7 @@ size_t tx_count(const unsigned char *t, size_t n, const tx_needle *nd,
     if (m <= n && dense_run(t, n, nd))
         return count_runs(t, n, nd);
     if (m <= TX_FILTER_MAX) {
-        tx_needle own;
-        return tx_backend_now()->scan(t, n, tuned_for(nd, &own, t, n), NULL);
+        return backend_scan(t, n, nd, NULL);
     }
     size_t count = 0, check = TX_CHECK_BYTES;
     const unsigned char *p = t, *end = t + n;

@@ -156,6 +156,37 @@ int textops_batch_units_word_count(size_t ntexts, const char *const *texts,
                                    size_t sep_len, textops_mode mode,
                                    int threads, size_t *out);
 
+/* A batch counted slice by slice from items the caller reads itself (the
+ * binding glue's Python objects, read while it holds the GIL): a query
+ * prepared once for every slice, the word (and sep) copied, with its probes
+ * chosen once from a sample of the first slice's texts.
+ * textops_prepare_count returns it (NULL when out of memory):
+ * text.split(sep).count(word) by the rule of mode when words, else
+ * text.count(word); word and sep are UTF-8 in mode TEXTOPS_UNICODE.
+ *
+ * The reader gives the text of item: its bytes at *data (*len bytes) as
+ * code units *width bytes wide (1, 2 or 4, as textops_units_count takes
+ * them), or as UTF-8 (str) or bytes (width 0); it returns 1, or 0 or -1
+ * when the item is not to be counted here. It is called from the team's
+ * threads, so it may only read memory that nothing changes meanwhile.
+ *
+ * textops_items_count counts items[0, n) on the team (or on the calling
+ * thread: see tx_team_parallel), each into out[i], until an item the
+ * reader declines, or until a thread has read `budget` bytes: it returns
+ * the number of items counted (always the first ones), or (size_t)-1 when
+ * memory runs out. */
+typedef struct textops_prepared textops_prepared;
+typedef int (*textops_reader)(const void *item, int words, int mode,
+                              const char **data, size_t *len,
+                              unsigned char *width);
+textops_prepared *textops_prepare_count(int words, const char *word,
+                                        size_t word_len, const char *sep,
+                                        size_t sep_len, textops_mode mode);
+size_t textops_items_count(textops_prepared *p, size_t n,
+                           const void *const *items, textops_reader read,
+                           size_t budget, int threads, size_t *out);
+void textops_prepared_free(textops_prepared *p);
+
 /* textops_line_word_counts of a str held in its own storage (on the
  * calling thread, block by block as above). */
 int textops_units_line_word_counts(const char *text, size_t len, int width,

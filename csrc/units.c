@@ -426,6 +426,7 @@ void tx_units_text_init(tx_units_text *x, const tx_query *q,
     x->width = width;
     x->n = nbytes / width;
     x->sep_units = 0; /* no cut after a separator */
+    x->word = NULL;
     if (q->sep != NULL && !q->lower && q->sep_len <= TX_UNITS_SEP_MAX &&
         tx_units_from_utf8(q->sep, q->sep_len, width, x->sep,
                            &x->sep_units) != 0)
@@ -583,6 +584,12 @@ static size_t units_words_direct(const tx_query *q, const tx_units_text *x,
 {
     unsigned char local[256], *heap = NULL, *to = local;
     size_t w = x->width, units = 0;
+    if (x->word != NULL) { /* prepared once for the batch */
+        direct_visit d = {{on_direct_match, 0}, x->u + a * w, (e - a) * w, w,
+                          x->word->m, q->rule != TX_RULE_SPLIT, 0};
+        tx_scan(d.t, d.n, x->word, &d.v);
+        return d.count;
+    }
     if (q->word_len * w > sizeof local &&
         (to = heap = malloc(q->word_len * w)) == NULL) {
         *failed = 1;

@@ -31,6 +31,10 @@ typedef struct {
     size_t n, width;
     unsigned char sep[4 * TX_UNITS_SEP_MAX];
     size_t sep_units;
+    /* NULL, or the query's word written in these units and prepared (a
+     * batch's, made once): the word counts that find it in the units use
+     * it instead of making their own */
+    const tx_needle *word;
 } tx_units_text;
 
 /* Fills *x for the text of units u[0, nbytes) and query q. */

@@ -114,6 +114,100 @@ def test_every_storage_kind_across_the_threshold(threads, search_backend):
             )
 
 
+# Words for the short texts: rare and frequent, self-overlapping, of 2 to
+# 9 bytes and longer (around the whole-needle test of 8), with a space (no
+# token), non-ASCII (wider than some storage).
+SHORT_WORDS = ["ab", "the", "aaaa", "abcab", "whale", "thethe", "a" * 9, "x y", "\xe9", "the\u4e16"]
+# What the texts are made of, drawn piece by piece: the word, the word
+# inside a longer token, spaces (ASCII and not), punctuation and fillers
+# of each storage width.
+FILLERS = [" ", "\t", "\n", "a", "t", ",", "\xe9", "\u3000", "\u4e16", "\U0001f600", "__"]
+
+
+@st.composite
+def short_texts(draw):
+    """A word and a batch of texts of 0 to 600 characters (around the short
+    scan's 512 bytes and its 64-byte blocks), the word at the ends, between
+    spaces and inside tokens."""
+    word = draw(st.sampled_from(SHORT_WORDS))
+    batch = []
+    for _ in range(draw(st.integers(1, 6))):
+        size = draw(st.integers(0, 600))
+        parts = draw(st.lists(st.sampled_from([word, word, word + "x", *FILLERS]), max_size=80))
+        text = "".join(parts)
+        text = (text * (size // max(len(text), 1) + 1))[:size] if text else ""
+        if draw(st.booleans()):
+            text = text[: max(0, size - len(word))] + word  # the word at the end
+        batch.append(text)
+    return word, batch
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@given(case=short_texts(), rule=st.sampled_from(["split", "sep", r"\w+", "lower"]))
+def test_short_texts_match_python(threads, case, rule, search_backend, set_min_chunk):
+    """The short scan of every backend (AVX-512: masked loads, the edge
+    tests where both neighbours lie in the text) against Python, in every
+    storage kind and as UTF-8 bytes, for split(), split(sep), \\w+ and
+    lowered tokens."""
+    import re
+
+    word, batch = case
+    set_min_chunk(1)
+    for items, w in ((batch, word), ([t.encode() for t in batch], word.encode())):
+        assert_exact(
+            textops.parallel_substring_count(items, w, threads=threads),
+            [t.count(w) for t in items],
+        )
+        if rule == "split":
+            got = textops.parallel_word_count(items, w, threads=threads)
+            want = [t.split().count(w) for t in items]
+        elif rule == "sep":
+            sep = w[:0] + (" " if isinstance(w, str) else b" ")
+            got = textops.parallel_word_count(items, w, sep=sep, threads=threads)
+            want = [t.split(sep).count(w) for t in items]
+        elif rule == "lower":
+            got = textops.parallel_word_count(items, w, lowercase=True, threads=threads)
+            want = [t.lower().split().count(w) for t in items]
+        else:
+            pat = r"\w+" if isinstance(w, str) else rb"\w+"
+            got = textops.parallel_word_count(items, w, pattern=pat, threads=threads)
+            want = [re.findall(pat, t).count(w) for t in items]
+        assert_exact(got, want, word=word, rule=rule)
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+def test_slices_end_at_each_threads_byte_budget(threads, set_min_chunk):
+    """Texts near the threshold (64 KiB), so that a thread's byte budget
+    (TEXTOPS_PY_SLICE_BYTES) ends slices after a few texts, mixed with
+    short ones, long ones and items the glue does not read, in every
+    storage kind: every count is Python's."""
+    set_min_chunk(1)
+    units = ["the cat ", "th\xe9 caf\xe9 ", "the \u4e16 ", "the \U0001f600 "]
+    batch = []
+    for k in range(60):
+        unit = units[k % 4]
+        width = _storage_bytes(unit) // len(unit)
+        size = HELD_MAX // width - (k * 37) % 500  # just under the threshold
+        batch.append((unit * (size // len(unit) + 1))[:size])
+        batch.append(unit * (k % 5))
+        if k % 17 == 0:
+            batch.append(_long(unit))
+        if k % 23 == 0:
+            batch.append(Sub(unit))
+    for word in ("the", "cat", "\u4e16", ""):
+        assert textops.parallel_substring_count(batch, word, threads=threads) == [
+            t.count(word) for t in batch
+        ]
+        if word:
+            assert textops.parallel_word_count(batch, word, threads=threads) == [
+                t.split().count(word) for t in batch
+            ]
+    data = [t.encode() for t in batch if type(t) is str]
+    assert textops.parallel_word_count(data, b"the", threads=threads) == [
+        t.split().count(b"the") for t in data
+    ]
+
+
 def test_many_slices_and_patterns_per_text():
     """A batch of several slices; one word per text takes the path that
     holds references."""

@@ -608,43 +608,45 @@ def _held(
     s, sn = _sep(sep)
     if threads <= 0:
         threads = lib.textops_default_threads()
-    m = min(n, _SLICE_ITEMS)
-    addrs = ffi.new("uintptr_t[]", m)
-    lens = ffi.new("size_t[]", m)
-    widths = ffi.new("unsigned char[]", m)
-    out = ffi.new("size_t[]", n)
-    run_end = ffi.new("size_t *")
-    listed = ffi.cast("void *", id(texts))
-    i = 0
-    while i < n:
-        j = lib.textops_py_held(
-            listed, n, i, words, p, len(p), s, sn, mode, threads, addrs, lens, widths, out, run_end
-        )
-        if j > i:
-            i = j
-            continue
-        if j == _PY_NO_HELD:
-            return None
-        if j == _PY_CHANGED or len(texts) != n:
-            raise RuntimeError("textops: the list of texts changed size during the call")
-        if j == -1:
-            raise MemoryError("textops: out of memory for the counts")
-        end = run_end[0] if run_end[0] > i else n
-        first = i
-        out[i:end] = _released(
-            words,
-            texts[i:end],
-            [pattern],
-            sep,
-            mode,
-            threads,
-            lambda k, item: check_text(first + k, item),
-            check_word,
-        )
-        if len(texts) != n:
-            raise RuntimeError("textops: the list of texts changed size during the call")
-        i = end
-    return _int_list(out, n)
+    query = lib.textops_prepare_count(words, p, len(p), s, sn, mode)
+    if query == ffi.NULL:
+        raise MemoryError("textops: out of memory for the counts")
+    try:
+        out = ffi.new("size_t[]", min(n, _SLICE_ITEMS))
+        results = [0] * n
+        run_end = ffi.new("size_t *")
+        listed = ffi.cast("void *", id(texts))
+        filled = ffi.cast("void *", id(results))
+        i = 0
+        while i < n:
+            j = lib.textops_py_held(listed, n, i, words, mode, query, threads, out, filled, run_end)
+            if j > i:
+                i = j
+                continue
+            if j == _PY_NO_HELD:
+                return None
+            if j == _PY_CHANGED or len(texts) != n:
+                raise RuntimeError("textops: the list of texts changed size during the call")
+            if j == -1:
+                raise MemoryError("textops: out of memory for the counts")
+            end = run_end[0] if run_end[0] > i else n
+            first = i
+            results[i:end] = _released(
+                words,
+                texts[i:end],
+                [pattern],
+                sep,
+                mode,
+                threads,
+                lambda k, item: check_text(first + k, item),
+                check_word,
+            )
+            if len(texts) != n:
+                raise RuntimeError("textops: the list of texts changed size during the call")
+            i = end
+    finally:
+        lib.textops_prepared_free(query)
+    return results
 
 
 def _released(

@@ -196,12 +196,13 @@ void textops_py_release(void **owned, size_t n)
     PyGILState_Release(gil);
 }
 
-int textops_py_fill(void *list, const size_t *counts, size_t n)
+/* textops_py_fill with the GIL held, of items [start, start + n). */
+static int py_fill(PyObject **item, const size_t *counts, size_t n)
 {
-    PyGILState_STATE gil = PyGILState_Ensure();
-    PyObject **item = ((PyListObject *)list)->ob_item;
     int rc = 0;
     for (size_t i = 0; i < n; i++) {
+        if (counts[i] == 0)
+            continue; /* already the int 0 */
         PyObject *value = PyLong_FromSize_t(counts[i]);
         if (value == NULL) {
             PyErr_Clear();
@@ -212,6 +213,13 @@ int textops_py_fill(void *list, const size_t *counts, size_t n)
         item[i] = value;
         Py_DECREF(old);
     }
+    return rc;
+}
+
+int textops_py_fill(void *list, const size_t *counts, size_t n)
+{
+    PyGILState_STATE gil = PyGILState_Ensure();
+    int rc = py_fill(((PyListObject *)list)->ob_item, counts, n);
     PyGILState_Release(gil);
     return rc;
 }
@@ -271,13 +279,17 @@ size_t textops_py_count(uintptr_t text, int words, const char *word,
 }
 
 /* A text of list for the GIL-held batch (textops_py_held), read in place
- * with the GIL held: 1 when it is short (its bytes in *data, *size and
- * *width as textops_py_spans gives them for substrings, TEXTOPS_PY_UNITS,
- * or words, TEXTOPS_PY_WORD_UNITS), 0 when it is an exact text too long to
- * hold the GIL over, -1 when the glue does not read it (another type, a
- * subclass, a legacy string that cannot be made ready). */
-static int held_text(PyObject *obj, int words, int mode, const char **data,
-                     Py_ssize_t *size, unsigned char *width)
+ * while the calling thread holds the GIL: 1 when it is short (its bytes in
+ * *data, *size and *width as textops_py_spans gives them for substrings,
+ * TEXTOPS_PY_UNITS, or words, TEXTOPS_PY_WORD_UNITS), 0 when it is an
+ * exact text too long to hold the GIL over, -1 when the glue does not
+ * read it (another type, a subclass, a legacy string not ready). Only the
+ * calling thread may make a legacy string ready (`ready`); the team's
+ * threads read objects that nothing changes while the caller holds the
+ * GIL, with no Python call. */
+static int held_text(PyObject *obj, int words, int mode, int ready,
+                     const char **data, Py_ssize_t *size,
+                     unsigned char *width)
 {
     int w = 0;
     if (!(mode & TEXTOPS_UNICODE)) {
@@ -288,30 +300,37 @@ static int held_text(PyObject *obj, int words, int mode, const char **data,
     } else if (!PyUnicode_CheckExact(obj)) {
         return -1;
     } else if (!words || py_utf8(obj, 1, data, size, NULL) != 0) {
-        if (py_storage(obj, 1, data, size, &w) != 0)
+        if (py_storage(obj, ready, data, size, &w) != 0)
             return -1;
     }
     *width = (unsigned char)w;
     return (size_t)*size <= TEXTOPS_PY_HELD_MAX;
 }
 
+#ifndef Py_GIL_DISABLED
+/* The reader of textops_items_count, on the team's threads. */
+static int held_reader(const void *item, int words, int mode,
+                       const char **data, size_t *len, unsigned char *width)
+{
+    Py_ssize_t size = 0;
+    int rc = held_text((PyObject *)item, words, mode, 0, data, &size, width);
+    *len = (size_t)size;
+    return rc;
+}
+#endif
+
 long textops_py_held(void *list, size_t n, size_t start, int words,
-                     const char *word, size_t word_len, const char *sep,
-                     size_t sep_len, int mode, int threads, uintptr_t *addrs,
-                     size_t *lens, unsigned char *widths, size_t *out,
-                     size_t *run_end)
+                     int mode, textops_prepared *query, int threads,
+                     size_t *out, void *results, size_t *run_end)
 {
 #ifdef Py_GIL_DISABLED
     /* no GIL keeps the texts alive: the path of textops_py_spans */
-    (void)list, (void)n, (void)start, (void)words, (void)word;
-    (void)word_len, (void)sep, (void)sep_len, (void)mode, (void)threads;
-    (void)addrs, (void)lens, (void)widths, (void)out, (void)run_end;
+    (void)list, (void)n, (void)start, (void)words, (void)mode;
+    (void)query, (void)threads, (void)out, (void)results, (void)run_end;
     return TEXTOPS_PY_NO_HELD;
 #else
     PyGILState_STATE gil = PyGILState_Ensure();
     PyObject **item = ((PyListObject *)list)->ob_item;
-    long rc;
-    size_t i = start, bytes = 0;
     const char *data;
     Py_ssize_t size;
     unsigned char width;
@@ -319,50 +338,36 @@ long textops_py_held(void *list, size_t n, size_t start, int words,
         PyGILState_Release(gil);
         return TEXTOPS_PY_CHANGED;
     }
-    for (; i < n && i - start < TEXTOPS_PY_SLICE_ITEMS &&
-           bytes < TEXTOPS_PY_SLICE_BYTES;
-         i++) {
-        if (i + TEXTOPS_PY_AHEAD < n)
-            __builtin_prefetch(item[i + TEXTOPS_PY_AHEAD]);
-        if (held_text(item[i], words, mode, &data, &size, &width) != 1)
+    size_t m = n - start < TEXTOPS_PY_SLICE_ITEMS ? n - start
+                                                   : TEXTOPS_PY_SLICE_ITEMS;
+    /* counted with the GIL held: on the team, or this thread if it is
+     * busy (team.c never waits for it); nothing there waits for a Python
+     * thread. A legacy string the team declines is made ready here, then
+     * the slice is tried once more. */
+    size_t end = 0;
+    for (int tries = 0; end == 0 && tries < 2; tries++) {
+        end = textops_items_count(query, m, (const void *const *)item + start,
+                                  held_reader, TEXTOPS_PY_SLICE_BYTES,
+                                  threads, out);
+        if (end != 0 || held_text(item[start], words, mode, 1, &data,
+                                  &size, &width) != 1)
             break;
-        addrs[i - start] = (uintptr_t)data;
-        lens[i - start] = (size_t)size;
-        widths[i - start] = width;
-        bytes += (size_t)size;
     }
-    if (i == start) { /* not short: the run of long texts from here */
-        while (i < n &&
-               held_text(item[i], words, mode, &data, &size, &width) == 0)
+    /* the counts into the results while they are in the cache */
+    if (end == (size_t)-1 ||
+        (end > 0 && py_fill(((PyListObject *)results)->ob_item + start, out,
+                            end) != 0)) {
+        PyGILState_Release(gil);
+        return -1;
+    }
+    if (end == 0) { /* not short: the run of long texts from here */
+        size_t i = start;
+        while (i < n && held_text(item[i], words, mode, 1, &data, &size,
+                                  &width) == 0)
             i++;
         *run_end = i;
-        PyGILState_Release(gil);
-        return (long)start;
-    }
-    /* counted with the GIL held: the team, or this thread if it is busy
-     * (team.c never waits for it), never waits for a Python thread */
-    size_t m = i - start;
-    const char *const *texts = (const char *const *)addrs;
-    rc = (long)i;
-    if (mode & TEXTOPS_UNICODE) {
-        int failed =
-            words ? textops_batch_units_word_count(m, texts, lens, widths, 1,
-                                                   &word, &word_len, sep,
-                                                   sep_len, mode, threads,
-                                                   out + start)
-                  : textops_batch_units_count(m, texts, lens, widths, 1,
-                                              &word, &word_len, threads,
-                                              out + start);
-        if (failed)
-            rc = -1;
-    } else if (words) {
-        textops_batch_word_count(m, texts, lens, 1, &word, &word_len, sep,
-                                 sep_len, mode, threads, out + start);
-    } else {
-        textops_batch_substring_count(m, texts, lens, 1, &word, &word_len,
-                                      mode, threads, out + start);
     }
     PyGILState_Release(gil);
-    return rc;
+    return (long)(start + end);
 #endif
 }

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "textops.h"
+
 /* What textops_py_count returns when it cannot read the text itself (the
  * caller then takes the general path in Python). */
 #define TEXTOPS_PY_SLOW ((size_t)-1)
@@ -62,9 +64,12 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
  * text the GIL-released path adds is lost in it, and a slice stays near a
  * millisecond. */
 #define TEXTOPS_PY_HELD_MAX 65536
-/* A slice of the GIL-held batch ends after this many texts or once it
- * holds this many bytes: about a millisecond of work. */
-#define TEXTOPS_PY_SLICE_ITEMS 8192
+/* A slice of the GIL-held batch ends after this many texts, or after the
+ * text that takes one of the team's threads to this many bytes: about a
+ * millisecond of work (1M short texts take about 30 ms on 2 threads, so
+ * 32,768 of them about 1 ms; a thread reads 1 MiB of longer texts in well
+ * under that). */
+#define TEXTOPS_PY_SLICE_ITEMS 32768
 #define TEXTOPS_PY_SLICE_BYTES 1048576
 /* What textops_py_held returns when the list no longer holds n items, and
  * in a build without a GIL (free-threaded CPython: the caller takes the
@@ -76,31 +81,33 @@ long textops_py_spans(void *list, size_t n, size_t start, int mode,
  * short texts of `list` (n items) that the glue reads in place (exact str
  * in mode TEXTOPS_UNICODE: in their storage, or for words as UTF-8 when at
  * hand; exact bytes otherwise), at most TEXTOPS_PY_SLICE_ITEMS of them and
- * about TEXTOPS_PY_SLICE_BYTES, are counted (textops_word_count of word
- * split on sep when words, else textops_substring_count) on the team, or
- * on this thread when the team is busy, with the GIL held throughout: no
- * Python code runs meanwhile, so no text can change or be freed, and no
- * reference is taken. Their counts go to out[start, end); returns end.
- * addrs, lens and widths are scratch arrays of TEXTOPS_PY_SLICE_ITEMS (or
- * n - start, if fewer). When list[start] is not short, returns start, with
- * *run_end the end of the run of long exact texts from start (start itself
- * when list[start] is not an exact str or bytes the glue reads). Returns
- * TEXTOPS_PY_CHANGED, TEXTOPS_PY_NO_HELD, or -1 when out of memory. The
+ * about TEXTOPS_PY_SLICE_BYTES a thread, are counted by `query` (made by
+ * textops_prepare_count for words and mode) through textops_items_count:
+ * on the team, whose threads read each object themselves, or on this
+ * thread when the team is busy, with the GIL held throughout: no Python
+ * code runs meanwhile, so no text can change or be freed, and no
+ * reference is taken. Their counts go to results[start, end) (a list of
+ * n zeros that only the caller holds; out is scratch room for
+ * TEXTOPS_PY_SLICE_ITEMS counts, or n - start if fewer); returns end.
+ * When list[start] is not short, returns start, with *run_end the end of
+ * the run of long exact texts from start (start itself when list[start]
+ * is not an exact str or bytes the glue reads). Returns
+ * TEXTOPS_PY_CHANGED, TEXTOPS_PY_NO_HELD, or -1 when out of memory (the
+ * results before end may then hold some counts). The
  * caller gives the GIL up between slices (every cffi call does), so other
  * Python threads run and Ctrl-C is seen between them. */
 long textops_py_held(void *list, size_t n, size_t start, int words,
-                     const char *word, size_t word_len, const char *sep,
-                     size_t sep_len, int mode, int threads, uintptr_t *addrs,
-                     size_t *lens, unsigned char *widths, size_t *out,
-                     size_t *run_end);
+                     int mode, textops_prepared *query, int threads,
+                     size_t *out, void *results, size_t *run_end);
 
 /* Drops the references and copies of owned[0, n) that are not NULL, and
  * clears them. */
 void textops_py_release(void **owned, size_t n);
 
-/* Replaces the items of `list`, a list of n small ints that only the
- * caller holds, by the ints counts[0, n). Returns 0, or -1 when out of
- * memory (the items not yet replaced stay as they were). */
+/* Replaces the items of `list`, a list of n zeros (the int 0) that only
+ * the caller holds, by the ints counts[0, n): those that are not 0 (most
+ * counts of short texts are). Returns 0, or -1 when out of memory (the
+ * items not yet replaced stay as they were). */
 int textops_py_fill(void *list, const size_t *counts, size_t n);
 
 /* Fills the empty dict at address `dict` with {term: column} for the n
