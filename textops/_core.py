@@ -143,9 +143,11 @@ class _Pins:
                 ffi.release(cdata)
 
     def _buffer(self, obj: Any) -> Any:
-        cdata = ffi.from_buffer(obj)
-        self._held.append(cdata)
-        return cdata
+        # held in one step: a Ctrl-C between taking it and holding it would
+        # leave the export to the traceback's frame (closing an mmap would
+        # then raise BufferError)
+        self._held.append(ffi.from_buffer(obj))
+        return self._held[-1]
 
     def owned(self, n: int) -> Any:
         """An array of n references for textops_py_spans, dropped on exit."""
@@ -1127,8 +1129,12 @@ def guard_mapping(mapped: Any) -> Callable[[], bool]:
     False
     """
     cdata = ffi.from_buffer(mapped)
-    slot = lib.textops_guard_begin(cdata, len(cdata))
-    ffi.release(cdata)
+    try:
+        slot = lib.textops_guard_begin(cdata, len(cdata))
+    finally:
+        # also on Ctrl-C here: the traceback keeps this frame, and an
+        # unreleased export would make closing the mapping raise BufferError
+        ffi.release(cdata)
     return lambda: bool(lib.textops_guard_end(slot))
 
 
