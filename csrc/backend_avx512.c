@@ -197,21 +197,8 @@ TX_TARGET size_t tx_scan_short_avx512(const unsigned char *h, size_t n,
                 mask &= ~sure;
             }
         }
-        while (mask) {
-            size_t q = p + (size_t)mask_ctz(mask);
-            tx_mask bit = mask & (tx_mask)(~mask + 1);
-            mask &= mask - 1;
-            if (q < next || (!whole && !same_rest(h + q, nd)))
-                continue;
-            if (sure & bit) {
-                visit->tokens++;
-                next = q + m;
-                continue;
-            }
-            next = visit == NULL ? (count++, q + m) : visit->match(visit, q);
-            if (next == TX_STOP)
-                return count;
-        }
+        if (walk_candidates(h, p, mask, sure, whole, nd, visit, &next, &count))
+            return count;
     }
     return count;
 }

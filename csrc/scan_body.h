@@ -157,6 +157,34 @@ TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *
     return count;
 }
 
+/* Takes the candidates of `mask` (starts base + its bits) in order: each
+ * is checked whole (unless `whole`: the mask tested every byte), those at
+ * `sure` bits are tokens for sure, the others counted or handed to the
+ * visitor; no start before *next counts. Returns 1 when the visitor
+ * stops the scan. */
+TX_TARGET static inline __attribute__((always_inline)) int
+walk_candidates(const unsigned char *h, size_t base, tx_mask mask,
+                tx_mask sure, int whole, const tx_needle *nd,
+                tx_visitor *visit, size_t *next, size_t *count)
+{
+    while (mask) {
+        size_t q = base + (size_t)mask_ctz(mask);
+        tx_mask bit = mask & (tx_mask)(~mask + 1);
+        mask &= mask - 1;
+        if (q < *next || (!whole && !same_rest(h + q, nd)))
+            continue;
+        if (sure & bit) {
+            visit->tokens++;
+            *next = q + nd->m;
+            continue;
+        }
+        *next = visit == NULL ? ((*count)++, q + nd->m) : visit->match(visit, q);
+        if (*next == TX_STOP)
+            return 1;
+    }
+    return 0;
+}
+
 TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
                          const tx_needle *nd, tx_visitor *visit)
 {
@@ -204,21 +232,8 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
             count += (size_t)mask_popcount(mask);
             mask = 0;
         }
-        while (mask) {
-            size_t q = base + (size_t)mask_ctz(mask);
-            tx_mask bit = mask & (tx_mask)(~mask + 1);
-            mask &= mask - 1;
-            if (q < next || !same_rest(h + q, nd))
-                continue;
-            if (sure & bit) {
-                visit->tokens++;
-                next = q + m;
-                continue;
-            }
-            next = visit == NULL ? (count++, q + m) : visit->match(visit, q);
-            if (next == TX_STOP)
-                return count;
-        }
+        if (walk_candidates(h, base, mask, sure, 0, nd, visit, &next, &count))
+            return count;
         p = next > base + TX_W ? next : base + TX_W;
         /* the stop flag, each time p passes a multiple of TX_CHECK_BYTES
          * (a power of two: no counter of its own in the hot loop) */
