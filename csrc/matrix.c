@@ -683,8 +683,8 @@ static int sort_tokens(const tx_entry *entries, size_t nt, uint32_t *by_bytes)
     return 0;
 }
 
-/* Sorts the global terms of g: col[f] receives term f's column and
- * order[c] the term of column c. */
+/* Sorts the global terms of g: col[f] receives term f's column, and
+ * order[c] the term of column c (.term) and its key in g->terms (.key). */
 static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
                         mx_order *order)
 {
@@ -719,21 +719,34 @@ static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
     } else {
         rc = radix_sort(order, g->nterms, max);
     }
-    for (size_t c = 0; c < g->nterms; c++)
+    /* from here on, order[c].key is the term key of column c, read in
+     * column order: the tokens back from the ranks (by_bytes is small),
+     * not a random gather from g->terms */
+    for (size_t c = 0; c < g->nterms; c++) {
         col[order[c].term] = (uint32_t)c;
+        if (split_rule) {
+            order[c].key = g->terms[order[c].term];
+        } else {
+            uint64_t r2 = order[c].key % ((uint64_t)nt + 1);
+            order[c].key =
+                (uint64_t)by_bytes[order[c].key / ((uint64_t)nt + 1)] << 32 |
+                (r2 == 0 ? MX_NONE : by_bytes[r2 - 1]);
+        }
+    }
     free(by_bytes);
     free(rank);
     return rc;
 }
 
-/* The terms laid out in column order: bytes end to end, and per term its
- * length in bytes and in characters (code points by mode). */
+/* The terms laid out in column order (order[c].key: the key of column
+ * c's term): bytes end to end, and per term its length in bytes and in
+ * characters (code points by mode). */
 static int lay_out_terms(const mx_thread *g, const mx_order *order,
                          int mode, textops_matrix *out)
 {
     size_t n = g->nterms, nbytes = 0;
     for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(g->tokens.entries, g->terms[order[c].term]);
+        mx_term t = term_of(g->tokens.entries, order[c].key);
         nbytes += term_len(&t);
     }
     char *data = malloc(nbytes ? nbytes : 1);
@@ -745,7 +758,7 @@ static int lay_out_terms(const mx_thread *g, const mx_order *order,
     }
     char *at = data;
     for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(g->tokens.entries, g->terms[order[c].term]);
+        mx_term t = term_of(g->tokens.entries, order[c].key);
         char *start = at;
         for (int p = 0; p < t.parts; p++) {
             if (p)
