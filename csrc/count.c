@@ -812,12 +812,12 @@ static size_t items_run(tx_prefix *pr, size_t tid, size_t a, size_t e,
         if (i + NEAR < e)
             read_ahead(j, i + NEAR, &ring[(i + NEAR) % RING]);
         const item_read *r = &ring[i % RING];
+        if (!r->ok) /* declined: its width and text were not read */
+            return i;
         size_t w = r->width == 1 || r->width == 2 ? r->width
                    : r->width == 0                ? 0
                                                   : 4;
         int failed = 0;
-        if (!r->ok)
-            return i;
         j->out[i] = prepared_count(j->p, (const unsigned char *)r->data,
                                    r->len, w, &failed);
         if (failed) {
