@@ -93,6 +93,19 @@ typedef struct {
  * flag: a few milliseconds of work. */
 #define TX_CHECK_BYTES ((size_t)8 << 20)
 
+/* The scans and checks of a text of TX_FETCH_FROM bytes or more ask for
+ * the text TX_FETCH_AHEAD bytes ahead of where they read (a hint, which
+ * never faults, so it may point past the text's end). On text read from
+ * memory the hardware's own prefetch leaves them waiting: on AMD Zen 4, a
+ * rare word in 50 MB of UTF-8 went from 0.66-0.79 of memchr's speed to
+ * 0.96-1.03 and the UTF-8 check from 30 to 40 GB/s; in cache the hint
+ * costs about 3%. A shorter text is not asked for: the bytes after it
+ * belong to something else. */
+#define TX_FETCH_AHEAD 16384
+#define TX_FETCH_FROM (4 * TX_FETCH_AHEAD)
+#define TX_FETCH(at)                                                          \
+    __builtin_prefetch((const void *)((uintptr_t)(at) + TX_FETCH_AHEAD), 0, 0)
+
 /* search.c */
 
 #define TX_STOP ((size_t)-1)

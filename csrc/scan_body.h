@@ -48,17 +48,6 @@ _Static_assert((TX_CHECK_BYTES & (TX_CHECK_BYTES - 1)) == 0,
 #ifndef TX_SCAN_HELPERS
 #define TX_SCAN_HELPERS
 
-/* The scans of a text of TX_FAR bytes or more ask for the text TX_AHEAD
- * bytes ahead of where they read (a hint, which never faults, so it may
- * point past the text's end). On text read from memory the hardware's
- * own prefetch leaves the scan waiting: on AMD Zen 4, a rare word in
- * 50 MB of UTF-8 went from 0.66-0.79 of memchr's speed to 0.96-1.03,
- * and in cache the hint costs about 3%. A shorter text is not asked for:
- * the bytes after it belong to something else. */
-#define TX_AHEAD 16384
-#define TX_FAR (4 * TX_AHEAD)
-#define TX_FETCH(at)                                                          \
-    __builtin_prefetch((const void *)((uintptr_t)(at) + TX_AHEAD), 0, 0)
 /* 1 if the needle is at h, given that its probes agree there: the probes
  * cover a needle of up to TX_PROBES bytes whole; up to 16 bytes are
  * compared as two words that overlap, the rest by memcmp. */
@@ -99,7 +88,7 @@ TX_TARGET static inline size_t quiet_from(const unsigned char *h, size_t p,
     size_t a = p - ((uintptr_t)(h + p + v->at[0]) & (TX_W - 1));
     if (a > p)
         a = p;
-    const int far = last >= TX_FAR;
+    const int far = last >= TX_FETCH_FROM;
     while (a + 4 * TX_W <= last + 1 && probe_quiet4(v, h + a, quiet)) {
         for (size_t k = 0; far && k < 4 * TX_W; k += 64)
             TX_FETCH(h + a + k);
@@ -138,7 +127,7 @@ TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *
 {
     size_t m = nd->m, count = 0, p = 0, group = 0, blocks = 2;
     size_t rest[4], k = 0; /* the offsets the probes leave out */
-    const int far = last >= TX_FAR;
+    const int far = last >= TX_FETCH_FROM;
     for (size_t i = 0; i < m && m > TX_PROBES; i++)
         if (i != v->at[0] && i != v->at[1] && i != v->at[2] && i != v->at[3])
             rest[k++] = i;
@@ -220,7 +209,7 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
     const int tally = visit == NULL && m <= TX_TALLY_MAX && !nd->overlaps;
     const tx_probes v = probes_init(nd);
     const int quiet = nd->quiet, edged = nd->edges && visit != NULL;
-    const int far = last >= TX_FAR;
+    const int far = last >= TX_FETCH_FROM;
     if (tally && last >= 4 * TX_W)
         return TX_TALLY(h, last, nd, &v, quiet);
     for (;;) {

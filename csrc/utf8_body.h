@@ -153,9 +153,12 @@ TX_TARGET size_t TX_UTF8(const unsigned char *t, size_t n,
     const u8_consts c = u8_init();
     tx_v prev = v_set1(0), pending = prev;
     size_t i = 0;
+    const int far = n >= TX_FETCH_FROM;
     for (; n - i >= U8_BLOCK; i += U8_BLOCK) {
         if ((i & (TX_CHECK_BYTES - 1)) == 0 && TX_STOPPED(stop))
             return n;
+        for (size_t k = 0; far && k < U8_BLOCK; k += 64)
+            TX_FETCH(t + i + k);
         if (v_any(u8_block(&c, t + i, &prev, &pending)))
             return tx_utf8_exact(t, n, i);
     }
