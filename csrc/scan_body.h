@@ -209,7 +209,6 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
     const int tally = visit == NULL && m <= TX_TALLY_MAX && !nd->overlaps;
     const tx_probes v = probes_init(nd);
     const int quiet = nd->quiet, edged = nd->edges && visit != NULL;
-    const int far = last >= TX_FETCH_FROM;
     if (tally && last >= 4 * TX_W)
         return TX_TALLY(h, last, nd, &v, quiet);
     for (;;) {
@@ -218,8 +217,6 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
         tx_mask mask, sure = 0;
         size_t base = p;
         if (p + TX_W <= last + 1) {
-            if (far)
-                TX_FETCH(h + p);
             mask = probe_mask(&v, h + p);
             if (edged && mask && p > 0 && p + TX_W + m <= n) {
                 mask = (nd->edges == TX_EDGES_WORD
