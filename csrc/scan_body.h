@@ -149,7 +149,7 @@ TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *
             p = busy_from(h, p, last, v, quiet, &group, &blocks);
         if (p + TX_W > last + 1)
             break;
-        if (far)
+        if (far && (p & 63) < TX_W) /* once a cache line */
             TX_FETCH(h + p);
         count += (size_t)mask_popcount(TX_ALL_AGREE(h + p));
         p += TX_W;
