@@ -158,7 +158,7 @@ TX_TARGET size_t TX_UTF8(const unsigned char *t, size_t n,
         if ((i & (TX_CHECK_BYTES - 1)) == 0 && TX_STOPPED(stop))
             return n;
         for (size_t k = 0; far && k < U8_BLOCK; k += 64)
-            __builtin_prefetch((const void *)((uintptr_t)(t + i + k) + TX_FETCH_AHEAD), 0, 2);
+            TX_FETCH(t + i + k);
         if (v_any(u8_block(&c, t + i, &prev, &pending)))
             return tx_utf8_exact(t, n, i);
     }
