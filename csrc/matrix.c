@@ -838,25 +838,64 @@ static void release_rows(const mx_thread *th, size_t upto, size_t *released)
 #endif
 }
 
-/* The rows laid out document after document on the calling thread: each
- * thread's rows are then read front to back (its documents are in order),
- * and what is read is given back, so that the rows and the matrix are not
- * both held whole. */
-static void fill_in_order(const fill_job *j)
+/* Documents [lo, hi) laid out one after another: each thread's rows are
+ * then read front to back (its documents are in order), and what is read
+ * is given back, from the first row the range reads, so that the rows and
+ * the matrix are not both held whole. */
+static void fill_range(const fill_job *j, size_t lo, size_t hi)
 {
     const mx_batch *mb = j->mb;
-    size_t released[TEXTOPS_MAX_THREADS] = {0};
-    for (size_t i = 0; i < mb->b.ntexts; i++) {
-        if ((i & 1023) == 0 && TX_STOPPED(mb->b.stop))
+    size_t released[TEXTOPS_MAX_THREADS];
+    unsigned char seen[TEXTOPS_MAX_THREADS] = {0};
+    for (size_t i = lo; i < hi; i++) {
+        if (((i - lo) & 1023) == 0 && TX_STOPPED(mb->b.stop))
             return;
         fill_row(j, i);
         size_t where = mb->where[i], tid = where & 0xFF;
-        if ((i & 255) == 0 || i + 1 == mb->b.ntexts)
+        if (!seen[tid]) {
+            seen[tid] = 1;
+            released[tid] = 2 * (where >> 8) * sizeof *mb->threads[tid].rows;
+        }
+        if (((i - lo) & 255) == 0 || i + 1 == hi)
             release_rows(&mb->threads[tid],
                          (where >> 8) + mb->indptr[i + 1] - mb->indptr[i],
                          &released[tid]);
     }
 }
+
+/* The first document whose row starts at entry `at` or later (the
+ * documents, ndocs of them, if none). */
+static size_t doc_at(const size_t *indptr, size_t ndocs, size_t at)
+{
+    size_t lo = 0, hi = ndocs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (indptr[mid] < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A body for tx_team_parallel: the documents cut into one range per
+ * thread of about the same number of entries, each laid out in order. */
+static void fill_in_order(void *arg)
+{
+    const fill_job *j = arg;
+    size_t ndocs = j->mb->b.ntexts, nnz = j->out->nnz, k = 0, nk = 1;
+#ifdef _OPENMP
+    k = (size_t)omp_get_thread_num();
+    nk = (size_t)omp_get_num_threads();
+#endif
+    const size_t *indptr = j->mb->indptr;
+    size_t lo = doc_at(indptr, ndocs, nnz / nk * k);
+    size_t hi = k + 1 == nk ? ndocs : doc_at(indptr, ndocs, nnz / nk * (k + 1));
+    fill_range(j, lo, hi);
+}
+
+/* Below this many entries the rows are laid out on one thread. */
+#define MX_FILL_PARALLEL ((size_t)1 << 16)
 
 /* Lays the rows out as CSR (indptr, indices, counts) in out. */
 static int fill_matrix(mx_batch *mb, uint32_t *const *cols,
@@ -879,10 +918,10 @@ static int fill_matrix(mx_batch *mb, uint32_t *const *cols,
     out->nnz = nnz;
     fill_job job = {mb, cols, out};
     size_t nthreads = mb->b.nthreads;
-    if (!mb->out_of_order)
-        fill_in_order(&job);
-    else if (nthreads < 2 || !tx_team_parallel(nthreads, fill_body, &job))
-        fill_body(&job);
+    void (*body)(void *) = mb->out_of_order ? fill_body : fill_in_order;
+    if (nthreads < 2 || nnz < MX_FILL_PARALLEL ||
+        !tx_team_parallel(nthreads, body, &job))
+        body(&job);
     return 0;
 }
 

@@ -704,3 +704,21 @@ def test_matrix_terms_as_dict_list_and_selection(portable, monkeypatch):
         assert terms.select(keep).as_dict() == {t: i for i, t in enumerate(kept)}
         assert terms.select([False] * len(want)).as_dict() == {}
         monkeypatch.undo()
+
+
+@pytest.mark.parametrize("nthreads", THREADS)
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_rows_laid_out_on_every_thread(nthreads, ngram_range, threads, set_min_chunk, accelerated):
+    """Past 2**16 entries the rows are laid out by every thread, each a
+    range of documents: ranges that begin with empty documents, in the
+    middle of a thread's rows, and (with a document larger than a share)
+    rows out of document order."""
+    threads(nthreads)
+    set_min_chunk(256)
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(5000)] + ["ΑΣ", "İx", "\u212a"]
+    docs = [" ".join(rng.choice(words, size=rng.integers(0, 120))) for _ in range(3000)]
+    docs[1000:1200] = [""] * 200
+    assert_same_fit({"ngram_range": ngram_range}, docs, docs[::-1])
+    docs[1500] = " ".join(rng.choice(words, size=20000))
+    assert_same_fit({"ngram_range": ngram_range, "min_df": 2}, docs)
