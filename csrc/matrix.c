@@ -738,28 +738,41 @@ static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
     return rc;
 }
 
-/* The terms laid out in column order (order[c].key: the key of column
- * c's term): bytes end to end, and per term its length in bytes and in
- * characters (code points by mode). */
-static int lay_out_terms(const mx_thread *g, const mx_order *order,
-                         int mode, textops_matrix *out)
+typedef struct {
+    const mx_thread *g;
+    const mx_order *order; /* order[c].key: the key of column c's term */
+    int mode;
+    char *data;   /* the terms' bytes (the second pass) */
+    size_t *info; /* per column: its length, and its start, then its
+                     length in characters */
+} layout_job;
+
+/* The first pass, a body for tx_team_parallel: each column's length. */
+static void layout_lengths(void *arg)
 {
-    size_t n = g->nterms, nbytes = 0;
+    const layout_job *j = arg;
+    size_t n = j->g->nterms;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
     for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(g->tokens.entries, order[c].key);
-        nbytes += term_len(&t);
+        mx_term t = term_of(j->g->tokens.entries, j->order[c].key);
+        j->info[2 * c] = term_len(&t);
     }
-    char *data = malloc(nbytes ? nbytes : 1);
-    size_t *info = malloc((n ? 2 * n : 1) * sizeof *info);
-    if (data == NULL || info == NULL) {
-        free(data);
-        free(info);
-        return -1;
-    }
-    char *at = data;
+}
+
+/* The second pass: each term written at its start, its length in
+ * characters (code points by mode) put in the start's place. */
+static void layout_write(void *arg)
+{
+    const layout_job *j = arg;
+    size_t n = j->g->nterms;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
     for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(g->tokens.entries, order[c].key);
-        char *start = at;
+        mx_term t = term_of(j->g->tokens.entries, j->order[c].key);
+        char *start = j->data + j->info[2 * c + 1], *at = start;
         for (int p = 0; p < t.parts; p++) {
             if (p)
                 *at++ = ' ';
@@ -767,13 +780,48 @@ static int lay_out_terms(const mx_thread *g, const mx_order *order,
             at += t.n[p];
         }
         size_t len = (size_t)(at - start), chars = len;
-        if (mode == TEXTOPS_UNICODE)
-            for (size_t j = 0; j < len; j++)
-                chars -= ((unsigned char)start[j] & 0xC0) == 0x80;
-        info[2 * c] = len;
-        info[2 * c + 1] = chars;
+        if (j->mode == TEXTOPS_UNICODE)
+            for (size_t b = 0; b < len; b++)
+                chars -= ((unsigned char)start[b] & 0xC0) == 0x80;
+        j->info[2 * c + 1] = chars;
     }
-    out->terms = data;
+}
+
+/* Below this many terms they are laid out on one thread. */
+#define MX_LAYOUT_PARALLEL ((size_t)1 << 14)
+
+/* Runs body(job) on `threads` threads, or on the calling thread alone
+ * for fewer than `least` items or when the team is busy. */
+static void run_body(size_t threads, size_t items, size_t least,
+                     void (*body)(void *), void *job)
+{
+    if (threads < 2 || items < least || !tx_team_parallel(threads, body, job))
+        body(job);
+}
+
+/* The terms laid out in column order (order[c].key: the key of column
+ * c's term) on `threads` threads: bytes end to end, and per term its
+ * length in bytes and in characters (code points by mode). */
+static int lay_out_terms(const mx_thread *g, const mx_order *order,
+                         int mode, size_t threads, textops_matrix *out)
+{
+    size_t n = g->nterms, nbytes = 0;
+    size_t *info = malloc((n ? 2 * n : 1) * sizeof *info);
+    if (info == NULL)
+        return -1;
+    layout_job job = {g, order, mode, NULL, info};
+    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_lengths, &job);
+    for (size_t c = 0; c < n; c++) {
+        info[2 * c + 1] = nbytes;
+        nbytes += info[2 * c];
+    }
+    job.data = malloc(nbytes ? nbytes : 1);
+    if (job.data == NULL) {
+        free(info);
+        return -1;
+    }
+    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_write, &job);
+    out->terms = job.data;
     out->nbytes = nbytes;
     out->term_info = info;
     out->nterms = n;
@@ -917,11 +965,8 @@ static int fill_matrix(mx_batch *mb, uint32_t *const *cols,
     }
     out->nnz = nnz;
     fill_job job = {mb, cols, out};
-    size_t nthreads = mb->b.nthreads;
-    void (*body)(void *) = mb->out_of_order ? fill_body : fill_in_order;
-    if (nthreads < 2 || nnz < MX_FILL_PARALLEL ||
-        !tx_team_parallel(nthreads, body, &job))
-        body(&job);
+    run_body(mb->b.nthreads, nnz, MX_FILL_PARALLEL,
+             mb->out_of_order ? fill_body : fill_in_order, &job);
     return 0;
 }
 
@@ -1046,7 +1091,7 @@ int textops_count_matrix(size_t ntexts, const char *const *texts,
         order = malloc((n ? n : 1) * sizeof *order);
         if (cols[0] == NULL || order == NULL ||
             sort_columns(g, q.rule == TX_RULE_SPLIT, cols[0], order) != 0 ||
-            lay_out_terms(g, order, q.mode, out) != 0)
+            lay_out_terms(g, order, q.mode, nthreads, out) != 0)
             rc = -1;
     }
     for (size_t j = 1; rc == 0 && j < nthreads; j++) /* term -> column */
