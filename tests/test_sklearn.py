@@ -722,3 +722,28 @@ def test_rows_laid_out_on_every_thread(nthreads, ngram_range, threads, set_min_c
     assert_same_fit({"ngram_range": ngram_range}, docs, docs[::-1])
     docs[1500] = " ".join(rng.choice(words, size=20000))
     assert_same_fit({"ngram_range": ngram_range, "min_df": 2}, docs)
+
+
+def test_vocabulary_read_by_many_threads_at_once():
+    """Threads that read vocabulary_ first, at once, all get one dict."""
+    import threading
+
+    words = [f"w{i}" for i in range(20000)]
+    docs = [" ".join(words[i::50]) for i in range(50)]
+    want = Parent(ngram_range=(1, 2)).fit(docs).vocabulary_
+    for _ in range(3):
+        cv = CountVectorizer(ngram_range=(1, 2)).fit(docs)
+        barrier = threading.Barrier(4)
+        got = []
+
+        def read(cv=cv, barrier=barrier, got=got):
+            barrier.wait()
+            got.append(cv.vocabulary_)
+
+        pool = [threading.Thread(target=read) for _ in range(4)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        assert len(got) == 4 and all(v is got[0] for v in got)
+        assert_same_vocabulary(got[0], want)

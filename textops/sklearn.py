@@ -117,18 +117,21 @@ class CountVectorizer(_text.CountVectorizer):
         state = self.__dict__
         if "vocabulary_" not in state:
             terms = state.get(_TERMS)
-            if terms is None:
+            if terms is not None:
+                # another thread may build it meanwhile, or assign it: the
+                # first dict stored is kept, and every reader gets that one
+                state.setdefault("vocabulary_", terms.as_dict())
+                state.pop(_TERMS, None)
+            elif "vocabulary_" not in state:
                 raise AttributeError(
                     f"'{type(self).__name__}' object has no attribute 'vocabulary_'"
                 )
-            state["vocabulary_"] = terms.as_dict()
-            del state[_TERMS]
         return state["vocabulary_"]
 
     @vocabulary_.setter
     def vocabulary_(self, value: Any) -> None:
-        self.__dict__.pop(_TERMS, None)
         self.__dict__["vocabulary_"] = value
+        self.__dict__.pop(_TERMS, None)
 
     @vocabulary_.deleter
     def vocabulary_(self) -> None:
@@ -275,8 +278,8 @@ class CountVectorizer(_text.CountVectorizer):
             raise RuntimeError("textops: the core returned no terms")
         X, vocabulary = self._textops_limit(X, terms)
         if isinstance(vocabulary, _core.MatrixTerms):
-            self.__dict__.pop("vocabulary_", None)
             self.__dict__[_TERMS] = vocabulary  # vocabulary_, when it is read
+            self.__dict__.pop("vocabulary_", None)
         else:
             self.vocabulary_ = vocabulary
         return self._textops_finish(X)
