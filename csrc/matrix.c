@@ -742,13 +742,15 @@ typedef struct {
     const mx_thread *g;
     const mx_order *order; /* order[c].key: the key of column c's term */
     int mode;
-    char *data;   /* the terms' bytes (the second pass) */
+    char *data;   /* the terms' bytes (NULL in the first pass) */
     size_t *info; /* per column: its length, and its start, then its
                      length in characters */
 } layout_job;
 
-/* The first pass, a body for tx_team_parallel: each column's length. */
-static void layout_lengths(void *arg)
+/* A pass of the layout, a body for tx_team_parallel: without data, each
+ * column's length; with it, each term written at its start, its length
+ * in characters (code points by mode) put in the start's place. */
+static void layout_pass(void *arg)
 {
     const layout_job *j = arg;
     size_t n = j->g->nterms;
@@ -757,21 +759,10 @@ static void layout_lengths(void *arg)
 #endif
     for (size_t c = 0; c < n; c++) {
         mx_term t = term_of(j->g->tokens.entries, j->order[c].key);
-        j->info[2 * c] = term_len(&t);
-    }
-}
-
-/* The second pass: each term written at its start, its length in
- * characters (code points by mode) put in the start's place. */
-static void layout_write(void *arg)
-{
-    const layout_job *j = arg;
-    size_t n = j->g->nterms;
-#ifdef _OPENMP
-#pragma omp for schedule(static)
-#endif
-    for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(j->g->tokens.entries, j->order[c].key);
+        if (j->data == NULL) {
+            j->info[2 * c] = term_len(&t);
+            continue;
+        }
         char *start = j->data + j->info[2 * c + 1], *at = start;
         for (int p = 0; p < t.parts; p++) {
             if (p)
@@ -810,7 +801,7 @@ static int lay_out_terms(const mx_thread *g, const mx_order *order,
     if (info == NULL)
         return -1;
     layout_job job = {g, order, mode, NULL, info};
-    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_lengths, &job);
+    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_pass, &job);
     for (size_t c = 0; c < n; c++) {
         info[2 * c + 1] = nbytes;
         nbytes += info[2 * c];
@@ -820,7 +811,7 @@ static int lay_out_terms(const mx_thread *g, const mx_order *order,
         free(info);
         return -1;
     }
-    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_write, &job);
+    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_pass, &job);
     out->terms = job.data;
     out->nbytes = nbytes;
     out->term_info = info;
