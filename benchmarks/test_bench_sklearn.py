@@ -12,7 +12,9 @@ Inputs: the books (``$TEXTOPS_CORPUS``, else generated English-like text of
 paragraphs at blank lines; and ``$TEXTOPS_BENCH_SKLEARN_DOCS`` (default
 1,000,000) short documents of 40-200 characters cut from the books. Every
 drop-in result is checked against the parent's (the same vocabulary_ and
-CSR arrays). Each benchmark records ``extra_info`` ``impl``, ``threads`` and
+CSR arrays). The drop-in builds ``vocabulary_`` when it is first read: the
+rows ``textops+vocabulary_`` read it after ``fit_transform``, the rows
+``textops`` do not. Each benchmark records ``extra_info`` ``impl``, ``threads`` and
 ``bytes``; the parent runs few rounds (``benchmark.pedantic``).
 """
 
@@ -68,12 +70,21 @@ def _same(mine, theirs, cv_mine, cv_theirs) -> None:
             raise AssertionError(f"the matrices' {name} differ")
 
 
-IMPLS = [("scikit-learn", None), ("textops", 1), ("textops", 2)]
+# "textops+vocabulary_": fit_transform, then vocabulary_ read (the drop-in
+# builds the dict when it is first read)
+IMPLS = [
+    ("scikit-learn", None),
+    ("textops", 1),
+    ("textops", 2),
+    ("textops+vocabulary_", 1),
+    ("textops+vocabulary_", 2),
+]
+IDS = ["sklearn", "textops-1", "textops-2", "textops-1-vocab", "textops-2-vocab"]
 
 
 @pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)], ids=["1-1", "1-2"])
 @pytest.mark.parametrize("name", ["paragraphs", "short"])
-@pytest.mark.parametrize("impl,threads", IMPLS, ids=["sklearn", "textops-1", "textops-2"])
+@pytest.mark.parametrize("impl,threads", IMPLS, ids=IDS)
 def test_fit_transform(benchmark, inputs, references, name, ngram_range, impl, threads):
     docs = inputs[name]
     benchmark.group = f"CountVectorizer {name} ngram_range={ngram_range}"
@@ -88,9 +99,17 @@ def test_fit_transform(benchmark, inputs, references, name, ngram_range, impl, t
         return
     previous = textops.get_num_threads()
     textops.set_num_threads(threads)
-    try:
+    read = impl == "textops+vocabulary_"
+
+    def run():
         cv = CountVectorizer(ngram_range=ngram_range)
-        X = benchmark.pedantic(cv.fit_transform, (docs,), rounds=5, iterations=1, warmup_rounds=1)
+        X = cv.fit_transform(docs)
+        if read:
+            cv.vocabulary_  # noqa: B018 (built when first read)
+        return cv, X
+
+    try:
+        cv, X = benchmark.pedantic(run, rounds=5, iterations=1, warmup_rounds=1)
     finally:
         textops.set_num_threads(previous)
     if key not in references:

@@ -738,28 +738,32 @@ static int sort_columns(const mx_thread *g, int split_rule, uint32_t *col,
     return rc;
 }
 
-/* The terms laid out in column order (order[c].key: the key of column
- * c's term): bytes end to end, and per term its length in bytes and in
- * characters (code points by mode). */
-static int lay_out_terms(const mx_thread *g, const mx_order *order,
-                         int mode, textops_matrix *out)
+typedef struct {
+    const mx_thread *g;
+    const mx_order *order; /* order[c].key: the key of column c's term */
+    int mode;
+    char *data;   /* the terms' bytes (NULL in the first pass) */
+    size_t *info; /* per column: its length, and its start, then its
+                     length in characters */
+} layout_job;
+
+/* A pass of the layout, a body for tx_team_parallel: without data, each
+ * column's length; with it, each term written at its start, its length
+ * in characters (code points by mode) put in the start's place. */
+static void layout_pass(void *arg)
 {
-    size_t n = g->nterms, nbytes = 0;
+    const layout_job *j = arg;
+    size_t n = j->g->nterms;
+#ifdef _OPENMP
+#pragma omp for schedule(static)
+#endif
     for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(g->tokens.entries, order[c].key);
-        nbytes += term_len(&t);
-    }
-    char *data = malloc(nbytes ? nbytes : 1);
-    size_t *info = malloc((n ? 2 * n : 1) * sizeof *info);
-    if (data == NULL || info == NULL) {
-        free(data);
-        free(info);
-        return -1;
-    }
-    char *at = data;
-    for (size_t c = 0; c < n; c++) {
-        mx_term t = term_of(g->tokens.entries, order[c].key);
-        char *start = at;
+        mx_term t = term_of(j->g->tokens.entries, j->order[c].key);
+        if (j->data == NULL) {
+            j->info[2 * c] = term_len(&t);
+            continue;
+        }
+        char *start = j->data + j->info[2 * c + 1], *at = start;
         for (int p = 0; p < t.parts; p++) {
             if (p)
                 *at++ = ' ';
@@ -767,13 +771,48 @@ static int lay_out_terms(const mx_thread *g, const mx_order *order,
             at += t.n[p];
         }
         size_t len = (size_t)(at - start), chars = len;
-        if (mode == TEXTOPS_UNICODE)
-            for (size_t j = 0; j < len; j++)
-                chars -= ((unsigned char)start[j] & 0xC0) == 0x80;
-        info[2 * c] = len;
-        info[2 * c + 1] = chars;
+        if (j->mode == TEXTOPS_UNICODE)
+            for (size_t b = 0; b < len; b++)
+                chars -= ((unsigned char)start[b] & 0xC0) == 0x80;
+        j->info[2 * c + 1] = chars;
     }
-    out->terms = data;
+}
+
+/* Below this many terms they are laid out on one thread. */
+#define MX_LAYOUT_PARALLEL ((size_t)1 << 14)
+
+/* Runs body(job) on `threads` threads, or on the calling thread alone
+ * for fewer than `least` items or when the team is busy. */
+static void run_body(size_t threads, size_t items, size_t least,
+                     void (*body)(void *), void *job)
+{
+    if (threads < 2 || items < least || !tx_team_parallel(threads, body, job))
+        body(job);
+}
+
+/* The terms laid out in column order (order[c].key: the key of column
+ * c's term) on `threads` threads: bytes end to end, and per term its
+ * length in bytes and in characters (code points by mode). */
+static int lay_out_terms(const mx_thread *g, const mx_order *order,
+                         int mode, size_t threads, textops_matrix *out)
+{
+    size_t n = g->nterms, nbytes = 0;
+    size_t *info = malloc((n ? 2 * n : 1) * sizeof *info);
+    if (info == NULL)
+        return -1;
+    layout_job job = {g, order, mode, NULL, info};
+    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_pass, &job);
+    for (size_t c = 0; c < n; c++) {
+        info[2 * c + 1] = nbytes;
+        nbytes += info[2 * c];
+    }
+    job.data = malloc(nbytes ? nbytes : 1);
+    if (job.data == NULL) {
+        free(info);
+        return -1;
+    }
+    run_body(threads, n, MX_LAYOUT_PARALLEL, layout_pass, &job);
+    out->terms = job.data;
     out->nbytes = nbytes;
     out->term_info = info;
     out->nterms = n;
@@ -838,25 +877,64 @@ static void release_rows(const mx_thread *th, size_t upto, size_t *released)
 #endif
 }
 
-/* The rows laid out document after document on the calling thread: each
- * thread's rows are then read front to back (its documents are in order),
- * and what is read is given back, so that the rows and the matrix are not
- * both held whole. */
-static void fill_in_order(const fill_job *j)
+/* Documents [lo, hi) laid out one after another: each thread's rows are
+ * then read front to back (its documents are in order), and what is read
+ * is given back, from the first row the range reads, so that the rows and
+ * the matrix are not both held whole. */
+static void fill_range(const fill_job *j, size_t lo, size_t hi)
 {
     const mx_batch *mb = j->mb;
-    size_t released[TEXTOPS_MAX_THREADS] = {0};
-    for (size_t i = 0; i < mb->b.ntexts; i++) {
-        if ((i & 1023) == 0 && TX_STOPPED(mb->b.stop))
+    size_t released[TEXTOPS_MAX_THREADS];
+    unsigned char seen[TEXTOPS_MAX_THREADS] = {0};
+    for (size_t i = lo; i < hi; i++) {
+        if (((i - lo) & 1023) == 0 && TX_STOPPED(mb->b.stop))
             return;
         fill_row(j, i);
         size_t where = mb->where[i], tid = where & 0xFF;
-        if ((i & 255) == 0 || i + 1 == mb->b.ntexts)
+        if (!seen[tid]) {
+            seen[tid] = 1;
+            released[tid] = 2 * (where >> 8) * sizeof *mb->threads[tid].rows;
+        }
+        if (((i - lo) & 255) == 0 || i + 1 == hi)
             release_rows(&mb->threads[tid],
                          (where >> 8) + mb->indptr[i + 1] - mb->indptr[i],
                          &released[tid]);
     }
 }
+
+/* The first document whose row starts at entry `at` or later (the
+ * documents, ndocs of them, if none). */
+static size_t doc_at(const size_t *indptr, size_t ndocs, size_t at)
+{
+    size_t lo = 0, hi = ndocs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (indptr[mid] < at)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* A body for tx_team_parallel: the documents cut into one range per
+ * thread of about the same number of entries, each laid out in order. */
+static void fill_in_order(void *arg)
+{
+    const fill_job *j = arg;
+    size_t ndocs = j->mb->b.ntexts, nnz = j->out->nnz, k = 0, nk = 1;
+#ifdef _OPENMP
+    k = (size_t)omp_get_thread_num();
+    nk = (size_t)omp_get_num_threads();
+#endif
+    const size_t *indptr = j->mb->indptr;
+    size_t lo = doc_at(indptr, ndocs, nnz / nk * k);
+    size_t hi = k + 1 == nk ? ndocs : doc_at(indptr, ndocs, nnz / nk * (k + 1));
+    fill_range(j, lo, hi);
+}
+
+/* Below this many entries the rows are laid out on one thread. */
+#define MX_FILL_PARALLEL ((size_t)1 << 16)
 
 /* Lays the rows out as CSR (indptr, indices, counts) in out. */
 static int fill_matrix(mx_batch *mb, uint32_t *const *cols,
@@ -878,11 +956,8 @@ static int fill_matrix(mx_batch *mb, uint32_t *const *cols,
     }
     out->nnz = nnz;
     fill_job job = {mb, cols, out};
-    size_t nthreads = mb->b.nthreads;
-    if (!mb->out_of_order)
-        fill_in_order(&job);
-    else if (nthreads < 2 || !tx_team_parallel(nthreads, fill_body, &job))
-        fill_body(&job);
+    run_body(mb->b.nthreads, nnz, MX_FILL_PARALLEL,
+             mb->out_of_order ? fill_body : fill_in_order, &job);
     return 0;
 }
 
@@ -1007,7 +1082,7 @@ int textops_count_matrix(size_t ntexts, const char *const *texts,
         order = malloc((n ? n : 1) * sizeof *order);
         if (cols[0] == NULL || order == NULL ||
             sort_columns(g, q.rule == TX_RULE_SPLIT, cols[0], order) != 0 ||
-            lay_out_terms(g, order, q.mode, out) != 0)
+            lay_out_terms(g, order, q.mode, nthreads, out) != 0)
             rc = -1;
     }
     for (size_t j = 1; rc == 0 && j < nthreads; j++) /* term -> column */

@@ -164,10 +164,17 @@ def assert_same_fit(params, docs, also=None):
         return
     assert_same_matrix(got[1], want[1])
     assert got[2] == want[2]  # warnings
-    assert_same_vocabulary(mine.vocabulary_, theirs.vocabulary_)
-    assert list(mine.get_feature_names_out()) == list(theirs.get_feature_names_out())
+    # before vocabulary_ is read (the drop-in builds it when first read):
+    # the names and transform from the core's terms, a pickled copy
+    names = mine.get_feature_names_out()
+    assert names.dtype == object
+    assert list(names) == list(theirs.get_feature_names_out())
     if also is not None:
         assert_same_matrix(mine.transform(also), theirs.transform(also))
+    back = pickle.loads(pickle.dumps(mine))
+    assert_same_vocabulary(mine.vocabulary_, theirs.vocabulary_)
+    assert_same_vocabulary(back.vocabulary_, theirs.vocabulary_)
+    assert list(mine.get_feature_names_out()) == list(theirs.get_feature_names_out())
 
 
 pruning = st.one_of(
@@ -596,3 +603,147 @@ def test_count_matrix_peak_memory(nthreads):
     assert got["nnz"] > 0
     assert not got["cached"], got
     assert got["peak"] <= got["matrix"] + got["copies"] + (64 << 20), got
+
+
+def test_vocabulary_built_when_read_behaves_as_the_parents():
+    """vocabulary_ after a fit the core counted is built on first read;
+    until then, and after, the attribute behaves as the parent's."""
+    import copy
+
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    docs = ["The cat and the hat.", "a cat, a hat, ΑΣ İstanbul", "ca\u0301t \u212aelvin"]
+    for params in ({}, {"ngram_range": (1, 2), "min_df": 2}, {"max_df": 0.5}):
+        mine, theirs = CountVectorizer(**params), Parent(**params)
+        for cv in (mine, theirs):
+            assert not hasattr(cv, "vocabulary_")
+            with pytest.raises(AttributeError, match="object has no attribute 'vocabulary_'"):
+                cv.vocabulary_  # noqa: B018
+            with pytest.raises(NotFittedError):
+                check_is_fitted(cv)
+            cv.fit(docs)
+            check_is_fitted(cv)
+        assert "vocabulary_" not in vars(mine)  # not built yet
+        assert_same_matrix(copy.deepcopy(mine).transform(docs), theirs.transform(docs))
+        assert_same_vocabulary(copy.copy(mine).vocabulary_, theirs.vocabulary_)
+        assert type(mine.vocabulary_) is dict
+        assert vars(mine)["vocabulary_"] is mine.vocabulary_  # built once, then kept
+        assert_same_vocabulary(mine.vocabulary_, theirs.vocabulary_)
+        assert_same_matrix(mine.transform(docs), theirs.transform(docs))
+        assert clone(mine).get_params() == clone(theirs).get_params()
+        check_is_fitted(CountVectorizer(**params).fit(docs), "vocabulary_")
+    # assigned, deleted, refitted: as an ordinary attribute
+    mine, theirs = CountVectorizer().fit(docs), Parent().fit(docs)
+    for cv in (mine, theirs):
+        cv.vocabulary_ = {"hat": 1, "cat": 0}
+    assert mine.vocabulary_ == {"hat": 1, "cat": 0}
+    assert_same_matrix(mine.transform(docs), theirs.transform(docs))
+    assert list(mine.get_feature_names_out()) == ["cat", "hat"]
+    mine.fit(["zz yy"])
+    assert mine.vocabulary_ == {"yy": 0, "zz": 1}
+    mine.fit(docs)
+    del mine.vocabulary_
+    assert not hasattr(mine, "vocabulary_")
+    with pytest.raises(AttributeError):
+        del mine.vocabulary_
+    mine.set_params(vocabulary=["hat", "cat"]).fit(docs)
+    assert mine.vocabulary_ == {"hat": 0, "cat": 1}
+
+
+@pytest.mark.parametrize("nthreads", THREADS)
+def test_many_terms_built_when_read(nthreads, threads, set_min_chunk):
+    """Thousands of terms, ASCII and not, pruned by min_df: the names,
+    transform and vocabulary_ from the core's terms."""
+    threads(nthreads)
+    set_min_chunk(64)
+    words = [f"w{i}" if i % 3 else f"ψ{i}é" for i in range(3000)]
+    docs = [" ".join(words[j] for j in range(i, 3000, 7)) for i in range(40)]
+    for params in ({"min_df": 2}, {"ngram_range": (1, 2), "max_df": 0.9}, {}):
+        mine, theirs = CountVectorizer(**params), Parent(**params)
+        assert_same_matrix(mine.fit_transform(docs), theirs.fit_transform(docs))
+        assert list(mine.get_feature_names_out()) == list(theirs.get_feature_names_out())
+        assert_same_matrix(mine.transform(docs[::-1]), theirs.transform(docs[::-1]))
+        assert_same_vocabulary(mine.vocabulary_, theirs.vocabulary_)
+
+
+@pytest.mark.parametrize("portable", [False, True], ids=["glue", "portable"])
+def test_matrix_terms_as_dict_list_and_selection(portable, monkeypatch):
+    """The core's terms of a matrix (str and bytes, ASCII or not, lone
+    surrogates) as a dict, a list and a selection, by the glue and by the
+    portable path that interpreters other than CPython take."""
+    from textops import _core
+
+    cases = [
+        (["b a", "ça \ud800x ΑΣ zz", "a" * 40 + " é" * 3], _core.UNICODE),
+        ([b"b a", b"\xff\xfe zz", b"a" * 40], 0),
+    ]
+    for docs, mode in cases:
+        want = CountVectorizer(token_pattern=r"\w+", lowercase=False, ngram_range=(1, 2))
+        if mode == _core.UNICODE:
+            want = sorted(want.fit(docs).vocabulary_)
+        else:
+            raw = [d.decode("latin-1") for d in docs]
+            want = [
+                t.encode("latin-1")
+                for t in sorted(
+                    Parent(token_pattern=r"(?a)\w+", lowercase=False, ngram_range=(1, 2))
+                    .fit(raw)
+                    .vocabulary_
+                )
+            ]
+        terms = _core.count_matrix(docs, [], (1, 2), None, mode | _core.WORD_CHARS, 1, None)[0]
+        if portable:
+            monkeypatch.setattr(_core, "_ID_IS_ADDRESS", False)
+        assert len(terms) == len(want)
+        assert terms.as_list() == want == list(terms)
+        assert terms.as_dict() == {t: i for i, t in enumerate(want)}
+        keep = [i % 3 != 1 for i in range(len(want))]
+        kept = [t for t, k in zip(want, keep) if k]
+        assert terms.select(keep).as_list() == kept
+        assert terms.select(keep).as_dict() == {t: i for i, t in enumerate(kept)}
+        assert terms.select([False] * len(want)).as_dict() == {}
+        monkeypatch.undo()
+
+
+@pytest.mark.parametrize("nthreads", THREADS)
+@pytest.mark.parametrize("ngram_range", [(1, 1), (1, 2)])
+def test_rows_laid_out_on_every_thread(nthreads, ngram_range, threads, set_min_chunk, accelerated):
+    """Past 2**16 entries the rows are laid out by every thread, each a
+    range of documents: ranges that begin with empty documents, in the
+    middle of a thread's rows, and (with a document larger than a share)
+    rows out of document order."""
+    threads(nthreads)
+    set_min_chunk(256)
+    rng = np.random.default_rng(11)
+    words = [f"w{i}" for i in range(5000)] + ["ΑΣ", "İx", "\u212a"]
+    docs = [" ".join(rng.choice(words, size=rng.integers(0, 120))) for _ in range(3000)]
+    docs[1000:1200] = [""] * 200
+    assert_same_fit({"ngram_range": ngram_range}, docs, docs[::-1])
+    docs[1500] = " ".join(rng.choice(words, size=20000))
+    assert_same_fit({"ngram_range": ngram_range, "min_df": 2}, docs)
+
+
+def test_vocabulary_read_by_many_threads_at_once():
+    """Threads that read vocabulary_ first, at once, all get one dict."""
+    import threading
+
+    words = [f"w{i}" for i in range(20000)]
+    docs = [" ".join(words[i::50]) for i in range(50)]
+    want = Parent(ngram_range=(1, 2)).fit(docs).vocabulary_
+    for _ in range(3):
+        cv = CountVectorizer(ngram_range=(1, 2)).fit(docs)
+        barrier = threading.Barrier(4)
+        got = []
+
+        def read(cv=cv, barrier=barrier, got=got):
+            barrier.wait()
+            got.append(cv.vocabulary_)
+
+        pool = [threading.Thread(target=read) for _ in range(4)]
+        for t in pool:
+            t.start()
+        for t in pool:
+            t.join()
+        assert len(got) == 4 and all(v is got[0] for v in got)
+        assert_same_vocabulary(got[0], want)

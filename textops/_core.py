@@ -1172,37 +1172,131 @@ def _free_matrix(out: Any) -> None:
         lib.textops_free(p)
 
 
-def _vocabulary(out: Any, mode: int) -> Dict[Any, int]:
-    """``{term: column}`` of a textops_matrix's terms (str keys for
-    UNICODE), in column order."""
-    if _ID_IS_ADDRESS:
-        vocabulary: Dict[Any, int] = {}
-        if lib.textops_py_vocabulary(
-            ffi.cast("void *", id(vocabulary)), out.terms, out.term_info, out.nterms, mode
-        ):
-            raise MemoryError("textops: out of memory for the vocabulary")
-        return vocabulary
-    buffer = ffi.buffer(out.terms, out.nbytes) if out.nbytes else b""
-    data = str(buffer, "utf-8", "surrogatepass") if mode == UNICODE else bytes(buffer)
-    info = ffi.unpack(out.term_info, 2 * out.nterms) if out.nterms else []
-    ends = list(accumulate(info[1::2] if mode == UNICODE else info[0::2]))
-    terms = map(data.__getitem__, map(slice, [0] + ends[:-1], ends))
-    return dict(zip(terms, range(out.nterms)))
+class MatrixTerms:
+    """The terms of a document-term matrix in column order, kept as the
+    core laid them out (UTF-8, or bytes) until they are asked for: as
+    ``{term: column}`` (``as_dict``), a list (``as_list``), or the words of
+    a fixed vocabulary for ``count_matrix`` (column c: term c).
+
+    >>> terms = count_matrix(["b a"], [], (1, 1), None, UNICODE | WORD_CHARS, 1, None)[0]
+    >>> len(terms), terms.as_dict(), terms.select([False, True]).as_list()
+    (2, {'a': 0, 'b': 1}, ['b'])
+    """
+
+    __slots__ = ("_data", "_info", "_starts", "_mode")
+
+    def __init__(self, data: Any, info: Any, starts: Any, mode: int) -> None:
+        self._data = data  # uint8 array: the terms' bytes
+        self._info = info  # uintp array: (bytes, characters) of each term
+        self._starts = starts  # uintp array: where each term begins, or None
+        self._mode = mode  # UNICODE: str terms; else bytes
+
+    @classmethod
+    def take(cls, out: Any, mode: int) -> MatrixTerms:
+        """The terms of a textops_matrix, which they now own (freed with
+        the last array that holds them)."""
+        np = _np()
+        data = _owned_array(ffi.cast("uint8_t *", out.terms), out.nbytes, np.uint8)
+        out.terms = ffi.NULL
+        info = _owned_array(out.term_info, 2 * out.nterms, np.uintp)
+        out.term_info = ffi.NULL
+        return cls(data, info, None, mode)
+
+    def __len__(self) -> int:
+        return len(self._info) // 2
+
+    def __iter__(self) -> Any:
+        return iter(self.as_list())
+
+    def starts(self) -> Any:
+        """Where each term begins in the bytes (a uintp array)."""
+        if self._starts is None:
+            np = _np()
+            starts = np.zeros(len(self), dtype=np.uintp)
+            np.cumsum(self._info[0:-2:2], out=starts[1:])
+            self._starts = starts
+        return self._starts
+
+    def select(self, keep: Any) -> MatrixTerms:
+        """The terms where the booleans ``keep`` are true, in their order."""
+        np = _np()
+        keep = np.asarray(keep, dtype=bool)
+        info = self._info.reshape(-1, 2)[keep].reshape(-1)
+        return MatrixTerms(self._data, info, self.starts()[keep], self._mode)
+
+    def _fill(self, target: List[Any], as_list: bool) -> Any:
+        """``target`` filled (textops_py_terms): a list of len(self) items
+        made the terms, or a list of one item made ``{term: column}``."""
+        n = len(self)
+        if n == 0:
+            return target
+        if _ID_IS_ADDRESS:
+            starts = ffi.NULL if self._starts is None else ffi.from_buffer(self._starts)
+            if lib.textops_py_terms(
+                ffi.cast("void *", id(target)),
+                int(as_list),
+                ffi.from_buffer(self._data),
+                ffi.cast("size_t *", ffi.from_buffer(self._info)),
+                ffi.cast("size_t *", starts),
+                n,
+                self._mode,
+            ):
+                raise MemoryError("textops: out of memory for the vocabulary")
+            return target
+        data = self._data.tobytes()
+        spans = zip(self.starts().tolist(), self._info[0::2].tolist())
+        terms = [data[a : a + b] for a, b in spans]
+        if self._mode == UNICODE:
+            terms = [t.decode("utf-8", "surrogatepass") for t in terms]
+        if as_list:
+            return terms
+        target[0] = dict(zip(terms, range(n)))
+        return target
+
+    def as_dict(self) -> Dict[Any, int]:
+        """``{term: column}``, in column order."""
+        box: List[Any] = [{}]
+        return self._fill(box, False)[0]
+
+    def as_list(self) -> List[Any]:
+        """The terms, in column order."""
+        return self._fill([None] * len(self), True)
+
+    def words(self) -> Tuple[Any, Any, Any, int, List[Any]]:
+        """C arrays of the terms as a fixed vocabulary (pointers, lengths,
+        columns 0 to n - 1), their number, and what keeps them."""
+        np = _np()
+        n = len(self)
+        base = int(ffi.cast("uintptr_t", ffi.from_buffer(self._data))) if n else 0
+        addrs = self.starts() + np.uintp(base)
+        lens = np.ascontiguousarray(self._info[0::2])
+        columns = np.arange(n, dtype=np.uintp)
+        keep = [addrs, lens, columns, self._data]
+        if n == 0:
+            return ffi.new("char *[]", 1), ffi.new("size_t[]", 1), ffi.new("size_t[]", 1), 0, keep
+        return (
+            ffi.cast("char **", ffi.from_buffer(addrs)),
+            ffi.cast("size_t *", ffi.from_buffer(lens)),
+            ffi.cast("size_t *", ffi.from_buffer(columns)),
+            n,
+            keep,
+        )
 
 
 def count_matrix(
     texts: List[Any],
     stop_words: List[bytes],
     ngram: Tuple[int, int],
-    vocabulary: Optional[Tuple[List[bytes], List[int]]],
+    vocabulary: Optional[Tuple[List[bytes], List[int]] | MatrixTerms],
     mode: int,
     threads: int,
     check_text: Callable[[int, Any], Any],
-) -> Tuple[Optional[Dict[Any, int]], Any, Any, Any]:
-    """The document-term matrix of the texts: ({term: column} in column
-    order, or None with a fixed ``vocabulary`` of (terms, columns)), indptr, indices,
-    counts as NumPy arrays (uintp, int32, int64). ``stop_words`` are UTF-8
-    (or bytes), ``mode`` carries the token rule."""
+) -> Tuple[Optional[MatrixTerms], Any, Any, Any]:
+    """The document-term matrix of the texts: (its terms in column order,
+    or None with a fixed ``vocabulary``: (terms, columns), or the terms of
+    an earlier matrix), indptr, indices, counts as NumPy arrays (uintp,
+    int32, int64). ``stop_words`` are UTF-8 (or bytes), ``mode`` carries
+    the token rule."""
     out = ffi.new("textops_matrix *")
     swords, slens, keep = _word_arrays(stop_words)
     with _Pins() as pins:
@@ -1228,8 +1322,12 @@ def count_matrix(
                     ),
                 )
             else:
-                vwords, vlens, vkeep = _word_arrays(vocabulary[0])
-                columns = ffi.new("size_t[]", vocabulary[1] or [0])
+                if isinstance(vocabulary, MatrixTerms):
+                    vwords, vlens, columns, nwords, vkeep = vocabulary.words()
+                else:
+                    vwords, vlens, vkeep = _word_arrays(vocabulary[0])
+                    columns = ffi.new("size_t[]", vocabulary[1] or [0])
+                    nwords = len(vocabulary[0])
                 rc = _call(
                     _total(lens, n),
                     threads,
@@ -1240,7 +1338,7 @@ def count_matrix(
                         len(stop_words),
                         swords,
                         slens,
-                        len(vocabulary[0]),
+                        nwords,
                         vwords,
                         vlens,
                         columns,
@@ -1257,10 +1355,10 @@ def count_matrix(
     del keep
     if rc != 0:
         raise MemoryError("textops: out of memory for the document-term matrix")
-    terms: Optional[Dict[Any, int]] = None
+    terms: Optional[MatrixTerms] = None
     try:
         if vocabulary is None:
-            terms = _vocabulary(out, mode & UNICODE)
+            terms = MatrixTerms.take(out, mode & UNICODE)
     finally:
         lib.textops_free(out.terms)
         lib.textops_free(out.term_info)

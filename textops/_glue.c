@@ -224,22 +224,66 @@ int textops_py_fill(void *list, const size_t *counts, size_t n)
     return rc;
 }
 
-int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
-                          size_t n, int mode)
+/* Term c of textops_py_terms as a new str (UTF-8, "surrogatepass": an
+ * ASCII one, as long in bytes as in characters, copied as it is) or bytes
+ * object, or NULL without memory. */
+static PyObject *py_term(const char *s, size_t len, size_t chars, int mode)
+{
+    if (mode != TEXTOPS_UNICODE)
+        return PyBytes_FromStringAndSize(s, (Py_ssize_t)len);
+    if (len != chars)
+        return PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "surrogatepass");
+    PyObject *str = PyUnicode_New((Py_ssize_t)len, 127);
+    if (str != NULL)
+        memcpy(PyUnicode_DATA(str), s, len);
+    return str;
+}
+
+/* A new dict for n items: presized where CPython offers it (no growth
+ * while it fills), else empty. */
+static PyObject *py_dict_for(size_t n)
+{
+#if !defined(Py_LIMITED_API) && PY_VERSION_HEX < 0x030F0000
+    return _PyDict_NewPresized((Py_ssize_t)n);
+#else
+    (void)n;
+    return PyDict_New();
+#endif
+}
+
+int textops_py_terms(void *target, int as_list, const char *terms,
+                     const size_t *info, const size_t *starts, size_t n,
+                     int mode)
 {
     PyGILState_STATE gil = PyGILState_Ensure();
-    int rc = 0;
+    PyObject **item = ((PyListObject *)target)->ob_item;
+    PyObject *dict = as_list ? NULL : py_dict_for(n);
+    int rc = as_list || dict != NULL ? 0 : -1;
+    size_t at = 0;
     for (size_t c = 0; c < n && rc == 0; c++) {
-        Py_ssize_t len = (Py_ssize_t)info[2 * c];
-        PyObject *key = mode == TEXTOPS_UNICODE
-                            ? PyUnicode_DecodeUTF8(terms, len, "surrogatepass")
-                            : PyBytes_FromStringAndSize(terms, len);
-        PyObject *value = key != NULL ? PyLong_FromSize_t(c) : NULL;
-        if (value == NULL || PyDict_SetItem((PyObject *)dict, key, value) != 0)
+        size_t len = info[2 * c];
+        if (starts != NULL)
+            at = starts[c];
+        PyObject *key = py_term(terms + at, len, info[2 * c + 1], mode);
+        at += len;
+        if (key == NULL) {
             rc = -1;
-        Py_XDECREF(key);
-        Py_XDECREF(value);
-        terms += len;
+        } else if (as_list) {
+            PyObject *old = item[c];
+            item[c] = key;
+            Py_DECREF(old);
+        } else {
+            PyObject *value = PyLong_FromSize_t(c);
+            if (value == NULL || PyDict_SetItem(dict, key, value) != 0)
+                rc = -1;
+            Py_XDECREF(value);
+            Py_DECREF(key);
+        }
+    }
+    if (dict != NULL) { /* the box's one item: the dict, as far as filled */
+        PyObject *old = item[0];
+        item[0] = dict;
+        Py_DECREF(old);
     }
     if (rc != 0)
         PyErr_Clear();

@@ -110,15 +110,18 @@ void textops_py_release(void **owned, size_t n);
  * items not yet replaced stay as they were). */
 int textops_py_fill(void *list, const size_t *counts, size_t n);
 
-/* Fills the empty dict at address `dict` with {term: column} for the n
- * terms laid end to end in `terms`, term c being info[2*c] bytes long
- * (the layout of textops_matrix): str keys decoded from UTF-8
- * ("surrogatepass") in mode
- * TEXTOPS_UNICODE, bytes keys otherwise; column c is the int c. Returns 0,
- * or -1 when out of memory or a term is not valid UTF-8 (the dict then
- * holds the terms before it). */
-int textops_py_vocabulary(void *dict, const char *terms, const size_t *info,
-                          size_t n, int mode);
+/* The n terms of a textops_matrix (`terms`, term c being info[2*c] bytes
+ * and info[2*c+1] characters long, beginning at terms + starts[c], or,
+ * with starts NULL, laid end to end) into the list at address `target`:
+ * with as_list, a list of n items, item c replaced by term c; else a list
+ * of one item, replaced by a new dict {term: c} (presized where CPython
+ * allows). Terms are str decoded from UTF-8 ("surrogatepass") in mode
+ * TEXTOPS_UNICODE, bytes otherwise. Returns 0, or -1 when out of memory
+ * or a term is not valid UTF-8 (the list or dict then holds the terms
+ * before it). */
+int textops_py_terms(void *target, int as_list, const char *terms,
+                     const size_t *info, const size_t *starts, size_t n,
+                     int mode);
 
 /* textops_word_count (words != 0) or textops_substring_count on the text
  * object at address `text`, or TEXTOPS_PY_SLOW if the glue cannot read it

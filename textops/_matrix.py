@@ -77,16 +77,17 @@ def build(
     rule: int,
     ngram_range: tuple[int, int],
     stop_words: Iterable[Any] | None,
-    vocabulary: dict[Any, int] | None,
+    vocabulary: dict[Any, int] | _core.MatrixTerms | None,
     threads: int,
     check: Any,
-) -> tuple[dict[Any, int] | None, Any, Any, Any]:
+) -> tuple[_core.MatrixTerms | None, Any, Any, Any]:
     """The core's matrix of the texts ``items`` (already validated):
-    ({term: column} in column order, or None with a ``vocabulary``),
-    indptr, indices, counts."""
+    (the terms in column order, or None with a ``vocabulary``: a dict
+    ``{term: column}`` or the terms of an earlier matrix), indptr,
+    indices, counts."""
     stops = _encode(stop_words or (), mode)
-    vocab = None
-    if vocabulary is not None:
+    vocab: Any = vocabulary
+    if vocabulary is not None and not isinstance(vocabulary, _core.MatrixTerms):
         terms = [t for t in vocabulary if isinstance(t, str) == (mode == _core.UNICODE)]
         vocab = (_encode(terms, mode), [int(vocabulary[t]) for t in terms])
     return _core.count_matrix(items, stops, ngram_range, vocab, mode | rule, threads, check)
@@ -156,4 +157,4 @@ def count_matrix(
         raise RuntimeError("textops: the core returned no terms")
 
     matrix = csr(indptr, indices, counts, (len(items), len(terms)), np.int64, array=False)
-    return matrix, terms
+    return matrix, terms.as_dict()

@@ -54,9 +54,23 @@ __all__ = ["CountVectorizer"]
 READ_BYTES = 1 << 20
 MAX_MAPPED = 256
 
+# The key of the instance's __dict__ that holds the fitted terms until
+# vocabulary_ is read (CountVectorizer.vocabulary_).
+_TERMS = "_textops_terms"
+
 
 def _accept(i: int, item: Any) -> Any:
     return item
+
+
+class _NotCounted(Exception):
+    """A document the core does not count: the parent's code then runs."""
+
+
+def _only_str(i: int, item: Any) -> Any:
+    """The check of ``input="content"`` documents: the core reads exact
+    ``str`` items itself and hands any other here."""
+    raise _NotCounted
 
 
 def _load_files(paths: list[Any], threads: int, stack: ExitStack) -> list[Any]:
@@ -88,6 +102,62 @@ class CountVectorizer(_text.CountVectorizer):
     >>> CountVectorizer(ngram_range=(2, 2)).fit(["to be or not to be"]).vocabulary_
     {'be or': 0, 'not to': 1, 'or not': 2, 'to be': 3}
     """
+
+    # vocabulary_ after a fit the core counted is built when first read,
+    # from the terms the core laid out (kept meanwhile in
+    # __dict__[_TERMS]); once built, or assigned, it is an ordinary
+    # attribute in __dict__, as in the parent.
+    @property
+    def vocabulary_(self) -> dict[Any, int]:
+        """The parent's ``{term: column}`` (see the module).
+
+        >>> CountVectorizer().fit(["bb aa"]).vocabulary_
+        {'aa': 0, 'bb': 1}
+        """
+        state = self.__dict__
+        if "vocabulary_" not in state:
+            terms = state.get(_TERMS)
+            if terms is not None:
+                # another thread may build it meanwhile, or assign it: the
+                # first dict stored is kept, and every reader gets that one
+                state.setdefault("vocabulary_", terms.as_dict())
+                state.pop(_TERMS, None)
+            elif "vocabulary_" not in state:
+                raise AttributeError(
+                    f"'{type(self).__name__}' object has no attribute 'vocabulary_'"
+                )
+        return state["vocabulary_"]
+
+    @vocabulary_.setter
+    def vocabulary_(self, value: Any) -> None:
+        self.__dict__["vocabulary_"] = value
+        self.__dict__.pop(_TERMS, None)
+
+    @vocabulary_.deleter
+    def vocabulary_(self) -> None:
+        if self.__dict__.pop(_TERMS, None) is None:
+            try:
+                del self.__dict__["vocabulary_"]
+            except KeyError:
+                raise AttributeError("vocabulary_") from None
+
+    def __getstate__(self) -> Any:
+        """The parent's state, with ``vocabulary_`` built (see the module)."""
+        if _TERMS in self.__dict__:
+            self.vocabulary_  # noqa: B018 (builds it)
+        return super().__getstate__()
+
+    def get_feature_names_out(self, input_features: Any = None) -> Any:
+        """The terms in column order, as the parent's
+        ``get_feature_names_out``.
+
+        >>> CountVectorizer().fit(["bb aa"]).get_feature_names_out().tolist()
+        ['aa', 'bb']
+        """
+        terms = self.__dict__.get(_TERMS)
+        if terms is None:
+            return super().get_feature_names_out(input_features)
+        return np.asarray(terms.as_list(), dtype=object)
 
     def _textops_mode(self) -> int | None:
         """The core's mode bits for these parameters, or None when the
@@ -130,27 +200,31 @@ class CountVectorizer(_text.CountVectorizer):
             return docs, False
         if self.input == "filename":
             return docs, all(map(_is_path, docs))
-        return docs, set(map(type, docs)) == {str}
+        return docs, True  # the core hands any item not an exact str to _only_str
 
     def _textops_count(
-        self, docs: list[Any], rule: int, vocabulary: dict[Any, int] | None
-    ) -> tuple[dict[Any, int] | None, Any] | None:
-        """({term: column} in column order, or None with a vocabulary; the CSR
-        matrix in self.dtype), or None when files could not be read (the
-        parent then raises its own error)."""
+        self, docs: list[Any], rule: int, vocabulary: dict[Any, int] | _core.MatrixTerms | None
+    ) -> tuple[_core.MatrixTerms | None, Any] | None:
+        """(the terms in column order, or None with a vocabulary; the CSR
+        matrix in self.dtype), or None when the core does not count the
+        documents: files that could not be read (the parent then raises
+        its own error) or an item not an exact ``str``."""
         threads = resolve(None)
         stop_words = self.get_stop_words()
         ngram = tuple(self.ngram_range)
         with ExitStack() as stack:
-            texts = docs
+            texts, check = docs, _only_str
             if self.input == "filename":
                 try:
-                    texts = _load_files(docs, threads, stack)
+                    texts, check = _load_files(docs, threads, stack), _accept
                 except (OSError, UnicodeDecodeError):
                     return None
-            terms, indptr, indices, counts = _matrix.build(
-                texts, _core.UNICODE, rule, ngram, stop_words, vocabulary, threads, _accept
-            )
+            try:
+                terms, indptr, indices, counts = _matrix.build(
+                    texts, _core.UNICODE, rule, ngram, stop_words, vocabulary, threads, check
+                )
+            except _NotCounted:
+                return None
         ncols = len(terms) if terms is not None else len(vocabulary or ())
         array = _align_api_if_sparse is not None
         X = _matrix.csr(indptr, indices, counts, (len(docs), ncols), self.dtype, array)
@@ -189,14 +263,12 @@ class CountVectorizer(_text.CountVectorizer):
                     break
         self.build_analyzer()  # the stop-word consistency check and warning
         counted = self._textops_count(
-            docs,
-            rule,
-            self.vocabulary_ if self.fixed_vocabulary_ else None,  # type: ignore[has-type]
+            docs, rule, self.vocabulary_ if self.fixed_vocabulary_ else None
         )
         if counted is None:
             return super().fit_transform(docs, y)
         terms, X = counted
-        if not self.fixed_vocabulary_ and not terms:
+        if not self.fixed_vocabulary_ and terms is not None and len(terms) == 0:
             raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
         if self.binary:
             X.data.fill(1)
@@ -205,12 +277,18 @@ class CountVectorizer(_text.CountVectorizer):
         if terms is None:  # never: no vocabulary was given
             raise RuntimeError("textops: the core returned no terms")
         X, vocabulary = self._textops_limit(X, terms)
-        self.vocabulary_ = vocabulary
+        if isinstance(vocabulary, _core.MatrixTerms):
+            self.__dict__[_TERMS] = vocabulary  # vocabulary_, when it is read
+            self.__dict__.pop("vocabulary_", None)
+        else:
+            self.vocabulary_ = vocabulary
         return self._textops_finish(X)
 
-    def _textops_limit(self, X: Any, vocabulary: dict[Any, Any]) -> tuple[Any, dict[Any, Any]]:
+    def _textops_limit(
+        self, X: Any, terms: _core.MatrixTerms
+    ) -> tuple[Any, dict[Any, Any] | _core.MatrixTerms]:
         """min_df, max_df and max_features applied to X (columns in sorted
-        order) as the parent's fit_transform applies them."""
+        order) as the parent's fit_transform applies them; the terms kept."""
         n_doc = X.shape[0]
         max_df, min_df = self.max_df, self.min_df
         high: Any = max_df if isinstance(max_df, Integral) else max_df * n_doc
@@ -219,9 +297,10 @@ class CountVectorizer(_text.CountVectorizer):
             raise ValueError("max_df corresponds to < documents than min_df")
         if self.max_features is not None:
             # the parent sorts, then limits: its own code, on the same input
+            vocabulary = terms.as_dict()
             return self._limit_features(X, vocabulary, high, low, self.max_features), vocabulary
         if low <= 1 and high >= n_doc:
-            return X, vocabulary  # every term is in 1 to n_doc documents
+            return X, terms  # every term is in 1 to n_doc documents
         dfs = np.bincount(X.indices, minlength=X.shape[1])
         mask = (dfs <= high) & (dfs >= low)
         if not mask.any():
@@ -235,8 +314,7 @@ class CountVectorizer(_text.CountVectorizer):
         np.cumsum(np.bincount(rows, minlength=n_doc), out=indptr[1:])
         indices = new_index[X.indices[keep]].astype(X.indices.dtype)
         X = type(X)((X.data[keep], indices, indptr), shape=(n_doc, int(mask.sum())))
-        kept = [t for t, m in zip(vocabulary, mask.tolist()) if m]
-        return X, dict(zip(kept, range(len(kept))))
+        return X, terms.select(mask)
 
     def transform(self, raw_documents: Any) -> Any:
         """The document-term matrix of the documents over the fitted (or
@@ -252,8 +330,10 @@ class CountVectorizer(_text.CountVectorizer):
         docs, ok = self._textops_documents(raw_documents)
         if not ok:
             return super().transform(docs)
-        self._check_vocabulary()
-        counted = self._textops_count(docs, rule, self.vocabulary_)
+        terms = self.__dict__.get(_TERMS)
+        if terms is None:
+            self._check_vocabulary()
+        counted = self._textops_count(docs, rule, terms if terms is not None else self.vocabulary_)
         if counted is None:
             return super().transform(docs)
         X = counted[1]
