@@ -106,10 +106,11 @@ EXAMPLES = max(20, settings().max_examples // 2)
 
 @pytest.fixture
 def threads():
-    """Sets textops' default thread count for the test, then restores it."""
-    previous = textops.get_num_threads()
+    """Sets textops' default thread count for the test, then restores the
+    default (a count saved from get_num_threads() and set back would stay
+    set, and later tests, Dask's task_threads among them, would see it)."""
     yield textops.set_num_threads
-    textops.set_num_threads(previous)
+    textops.set_num_threads(None)
 
 
 @pytest.fixture
