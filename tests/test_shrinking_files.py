@@ -1,4 +1,5 @@
-"""A file that shrinks while textops reads it never kills the interpreter.
+"""A file that shrinks or changes while textops reads it never kills the
+interpreter.
 
 Files are counted through a memory map; a read of a mapped page past a
 truncated file's new end raises SIGBUS, which by default ends the process.
@@ -129,3 +130,39 @@ def test_sigbus_outside_textops_still_reaches_the_previous_handler(tmp_path):
     )
     assert done.returncode == -7  # SIGBUS
     assert "Fatal Python error: Bus error" in done.stderr
+
+
+def test_file_rewritten_after_its_check_gives_no_false_ascii_term(tmp_path):
+    """A mapped file rewritten after its UTF-8 check and before its count
+    (another writer, here at that moment) makes the drop-in CountVectorizer's
+    fit raise, not build a term whose str kind lies about its bytes: an
+    "ASCII" str holding 0xC3 kills the interpreter on ord()."""
+    pytest.importorskip("sklearn")
+    done = run_child(
+        tmp_path,
+        """
+        import json
+        from textops import _files, sklearn as tsk
+        with open("doc.txt", "wb") as f:
+            f.write(("caf\\u00e9 " * 250000).encode())  # 1.5 MB: mapped
+        loaded = _files.load
+
+        def load_then_rewrite(p, *args, **kwargs):
+            data = loaded(p, *args, **kwargs)  # mapped and checked
+            with open(p, "r+b") as f:
+                f.seek(3)
+                f.write(b"\\xc3z")  # "caf\\xc3\\xa9" becomes "caf\\xc3z"
+            return data
+
+        _files.load = load_then_rewrite
+        try:
+            terms = list(tsk.CountVectorizer(input="filename").fit(["doc.txt"]).vocabulary_)
+            print(json.dumps(["returned", [[ord(c) for c in t] for t in terms]]))
+        except MemoryError as exc:
+            print(json.dumps(["MemoryError", str(exc)]))
+        """,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    kind, detail = json.loads(done.stdout)
+    assert kind == "MemoryError", detail
+    assert "changed during the call" in detail

@@ -748,3 +748,69 @@ def test_vocabulary_read_by_many_threads_at_once():
             t.join()
         assert len(got) == 4 and all(v is got[0] for v in got)
         assert_same_vocabulary(got[0], want)
+
+
+@pytest.mark.parametrize("other", ["refit", "assign", "delete"])
+def test_vocabulary_read_while_another_thread_refits_assigns_or_deletes(monkeypatch, other):
+    """A first read of vocabulary_ builds its dict while other threads run;
+    a refit, an assignment or a deletion landing meanwhile (made to land
+    there) leaves the state that change gives the parent, whichever of the
+    two came first, never the dict of the older fit."""
+    from textops import _core
+
+    built = _core.MatrixTerms.as_dict
+    changes = {
+        "refit": lambda cv: cv.fit(["new text entirely"]),
+        "assign": lambda cv: setattr(cv, "vocabulary_", {"given": 0}),
+        "delete": lambda cv: delattr(cv, "vocabulary_"),
+    }
+    cv = CountVectorizer().fit(["old words here"])
+    landed = []
+
+    def as_dict_then_change(terms):
+        made = built(terms)
+        if not landed:
+            landed.append(other)
+            changes[other](cv)  # the other thread, while this one builds
+        return made
+
+    monkeypatch.setattr(_core.MatrixTerms, "as_dict", as_dict_then_change)
+    parent = Parent().fit(["old words here"])
+    changes[other](parent)
+    if other == "delete":
+        with pytest.raises(AttributeError):
+            cv.vocabulary_  # noqa: B018
+        assert landed and not hasattr(cv, "vocabulary_") and not hasattr(parent, "vocabulary_")
+        return
+    got = cv.vocabulary_
+    assert landed and got == parent.vocabulary_ and cv.vocabulary_ is got
+    if other == "refit":
+        assert_same_vocabulary(cv.vocabulary_, parent.vocabulary_)
+        want = parent.transform(["new text"]).toarray().tolist()
+        assert cv.transform(["new text"]).toarray().tolist() == want
+
+
+def test_rows_given_back_past_the_release_threshold_on_every_thread():
+    """Rows past the few MB that matrix.c gives back as it reads them (44 MB
+    of rows here, with a run of empty documents), written as CSR by 1, 2
+    and 3 threads: every count gives the same matrix and vocabulary, so no
+    thread's range gave back rows another range still read."""
+    rng = np.random.default_rng(5)
+    words = np.array([f"w{i}" for i in range(200000)] + ["ΑΣ", "é"])
+    n = 300000
+    lens = rng.integers(0, 40, size=n)
+    lens[n // 3 : n // 3 + 5000] = 0
+    flat = rng.choice(words, size=int(lens.sum()))
+    docs = [" ".join(p) for p in np.split(flat, np.cumsum(lens)[:-1])]
+    want = None
+    for threads in (1, 2, 3):
+        X, vocabulary = textops.count_matrix(docs, threads=threads)
+        X.sort_indices()
+        got = (X.indptr, X.indices, X.data, vocabulary)
+        if want is None:
+            want = got
+            assert X.nnz > 5_000_000 and X.shape == (n, len(vocabulary))
+            continue
+        for a, b in zip(got[:3], want[:3]):
+            np.testing.assert_array_equal(a, b)
+        assert got[3] == want[3]

@@ -1241,7 +1241,10 @@ class MatrixTerms:
                 n,
                 self._mode,
             ):
-                raise MemoryError("textops: out of memory for the vocabulary")
+                raise MemoryError(
+                    "textops: the vocabulary was not built: out of memory, or a"
+                    " mapped file changed during the call"
+                )
             return target
         data = self._data.tobytes()
         spans = zip(self.starts().tolist(), self._info[0::2].tolist())

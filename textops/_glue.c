@@ -224,14 +224,25 @@ int textops_py_fill(void *list, const size_t *counts, size_t n)
     return rc;
 }
 
+/* 1 when s[0, len) are all ASCII bytes. */
+static int py_ascii(const char *s, size_t len)
+{
+    unsigned char any = 0;
+    for (size_t i = 0; i < len; i++)
+        any |= (unsigned char)s[i];
+    return any < 0x80;
+}
+
 /* Term c of textops_py_terms as a new str (UTF-8, "surrogatepass": an
- * ASCII one, as long in bytes as in characters, copied as it is) or bytes
- * object, or NULL without memory. */
+ * ASCII one copied as it is) or bytes object, or NULL (no memory, or
+ * bytes that are not UTF-8: a mapped file rewritten during the call). As
+ * long in bytes as in characters is not enough for ASCII: such bytes
+ * would make a str whose kind lies about them. */
 static PyObject *py_term(const char *s, size_t len, size_t chars, int mode)
 {
     if (mode != TEXTOPS_UNICODE)
         return PyBytes_FromStringAndSize(s, (Py_ssize_t)len);
-    if (len != chars)
+    if (len != chars || !py_ascii(s, len))
         return PyUnicode_DecodeUTF8(s, (Py_ssize_t)len, "surrogatepass");
     PyObject *str = PyUnicode_New((Py_ssize_t)len, 127);
     if (str != NULL)

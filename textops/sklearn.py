@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import threading
 import warnings
 from contextlib import ExitStack
 from numbers import Integral
@@ -57,6 +58,10 @@ MAX_MAPPED = 256
 # The key of the instance's __dict__ that holds the fitted terms until
 # vocabulary_ is read (CountVectorizer.vocabulary_).
 _TERMS = "_textops_terms"
+# Held while vocabulary_ or the terms are stored or dropped, so that the
+# two are never both kept and a dict built from one fit's terms is never
+# stored over a later fit (or a deletion).
+_STORE = threading.Lock()
 
 
 def _accept(i: int, item: Any) -> Any:
@@ -115,31 +120,47 @@ class CountVectorizer(_text.CountVectorizer):
         {'aa': 0, 'bb': 1}
         """
         state = self.__dict__
-        if "vocabulary_" not in state:
+        while True:
+            try:
+                return state["vocabulary_"]
+            except KeyError:
+                pass
             terms = state.get(_TERMS)
-            if terms is not None:
-                # another thread may build it meanwhile, or assign it: the
-                # first dict stored is kept, and every reader gets that one
-                state.setdefault("vocabulary_", terms.as_dict())
-                state.pop(_TERMS, None)
-            elif "vocabulary_" not in state:
-                raise AttributeError(
-                    f"'{type(self).__name__}' object has no attribute 'vocabulary_'"
-                )
-        return state["vocabulary_"]
+            if terms is None:
+                raise self._no_vocabulary()
+            built = terms.as_dict()  # other threads run meanwhile
+            with _STORE:
+                # stored only if these terms are still this object's (not
+                # refitted, assigned or deleted meanwhile); another reader
+                # that stored first leaves its dict for every reader
+                if state.get(_TERMS) is terms:
+                    state["vocabulary_"] = built
+                    del state[_TERMS]
 
     @vocabulary_.setter
     def vocabulary_(self, value: Any) -> None:
-        self.__dict__["vocabulary_"] = value
-        self.__dict__.pop(_TERMS, None)
+        with _STORE:
+            self.__dict__["vocabulary_"] = value
+            self.__dict__.pop(_TERMS, None)
 
     @vocabulary_.deleter
     def vocabulary_(self) -> None:
-        if self.__dict__.pop(_TERMS, None) is None:
-            try:
-                del self.__dict__["vocabulary_"]
-            except KeyError:
-                raise AttributeError("vocabulary_") from None
+        with _STORE:
+            if self.__dict__.pop(_TERMS, None) is not None:
+                return
+            if "vocabulary_" not in self.__dict__:
+                raise self._no_vocabulary()
+            del self.__dict__["vocabulary_"]
+
+    def _fitted_terms(self, terms: _core.MatrixTerms) -> None:
+        """Keeps a fit's terms for vocabulary_ to build when read."""
+        with _STORE:
+            self.__dict__.pop("vocabulary_", None)
+            self.__dict__[_TERMS] = terms
+
+    def _no_vocabulary(self) -> AttributeError:
+        """The parent's error for a vocabulary_ not fitted."""
+        return AttributeError(f"'{type(self).__name__}' object has no attribute 'vocabulary_'")
 
     def __getstate__(self) -> Any:
         """The parent's state, with ``vocabulary_`` built (see the module)."""
@@ -278,8 +299,7 @@ class CountVectorizer(_text.CountVectorizer):
             raise RuntimeError("textops: the core returned no terms")
         X, vocabulary = self._textops_limit(X, terms)
         if isinstance(vocabulary, _core.MatrixTerms):
-            self.__dict__[_TERMS] = vocabulary  # vocabulary_, when it is read
-            self.__dict__.pop("vocabulary_", None)
+            self._fitted_terms(vocabulary)  # vocabulary_, when it is read
         else:
             self.vocabulary_ = vocabulary
         return self._textops_finish(X)
