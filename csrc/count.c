@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "rules.h"
 #include "shares.h"
+#include "tally.h"
 #include "team.h"
 #include "units.h"
 #include "utf8.h"
@@ -626,7 +627,22 @@ struct textops_prepared {
     tx_needle units[5];  /* word counts: the word in those units, for
                           * tx_units_text.word */
     int has_units[5];
+    tx_tally tally[5];   /* substring counts: the tally of each query */
 };
+
+/* The tallies of p's substring queries, from their needles' probes. */
+static void prepare_tallies(textops_prepared *p)
+{
+    for (size_t w = 0; w <= 4; w++) {
+        const tx_query *q = &p->q[w];
+        memset(&p->tally[w], 0, sizeof p->tally[w]);
+        if (p->words || w == 3 || q->plan != TX_PLAN_COUNT)
+            continue;
+        const tx_needle *nd = &q->word_needle;
+        tx_tally_init(&p->tally[w], nd->s, nd->m, w ? w : 1, nd->at[0],
+                      nd->at[1]);
+    }
+}
 
 textops_prepared *textops_prepare_count(int words, const char *word,
                                         size_t word_len, const char *sep,
@@ -679,6 +695,7 @@ textops_prepared *textops_prepare_count(int words, const char *word,
         textops_prepared_free(p);
         return NULL;
     }
+    prepare_tallies(p);
     return p;
 }
 
@@ -739,6 +756,7 @@ static size_t tune_prepared(textops_prepared *p, size_t n,
             }
         }
         p->tuned = 1;
+        prepare_tallies(p);
     }
     return k ? len / k : 0;
 }
@@ -748,15 +766,18 @@ typedef struct {
     const textops_prepared *p;
     const void *const *items;
     textops_reader read;
+    tx_tally_fn tally; /* NULL: every text through the scan */
     size_t *out;
 } items_job;
 
 /* The count of one text of a prepared query: bytes or UTF-8 (w 0), or
  * code units of w bytes. Sets *failed when out of memory. */
-static size_t prepared_count(const textops_prepared *p,
+static size_t prepared_count(const textops_prepared *p, tx_tally_fn tally,
                              const unsigned char *t, size_t len, size_t w,
                              int *failed)
 {
+    if (tally != NULL && p->tally[w].k != 0 && len <= TX_TALLY_TEXT)
+        return tally(&p->tally[w], t, len);
     if (!p->words || w == 0)
         return tx_words(&p->q[w], t, len);
     /* a word count in the units: the UTF-8 query, the word in the units */
@@ -818,8 +839,9 @@ static size_t items_run(tx_prefix *pr, size_t tid, size_t a, size_t e,
                    : r->width == 0                ? 0
                                                   : 4;
         int failed = 0;
-        j->out[i] = prepared_count(j->p, (const unsigned char *)r->data,
-                                   r->len, w, &failed);
+        j->out[i] = prepared_count(j->p, j->tally,
+                                   (const unsigned char *)r->data, r->len, w,
+                                   &failed);
         if (failed) {
             pr->failed = 1;
             return i;
@@ -837,7 +859,8 @@ size_t textops_items_count(textops_prepared *p, size_t n,
                            const void *const *items, textops_reader read,
                            size_t budget, int threads, size_t *out)
 {
-    items_job j = {{items_run, n, budget, 1, 0, 0, 0}, p, items, read, out};
+    items_job j = {{items_run, n, budget, 1, 0, 0, 0}, p, items, read,
+                   tx_tally_kernel(), out};
     size_t mean = tune_prepared(p, n, items, read);
     size_t nthreads = tx_resolve_threads(threads);
     if (tx_serial(mean * n, nthreads))

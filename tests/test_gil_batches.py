@@ -175,6 +175,81 @@ def test_short_texts_match_python(threads, case, rule, search_backend, set_min_c
         assert_exact(got, want, word=word, rule=rule)
 
 
+# The tally of a short text's substrings (csrc/tally.c, AVX-512) takes
+# words of 1 to 8 units that cannot overlap themselves, in texts of up to
+# 4096 bytes of storage, 64, 32 or 16 units a block. Its words: of 1 to 9
+# units, overlapping and not, each kind of character; its texts: made of
+# them and of characters whose bytes spell a word's across unit
+# boundaries ("\u7400\u6800\u0100" holds the bytes of "th" at an odd
+# offset, "\U00017400" those of "t" and a zero unit).
+TALLY_WORDS = ["t", "th", "the", "ab", "abab", "aba", "zyzzyva", "whalebone", "abcdefgh"]
+TALLY_WORDS += ["\xe9", "caf\xe9", "\u4e16", "\u4e16the", "\U0001f600", "t\U0001f600"]
+TALLY_PIECES = ["the ", "t", "h", "ab", "a", "\xe9", "caf\xe9", "\u4e16", "\U0001f600", " "]
+TALLY_PIECES += ["\u7400\u6800\u0100", "\U00017400", "\u6874", "zyzzyva", "whalebone"]
+
+
+@st.composite
+def tally_cases(draw):
+    """A word and texts of 0 to 4,200 characters of one storage kind
+    (around 4096 bytes and the blocks of each width)."""
+    word = draw(st.sampled_from(TALLY_WORDS))
+    widest = draw(st.sampled_from(["a", "\xe9", "\u4e16", "\U0001f600"]))
+    batch = []
+    for _ in range(draw(st.integers(1, 5))):
+        parts = draw(st.lists(st.sampled_from([word, word, *TALLY_PIECES]), max_size=40))
+        size = draw(
+            st.one_of(
+                st.integers(0, 70),
+                st.sampled_from([1023, 1024, 1025, 2047, 2048, 2049, 4095, 4096, 4097]),
+                st.integers(0, 4200),
+            )
+        )
+        text = "".join(parts) or "a"
+        text = (text * (size // len(text) + 1))[: max(size - 1, 0)]
+        batch.append(text + widest if size else "")
+    return word, batch
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@given(case=tally_cases())
+def test_tally_of_short_texts_matches_python(threads, case, search_backend, set_min_chunk):
+    """Substring counts of short texts, tallied where the backend has it,
+    against str.count and bytes.count, in every storage kind: only
+    occurrences at unit boundaries count."""
+    word, batch = case
+    set_min_chunk(1)
+    assert_exact(
+        textops.parallel_substring_count(batch, word, threads=threads),
+        [t.count(word) for t in batch],
+        word=word,
+    )
+    data = [t.encode("utf-8") for t in batch]
+    w = word.encode("utf-8")
+    assert_exact(
+        textops.parallel_substring_count(data, w, threads=threads),
+        [t.count(w) for t in data],
+        word=word,
+    )
+
+
+def test_tally_keeps_occurrences_at_unit_boundaries():
+    """Bytes of a word that straddle two units are no occurrence."""
+    cases = [
+        ("\u7400\u6800\u0100" * 40, "th"),
+        ("\u7400\u6800\u0100x" * 40, "th"),
+        ("\U00017400\U00016800" * 20, "t"),
+        ("\U00017400\U00016800" * 20, "th"),
+        ("\u6874\u0065" * 50, "he"),
+        ("a\u0101" * 100, "\u0101a"),
+    ]
+    for text, word in cases:
+        for threads in (1, 2):
+            assert textops.parallel_substring_count([text, text[1:]], word, threads=threads) == [
+                text.count(word),
+                text[1:].count(word),
+            ]
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_slices_end_at_each_threads_byte_budget(threads, set_min_chunk):
     """Texts near the threshold (64 KiB), so that a thread's byte budget

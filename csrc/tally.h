@@ -1,0 +1,42 @@
+/* The substring count of one short text of a GIL-held batch by a vector
+ * tally (tally.c). */
+#ifndef TEXTOPS_TALLY_H
+#define TEXTOPS_TALLY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The most units of a needle a tally tests. */
+#define TX_TALLY_UNITS 8
+
+/* The longest text (in bytes) a tally counts; longer ones take the scan. */
+#define TX_TALLY_TEXT 4096
+
+/* A needle of k code units of `width` bytes (1: bytes or UTF-8, 2, 4)
+ * that cannot overlap itself, so that its count is the number of unit
+ * starts where all its units agree. k is 0 when the needle does not fit
+ * (empty, longer than TX_TALLY_UNITS units, or overlapping). */
+typedef struct {
+    uint32_t u[TX_TALLY_UNITS]; /* the units, in the order tested: the
+                                 * rarest two first */
+    size_t at[TX_TALLY_UNITS];  /* where each is in the needle */
+    size_t k, width;
+} tx_tally;
+
+/* Sets *t for the needle s[0, m) in units of `width` bytes (m a multiple
+ * of it), the units holding byte offsets at0 and at1 (the needle's two
+ * rarest bytes) tested first. */
+void tx_tally_init(tx_tally *t, const unsigned char *s, size_t m,
+                   size_t width, size_t at0, size_t at1);
+
+/* The count of t's needle in the short text h[0, n) (n bytes, read as
+ * n / width units: the occurrences at unit boundaries). */
+typedef size_t (*tx_tally_fn)(const tx_tally *t, const unsigned char *h,
+                              size_t n);
+
+/* The vector tally of the backend in use (tx_backend_now: AVX-512), or
+ * NULL where the backend has none: the caller then counts with the scan,
+ * which the tests run against it. */
+tx_tally_fn tx_tally_kernel(void);
+
+#endif
