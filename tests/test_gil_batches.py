@@ -250,6 +250,34 @@ def test_tally_keeps_occurrences_at_unit_boundaries():
             ]
 
 
+def test_counts_are_ints_with_their_references():
+    """The counts go into the result list as shared ints (below 257) and
+    new ones (above): every value right, and once the results are dropped
+    no int keeps a reference more or less than before."""
+    import gc
+    import sys
+
+    docs = ["a" * (k % 600) for k in range(3 * SLICE_ITEMS + 11)] + [b"a".decode()] * 7
+    values = (0, 1, 2, 255, 256)
+
+    def rounds():
+        for threads in (1, 2):
+            got = textops.parallel_substring_count(docs, "a", threads=threads)
+            ok = got == [len(d) for d in docs] and all(type(v) is int for v in got)
+            words = textops.parallel_word_count(docs, "a", threads=threads)
+            ok = ok and words == [d.split().count("a") for d in docs]
+            if not ok:
+                return False
+        return True
+
+    assert rounds()  # the first round: whatever the interpreter caches
+    gc.collect()
+    before = [sys.getrefcount(v) for v in values]
+    assert rounds() and rounds()
+    gc.collect()
+    assert [sys.getrefcount(v) for v in values] == before
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_slices_end_at_each_threads_byte_budget(threads, set_min_chunk):
     """Texts near the threshold (64 KiB), so that a thread's byte budget
