@@ -630,17 +630,31 @@ struct textops_prepared {
     tx_tally tally[5];   /* substring counts: the tally of each query */
 };
 
-/* The tallies of p's substring queries, from their needles' probes. */
+/* The tallies of p's queries, from their needles' probes: substrings in
+ * every kind of text; split()'s tokens (not lowered) in bytes, UTF-8 and
+ * the units of a str. */
 static void prepare_tallies(textops_prepared *p)
 {
+    const tx_query *q0 = &p->q[0];
+    const int tokens = p->words && q0->plan == TX_PLAN_SPACE && !q0->lower;
     for (size_t w = 0; w <= 4; w++) {
         const tx_query *q = &p->q[w];
-        memset(&p->tally[w], 0, sizeof p->tally[w]);
-        if (p->words || w == 3 || q->plan != TX_PLAN_COUNT)
-            continue;
         const tx_needle *nd = &q->word_needle;
-        tx_tally_init(&p->tally[w], nd->s, nd->m, w ? w : 1, nd->at[0],
-                      nd->at[1]);
+        memset(&p->tally[w], 0, sizeof p->tally[w]);
+        if (w == 3)
+            continue;
+        if (!p->words && q->plan == TX_PLAN_COUNT)
+            tx_tally_init(&p->tally[w], nd->s, nd->m, w ? w : 1, nd->at[0],
+                          nd->at[1], 0);
+        else if (tokens && w == 0)
+            tx_tally_init(&p->tally[w], nd->s, nd->m, 1, nd->at[0],
+                          nd->at[1],
+                          p->mode & TEXTOPS_UNICODE ? TX_SPACE_UTF8
+                                                    : TX_SPACE_BYTES);
+        else if (tokens && p->has_units[w])
+            tx_tally_init(&p->tally[w], p->units[w].s, p->units[w].m, w,
+                          p->units[w].at[0], p->units[w].at[1],
+                          TX_SPACE_UNITS);
     }
 }
 
@@ -776,8 +790,11 @@ static size_t prepared_count(const textops_prepared *p, tx_tally_fn tally,
                              const unsigned char *t, size_t len, size_t w,
                              int *failed)
 {
-    if (tally != NULL && p->tally[w].k != 0 && len <= TX_TALLY_TEXT)
-        return tally(&p->tally[w], t, len);
+    if (tally != NULL && p->tally[w].k != 0 && len <= TX_TALLY_TEXT) {
+        size_t count = tally(&p->tally[w], t, len);
+        if (count != TX_TALLY_UNSURE)
+            return count;
+    }
     if (!p->words || w == 0)
         return tx_words(&p->q[w], t, len);
     /* a word count in the units: the UTF-8 query, the word in the units */

@@ -12,10 +12,11 @@
 #include <string.h>
 
 #include "backend.h"
+#include "space.h"
 #include "tally.h"
 
 void tx_tally_init(tx_tally *t, const unsigned char *s, size_t m,
-                   size_t width, size_t at0, size_t at1)
+                   size_t width, size_t at0, size_t at1, int space)
 {
     size_t k = width != 0 ? m / width : 0;
     uint32_t u[TX_TALLY_UNITS];
@@ -29,7 +30,9 @@ void tx_tally_init(tx_tally *t, const unsigned char *s, size_t m,
             v |= (uint32_t)s[i * width + b] << (8 * b);
         u[i] = v;
     }
-    for (size_t d = 1; d < k; d++) /* a proper suffix that is a prefix */
+    /* a proper suffix that is a prefix: occurrences may overlap, and only
+     * tokens (whitespace on each side) never do */
+    for (size_t d = 1; d < k && !space; d++)
         if (memcmp(u, u + d, (k - d) * sizeof u[0]) == 0)
             return;
     size_t a = at0 / width < k ? at0 / width : 0;
@@ -44,6 +47,7 @@ void tx_tally_init(tx_tally *t, const unsigned char *s, size_t m,
             t->at[j++] = i;
     for (size_t i = 0; i < k; i++)
         t->u[i] = u[t->at[i]];
+    t->space = space;
     t->k = k;
 }
 
@@ -72,6 +76,66 @@ AVX512 static inline uint64_t tally_eq(const unsigned char *h, size_t width,
     return _mm512_mask_cmpeq_epi32_mask(
         (__mmask16)starts, _mm512_maskz_loadu_epi32((__mmask16)starts, at),
         _mm512_set1_epi32((int)u));
+}
+
+/* The lanes of x (units of `width` bytes) that are whitespace as t->space
+ * takes it (space.h's constants); *unsure: those a UTF-8 text leaves to
+ * the scan (0x80 or more). */
+AVX512 static inline uint64_t tally_space(__m512i x, size_t width, int space,
+                                          uint64_t *unsure)
+{
+    *unsure = 0;
+    if (width == 1) {
+        uint64_t ws = _mm512_cmple_epu8_mask(
+                          _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_CTL_LO)),
+                          _mm512_set1_epi8(TX_WS_CTL_HI - TX_WS_CTL_LO)) |
+                      _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(TX_WS_SPACE));
+        if (space == TX_SPACE_BYTES)
+            return ws;
+        ws |= _mm512_cmple_epu8_mask(
+            _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_SEP_LO)),
+            _mm512_set1_epi8(TX_WS_SEP_HI - TX_WS_SEP_LO));
+        if (space == TX_SPACE_UTF8) {
+            *unsure = _mm512_movepi8_mask(x); /* the high bit */
+            return ws;
+        }
+        return ws | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0x85)) |
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0xA0));
+    }
+    /* code points in 16- or 32-bit lanes: the ranges and the singles */
+    static const uint32_t lo[] = {TX_WS_CTL_LO, TX_WS_SEP_LO, 0x2000, 0x2028};
+    static const uint32_t span[] = {TX_WS_CTL_HI - TX_WS_CTL_LO,
+                                    TX_WS_SPACE - TX_WS_SEP_LO, 0x200A - 0x2000,
+                                    0x2029 - 0x2028};
+    static const uint32_t one[] = {0x85, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000};
+    uint64_t ws = 0;
+    if (width == 2) {
+        for (size_t i = 0; i < 4; i++)
+            ws |= _mm512_cmple_epu16_mask(
+                _mm512_sub_epi16(x, _mm512_set1_epi16((short)lo[i])),
+                _mm512_set1_epi16((short)span[i]));
+        for (size_t i = 0; i < 6; i++)
+            ws |= _mm512_cmpeq_epi16_mask(x, _mm512_set1_epi16((short)one[i]));
+        return ws;
+    }
+    for (size_t i = 0; i < 4; i++)
+        ws |= _mm512_cmple_epu32_mask(
+            _mm512_sub_epi32(x, _mm512_set1_epi32((int)lo[i])),
+            _mm512_set1_epi32((int)span[i]));
+    for (size_t i = 0; i < 6; i++)
+        ws |= _mm512_cmpeq_epi32_mask(x, _mm512_set1_epi32((int)one[i]));
+    return ws;
+}
+
+/* The lanes of `lanes` (units of `width` bytes) loaded from at. */
+AVX512 static inline __m512i tally_load(const void *at, size_t width,
+                                        uint64_t lanes)
+{
+    if (width == 1)
+        return _mm512_maskz_loadu_epi8(lanes, at);
+    if (width == 2)
+        return _mm512_maskz_loadu_epi16((__mmask32)lanes, at);
+    return _mm512_maskz_loadu_epi32((__mmask16)lanes, at);
 }
 
 /* The tally in units of `width` bytes (a constant where it is inlined).
@@ -110,6 +174,24 @@ AVX512 static inline size_t tally_units(const tx_tally *t,
                          tally_eq(h, width, p, at[3], u[3], starts));
         for (size_t i = TALLY_SURE; mask && i < k; i++)
             mask &= tally_eq(h, width, p, t->at[i], t->u[i], starts);
+        if (t->space && mask) {
+            /* a token: whitespace or an end before and after; the unit
+             * before start p + j is p + j - 1, after it p + j + k */
+            const uint64_t first = p == 0 ? 1 : 0,
+                           end = left <= lanes ? (uint64_t)1 << (left - 1)
+                                               : 0;
+            uint64_t unsure_b, unsure_a;
+            const uint64_t before = tally_space(
+                tally_load((const void *)((uintptr_t)h + (p - 1) * width),
+                           width, mask & ~first),
+                width, t->space, &unsure_b);
+            const uint64_t after = tally_space(
+                tally_load(h + (p + k) * width, width, mask & ~end), width,
+                t->space, &unsure_a);
+            if ((unsure_b & mask & ~first) | (unsure_a & mask & ~end))
+                return TX_TALLY_UNSURE;
+            mask &= (before | first) & (after | end);
+        }
         count += (size_t)__builtin_popcountll(mask);
     }
     return count;

@@ -186,6 +186,11 @@ TALLY_WORDS = ["t", "th", "the", "ab", "abab", "aba", "zyzzyva", "whalebone", "a
 TALLY_WORDS += ["\xe9", "caf\xe9", "\u4e16", "\u4e16the", "\U0001f600", "t\U0001f600"]
 TALLY_PIECES = ["the ", "t", "h", "ab", "a", "\xe9", "caf\xe9", "\u4e16", "\U0001f600", " "]
 TALLY_PIECES += ["\u7400\u6800\u0100", "\U00017400", "\u6874", "zyzzyva", "whalebone"]
+# whitespace of every kind beside the words (str.split() splits on all of
+# them, bytes.split() on the ASCII ones but \x1c-\x1f), and characters
+# that are not ("\u200b", "\x1b")
+TALLY_PIECES += ["\t", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u200a", "\u2028"]
+TALLY_PIECES += ["\u202f", "\u205f", "\u3000", "\u200b", "\x1b", "\n"]
 
 
 @st.composite
@@ -210,26 +215,71 @@ def tally_cases(draw):
     return word, batch
 
 
+def _cache_utf8(text):
+    """Have CPython cache text's UTF-8 form (the glue then reads a word
+    count's text as UTF-8); elsewhere, leave it."""
+    import ctypes
+    import platform
+
+    if platform.python_implementation() == "CPython":
+        as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
+        as_utf8.restype = ctypes.c_void_p
+        as_utf8.argtypes = [ctypes.py_object, ctypes.c_void_p]
+        as_utf8(text, None)
+    return text
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
-@given(case=tally_cases())
-def test_tally_of_short_texts_matches_python(threads, case, search_backend, set_min_chunk):
-    """Substring counts of short texts, tallied where the backend has it,
-    against str.count and bytes.count, in every storage kind: only
-    occurrences at unit boundaries count."""
+@given(case=tally_cases(), cached=st.booleans())
+def test_tally_of_short_texts_matches_python(threads, case, cached, search_backend, set_min_chunk):
+    """Substring and split() word counts of short texts, tallied where the
+    backend has it, against str.count, bytes.count and split().count, in
+    every storage kind: only occurrences at unit boundaries count, and a
+    token has whitespace of its kind (or an end) on each side."""
     word, batch = case
     set_min_chunk(1)
+    if cached:  # non-ASCII texts read as UTF-8: a neighbour of 0x80 or more
+        batch = [_cache_utf8(t) for t in batch]
+    data = [t.encode("utf-8") for t in batch]
+    w = word.encode("utf-8")
     assert_exact(
         textops.parallel_substring_count(batch, word, threads=threads),
         [t.count(word) for t in batch],
         word=word,
     )
-    data = [t.encode("utf-8") for t in batch]
-    w = word.encode("utf-8")
     assert_exact(
         textops.parallel_substring_count(data, w, threads=threads),
         [t.count(w) for t in data],
         word=word,
     )
+    assert_exact(
+        textops.parallel_word_count(batch, word, threads=threads),
+        [t.split().count(word) for t in batch],
+        word=word,
+    )
+    assert_exact(
+        textops.parallel_word_count(data, w, threads=threads),
+        [t.split().count(w) for t in data],
+        word=word,
+    )
+
+
+def test_token_tally_knows_every_whitespace():
+    """Each character str.split() (or bytes.split()) splits on, and a few
+    it does not, beside a word, in each storage kind and as bytes."""
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    others = ["\x1b", "\x84", "\x86", "\xa1", "\u200b", "\u2029\u2030", "\u3001", "x"]
+    for widest in ("", "\xe9", "\u4e16", "\U0001f600"):
+        for ch in spaces + others:
+            batch = [f"the{ch}the{ch}{widest}", f"{ch}the", f"a{ch}the{ch}b the", widest + ch]
+            for threads in (1, 2):
+                assert textops.parallel_word_count(batch, "the", threads=threads) == [
+                    t.split().count("the") for t in batch
+                ], (ch, widest)
+                data = [t.encode() for t in batch]
+                assert textops.parallel_word_count(data, b"the", threads=threads) == [
+                    t.split().count(b"the") for t in data
+                ], (ch, widest)
 
 
 def test_tally_keeps_occurrences_at_unit_boundaries():
