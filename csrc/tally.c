@@ -1,14 +1,19 @@
-/* The substring count of one short text of a GIL-held batch by a vector
- * tally (see tally.h).
+/* The substring or split() word count of one short text of a GIL-held
+ * batch by a vector tally (see tally.h).
  *
  * A million short documents spend most of a scan's time in its setup and
  * its calls (the query's plan, the backend, the probes, a visitor for a
- * str's units): the tally takes a needle of up to TX_TALLY_UNITS units
- * that cannot overlap itself, prepared once per batch, and tests 64 bytes
- * of starts at a time by masked loads that read only the text's bytes:
- * the two rarest units first, then the others while any start is left, a
- * popcount per block. Units of 2 and 4 bytes are compared as 16- and
- * 32-bit lanes, so only unit boundaries are starts. */
+ * str's units): the tally takes a needle of up to TX_TALLY_UNITS units,
+ * prepared once per batch, and tests 64 bytes of starts at a time by
+ * masked loads that read only the text's bytes: the rarest units first
+ * (four without a branch), the others while any start is left, a popcount
+ * per block. Units of 2 and 4 bytes are compared as 16- and 32-bit lanes,
+ * so only unit boundaries are starts. A substring must not overlap itself
+ * (every match is then one of str.count's); a token of split() needs
+ * whitespace or an end of the text on each side (tokens never overlap).
+ * Measured on a million documents of 40-200 characters (2 threads,
+ * AVX-512): "the" 30.6 -> 27.8 ms, "zyzzyva" 23 -> 21 ms; split() words
+ * "whale" 26.6 -> 23.1 ms, "the" 43.3 -> 32.0 ms. */
 #include <string.h>
 
 #include "backend.h"

@@ -1,5 +1,5 @@
-/* The substring count of one short text of a GIL-held batch by a vector
- * tally (tally.c). */
+/* The substring or split() word count of one short text of a GIL-held
+ * batch by a vector tally (tally.c). */
 #ifndef TEXTOPS_TALLY_H
 #define TEXTOPS_TALLY_H
 
