@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "rules.h"
 #include "shares.h"
+#include "tally.h"
 #include "team.h"
 #include "units.h"
 #include "utf8.h"
@@ -626,7 +627,36 @@ struct textops_prepared {
     tx_needle units[5];  /* word counts: the word in those units, for
                           * tx_units_text.word */
     int has_units[5];
+    tx_tally tally[5];   /* substring counts: the tally of each query */
 };
+
+/* The tallies of p's queries, from their needles' probes: substrings in
+ * every kind of text; split()'s tokens (not lowered) in bytes, UTF-8 and
+ * the units of a str. */
+static void prepare_tallies(textops_prepared *p)
+{
+    const tx_query *q0 = &p->q[0];
+    const int tokens = p->words && q0->plan == TX_PLAN_SPACE && !q0->lower;
+    for (size_t w = 0; w <= 4; w++) {
+        const tx_query *q = &p->q[w];
+        const tx_needle *nd = &q->word_needle;
+        memset(&p->tally[w], 0, sizeof p->tally[w]);
+        if (w == 3)
+            continue;
+        if (!p->words && q->plan == TX_PLAN_COUNT)
+            tx_tally_init(&p->tally[w], nd->s, nd->m, w ? w : 1, nd->at[0],
+                          nd->at[1], 0);
+        else if (tokens && w == 0)
+            tx_tally_init(&p->tally[w], nd->s, nd->m, 1, nd->at[0],
+                          nd->at[1],
+                          p->mode & TEXTOPS_UNICODE ? TX_SPACE_UTF8
+                                                    : TX_SPACE_BYTES);
+        else if (tokens && p->has_units[w])
+            tx_tally_init(&p->tally[w], p->units[w].s, p->units[w].m, w,
+                          p->units[w].at[0], p->units[w].at[1],
+                          TX_SPACE_UNITS);
+    }
+}
 
 textops_prepared *textops_prepare_count(int words, const char *word,
                                         size_t word_len, const char *sep,
@@ -679,6 +709,7 @@ textops_prepared *textops_prepare_count(int words, const char *word,
         textops_prepared_free(p);
         return NULL;
     }
+    prepare_tallies(p);
     return p;
 }
 
@@ -739,6 +770,7 @@ static size_t tune_prepared(textops_prepared *p, size_t n,
             }
         }
         p->tuned = 1;
+        prepare_tallies(p);
     }
     return k ? len / k : 0;
 }
@@ -748,15 +780,21 @@ typedef struct {
     const textops_prepared *p;
     const void *const *items;
     textops_reader read;
+    tx_tally_fn tally; /* NULL: every text through the scan */
     size_t *out;
 } items_job;
 
 /* The count of one text of a prepared query: bytes or UTF-8 (w 0), or
  * code units of w bytes. Sets *failed when out of memory. */
-static size_t prepared_count(const textops_prepared *p,
+static size_t prepared_count(const textops_prepared *p, tx_tally_fn tally,
                              const unsigned char *t, size_t len, size_t w,
                              int *failed)
 {
+    if (tally != NULL && p->tally[w].k != 0 && len <= TX_TALLY_TEXT) {
+        size_t count = tally(&p->tally[w], t, len);
+        if (count != TX_TALLY_UNSURE)
+            return count;
+    }
     if (!p->words || w == 0)
         return tx_words(&p->q[w], t, len);
     /* a word count in the units: the UTF-8 query, the word in the units */
@@ -818,8 +856,9 @@ static size_t items_run(tx_prefix *pr, size_t tid, size_t a, size_t e,
                    : r->width == 0                ? 0
                                                   : 4;
         int failed = 0;
-        j->out[i] = prepared_count(j->p, (const unsigned char *)r->data,
-                                   r->len, w, &failed);
+        j->out[i] = prepared_count(j->p, j->tally,
+                                   (const unsigned char *)r->data, r->len, w,
+                                   &failed);
         if (failed) {
             pr->failed = 1;
             return i;
@@ -837,7 +876,8 @@ size_t textops_items_count(textops_prepared *p, size_t n,
                            const void *const *items, textops_reader read,
                            size_t budget, int threads, size_t *out)
 {
-    items_job j = {{items_run, n, budget, 1, 0, 0, 0}, p, items, read, out};
+    items_job j = {{items_run, n, budget, 1, 0, 0, 0}, p, items, read,
+                   tx_tally_kernel(), out};
     size_t mean = tune_prepared(p, n, items, read);
     size_t nthreads = tx_resolve_threads(threads);
     if (tx_serial(mean * n, nthreads))

