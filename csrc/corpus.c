@@ -43,15 +43,7 @@ static size_t run_start(const size_t *off, size_t ndocs, size_t r,
     if (r == runs)
         return ndocs;
     size_t total = off[ndocs] - off[0];
-    size_t target = off[0] + total / runs * r, lo = 0, hi = ndocs;
-    while (lo < hi) { /* the first d with off[d] >= target */
-        size_t mid = lo + (hi - lo) / 2;
-        if (off[mid] < target)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+    return tx_lower_bound(off, ndocs, off[0] + total / runs * r);
 }
 
 /* A corpus as a batch of one text, the whole buffer, whose shares are

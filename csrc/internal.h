@@ -93,6 +93,20 @@ typedef struct {
  * flag: a few milliseconds of work. */
 #define TX_CHECK_BYTES ((size_t)8 << 20)
 
+/* The first index d of the sorted a[0, n) with a[d] >= x (n if none). */
+static inline size_t tx_lower_bound(const size_t *a, size_t n, size_t x)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid] < x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The scans and checks of a text of TX_FETCH_FROM bytes or more ask for
  * the text TX_FETCH_AHEAD bytes ahead of where they read (a hint, which
  * never faults, so it may point past the text's end). On text read from

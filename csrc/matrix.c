@@ -902,21 +902,6 @@ static void fill_range(const fill_job *j, size_t lo, size_t hi)
     }
 }
 
-/* The first document whose row starts at entry `at` or later (the
- * documents, ndocs of them, if none). */
-static size_t doc_at(const size_t *indptr, size_t ndocs, size_t at)
-{
-    size_t lo = 0, hi = ndocs;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (indptr[mid] < at)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
-}
-
 /* A body for tx_team_parallel: the documents cut into one range per
  * thread of about the same number of entries, each laid out in order. */
 static void fill_in_order(void *arg)
@@ -928,8 +913,8 @@ static void fill_in_order(void *arg)
     nk = (size_t)omp_get_num_threads();
 #endif
     const size_t *indptr = j->mb->indptr;
-    size_t lo = doc_at(indptr, ndocs, nnz / nk * k);
-    size_t hi = k + 1 == nk ? ndocs : doc_at(indptr, ndocs, nnz / nk * (k + 1));
+    size_t lo = tx_lower_bound(indptr, ndocs, nnz / nk * k); /* first row at or after */
+    size_t hi = k + 1 == nk ? ndocs : tx_lower_bound(indptr, ndocs, nnz / nk * (k + 1));
     fill_range(j, lo, hi);
 }
 
