@@ -626,6 +626,9 @@ def test_vocabulary_built_when_read_behaves_as_the_parents():
             cv.fit(docs)
             check_is_fitted(cv)
         assert "vocabulary_" not in vars(mine)  # not built yet
+        assert_same_matrix(mine.transform(docs), theirs.transform(docs))
+        assert list(mine.get_feature_names_out()) == list(theirs.get_feature_names_out())
+        assert "vocabulary_" not in vars(mine)  # transform and the names read the terms
         assert_same_matrix(copy.deepcopy(mine).transform(docs), theirs.transform(docs))
         assert_same_vocabulary(copy.copy(mine).vocabulary_, theirs.vocabulary_)
         assert type(mine.vocabulary_) is dict
@@ -642,12 +645,13 @@ def test_vocabulary_built_when_read_behaves_as_the_parents():
     assert_same_matrix(mine.transform(docs), theirs.transform(docs))
     assert list(mine.get_feature_names_out()) == ["cat", "hat"]
     mine.fit(["zz yy"])
-    assert mine.vocabulary_ == {"yy": 0, "zz": 1}
+    assert_same_vocabulary(mine.vocabulary_, Parent().fit(["zz yy"]).vocabulary_)
     mine.fit(docs)
     del mine.vocabulary_
     assert not hasattr(mine, "vocabulary_")
-    with pytest.raises(AttributeError):
-        del mine.vocabulary_
+    for cv in (mine, Parent()):
+        with pytest.raises(AttributeError, match="'CountVectorizer' object has no attribute"):
+            del cv.vocabulary_
     mine.set_params(vocabulary=["hat", "cat"]).fit(docs)
     assert mine.vocabulary_ == {"hat": 0, "cat": 1}
 
