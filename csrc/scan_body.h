@@ -47,7 +47,6 @@ _Static_assert((TX_CHECK_BYTES & (TX_CHECK_BYTES - 1)) == 0,
 
 #ifndef TX_SCAN_HELPERS
 #define TX_SCAN_HELPERS
-
 /* 1 if the needle is at h, given that its probes agree there: the probes
  * cover a needle of up to TX_PROBES bytes whole; up to 16 bytes are
  * compared as two words that overlap, the rest by memcmp. */
