@@ -11,9 +11,10 @@
  *          slower on English bytes);
  *   word_mask  the classes of 64 bytes for the \w tokenizer (tokens.c),
  *          SSE2 in every x86 backend for the same reason;
- *   utf8   strict UTF-8 validation (utf8.h; utf8_body.h compiled by
- *          utf8_avx2.c and utf8_avx512.c), the portable one in the SSE2
- *          backend (SSE2 has no byte shuffle for the tables).
+ *   utf8   strict UTF-8 validation, a quiet map filled on the way
+ *          (utf8.h; utf8_body.h compiled by utf8_avx2.c and
+ *          utf8_avx512.c), the portable one in the SSE2 backend (SSE2
+ *          has no byte shuffle for the tables).
  * The portable backend is plain C (search.c, space.c, tokens.c); the x86
  * ones are the bodies scan_body.h and split_body.h compiled once per target
  * by backend_sse2.c, backend_avx2.c and backend_avx512.c. The first call
@@ -59,7 +60,7 @@ typedef uint64_t (*tx_word_mask_fn)(const unsigned char *t, uint64_t *high);
 
 /* The first error of strict UTF-8 in t[0, n), or n (utf8.h). */
 typedef size_t (*tx_utf8_fn)(const unsigned char *t, size_t n,
-                             const volatile int *stop);
+                             const volatile int *stop, tx_quiet_map *map);
 
 typedef struct {
     const char *name;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "batch.h"
 #include "count.h"
 #include "internal.h"
@@ -192,14 +193,15 @@ static void note_bad(size_t *slot, size_t bad)
     }
 }
 
-/* Checks the characters of t[0, n) that start in [a, b) (tx_utf8_range)
- * unless an error before a is known; notes an error in *slot. Returns 1
- * when *slot holds an error (the count is then of no use). */
+/* Checks the characters of t[0, n) that start in [a, b) (tx_utf8_range,
+ * filling map unless it is NULL) unless an error before a is known; notes
+ * an error in *slot. Returns 1 when *slot holds an error (the count is
+ * then of no use). */
 static int check_span(const tx_query *q, const unsigned char *t, size_t n,
-                      size_t a, size_t b, size_t *slot)
+                      size_t a, size_t b, size_t *slot, tx_quiet_map *map)
 {
     if (a < __atomic_load_n(slot, __ATOMIC_RELAXED)) {
-        size_t bad = tx_utf8_range(t, n, a, b, q->stop);
+        size_t bad = tx_utf8_range(t, n, a, b, q->stop, map);
         if (bad < n)
             note_bad(slot, bad);
     }
@@ -222,13 +224,45 @@ static int fusable(const tx_query *q)
     return q->word_len != 0 && q->plan != TX_PLAN_NONE && !lowered_sep(q);
 }
 
+/* 1 when the count of q finds its word with the probe scan (tx_scan, on
+ * the text itself), which a quiet map (tx_quiet_map) can speed up: *own
+ * is then q with the word's needle given *map, whose probes are the
+ * needle's rarest two. */
+static int map_query(const tx_query *q, tx_query *own, tx_quiet_map *map)
+{
+    const tx_needle *nd = &q->word_needle;
+    if (nd->m < 2 || nd->m > TX_FILTER_MAX || q->lower || q->unit != 0 ||
+        q->plan == TX_PLAN_SEP_WALK)
+        return 0;
+    *own = *q;
+    map->a0 = nd->at[0];
+    map->a1 = nd->at[1];
+    map->b0 = nd->s[nd->at[0]];
+    map->b1 = nd->s[nd->at[1]];
+    own->word_needle.map = map;
+    return 1;
+}
+
+/* 1 when a quarter or more of the map's windows hold candidates: a word
+ * that frequent is counted as fast without a map, and making one costs
+ * the check 25-30% (utf8_body.h). */
+static int busy_map(const tx_quiet_map *map)
+{
+    size_t set = 0; /* the bits past the windows are set too */
+    for (size_t k = 0; k < TX_QUIET_WORDS; k++)
+        set += (size_t)__builtin_popcountll(map->bits[k]);
+    return 4 * (set - (64 * TX_QUIET_WORDS - map->windows)) >= map->windows;
+}
+
 /* tx_words of the piece [a, e) of t[0, n) (a cut, or 0; e a cut, or n),
  * its UTF-8 checked in the same pass: the piece is cut again as a text of
  * its own (tx_share_cut) into blocks of about TX_FUSED_BLOCK (twice the
  * minimum chunk when that is less, so that tests reach every edge), each
- * checked, then counted while it is hot. A block without a cut joins the
- * next one. Once an error is noted (here or in another share) the count
- * stops (0), the check goes on up to the error. */
+ * checked, then counted while it is hot, the windows that the check
+ * found without the word's probes passed untested (map_query). A block
+ * without a cut joins the next one. Once an error is noted (here or in
+ * another share) the count stops (0), the check goes on up to the
+ * error. */
 static size_t fused_count(const tx_query *q, const unsigned char *t,
                           size_t n, size_t a, size_t e, size_t *slot)
 {
@@ -239,14 +273,22 @@ static size_t fused_count(const tx_query *q, const unsigned char *t,
     size_t pn = e - a, blocks = pn / block, start = 0, c = 0;
     if (blocks == 0)
         blocks = 1;
+    tx_query own;
+    tx_quiet_map map;
+    tx_quiet_map *mp = map_query(q, &own, &map) ? &map : NULL;
+    const tx_query *cq = mp != NULL ? &own : q;
     for (size_t j = 0; j < blocks && !TX_STOPPED(q->stop); j++) {
         size_t lo, hi;
         tx_share_bytes(pn, j, blocks, &lo, &hi);
-        if (check_span(q, t, n, a + lo, a + hi, slot)) {
+        if (check_span(q, t, n, a + lo, a + hi, slot, mp)) {
             /* no count is of use now; an earlier error may still be here */
             if (a + hi >= __atomic_load_n(slot, __ATOMIC_RELAXED))
                 return 0;
             continue;
+        }
+        if (mp != NULL && busy_map(mp)) { /* the map saves nothing here */
+            cq = q;
+            mp = NULL;
         }
         size_t next = j + 1 < blocks ? tx_share_cut(q, pt, pn, j + 1, blocks)
                                      : pn;
@@ -254,7 +296,7 @@ static size_t fused_count(const tx_query *q, const unsigned char *t,
             continue;
         if (next < start || next > pn) /* the text changed under the call */
             next = next < start ? start : pn;
-        c += tx_words(q, pt + start, next - start);
+        c += tx_words(cq, pt + start, next - start);
         start = next;
     }
     return c;
@@ -345,7 +387,7 @@ static size_t count_text(tx_batch *b, size_t tid, size_t i)
     if (cb->bad != NULL && fusable(q)) {
         c = fused_count(q, t, b->lens[i], 0, b->lens[i], &cb->bad[i]);
     } else if (cb->bad != NULL) {
-        check_span(q, t, b->lens[i], 0, b->lens[i], &cb->bad[i]);
+        check_span(q, t, b->lens[i], 0, b->lens[i], &cb->bad[i], NULL);
         c = tx_words(q, t, b->lens[i]);
     } else if (w != 0) {
         tx_units_text x;
@@ -387,7 +429,7 @@ static size_t checked_share(const tx_query *q, tx_batch *b, size_t i,
                    ? fused_count(q, t, n, a, e, slot)
                    : 0;
     tx_share_bytes(n, k, pieces, &a, &e);
-    check_span(q, t, n, a, e, slot);
+    check_span(q, t, n, a, e, slot, NULL);
     return count_share(q, t, n, k, pieces, tx_batch_cuts(b, i));
 }
 

@@ -26,6 +26,25 @@ typedef enum { TX_COUNT, TX_WORDS, TX_LINES } tx_kind;
  * tests all its bytes at every start (scan_body.h: TX_TALLY). */
 #define TX_TALLY_MAX 8
 
+/* Where a stretch of text is known to hold no start of a needle: bit j
+ * of bits[] (j < windows) is clear when no start in [base + j * W,
+ * base + (j + 1) * W) (W = TX_QUIET_WINDOW) has byte b0 at offset a0 and
+ * b1 at a1, two bytes of the needle at their offsets (so no occurrence
+ * starts there either). The UTF-8 check of a file fills it as it reads
+ * (utf8.h: tx_utf8_range) and the count that follows passes the clear
+ * windows untested (tx_quiet_skip), so that a rare word costs the check
+ * and little more. Set bits say nothing. */
+#define TX_QUIET_WINDOW ((size_t)256) /* the check's block (utf8_body.h) */
+#define TX_QUIET_WORDS 64 /* room for 4,096 windows: 1 MB */
+typedef struct {
+    unsigned char b0, b1;
+    size_t a0, a1;
+    const unsigned char *base; /* these three set by tx_utf8_range */
+    size_t windows;
+    size_t reach; /* bytes from base that the test may read */
+    uint64_t bits[TX_QUIET_WORDS];
+} tx_quiet_map;
+
 /* A needle prepared for search: the bytes to probe before comparing.
  * at[0] and at[1] are two different offsets of the rarest bytes (a
  * stretch where they never agree is passed at once); all TX_PROBES are
@@ -47,7 +66,25 @@ typedef struct {
                  * it); TX_EDGES_WORD: one of the \w rules (all \w); see
                  * tx_scan */
     const volatile int *stop; /* the stop flag searches watch, or NULL */
+    const tx_quiet_map *map;  /* NULL, or stretches without a start */
 } tx_needle;
+
+/* How many starts from h on the scan of a needle with map `map` may pass
+ * untested: those up to the next window the map does not say is quiet
+ * (or the end of the 64 windows of h's word of bits), 0 when h's own is
+ * not. */
+static inline size_t tx_quiet_skip(const tx_quiet_map *map,
+                                   const unsigned char *h)
+{
+    uintptr_t at = (uintptr_t)h, base = (uintptr_t)map->base;
+    size_t off = (size_t)(at - base), j = off / TX_QUIET_WINDOW;
+    if (at < base || j >= map->windows)
+        return 0;
+    uint64_t rest = map->bits[j / 64] >> (j % 64);
+    size_t quiet = rest != 0 ? (size_t)__builtin_ctzll(rest) : 64 - j % 64;
+    return quiet == 0 ? 0
+                      : quiet * TX_QUIET_WINDOW - off % TX_QUIET_WINDOW;
+}
 
 /* The edges of a needle (0: none). */
 #define TX_EDGES_SPACE 1

@@ -25,7 +25,10 @@
  * where to go on from, or TX_STOP. The last block is moved back to end at
  * the last start, its done starts masked off. A count of a needle of up
  * to TX_TALLY_MAX bytes that cannot overlap itself needs no comparison:
- * TX_TALLY tests all its bytes and adds up the bits.
+ * TX_TALLY tests all its bytes and adds up the bits. A needle with a map
+ * (tx_quiet_map: text just read by the UTF-8 check) passes the map's quiet
+ * windows without a test, and asks for nothing ahead: the text is in
+ * cache.
  *
  * For a needle with `edges` set (see tx_scan), where both neighbours of
  * every start of the block lie in the text, edge_mask(h + p - 1, h + p + m)
@@ -76,17 +79,36 @@ static inline int same_rest(const unsigned char *h, const tx_needle *nd)
 
 #endif
 
+/* quiet_from for a needle with a map (tx_quiet_map): the map's quiet
+ * windows passed untested, the others by the fast test. */
+TX_TARGET static inline size_t quiet_mapped(const unsigned char *h, size_t a,
+                                            size_t last, const tx_probes *v,
+                                            int quiet, const tx_quiet_map *map)
+{
+    while (a + 4 * TX_W <= last + 1) {
+        size_t skip = tx_quiet_skip(map, h + a);
+        if (skip == 0 && !probe_quiet4(v, h + a, quiet))
+            break;
+        a += skip != 0 ? skip : 4 * TX_W;
+    }
+    return a;
+}
+
 /* The first start at or after p that may begin a stretch of 4W starts
  * where the fast test finds something (or the end). The test runs where
  * the rarest probe's loads are aligned: from up to W - 1 starts before p
  * (a filter may test done starts again; the blocks then start at p). */
 TX_TARGET static inline size_t quiet_from(const unsigned char *h, size_t p,
                                           size_t last, const tx_probes *v,
-                                          int quiet)
+                                          int quiet, const tx_quiet_map *map)
 {
     size_t a = p - ((uintptr_t)(h + p + v->at[0]) & (TX_W - 1));
     if (a > p)
         a = p;
+    if (map != NULL) {
+        a = quiet_mapped(h, a, last, v, quiet, map);
+        return a > p ? a : p;
+    }
     const int far = last >= TX_FETCH_FROM;
     while (a + 4 * TX_W <= last + 1 && probe_quiet4(v, h + a, quiet)) {
         for (size_t k = 0; far && k < 4 * TX_W; k += 64)
@@ -106,10 +128,10 @@ TX_TARGET static inline size_t quiet_from(const unsigned char *h, size_t p,
  * where the test costs more than it saves. */
 TX_TARGET static inline size_t busy_from(const unsigned char *h, size_t p,
                                          size_t last, const tx_probes *v,
-                                         int quiet, size_t *group,
-                                         size_t *blocks)
+                                         int quiet, const tx_quiet_map *map,
+                                         size_t *group, size_t *blocks)
 {
-    size_t a = quiet_from(h, p, last, v, quiet);
+    size_t a = quiet_from(h, p, last, v, quiet, map);
     *blocks = a > p ? 4 : *blocks < TX_BUSY_BLOCKS ? 2 * *blocks : *blocks;
     *group = a + *blocks * TX_W;
     return a;
@@ -126,7 +148,7 @@ TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *
 {
     size_t m = nd->m, count = 0, p = 0, group = 0, blocks = 2;
     size_t rest[4], k = 0; /* the offsets the probes leave out */
-    const int far = last >= TX_FETCH_FROM;
+    const int far = last >= TX_FETCH_FROM && nd->map == NULL; /* mapped: hot */
     for (size_t i = 0; i < m && m > TX_PROBES; i++)
         if (i != v->at[0] && i != v->at[1] && i != v->at[2] && i != v->at[3])
             rest[k++] = i;
@@ -145,7 +167,7 @@ TX_TARGET __attribute__((noinline)) static size_t TX_TALLY(const unsigned char *
                             eq_mask(at + rest[3], b3))))
     for (;;) {
         if (p >= group)
-            p = busy_from(h, p, last, v, quiet, &group, &blocks);
+            p = busy_from(h, p, last, v, quiet, nd->map, &group, &blocks);
         if (p + TX_W > last + 1)
             break;
         if (far && (p & 63) < TX_W) /* once a cache line */
@@ -212,7 +234,7 @@ TX_TARGET size_t TX_SCAN(const unsigned char *h, size_t n,
         return TX_TALLY(h, last, nd, &v, quiet);
     for (;;) {
         if (p >= group)
-            p = busy_from(h, p, last, &v, quiet, &group, &blocks);
+            p = busy_from(h, p, last, &v, quiet, nd->map, &group, &blocks);
         tx_mask mask, sure = 0;
         size_t base = p;
         if (p + TX_W <= last + 1) {

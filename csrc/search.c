@@ -89,6 +89,7 @@ void tx_needle_init(tx_needle *nd, const unsigned char *s, size_t m)
     nd->m = m;
     nd->edges = 0;
     nd->stop = NULL;
+    nd->map = NULL;
     nd->tuned = 0;
     nd->overlaps = self_overlaps(s, m);
     nd->covered = m <= TX_PROBES;

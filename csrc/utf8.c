@@ -77,8 +77,9 @@ size_t tx_utf8_exact(const unsigned char *t, size_t n, size_t i)
 }
 
 size_t tx_utf8_portable(const unsigned char *t, size_t n,
-                        const volatile int *stop)
+                        const volatile int *stop, tx_quiet_map *map)
 {
+    (void)map; /* its bits stay set */
     /* TX_CHECK_BYTES at a time, as if the text ended there, with a look
      * at the stop flag before each stretch; a character cut by a
      * stretch's end is judged whole. */
@@ -110,13 +111,21 @@ static size_t char_start(const unsigned char *t, size_t n, size_t i)
 }
 
 size_t tx_utf8_range(const unsigned char *t, size_t len, size_t a, size_t b,
-                     const volatile int *stop)
+                     const volatile int *stop, tx_quiet_map *map)
 {
     a = a == 0 ? 0 : char_start(t, len, a);
     b = b >= len ? len : char_start(t, len, b);
     if (b < a) /* the text changed under the call */
         b = a;
-    size_t bad = tx_backend_now()->utf8(t + a, b - a, stop);
+    if (map != NULL) {
+        size_t windows = (b - a + TX_QUIET_WINDOW - 1) / TX_QUIET_WINDOW;
+        map->base = t + a;
+        map->windows = windows < 64 * TX_QUIET_WORDS ? windows
+                                                     : 64 * TX_QUIET_WORDS;
+        map->reach = len - a;
+        memset(map->bits, 0xFF, sizeof map->bits);
+    }
+    size_t bad = tx_backend_now()->utf8(t + a, b - a, stop, map);
     return bad == b - a ? len : a + bad;
 }
 
@@ -127,7 +136,7 @@ static size_t check_piece(const unsigned char *t, size_t len, size_t k,
                           const volatile int *stop)
 {
     return tx_utf8_range(t, len, k * step,
-                         k + 1 == pieces ? len : (k + 1) * step, stop);
+                         k + 1 == pieces ? len : (k + 1) * step, stop, NULL);
 }
 
 /* The pieces of a text to check, for a team; first: the lowest offset of

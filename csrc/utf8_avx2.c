@@ -39,6 +39,16 @@ TX_TARGET static inline tx_v v_subs(tx_v a, tx_v b) { return _mm256_subs_epu8(a,
 TX_TARGET static inline int v_any(tx_v x) { return !_mm256_testz_si256(x, x); }
 TX_TARGET static inline int v_ascii(tx_v x) { return _mm256_movemask_epi8(x) == 0; }
 
+typedef __m256i tx_agree;
+TX_TARGET static inline tx_agree v_agree(const unsigned char *p0, tx_v b0,
+                                         const unsigned char *p1, tx_v b1)
+{
+    return _mm256_and_si256(_mm256_cmpeq_epi8(v_load(p0), b0),
+                            _mm256_cmpeq_epi8(v_load(p1), b1));
+}
+TX_TARGET static inline tx_agree agree_or(tx_agree a, tx_agree b) { return v_or(a, b); }
+TX_TARGET static inline int agree_none(tx_agree a) { return _mm256_testz_si256(a, a); }
+
 #include "utf8_body.h"
 
 #endif

@@ -40,6 +40,17 @@ TX_TARGET static inline tx_v v_subs(tx_v a, tx_v b) { return _mm512_subs_epu8(a,
 TX_TARGET static inline int v_any(tx_v x) { return _mm512_test_epi8_mask(x, x) != 0; }
 TX_TARGET static inline int v_ascii(tx_v x) { return _mm512_movepi8_mask(x) == 0; }
 
+/* the second comparison masked by the first: two instructions a vector */
+typedef __mmask64 tx_agree;
+TX_TARGET static inline tx_agree v_agree(const unsigned char *p0, tx_v b0,
+                                         const unsigned char *p1, tx_v b1)
+{
+    return _mm512_mask_cmpeq_epi8_mask(_mm512_cmpeq_epi8_mask(v_load(p0), b0),
+                                       v_load(p1), b1);
+}
+TX_TARGET static inline tx_agree agree_or(tx_agree a, tx_agree b) { return a | b; }
+TX_TARGET static inline int agree_none(tx_agree a) { return a == 0; }
+
 #include "utf8_body.h"
 
 #endif

@@ -321,3 +321,52 @@ def test_fused_blocks_of_a_large_file(tmp_path, backends, set_min_chunk):
         with pytest.raises(UnicodeDecodeError) as info:
             textops.file_substring_count(path, "a", threads=threads)
         assert info.value.start == python_error(data)
+
+
+# A rare word in non-ASCII text: the fused check notes the 256-byte windows
+# where the word's two rarest bytes never both stand at their offsets, and
+# the count passes those windows untested (tx_quiet_map). Occurrences are
+# planted at window edges, across them, at the ends and as near misses.
+QUIET_FILLER = "и с, на — по «от» кому\n"
+QUIET_WORDS = ["Настасья", "жизнь", "a€😀", "θεός"]
+
+
+@given(
+    places=st.lists(st.integers(0, 60_000), max_size=12),
+    edge=st.sampled_from([0, 1, 7, 200, 250, 255]),
+    word=st.sampled_from(QUIET_WORDS),
+    threads=st.sampled_from([1, 2, 3]),
+    min_chunk=st.sampled_from([1024, 2048, 4096, 1 << 18]),
+    miss=st.booleans(),
+)
+def test_fused_count_passes_quiet_windows(
+    search_backend, set_min_chunk, places, edge, word, threads, min_chunk, miss
+):
+    """The fused check and count of a rare word over texts of 60 KB whose
+    occurrences sit at, across and between the check's windows and blocks:
+    Python's counts (substring, split(), \\w+), every backend."""
+    set_min_chunk(min_chunk)
+    data = bytearray((QUIET_FILLER * 3000).encode()[:60_000])
+    w = word.encode()
+    near = w[:-1] + (b"\x80" if w[-1] != 0x80 else b"\x81")  # the last byte differs
+    for place in places:
+        at = place - place % 256 + edge  # a window's edge, or past it by `edge`
+        at = min(at, len(data) - len(w))
+        while at > 0 and data[at] & 0xC0 == 0x80:  # a character's start
+            at -= 1
+        data[at : at + len(w)] = near if miss and place % 2 else w
+    text = bytes(data).decode("utf-8", "replace").encode()
+    cut = len(text) // 3
+    while text[cut] & 0xC0 == 0x80:
+        cut -= 1
+    items = [text, text[:cut], text + w]
+    decoded = [d.decode() for d in items]
+    subs, bad = _core.checked_batch(False, items, word, None, _core.UNICODE, threads)
+    assert bad == [-1, -1, -1]
+    assert subs == [d.count(word) for d in decoded]
+    for sep, pattern, count in ((None, None, str.split), (None, r"\w+", None)):
+        mode = _core.UNICODE | token_rule(pattern, False, sep, _core.UNICODE, "the texts")
+        words, _ = _core.checked_batch(True, items, word, sep, mode, threads)
+        assert words == [
+            (d.split() if count else re.findall(r"\w+", d)).count(word) for d in decoded
+        ]
