@@ -38,9 +38,11 @@ typedef struct {
     size_t nkeys;
     tx_key keys[TX_BATCH];
     /* the table of the short tokens, or NULL (all go to `table`), and
-     * the short tokens waiting for it */
+     * the last TX_BATCH short tokens, a ring whose oldest token is
+     * counted as each new one comes (its slot asked for from memory
+     * TX_BATCH tokens before it is read) */
     tx_short_table *shorts;
-    size_t nshort;
+    size_t nshort, oldest;
     struct {
         uint64_t word;
         const unsigned char *at;
@@ -48,14 +50,21 @@ typedef struct {
     } short_keys[TX_BATCH];
 } freq_sink;
 
+static int short_count(freq_sink *f, size_t i)
+{
+    return tx_short_add(f->shorts, f->short_keys[i].word,
+                        f->short_keys[i].len, 1, f->short_keys[i].at,
+                        (uint32_t)f->text);
+}
+
+/* Counts the short tokens of the ring. */
 static int short_flush(freq_sink *f)
 {
     for (size_t i = 0; i < f->nshort; i++)
-        if (tx_short_add(f->shorts, f->short_keys[i].word,
-                         f->short_keys[i].len, 1, f->short_keys[i].at,
-                         (uint32_t)f->text) != 0)
+        if (short_count(f, i) != 0)
             return -1;
     f->nshort = 0;
+    f->oldest = 0;
     return 0;
 }
 
@@ -101,10 +110,18 @@ static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
     if (n - 1 < TX_SHORT && f->shorts != NULL) {
         uint64_t w = tx_short_key(t, n, s->end);
         tx_short_prefetch(f->shorts, w, n);
-        f->short_keys[f->nshort].word = w;
-        f->short_keys[f->nshort].at = f->lower ? s->at : t;
-        f->short_keys[f->nshort].len = (uint32_t)n;
-        return ++f->nshort == TX_BATCH ? short_flush(f) : 0;
+        size_t i = f->oldest;
+        if (f->nshort < TX_BATCH) {
+            i = f->nshort++;
+        } else { /* full: the oldest is counted, the new one takes its place */
+            if (short_count(f, i) != 0)
+                return -1;
+            f->oldest = (i + 1) % TX_BATCH;
+        }
+        f->short_keys[i].word = w;
+        f->short_keys[i].at = f->lower ? s->at : t;
+        f->short_keys[i].len = (uint32_t)n;
+        return 0;
     }
     tx_key *k = &f->keys[f->nkeys++];
     if (n <= TX_CHECK_BYTES)
@@ -143,7 +160,7 @@ static size_t freq_share(tx_batch *b, size_t tid, size_t i, size_t k,
                       single ? (const unsigned char *)b->texts[0] : NULL,
                       single ? b->lens[0] : 0, fb->q->lower, 0, {{0}},
                       fb->shorts != NULL ? &fb->shorts[tid] : NULL, 0,
-                      {{0, NULL, 0}}};
+                      0, {{0, NULL, 0}}};
     if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0) {
         if (!TX_STOPPED(b->stop))
             b->failed = 1; /* no memory */
