@@ -6,9 +6,11 @@
  * separators the greedy left-to-right split takes, empty ones included.
  * A token is a (pointer, length) into the caller's text; nothing is copied
  * until the result is laid out. Each thread counts its texts and shares
- * (batch.c) in a hash table of its own (table.h); the tables are merged
- * at the end, and the distinct tokens laid out in the order of their
- * first occurrence. */
+ * (batch.c) in hash tables of its own (table.h): the short tokens (up to
+ * TX_SHORT bytes: most words) in one of short slots, each token's bytes,
+ * count and first occurrence in one slot, the others in a table of
+ * entries; the tables are merged at the end, and the distinct tokens of
+ * both laid out in the order of their first occurrence. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +37,36 @@ typedef struct {
     int lower; /* tokens come lowered, in the tokenizer's buffer */
     size_t nkeys;
     tx_key keys[TX_BATCH];
+    /* the table of the short tokens, or NULL (all go to `table`), and
+     * the last TX_BATCH short tokens, a ring whose oldest token is
+     * counted as each new one comes (its slot asked for from memory
+     * TX_BATCH tokens before it is read) */
+    tx_short_table *shorts;
+    size_t nshort, oldest;
+    struct {
+        uint64_t word;
+        const unsigned char *at;
+        uint32_t len;
+    } short_keys[TX_BATCH];
 } freq_sink;
+
+static int short_count(freq_sink *f, size_t i)
+{
+    return tx_short_add(f->shorts, f->short_keys[i].word,
+                        f->short_keys[i].len, 1, f->short_keys[i].at,
+                        (uint32_t)f->text);
+}
+
+/* Counts the short tokens of the ring. */
+static int short_flush(freq_sink *f)
+{
+    for (size_t i = 0; i < f->nshort; i++)
+        if (short_count(f, i) != 0)
+            return -1;
+    f->nshort = 0;
+    f->oldest = 0;
+    return 0;
+}
 
 static int freq_flush(freq_sink *f)
 {
@@ -76,6 +107,22 @@ static int long_key(const freq_sink *f, const unsigned char *t, size_t n,
 static int freq_token(tx_sink *s, const unsigned char *t, size_t n)
 {
     freq_sink *f = (freq_sink *)s;
+    if (n - 1 < TX_SHORT && f->shorts != NULL) {
+        uint64_t w = tx_short_key(t, n, s->end);
+        tx_short_prefetch(f->shorts, w, n);
+        size_t i = f->oldest;
+        if (f->nshort < TX_BATCH) {
+            i = f->nshort++;
+        } else { /* full: the oldest is counted, the new one takes its place */
+            if (short_count(f, i) != 0)
+                return -1;
+            f->oldest = (i + 1) % TX_BATCH;
+        }
+        f->short_keys[i].word = w;
+        f->short_keys[i].at = f->lower ? s->at : t;
+        f->short_keys[i].len = (uint32_t)n;
+        return 0;
+    }
     tx_key *k = &f->keys[f->nkeys++];
     if (n <= TX_CHECK_BYTES)
         tx_key_init(k, t, n, s->end);
@@ -94,6 +141,7 @@ typedef struct {
     tx_batch b;
     const tx_query *q;
     tx_table *tables; /* one per thread */
+    tx_short_table *shorts; /* one per thread, or NULL */
 } freq_batch;
 
 /* The tokens of share k of `pieces` of text i (whole when pieces is 0)
@@ -110,11 +158,14 @@ static size_t freq_share(tx_batch *b, size_t tid, size_t i, size_t k,
     int single = b->ntexts == 1;
     freq_sink sink = {{freq_token, t + n, NULL}, &fb->tables[tid], i, b->stop,
                       single ? (const unsigned char *)b->texts[0] : NULL,
-                      single ? b->lens[0] : 0, fb->q->lower, 0, {{0}}};
+                      single ? b->lens[0] : 0, fb->q->lower, 0, {{0}},
+                      fb->shorts != NULL ? &fb->shorts[tid] : NULL, 0,
+                      0, {{0, NULL, 0}}};
     if (tx_tokens(fb->q, t, n, drop_last, &sink.base) != 0) {
         if (!TX_STOPPED(b->stop))
             b->failed = 1; /* no memory */
-    } else if (freq_flush(&sink) != 0) {
+    } else if (freq_flush(&sink) != 0 ||
+               (sink.shorts != NULL && short_flush(&sink) != 0)) {
         b->failed = 1;
     }
     return 0;
@@ -125,11 +176,13 @@ static size_t freq_text(tx_batch *b, size_t tid, size_t i)
     return freq_share(b, tid, i, 0, 0);
 }
 
-/* An entry's first occurrence, sorted without reading the entry again. */
+/* A distinct token's first occurrence, sorted without reading its entry
+ * (or short slot) again. */
 typedef struct {
     size_t text;
     const unsigned char *s;
-    const tx_entry *entry;
+    const tx_entry *entry;       /* its entry, or NULL: */
+    const tx_short_slot *slot;   /* its short slot */
 } tx_first;
 
 static int by_first_occurrence(const void *a, const void *b)
@@ -149,20 +202,24 @@ static int is_whole(const tx_entry *e, const char *const *texts,
            e->len == lens[e->text];
 }
 
-/* Lays the distinct tokens of tb out as out->data (the tokens end to end)
- * and out->info (byte length, length in characters by mode, count), in
- * the order of their first occurrences, as Counter(t.split()) has them;
- * a long token that is a whole text is not copied (out->whole) when
- * out->keep_whole allows it. */
-static int lay_out(const tx_table *tb, int mode, const char *const *texts,
-                   const size_t *lens, textops_tokens *out)
+/* Lays the distinct tokens of tb and st (NULL: none) out as out->data
+ * (the tokens end to end) and out->info (byte length, length in
+ * characters by mode, count), in the order of their first occurrences,
+ * as Counter(t.split()) has them; a long token that is a whole text is
+ * not copied (out->whole) when out->keep_whole allows it. */
+static int lay_out(const tx_table *tb, const tx_short_table *st, int mode,
+                   const char *const *texts, const size_t *lens,
+                   textops_tokens *out)
 {
-    size_t nbytes = 0, n = tb->used, nwhole = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t nbytes = 0, nwhole = 0, nshort = st != NULL ? st->used : 0;
+    size_t n = tb->used + nshort;
+    for (size_t i = 0; i < tb->used; i++) {
         int w = out->keep_whole && is_whole(&tb->entries[i], texts, lens);
         nwhole += (size_t)w;
         nbytes += w ? 0 : tb->entries[i].len;
     }
+    for (size_t i = 0; nshort && i <= st->mask; i++)
+        nbytes += st->slots[i].len;
     char *data = malloc(nbytes ? nbytes : 1);
     size_t *info = malloc((n ? 3 * n : 1) * sizeof *info);
     tx_first *order = malloc((n ? n : 1) * sizeof *order);
@@ -175,21 +232,38 @@ static int lay_out(const tx_table *tb, int mode, const char *const *texts,
         free(whole);
         return -1;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < tb->used; i++)
         order[i] = (tx_first){tb->entries[i].text, tb->entries[i].s,
-                              &tb->entries[i]};
+                              &tb->entries[i], NULL};
+    for (size_t i = 0, k = tb->used; nshort && i <= st->mask; i++)
+        if (st->slots[i].len != 0)
+            order[k++] = (tx_first){st->slots[i].text, st->slots[i].at, NULL,
+                                    &st->slots[i]};
     qsort(order, n, sizeof *order, by_first_occurrence);
     char *at = data;
     for (size_t k = 0; k < n; k++) {
         const tx_entry *e = order[k].entry;
-        size_t len = e->len;
-        if (nwhole && is_whole(e, texts, lens)) {
-            whole[k] = e->text + 1;
-            len = 0;
+        size_t len, value;
+        unsigned char word[TX_SHORT];
+        const unsigned char *token;
+        if (e != NULL) {
+            len = e->len;
+            value = e->value;
+            if (nwhole && is_whole(e, texts, lens)) {
+                whole[k] = e->text + 1;
+                len = 0;
+            }
+            /* the head is at hand; the rest is read from the text */
+            token = tx_entry_bytes(tb, e);
+        } else {
+            const tx_short_slot *sl = order[k].slot;
+            len = sl->len;
+            value = sl->value;
+            for (size_t j = 0; j < len; j++)
+                word[j] = (unsigned char)(sl->word >> (8 * j));
+            token = word;
         }
         size_t chars = len;
-        /* the head is at hand; the rest is read from the text */
-        const unsigned char *token = tx_entry_bytes(tb, e);
         if (mode == TEXTOPS_UNICODE) /* code points: non-continuation bytes */
             for (size_t j = 0; j < len; j++)
                 chars -= (token[j] & 0xC0) == 0x80;
@@ -198,7 +272,7 @@ static int lay_out(const tx_table *tb, int mode, const char *const *texts,
         at += len;
         info[3 * k] = len;
         info[3 * k + 1] = chars;
-        info[3 * k + 2] = e->value;
+        info[3 * k + 2] = value;
     }
     free(order);
     out->data = data;
@@ -210,6 +284,7 @@ static int lay_out(const tx_table *tb, int mode, const char *const *texts,
 }
 
 #define TX_TABLE_START 1024
+#define TX_SHORT_START 1024
 
 int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              const size_t *lens, const char *sep,
@@ -224,16 +299,23 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
         out->keep_whole = 0; /* the tokens are not the texts' own */
     freq_batch fb = {{freq_text, freq_share, ntexts, texts, lens, q.stop,
                       NULL, 0, 0, 0, NULL},
-                     &q, NULL};
+                     &q, NULL, NULL};
     out->whole = NULL;
     size_t nthreads = tx_batch_plan(&fb.b, threads);
     tx_table *tables = calloc(nthreads, sizeof *tables);
-    int rc = tables == NULL ? -1 : 0;
+    /* a short token's text number is kept in 32 bits */
+    tx_short_table *shorts =
+        ntexts <= UINT32_MAX ? calloc(nthreads, sizeof *shorts) : NULL;
+    int rc = tables == NULL || (ntexts <= UINT32_MAX && shorts == NULL) ? -1
+                                                                        : 0;
     for (size_t i = 0; i < nthreads && rc == 0; i++)
         rc = tx_table_init(&tables[i], TX_TABLE_START) != 0 ? -1
              : q.lower ? tx_table_own_bytes(&tables[i])
                        : 0;
+    for (size_t i = 0; shorts != NULL && i < nthreads && rc == 0; i++)
+        rc = tx_short_init(&shorts[i], TX_SHORT_START);
     fb.tables = tables;
+    fb.shorts = shorts;
     if (rc == 0)
         rc = tx_batch_run(&fb.b);
     if (rc == 0 && TX_STOPPED(q.stop)) {
@@ -241,6 +323,7 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
          * would only delay the return of a result of no use */
         for (size_t i = 0; i < nthreads; i++)
             tables[i].used = 0;
+        shorts = NULL; /* (freed below, from fb.shorts) */
     }
     for (size_t i = 1; i < nthreads && rc == 0; i++) /* merge into 0 */
         for (size_t j = 0; j < tables[i].used && rc == 0; j++) {
@@ -249,15 +332,28 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
             if (tx_table_add(&tables[0], &k, e->value, e->text) == NULL)
                 rc = -1;
         }
-    if (rc == 0 && TX_STOPPED(q.stop))
-        tables[0].used = 0; /* stopped while merging */
+    for (size_t i = 1; shorts != NULL && i < nthreads && rc == 0; i++)
+        for (size_t j = 0; j <= shorts[i].mask && rc == 0; j++) {
+            const tx_short_slot *sl = &shorts[i].slots[j];
+            if (sl->len != 0)
+                rc = tx_short_add(&shorts[0], sl->word, sl->len, sl->value,
+                                  sl->at, sl->text);
+        }
+    if (rc == 0 && TX_STOPPED(q.stop)) { /* stopped while merging */
+        tables[0].used = 0;
+        shorts = NULL;
+    }
     if (rc == 0 && tx_between_passes != NULL)
         tx_between_passes(); /* lay_out reads long tokens again */
     if (rc == 0)
-        rc = lay_out(&tables[0], q.mode, texts, lens, out);
+        rc = lay_out(&tables[0], shorts != NULL ? &shorts[0] : NULL, q.mode,
+                     texts, lens, out);
     for (size_t i = 0; tables != NULL && i < nthreads; i++)
         tx_table_free(&tables[i]);
     free(tables);
+    for (size_t i = 0; fb.shorts != NULL && i < nthreads; i++)
+        tx_short_free(&fb.shorts[i]);
+    free(fb.shorts);
     tx_lowered_free(&copy);
     return rc;
 }

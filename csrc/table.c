@@ -1,5 +1,5 @@
-/* The cold parts of the hash table of table.h: making, growing and
- * freeing it. */
+/* The cold parts of the hash tables of table.h: making, growing and
+ * freeing them. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,5 +87,46 @@ int tx_table_reserve(tx_table *tb)
     free(tb->buckets);
     tb->buckets = buckets;
     tb->mask = nbuckets - 1;
+    return 0;
+}
+
+int tx_short_init(tx_short_table *tb, size_t nslots)
+{
+    unsigned bits = 0;
+    while (((size_t)1 << bits) < nslots)
+        bits++;
+    tb->slots = calloc((size_t)1 << bits, sizeof *tb->slots);
+    tb->mask = ((size_t)1 << bits) - 1;
+    tb->used = 0;
+    tb->shift = 64 - bits;
+    return tb->slots != NULL ? 0 : -1;
+}
+
+void tx_short_free(tx_short_table *tb)
+{
+    free(tb->slots);
+    tb->slots = NULL;
+}
+
+int tx_short_grow(tx_short_table *tb)
+{
+    size_t n = 2 * (tb->mask + 1);
+    if (tb->shift <= 1)
+        return -1;
+    tx_short_slot *slots = calloc(n, sizeof *slots);
+    if (slots == NULL)
+        return -1;
+    tx_short_table bigger = {slots, n - 1, tb->used, tb->shift - 1};
+    for (size_t j = 0; j <= tb->mask; j++) {
+        const tx_short_slot *sl = &tb->slots[j];
+        if (sl->len == 0)
+            continue;
+        size_t i = tx_short_slot_of(&bigger, sl->word, sl->len);
+        while (slots[i].len != 0)
+            i = (i + 1) & bigger.mask;
+        slots[i] = *sl;
+    }
+    free(tb->slots);
+    *tb = bigger;
     return 0;
 }

@@ -276,6 +276,108 @@ static inline tx_entry *tx_table_add(tx_table *tb, const tx_key *k,
     return e;
 }
 
+/* The table of short tokens (1 to TX_SHORT bytes: most words) for the
+ * calls that count every token: a slot holds the token's bytes as one
+ * word, its count and its earliest occurrence, so that counting a token
+ * reads one 32-byte slot, with no index in front of it and no entry
+ * behind it. Open addressing, a slot chosen by the high bits of a
+ * multiply, the load kept under 1/2 (table.c grows it). */
+#define TX_SHORT 8
+
+typedef struct {
+    uint64_t word; /* the token's bytes, little-endian, zero above len */
+    size_t value;
+    const unsigned char *at; /* its earliest occurrence, in text `text` */
+    uint32_t text;
+    uint32_t len; /* 0: an empty slot */
+} tx_short_slot;
+
+typedef struct {
+    tx_short_slot *slots;
+    size_t mask, used;
+    unsigned shift; /* 64 - log2(slots) */
+} tx_short_table;
+
+/* 0 on success, -1 when memory runs out. nslots: a power of two. */
+int tx_short_init(tx_short_table *tb, size_t nslots);
+
+void tx_short_free(tx_short_table *tb);
+
+/* Doubles the slots; 0 on success, -1 (table unchanged) without memory. */
+int tx_short_grow(tx_short_table *tb);
+
+/* The bytes of s[0, n), 1 <= n <= TX_SHORT, as a little-endian word
+ * (zero above n); bytes up to `end` may be read. */
+static inline uint64_t tx_short_key(const unsigned char *s, size_t n,
+                                    const unsigned char *end)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (n == 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        return w;
+    }
+    return tx_short_word(s, n, end);
+#else
+    (void)end;
+    uint64_t w = 0;
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)s[i] << (8 * i);
+    return w;
+#endif
+}
+
+/* The slot where the search for token (w, n) starts. */
+static inline size_t tx_short_slot_of(const tx_short_table *tb, uint64_t w,
+                                      size_t n)
+{
+    uint64_t h = (w ^ (uint64_t)n << 56) * 0x9e3779b97f4a7c15ULL;
+    return (size_t)(h >> tb->shift);
+}
+
+/* Adds `value` to token (w, n)'s count, inserting it if new, and keeps
+ * its earliest occurrence; 0, or -1 when memory runs out. */
+static inline int tx_short_add(tx_short_table *tb, uint64_t w, uint32_t n,
+                               size_t value, const unsigned char *at,
+                               uint32_t text)
+{
+    size_t i = tx_short_slot_of(tb, w, n);
+    for (;; i = (i + 1) & tb->mask) {
+        tx_short_slot *sl = &tb->slots[i];
+        if (sl->word == w && sl->len == n) {
+            sl->value += value;
+            if (tx_earlier(text, at, sl->text, sl->at)) {
+                sl->at = at;
+                sl->text = text;
+            }
+            return 0;
+        }
+        if (sl->len == 0)
+            break;
+    }
+    if (2 * (tb->used + 1) > tb->mask + 1) {
+        if (tx_short_grow(tb) != 0)
+            return -1;
+        for (i = tx_short_slot_of(tb, w, n); tb->slots[i].len != 0;
+             i = (i + 1) & tb->mask)
+            ;
+    }
+    tb->slots[i] = (tx_short_slot){w, value, at, text, n};
+    tb->used++;
+    return 0;
+}
+
+/* Hints the processor to fetch the slot token (w, n) starts at. */
+static inline void tx_short_prefetch(const tx_short_table *tb, uint64_t w,
+                                     size_t n)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(&tb->slots[tx_short_slot_of(tb, w, n)], 1);
+#else
+    (void)tb, (void)w, (void)n;
+#endif
+}
+
 /* A key for the token entry e of tb holds. */
 static inline tx_key tx_entry_key(const tx_table *tb, const tx_entry *e)
 {

@@ -8,9 +8,13 @@
  * (tx_count_units). A needle with a code point wider than the text's
  * units occurs nowhere: CPython stores a str in the narrowest width that
  * holds all its code points. */
+#define _DEFAULT_SOURCE /* madvise */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "batch.h"
 #include "internal.h"
@@ -365,6 +369,27 @@ static size_t utf8_text(tx_batch *b, size_t tid, size_t i)
     return utf8_write(ub->u, 0, ub->n, ub->width, ub->out, ub->cap);
 }
 
+/* Memory for a UTF-8 copy of `size` bytes, written once from end to end:
+ * past TX_HUGE_COPY bytes the 2 MB-aligned stretches inside are asked to
+ * be huge pages (where the system has them), so that writing the copy
+ * takes one page fault per 2 MB rather than per 4 KB. */
+#define TX_HUGE_COPY ((size_t)8 << 20)
+#define TX_HUGE_PAGE ((size_t)2 << 20)
+
+static unsigned char *copy_room(size_t size)
+{
+    unsigned char *p = malloc(size ? size : 1);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    if (p != NULL && size >= TX_HUGE_COPY) {
+        uintptr_t a = ((uintptr_t)p + TX_HUGE_PAGE - 1) & ~(TX_HUGE_PAGE - 1);
+        uintptr_t e = ((uintptr_t)p + size) & ~(TX_HUGE_PAGE - 1);
+        if (e > a)
+            madvise((void *)a, e - a, MADV_HUGEPAGE); /* a hint only */
+    }
+#endif
+    return p;
+}
+
 /* The UTF-8 of the units into out (cap bytes), or, with out NULL, into
  * a buffer of the exact size malloc'd here (*copy; NULL without memory):
  * the shares' sizes in one parallel pass, their bytes in a second.
@@ -386,7 +411,8 @@ static size_t units_utf8(const char *units, size_t n, size_t w, char *out,
             ub.cap = utf8_size(ub.u, 0, n, w);
             if (copy == NULL)
                 return ub.cap;
-            ub.out = (unsigned char *)(*copy = malloc(ub.cap ? ub.cap : 1));
+            ub.out = copy_room(ub.cap);
+            *copy = (char *)ub.out;
             if (ub.out == NULL)
                 return 0;
         }
@@ -399,7 +425,8 @@ static size_t units_utf8(const char *units, size_t n, size_t w, char *out,
         ub.cap = ub.starts[pieces];
         if (copy == NULL)
             return ub.cap;
-        ub.out = (unsigned char *)(*copy = malloc(ub.cap ? ub.cap : 1));
+        ub.out = copy_room(ub.cap);
+            *copy = (char *)ub.out;
         if (ub.out == NULL)
             return 0;
     }

@@ -307,3 +307,91 @@ def test_word_frequencies_of_whole_text_tokens(
         assert list(got.items()) == [(text, 1)]
         if len(body.encode()) >= WHOLE:  # as text.split(sep) == [text] holds text itself
             assert next(iter(got)) is text
+
+
+# The core counts tokens of 1 to 8 bytes (table.h TX_SHORT) in a table of
+# their own, of 1024 slots at first, grown past half full, one per thread
+# and merged at the end; longer and empty tokens go to the other table.
+SHORT = 8
+SHORT_SLOTS = 1024
+
+
+def short_tokens(count: int, seed: int) -> list:
+    """``count`` distinct bytes tokens of 1 to 9 bytes, non-whitespace and
+    without ","; some differ only in trailing NUL bytes, which a token's
+    bytes held as one zero-padded word do not show."""
+    import random
+
+    rng = random.Random(seed)
+    made = {b"a", b"a\x00", b"\x00", b"\x00\x00", b"ab\x00\x00\x00\x00\x00\x00"}
+    made |= {b"a" * n for n in range(1, SHORT + 2)} | {b"\x00" * n for n in range(1, SHORT + 2)}
+    alphabet = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_\x00\xc3\xa9"
+    while len(made) < count:
+        n = rng.randint(1, SHORT + 1)
+        made.add(bytes(rng.choice(alphabet) for _ in range(n)))
+    tokens = sorted(made)
+    rng.shuffle(tokens)
+    return tokens
+
+
+@pytest.mark.parametrize("count", [6, SHORT_SLOTS // 2 - 1, SHORT_SLOTS // 2 + 1, 3 * SHORT_SLOTS])
+def test_word_frequencies_of_many_short_tokens(count, set_min_chunk):
+    """Texts of many distinct tokens of 1 to 9 bytes (some equal but for
+    trailing NUL bytes), each a different number of times, in a shuffled
+    order: the numbers of distinct tokens cross the short table's growth
+    thresholds, on every thread count and tiny chunks, split() and
+    split(sep), bytes and str of every storage width."""
+    import random
+
+    rng = random.Random(count)
+    tokens = short_tokens(count, count)
+    stream = [t for k, t in enumerate(tokens) for _ in range(1 + k % 5)]
+    rng.shuffle(stream)
+    for min_chunk in (1, 7, 64, 4096):
+        set_min_chunk(min_chunk)
+        for sep in (None, b","):
+            raw = (b" " if sep is None else sep).join(stream)
+            texts: list = [raw, [raw[: len(raw) // 3], raw[len(raw) // 3 :], raw]]
+            wide = raw.decode("utf-8", "surrogateescape")
+            for extra in ("", "\xe9", "\u20ac", "\U0001f600"):
+                s = (wide + " " + extra) if sep is None else (wide + "," + extra)
+                texts.append(s.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            for text in texts:
+                bodies = text if isinstance(text, list) else [text]
+                ssep = None if sep is None else (sep if isinstance(bodies[0], bytes) else ",")
+                expected = reference_frequencies(bodies, ssep)
+                for threads in THREAD_COUNTS:
+                    got = textops.word_frequencies(text, sep=ssep, threads=threads)
+                    assert_same_counter(got, expected, threads=threads, chunk=min_chunk)
+
+
+@pytest.mark.parametrize("lowercase", [False, True])
+def test_word_frequencies_short_and_long_words_each_backend(
+    lowercase, search_backend, set_min_chunk
+):
+    r"""Words of 1 to 24 code points, ASCII and not, upper and lower case,
+    \w+ and split(): the words of up to 8 bytes and the longer ones sit in
+    different tables, merged into one first-occurrence order, on every
+    backend and thread count."""
+    import random
+    import re
+
+    rng = random.Random(7)
+    letters = "abcXYZé\u03a3\u0436\u4e00\U0001d400_1"
+    words_ = ["".join(rng.choice(letters) for _ in range(rng.randint(1, 24))) for _ in range(900)]
+    stream = [rng.choice(words_[: rng.randint(1, len(words_))]) for _ in range(6000)]
+    text = " ".join(stream) + ", " + ".".join(stream[:500])
+    set_min_chunk(16)
+    lowered = text.lower() if lowercase else text
+    for probe in (text, text.encode()):
+        low = lowered if isinstance(probe, str) else probe.lower() if lowercase else probe
+        for pattern in (None, r"\w+" if isinstance(probe, str) else rb"\w+"):
+            if pattern is None:
+                expected = Counter(low.split())
+            else:
+                expected = Counter(re.findall(pattern, low))
+            for threads in THREAD_COUNTS:
+                got = textops.word_frequencies(
+                    probe, pattern=pattern, lowercase=lowercase, threads=threads
+                )
+                assert_same_counter(got, expected, threads=threads, pattern=pattern)

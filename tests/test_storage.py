@@ -270,6 +270,24 @@ def test_utf8_copy_of_storage(data, set_min_chunk):
         assert textops.word_frequencies(text, threads=threads) == Counter(text.split())
 
 
+def test_utf8_copy_in_huge_pages(set_min_chunk):
+    # a copy of 8 MB or more (units.c TX_HUGE_COPY) goes in memory asked to
+    # be huge pages: its bytes, whole (one share) or in shares, across the
+    # 2 MB boundaries, and every token counted from it; the last token ends
+    # at the copy's last byte
+    for kind in ("latin1", "ucs2", "ucs4"):
+        unit = "word " * 5 + "ab" + MARKERS[kind] + " é z\u0101 "
+        text = unit * (9_000_000 // len(unit.encode("utf-8"))) + "end" + MARKERS[kind]
+        assert len(text.encode("utf-8")) > 8 << 20
+        expected = Counter(text.split())
+        for chunk in (1 << 16, 1 << 26):
+            set_min_chunk(chunk)
+            for threads in THREADS:
+                got = textops.word_frequencies(text, threads=threads)
+                assert got == expected, (kind, chunk, threads)
+                assert list(got) == list(expected), (kind, chunk, threads)
+
+
 def test_long_utf8_copy_on_every_thread(set_min_chunk):
     # past the glue's one-thread size: the copy's sizes and bytes are taken
     # in shares on every thread
