@@ -412,7 +412,7 @@ static size_t units_utf8(const char *units, size_t n, size_t w, char *out,
             if (copy == NULL)
                 return ub.cap;
             ub.out = copy_room(ub.cap);
-            *copy = (char *)ub.out;
+        *copy = (char *)ub.out;
             if (ub.out == NULL)
                 return 0;
         }
@@ -426,7 +426,7 @@ static size_t units_utf8(const char *units, size_t n, size_t w, char *out,
         if (copy == NULL)
             return ub.cap;
         ub.out = copy_room(ub.cap);
-            *copy = (char *)ub.out;
+        *copy = (char *)ub.out;
         if (ub.out == NULL)
             return 0;
     }
