@@ -57,19 +57,40 @@ typedef struct {
     const size_t *off; /* off[d] - first is document d's start in t */
     size_t first, d, d1;
     size_t end; /* document d's end in t */
-    size_t *out;
+    size_t *out; /* out[d0..d] written; the walks add to out[d] */
     size_t next; /* the walk's next place: no occurrence before it counts */
+    size_t seen; /* occurrences the sparse walk has met (see on_sparse) */
+    size_t dense_at; /* where the sparse walk gave up, or TX_STOP */
 } doc_walk;
 
-/* The end (in t) of the document that holds place q, moving w->d there
- * (documents end after they start: empty ones are passed over). */
+/* The end (in t) of the document that holds place q (q at or after any
+ * place asked before), moving w->d there, the counts of the documents
+ * passed set to 0 (empty ones are passed over). The offsets are read in
+ * order, a cache line (8 documents) a step where it can: a rare word's
+ * occurrences lie many documents apart, and a search that jumps would
+ * wait on memory at each step. w->d is always a document that starts at
+ * or before q, whatever the offsets. */
 static inline size_t doc_end(doc_walk *w, size_t q)
 {
     if (q < w->end)
         return w->end;
-    while (w->d + 1 < w->d1 && w->off[w->d + 1] - w->first <= q)
-        w->d++;
-    return w->end = w->off[w->d + 1] - w->first;
+    const size_t *off = w->off, first = w->first, d1 = w->d1;
+    size_t d = w->d;
+    while (d1 - d > 8 && off[d + 8] - first <= q)
+        d += 8;
+    while (d + 1 < d1 && off[d + 1] - first <= q)
+        d++;
+    for (size_t k = w->d + 1; k <= d; k++)
+        w->out[k] = 0;
+    w->d = d;
+    return w->end = off[d + 1] - first;
+}
+
+/* After a walk: the documents it did not reach count 0. */
+static void zero_rest(doc_walk *w)
+{
+    for (size_t k = w->d + 1; k < w->d1; k++)
+        w->out[k] = 0;
 }
 
 /* At an occurrence at q, at or after w->next: counts it for its document
@@ -642,6 +663,25 @@ static size_t on_long_match(tx_visitor *v, size_t q)
     return judge((doc_walk *)v, q);
 }
 
+/* The sparse walk: the one-text scan (tx_scan, at its own speed) hands
+ * over the occurrences of the whole run, each judged for its document.
+ * A visit costs some 20 ns, a block of the tally below a few, so once
+ * the occurrences outnumber SPARSE_FREE plus one per 2^SPARSE_SHIFT bytes
+ * passed, the walk gives up at the document of the occurrence at hand and
+ * the block scan takes the rest of the run from that document's start. */
+#define SPARSE_FREE 64
+#define SPARSE_SHIFT 11
+
+static size_t on_sparse(tx_visitor *v, size_t q)
+{
+    doc_walk *w = (doc_walk *)v;
+    if (++w->seen > SPARSE_FREE + (q >> SPARSE_SHIFT)) {
+        w->dense_at = q;
+        return TX_STOP;
+    }
+    return judge(w, q);
+}
+
 /* The probes of a needle of m <= TX_FILTER_MAX bytes: its first, middle
  * and last bytes for m <= 3 (then they are all of it), else its three
  * rarest (search.c chose them: at[0..2] are three different offsets, from
@@ -678,46 +718,56 @@ int tx_doc_scan_fits(const tx_query *q)
             q->plan == TX_PLAN_WORD || q->plan == TX_PLAN_SEP_FIND);
 }
 
+/* The walk of documents [d, d1) of buf, none of them counted yet. */
+static doc_walk walk_from(const tx_query *q, const unsigned char *buf,
+                          const size_t *off, size_t d, size_t d1, size_t *out,
+                          size_t (*visit)(tx_visitor *, size_t))
+{
+    doc_walk w = {{visit, 0}, q, buf + off[d], off[d1] - off[d], off, off[d],
+                  d, d1, off[d + 1] - off[d], out, 0, 0, TX_STOP};
+    out[d] = 0;
+    return w;
+}
+
+/* The block scan of w (tally: the windows; else the walk in blocks). */
+static void scan_run(doc_walk *w, const doc_probes *p, int tally)
+{
+#ifdef TX_X86
+    tx_scan_fn scan = tx_backend_now()->scan;
+    if (scan == tx_scan_avx512)
+        scan_avx512(w, p, tally);
+    else if (scan == tx_scan_avx2)
+        scan_avx2(w, p, tally);
+    else if (scan == tx_scan_sse2)
+        scan_sse2(w, p, tally);
+    else
+#endif
+        scan_portable(w, p, tally);
+}
+
 void tx_doc_scan(const tx_query *q, const unsigned char *buf,
                  const size_t *off, size_t d0, size_t d1, size_t *out)
 {
     if (d0 == d1)
         return;
-    doc_walk w = {{on_long_match, 0},
-                  q,
-                  buf + off[d0],
-                  off[d1] - off[d0],
-                  off,
-                  off[d0],
-                  d0,
-                  d1,
-                  off[d0 + 1] - off[d0],
-                  out,
-                  0};
     size_t m = q->word_len;
-    int tally = m <= TX_FILTER_MAX && q->plan == TX_PLAN_COUNT &&
-                !has_border(q->word, m);
-    if (!tally) /* the walks add to out[]; the tally writes each document */
-        for (size_t d = d0; d < d1; d++)
-            out[d] = 0;
-    if (m > TX_FILTER_MAX) {
-        /* a document may start or end beside any byte: judge decides
-         * every occurrence, none is decided by the scan (see tx_scan) */
-        tx_needle nd = q->word_needle;
-        nd.edges = 0;
-        tx_scan(w.t, w.n, &nd, &w.visit);
+    /* a document may start or end beside any byte: judge decides every
+     * occurrence, none is decided by the scan (see tx_scan) */
+    tx_needle nd = q->word_needle;
+    nd.edges = 0;
+    doc_walk w = walk_from(q, buf, off, d0, d1, out,
+                           m > TX_FILTER_MAX ? on_long_match : on_sparse);
+    tx_scan(w.t, w.n, &nd, &w.visit);
+    if (w.dense_at == TX_STOP) {
+        zero_rest(&w);
         return;
     }
+    /* dense: the block scan from the document of the occurrence met */
+    doc_end(&w, w.dense_at);
+    int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
     doc_probes p = probes_of(&q->word_needle);
-#ifdef TX_X86
-    tx_scan_fn scan = tx_backend_now()->scan;
-    if (scan == tx_scan_avx512)
-        scan_avx512(&w, &p, tally);
-    else if (scan == tx_scan_avx2)
-        scan_avx2(&w, &p, tally);
-    else if (scan == tx_scan_sse2)
-        scan_sse2(&w, &p, tally);
-    else
-#endif
-        scan_portable(&w, &p, tally);
+    doc_walk rest = walk_from(q, buf, off, w.d, d1, out, on_long_match);
+    scan_run(&rest, &p, tally);
+    if (!tally)
+        zero_rest(&rest);
 }
