@@ -161,15 +161,18 @@ static inline uint64_t whole_only(const unsigned char *h,
 
 /* The bits of the starts q in [base, min(base + 64, n - m + 1)) whose
  * probe bytes are the word's, reading nothing at or past n. */
-static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
-                          const doc_probes *p)
+static inline __attribute__((always_inline)) uint64_t
+tail_mask(const unsigned char *t, size_t n, size_t base, const doc_probes *p)
 {
     uint64_t bits = 0;
-    for (size_t q = base; q < base + 64 && q + p->m <= n; q++)
-        if (t[q + p->at_first] == p->first && t[q + p->at_mid] == p->mid &&
-            t[q + p->at_last] == p->last &&
-            (!p->full || memcmp(t + q, p->s, p->m) == 0))
+    for (size_t q = base; q < base + 64 && q + p->m <= n; q++) {
+        int same = t[q + p->at_first] == p->first &&
+                   t[q + p->at_mid] == p->mid && t[q + p->at_last] == p->last;
+        for (size_t k = 0; same && p->full && k < p->m; k++)
+            same = t[q + k] == p->s[k];
+        if (same)
             bits |= (uint64_t)1 << (q - base);
+    }
     return bits;
 }
 
@@ -347,7 +350,7 @@ static inline size_t next_start(const uint64_t *masks, size_t wbase,
  * clamped into the run, so that offsets out of order cost only answers. */
 static inline __attribute__((always_inline)) void
 tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
-              doc_quiet_fn quiet)
+              doc_quiet_fn quiet, int compare)
 {
     const doc_probes p = *probes;
     const unsigned char *t = w->t, *s = w->q->word;
@@ -381,7 +384,7 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                 uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
                                 : base + m <= n    ? tail_mask(t, n, base, &p)
                                                    : 0;
-                if (!p.covered)
+                if (compare && !p.covered)
                     bits = whole_only(t + base, s, m, bits);
                 masks[i] = bits;
                 run += (size_t)__builtin_popcountll(bits);
@@ -417,8 +420,10 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                         e = e < a ? a : e > n ? n : e;
                         if (e >= z)
                             break;
-                        for (size_t k = d; k < d + step; k++)
+                        for (size_t k = d; k < d + step; k++) {
                             w->out[k] = 0;
+                            __asm__ volatile(""); /* no memset call here */
+                        }
                         a = e;
                         d += step;
                     }
@@ -449,9 +454,11 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_portable, quiet_portable);
+        tally_windows(w, p, full_portable, quiet_portable, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_portable, quiet_portable, 0);
     else if (tally)
-        tally_windows(w, p, probes_portable, quiet_portable);
+        tally_windows(w, p, probes_portable, quiet_portable, 1);
     else if (p->full)
         scan_blocks(w, p, full_portable, quiet_portable);
     else
@@ -623,9 +630,11 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_sse2, quiet_sse2);
+        tally_windows(w, p, full_sse2, quiet_sse2, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_sse2, quiet_sse2, 0);
     else if (tally)
-        tally_windows(w, p, probes_sse2, quiet_sse2);
+        tally_windows(w, p, probes_sse2, quiet_sse2, 1);
     else if (p->full)
         scan_blocks(w, p, full_sse2, quiet_sse2);
     else
@@ -635,9 +644,11 @@ SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_avx2, quiet_avx2);
+        tally_windows(w, p, full_avx2, quiet_avx2, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_avx2, quiet_avx2, 0);
     else if (tally)
-        tally_windows(w, p, probes_avx2, quiet_avx2);
+        tally_windows(w, p, probes_avx2, quiet_avx2, 1);
     else if (p->full)
         scan_blocks(w, p, full_avx2, quiet_avx2);
     else
@@ -647,9 +658,11 @@ AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_avx512, quiet_avx512);
+        tally_windows(w, p, full_avx512, quiet_avx512, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_avx512, quiet_avx512, 0);
     else if (tally)
-        tally_windows(w, p, probes_avx512, quiet_avx512);
+        tally_windows(w, p, probes_avx512, quiet_avx512, 1);
     else if (p->full)
         scan_blocks(w, p, full_avx512, quiet_avx512);
     else
