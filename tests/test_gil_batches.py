@@ -229,9 +229,22 @@ def _cache_utf8(text):
     return text
 
 
+@pytest.fixture(params=[-1, 0, 1], ids=["dense=sample", "dense=0", "dense=1"])
+def tally_dense(request):
+    """Each way a token tally tests a word's neighbours (in every block, in
+    the blocks with a match, as the sample says); restored afterwards."""
+    from textops import _core
+
+    previous = _core.set_tally_dense(request.param)
+    yield request.param
+    _core.set_tally_dense(previous)
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @given(case=tally_cases(), cached=st.booleans())
-def test_tally_of_short_texts_matches_python(threads, case, cached, search_backend, set_min_chunk):
+def test_tally_of_short_texts_matches_python(
+    threads, case, cached, search_backend, set_min_chunk, tally_dense
+):
     """Substring and split() word counts of short texts, tallied where the
     backend has it, against str.count, bytes.count and split().count, in
     every storage kind: only occurrences at unit boundaries count, and a
@@ -264,7 +277,7 @@ def test_tally_of_short_texts_matches_python(threads, case, cached, search_backe
     )
 
 
-def test_token_tally_knows_every_whitespace():
+def test_token_tally_knows_every_whitespace(tally_dense):
     """Each character str.split() (or bytes.split()) splits on, and a few
     it does not, beside a word, in each storage kind and as bytes."""
     spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
