@@ -18,8 +18,9 @@
  * more than TALLY_SURE units, so that no branch of the loop tests them
  * (the test of a fifth unit, placed by the compiler before the test of k,
  * cost substring "the" a mispredicted branch on every other block: 25.5
- * -> 20.4 ms); a frequent word's tokens are tested without a branch on
- * the block's matches (t->dense: "the" 29-30 -> 24.7 ms). */
+ * -> 20.4 ms; a fourth test of its first unit, about 0.5-1 ms more); a
+ * frequent word's tokens are tested without a branch on the block's
+ * matches (t->dense: "the" 29-30 -> 24.7 ms). */
 #include <string.h>
 
 #include "backend.h"
@@ -173,13 +174,15 @@ AVX512 static inline __m512i tally_load(const void *at, size_t width,
 
 /* The tally in units of `width` bytes, of a substring (space 0) or a
  * token (whitespace as `space` takes it), of a needle of more than
- * TALLY_SURE units or not (`more`): constants where it is inlined, so that
+ * TALLY_SURE units (`more` 1), of TALLY_SURE (0) or of fewer (-1: three
+ * units tested, as "the" needs): constants where it is inlined, so that
  * each instance tests nothing of them in its loop. The loads of a block
  * depend on no comparison, and the first TALLY_SURE units (the rarest two
- * first; a shorter needle tests its first unit again) are tested without
- * a branch: a frequent word's matches of its rarest units are too common
- * to predict. The others are tested only while a start is left. A token's
- * neighbours are tested in a block with a start left, or in every block
+ * first; a needle of fewer than three units tests its first again) are
+ * tested without a branch: a frequent word's matches of its rarest units
+ * are too common to predict. The others are tested only while a start is
+ * left. A token's neighbours are tested in a block with a start left, or
+ * in every block
  * when the batch's sample finds the word frequent (t->dense: a branch on
  * each block's matches then mispredicts about every other block): below
  * 0x80 first, a neighbour of 0x80 or more beside a match, rare, judged
@@ -210,9 +213,10 @@ AVX512 static inline size_t tally_units(const tx_tally *t,
                                               : ((uint64_t)1 << left) - 1;
         uint64_t mask = (tally_eq(h, width, p, at[0], u[0], starts) &
                          tally_eq(h, width, p, at[1], u[1], starts)) &
-                        (tally_eq(h, width, p, at[2], u[2], starts) &
-                         tally_eq(h, width, p, at[3], u[3], starts));
-        for (size_t i = TALLY_SURE; more && mask && i < k; i++)
+                        tally_eq(h, width, p, at[2], u[2], starts);
+        if (more >= 0) /* a fourth unit */
+            mask &= tally_eq(h, width, p, at[3], u[3], starts);
+        for (size_t i = TALLY_SURE; more > 0 && mask && i < k; i++)
             mask &= tally_eq(h, width, p, t->at[i], t->u[i], starts);
         if (space && (t->dense || mask)) {
             /* a token: whitespace or an end before and after; the unit
@@ -244,8 +248,9 @@ AVX512 static inline size_t tally_units(const tx_tally *t,
 
 /* The instance of tally_units for t's width, space and length. */
 #define TALLY_MORE(width, space)                                           \
-    (t->k > TALLY_SURE ? tally_units(t, h, n, width, space, 1)             \
-                       : tally_units(t, h, n, width, space, 0))
+    (t->k > TALLY_SURE       ? tally_units(t, h, n, width, space, 1)       \
+     : t->k == TALLY_SURE    ? tally_units(t, h, n, width, space, 0)       \
+                             : tally_units(t, h, n, width, space, -1))
 
 AVX512 static size_t tally_avx512(const tx_tally *t, const unsigned char *h,
                                   size_t n)

@@ -295,6 +295,25 @@ def test_token_tally_knows_every_whitespace(tally_dense):
                 ], (ch, widest)
 
 
+def test_tally_tests_every_unit_of_the_word(tally_dense):
+    """Near misses of words of 1 to 9 units (one unit changed, in each
+    place) beside whitespace, as substrings and tokens, in each storage
+    kind and as bytes: a tally that skips a unit counts them."""
+    for word in ["t", "th", "the", "abcd", "abcde", "zyzzyva", "abcdefgh", "whalebone"]:
+        misses = [word[:i] + "\x01" + word[i + 1 :] for i in range(len(word))]
+        for widest in ("", "\xe9", "\u4e16", "\U0001f600"):
+            batch = [" ".join([*misses, word, *misses]) + widest, " ".join(misses) + widest]
+            batch += [m + " " + word for m in misses]
+            data = [t.encode() for t in batch]
+            for threads in (1, 2):
+                got = textops.parallel_word_count(batch, word, threads=threads)
+                assert got == [t.split().count(word) for t in batch], (word, widest)
+                got = textops.parallel_substring_count(batch, word, threads=threads)
+                assert got == [t.count(word) for t in batch], (word, widest)
+                got = textops.parallel_word_count(data, word.encode(), threads=threads)
+                assert got == [t.split().count(word.encode()) for t in data], (word, widest)
+
+
 def test_tally_keeps_occurrences_at_unit_boundaries():
     """Bytes of a word that straddle two units are no occurrence."""
     cases = [
