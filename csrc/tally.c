@@ -182,11 +182,10 @@ AVX512 static inline __m512i tally_load(const void *at, size_t width,
  * tested without a branch: a frequent word's matches of its rarest units
  * are too common to predict. The others are tested only while a start is
  * left. A token's neighbours are tested in a block with a start left, or
- * in every block
- * when the batch's sample finds the word frequent (t->dense: a branch on
- * each block's matches then mispredicts about every other block): below
- * 0x80 first, a neighbour of 0x80 or more beside a match, rare, judged
- * then. */
+ * in every block when the batch's sample finds the word frequent
+ * (t->dense: a branch on each block's matches then mispredicts about
+ * every other block): below 0x80 first, a neighbour of 0x80 or more
+ * beside a match, rare, judged then. */
 #define TALLY_SURE 4
 
 AVX512 static inline size_t tally_units(const tx_tally *t,
