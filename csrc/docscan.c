@@ -1,27 +1,37 @@
 /* One scan over a run of packed documents, the occurrences of a word given
  * to the documents they start in (see docscan.h).
  *
- * The run is read 64 bytes at a time: a mask with a bit per start where
- * three probe bytes are the word's (all of a word of up to 3 bytes; else
- * its three rarest, as search.c chose them from a sample of the
- * documents); where a stretch has candidates, a word of up to 8 bytes has
- * every byte tested in the mask and a longer one each candidate compared
- * whole. The mask comes from the backend's instruction set (AVX-512, AVX2,
- * SSE2, or the portable eight-bytes-at-a-time twin, chosen with the
- * backend: backend.h); the rest is one body. A word that cannot overlap
- * itself, counted as a substring, is tallied in windows of 4 KB: the
- * masks of the window's blocks and a running count, then each document's
- * count is the difference of two ranks (the starts from which the word
- * would run into the next document left out), so that a frequent word or
- * a single letter costs a popcount per block and two per document, not a
- * step per occurrence (on the books, "the" and "e" run faster than
- * substring_count of the same bytes as one text:
- * benchmarks/test_bench_items.py). Any other query walks its
- * occurrences in order: the greedy non-overlapping count of each document
- * (restarting at each document's start), the token boundaries checked
- * inside the document; stretches without candidates are passed 256 bytes
- * at a time. Words longer than TX_FILTER_MAX are found by tx_scan (memmem:
- * linear whatever the word) and walked the same way. */
+ * First the sparse walk: the one-text scan (tx_scan, with its fast test
+ * and fetch ahead) runs over the whole run and hands each occurrence to a
+ * visitor that finds its document (the offsets read in order, 8 a step)
+ * and judges it there. A rare or absent word so costs what a search of
+ * the run as one text costs. A visit costs some 20 ns, so once the
+ * occurrences are many (more than 64 plus one per 2 KB passed) the walk
+ * gives up at the document of the occurrence at hand, and the block scan
+ * below counts the rest of the run from that document's start.
+ *
+ * The block scan reads the run 64 bytes at a time: a mask with a bit per
+ * start where three probe bytes are the word's (all of a word of up to 3
+ * bytes; else its three rarest, as search.c chose them from a sample of
+ * the documents); where a stretch has candidates, a word of up to 8 bytes
+ * has every byte tested in the mask and a longer one each candidate
+ * compared whole. The mask comes from the backend's instruction set
+ * (AVX-512, AVX2, SSE2, or the portable eight-bytes-at-a-time twin, chosen
+ * with the backend: backend.h); the rest is one body. A word that cannot
+ * overlap itself, counted as a substring, is tallied in windows of 4 KB:
+ * the masks of the window's blocks and a running count, then each
+ * document's count is the difference of two ranks (the starts from which
+ * the word would run into the next document left out), so that a frequent
+ * word or a single letter costs a popcount per block and two per document,
+ * not a step per occurrence (on the books, "e" runs twice as fast as
+ * substring_count of the same bytes as one text, "the" at 0.73-0.9 of its
+ * speed: benchmarks/test_bench_items.py). The tally's block loop calls no
+ * function, so that its vectors stay in registers. Any other query walks
+ * its occurrences in order: the greedy non-overlapping count of each
+ * document (restarting at each document's start), the token boundaries
+ * checked inside the document; stretches without candidates are passed
+ * 256 bytes at a time. Words longer than TX_FILTER_MAX have only the
+ * sparse walk (tx_scan: memmem, linear whatever the word). */
 #include <stdint.h>
 #include <string.h>
 
@@ -57,19 +67,40 @@ typedef struct {
     const size_t *off; /* off[d] - first is document d's start in t */
     size_t first, d, d1;
     size_t end; /* document d's end in t */
-    size_t *out;
+    size_t *out; /* out[d0..d] written; the walks add to out[d] */
     size_t next; /* the walk's next place: no occurrence before it counts */
+    size_t seen; /* occurrences the sparse walk has met (see on_sparse) */
+    size_t dense_at; /* where the sparse walk gave up, or TX_STOP */
 } doc_walk;
 
-/* The end (in t) of the document that holds place q, moving w->d there
- * (documents end after they start: empty ones are passed over). */
+/* The end (in t) of the document that holds place q (q at or after any
+ * place asked before), moving w->d there, the counts of the documents
+ * passed set to 0 (empty ones are passed over). The offsets are read in
+ * order, a cache line (8 documents) a step where it can: a rare word's
+ * occurrences lie many documents apart, and a search that jumps would
+ * wait on memory at each step. w->d is always a document that starts at
+ * or before q, whatever the offsets. */
 static inline size_t doc_end(doc_walk *w, size_t q)
 {
     if (q < w->end)
         return w->end;
-    while (w->d + 1 < w->d1 && w->off[w->d + 1] - w->first <= q)
-        w->d++;
-    return w->end = w->off[w->d + 1] - w->first;
+    const size_t *off = w->off, first = w->first, d1 = w->d1;
+    size_t d = w->d;
+    while (d1 - d > 8 && off[d + 8] - first <= q)
+        d += 8;
+    while (d + 1 < d1 && off[d + 1] - first <= q)
+        d++;
+    for (size_t k = w->d + 1; k <= d; k++)
+        w->out[k] = 0;
+    w->d = d;
+    return w->end = off[d + 1] - first;
+}
+
+/* After a walk: the documents it did not reach count 0. */
+static void zero_rest(doc_walk *w)
+{
+    for (size_t k = w->d + 1; k < w->d1; k++)
+        w->out[k] = 0;
 }
 
 /* At an occurrence at q, at or after w->next: counts it for its document
@@ -140,15 +171,18 @@ static inline uint64_t whole_only(const unsigned char *h,
 
 /* The bits of the starts q in [base, min(base + 64, n - m + 1)) whose
  * probe bytes are the word's, reading nothing at or past n. */
-static uint64_t tail_mask(const unsigned char *t, size_t n, size_t base,
-                          const doc_probes *p)
+static inline __attribute__((always_inline)) uint64_t
+tail_mask(const unsigned char *t, size_t n, size_t base, const doc_probes *p)
 {
     uint64_t bits = 0;
-    for (size_t q = base; q < base + 64 && q + p->m <= n; q++)
-        if (t[q + p->at_first] == p->first && t[q + p->at_mid] == p->mid &&
-            t[q + p->at_last] == p->last &&
-            (!p->full || memcmp(t + q, p->s, p->m) == 0))
+    for (size_t q = base; q < base + 64 && q + p->m <= n; q++) {
+        int same = t[q + p->at_first] == p->first &&
+                   t[q + p->at_mid] == p->mid && t[q + p->at_last] == p->last;
+        for (size_t k = 0; same && p->full && k < p->m; k++)
+            same = t[q + k] == p->s[k];
+        if (same)
             bits |= (uint64_t)1 << (q - base);
+    }
     return bits;
 }
 
@@ -326,7 +360,7 @@ static inline size_t next_start(const uint64_t *masks, size_t wbase,
  * clamped into the run, so that offsets out of order cost only answers. */
 static inline __attribute__((always_inline)) void
 tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
-              doc_quiet_fn quiet)
+              doc_quiet_fn quiet, int compare)
 {
     const doc_probes p = *probes;
     const unsigned char *t = w->t, *s = w->q->word;
@@ -360,7 +394,7 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                 uint64_t bits = base + 63 + m <= n ? mask(t + base, &p)
                                 : base + m <= n    ? tail_mask(t, n, base, &p)
                                                    : 0;
-                if (!p.covered)
+                if (compare && !p.covered)
                     bits = whole_only(t + base, s, m, bits);
                 masks[i] = bits;
                 run += (size_t)__builtin_popcountll(bits);
@@ -396,8 +430,10 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
                         e = e < a ? a : e > n ? n : e;
                         if (e >= z)
                             break;
-                        for (size_t k = d; k < d + step; k++)
+                        for (size_t k = d; k < d + step; k++) {
                             w->out[k] = 0;
+                            __asm__ volatile(""); /* no memset call here */
+                        }
                         a = e;
                         d += step;
                     }
@@ -428,9 +464,11 @@ tally_windows(doc_walk *w, const doc_probes *probes, doc_mask_fn mask,
 static void scan_portable(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_portable, quiet_portable);
+        tally_windows(w, p, full_portable, quiet_portable, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_portable, quiet_portable, 0);
     else if (tally)
-        tally_windows(w, p, probes_portable, quiet_portable);
+        tally_windows(w, p, probes_portable, quiet_portable, 1);
     else if (p->full)
         scan_blocks(w, p, full_portable, quiet_portable);
     else
@@ -602,9 +640,11 @@ AVX512 static inline int quiet_avx512(const unsigned char *h,
 SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_sse2, quiet_sse2);
+        tally_windows(w, p, full_sse2, quiet_sse2, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_sse2, quiet_sse2, 0);
     else if (tally)
-        tally_windows(w, p, probes_sse2, quiet_sse2);
+        tally_windows(w, p, probes_sse2, quiet_sse2, 1);
     else if (p->full)
         scan_blocks(w, p, full_sse2, quiet_sse2);
     else
@@ -614,9 +654,11 @@ SSE2 static void scan_sse2(doc_walk *w, const doc_probes *p, int tally)
 AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_avx2, quiet_avx2);
+        tally_windows(w, p, full_avx2, quiet_avx2, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_avx2, quiet_avx2, 0);
     else if (tally)
-        tally_windows(w, p, probes_avx2, quiet_avx2);
+        tally_windows(w, p, probes_avx2, quiet_avx2, 1);
     else if (p->full)
         scan_blocks(w, p, full_avx2, quiet_avx2);
     else
@@ -626,9 +668,11 @@ AVX2 static void scan_avx2(doc_walk *w, const doc_probes *p, int tally)
 AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 {
     if (tally && p->full)
-        tally_windows(w, p, full_avx512, quiet_avx512);
+        tally_windows(w, p, full_avx512, quiet_avx512, 0);
+    else if (tally && p->covered)
+        tally_windows(w, p, probes_avx512, quiet_avx512, 0);
     else if (tally)
-        tally_windows(w, p, probes_avx512, quiet_avx512);
+        tally_windows(w, p, probes_avx512, quiet_avx512, 1);
     else if (p->full)
         scan_blocks(w, p, full_avx512, quiet_avx512);
     else
@@ -640,6 +684,25 @@ AVX512 static void scan_avx512(doc_walk *w, const doc_probes *p, int tally)
 static size_t on_long_match(tx_visitor *v, size_t q)
 {
     return judge((doc_walk *)v, q);
+}
+
+/* The sparse walk: the one-text scan (tx_scan, at its own speed) hands
+ * over the occurrences of the whole run, each judged for its document.
+ * A visit costs some 20 ns, a block of the tally below a few, so once
+ * the occurrences outnumber SPARSE_FREE plus one per 2^SPARSE_SHIFT bytes
+ * passed, the walk gives up at the document of the occurrence at hand and
+ * the block scan takes the rest of the run from that document's start. */
+#define SPARSE_FREE 64
+#define SPARSE_SHIFT 11
+
+static size_t on_sparse(tx_visitor *v, size_t q)
+{
+    doc_walk *w = (doc_walk *)v;
+    if (++w->seen > SPARSE_FREE + (q >> SPARSE_SHIFT)) {
+        w->dense_at = q;
+        return TX_STOP;
+    }
+    return judge(w, q);
 }
 
 /* The probes of a needle of m <= TX_FILTER_MAX bytes: its first, middle
@@ -678,46 +741,56 @@ int tx_doc_scan_fits(const tx_query *q)
             q->plan == TX_PLAN_WORD || q->plan == TX_PLAN_SEP_FIND);
 }
 
+/* The walk of documents [d, d1) of buf, none of them counted yet. */
+static doc_walk walk_from(const tx_query *q, const unsigned char *buf,
+                          const size_t *off, size_t d, size_t d1, size_t *out,
+                          size_t (*visit)(tx_visitor *, size_t))
+{
+    doc_walk w = {{visit, 0}, q, buf + off[d], off[d1] - off[d], off, off[d],
+                  d, d1, off[d + 1] - off[d], out, 0, 0, TX_STOP};
+    out[d] = 0;
+    return w;
+}
+
+/* The block scan of w (tally: the windows; else the walk in blocks). */
+static void scan_run(doc_walk *w, const doc_probes *p, int tally)
+{
+#ifdef TX_X86
+    tx_scan_fn scan = tx_backend_now()->scan;
+    if (scan == tx_scan_avx512)
+        scan_avx512(w, p, tally);
+    else if (scan == tx_scan_avx2)
+        scan_avx2(w, p, tally);
+    else if (scan == tx_scan_sse2)
+        scan_sse2(w, p, tally);
+    else
+#endif
+        scan_portable(w, p, tally);
+}
+
 void tx_doc_scan(const tx_query *q, const unsigned char *buf,
                  const size_t *off, size_t d0, size_t d1, size_t *out)
 {
     if (d0 == d1)
         return;
-    doc_walk w = {{on_long_match, 0},
-                  q,
-                  buf + off[d0],
-                  off[d1] - off[d0],
-                  off,
-                  off[d0],
-                  d0,
-                  d1,
-                  off[d0 + 1] - off[d0],
-                  out,
-                  0};
     size_t m = q->word_len;
-    int tally = m <= TX_FILTER_MAX && q->plan == TX_PLAN_COUNT &&
-                !has_border(q->word, m);
-    if (!tally) /* the walks add to out[]; the tally writes each document */
-        for (size_t d = d0; d < d1; d++)
-            out[d] = 0;
-    if (m > TX_FILTER_MAX) {
-        /* a document may start or end beside any byte: judge decides
-         * every occurrence, none is decided by the scan (see tx_scan) */
-        tx_needle nd = q->word_needle;
-        nd.edges = 0;
-        tx_scan(w.t, w.n, &nd, &w.visit);
+    /* a document may start or end beside any byte: judge decides every
+     * occurrence, none is decided by the scan (see tx_scan) */
+    tx_needle nd = q->word_needle;
+    nd.edges = 0;
+    doc_walk w = walk_from(q, buf, off, d0, d1, out,
+                           m > TX_FILTER_MAX ? on_long_match : on_sparse);
+    tx_scan(w.t, w.n, &nd, &w.visit);
+    if (w.dense_at == TX_STOP) {
+        zero_rest(&w);
         return;
     }
+    /* dense: the block scan from the document of the occurrence met */
+    doc_end(&w, w.dense_at);
+    int tally = q->plan == TX_PLAN_COUNT && !has_border(q->word, m);
     doc_probes p = probes_of(&q->word_needle);
-#ifdef TX_X86
-    tx_scan_fn scan = tx_backend_now()->scan;
-    if (scan == tx_scan_avx512)
-        scan_avx512(&w, &p, tally);
-    else if (scan == tx_scan_avx2)
-        scan_avx2(&w, &p, tally);
-    else if (scan == tx_scan_sse2)
-        scan_sse2(&w, &p, tally);
-    else
-#endif
-        scan_portable(&w, &p, tally);
+    doc_walk rest = walk_from(q, buf, off, w.d, d1, out, on_long_match);
+    scan_run(&rest, &p, tally);
+    if (!tally)
+        zero_rest(&rest);
 }

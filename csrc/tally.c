@@ -13,7 +13,14 @@
  * whitespace or an end of the text on each side (tokens never overlap).
  * Measured on a million documents of 40-200 characters (2 threads,
  * AVX-512): "the" 30.6 -> 27.8 ms, "zyzzyva" 23 -> 21 ms; split() words
- * "whale" 26.6 -> 23.1 ms, "the" 43.3 -> 32.0 ms. */
+ * "whale" 26.6 -> 23.1 ms, "the" 43.3 -> 32.0 ms. Each instance of the
+ * loop fixes the width, the kind of whitespace and whether the needle has
+ * more than TALLY_SURE units, so that no branch of the loop tests them
+ * (the test of a fifth unit, placed by the compiler before the test of k,
+ * cost substring "the" a mispredicted branch on every other block: 25.5
+ * -> 20.4 ms; a fourth test of its first unit, about 0.5-1 ms more); a
+ * frequent word's tokens are tested without a branch on the block's
+ * matches (t->dense: "the" 29-30 -> 24.7 ms). */
 #include <string.h>
 
 #include "backend.h"
@@ -83,39 +90,61 @@ AVX512 static inline uint64_t tally_eq(const unsigned char *h, size_t width,
         _mm512_set1_epi32((int)u));
 }
 
-/* The lanes of x (units of `width` bytes) that are whitespace as t->space
- * takes it (space.h's constants); *unsure: those a UTF-8 text leaves to
- * the scan (0x80 or more). */
-AVX512 static inline uint64_t tally_space(__m512i x, size_t width, int space,
-                                          uint64_t *unsure)
+/* The lanes of x (units of `width` bytes) below 0x80 that are whitespace
+ * as `space` takes it (space.h's constants: \t..\r and space; for a str
+ * also \x1c..\x1f, next to space); *high: for a str, the lanes of 0x80 or
+ * more, which tally_space_high judges. */
+AVX512 static inline uint64_t tally_space_ascii(__m512i x, size_t width,
+                                                int space, uint64_t *high)
 {
-    *unsure = 0;
+    _Static_assert(TX_WS_SEP_HI + 1 == TX_WS_SPACE,
+                   "\\x1c..\\x1f and space are one range");
+    const int str = space != TX_SPACE_BYTES;
+    const int lo = str ? TX_WS_SEP_LO : TX_WS_SPACE;
+    *high = 0;
     if (width == 1) {
-        uint64_t ws = _mm512_cmple_epu8_mask(
-                          _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_CTL_LO)),
-                          _mm512_set1_epi8(TX_WS_CTL_HI - TX_WS_CTL_LO)) |
-                      _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8(TX_WS_SPACE));
-        if (space == TX_SPACE_BYTES)
-            return ws;
-        ws |= _mm512_cmple_epu8_mask(
-            _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_SEP_LO)),
-            _mm512_set1_epi8(TX_WS_SEP_HI - TX_WS_SEP_LO));
-        if (space == TX_SPACE_UTF8) {
-            *unsure = _mm512_movepi8_mask(x); /* the high bit */
-            return ws;
-        }
-        return ws | _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0x85)) |
-               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0xA0));
+        uint64_t ws =
+            _mm512_cmple_epu8_mask(
+                _mm512_sub_epi8(x, _mm512_set1_epi8(TX_WS_CTL_LO)),
+                _mm512_set1_epi8(TX_WS_CTL_HI - TX_WS_CTL_LO)) |
+            _mm512_cmple_epu8_mask(
+                _mm512_sub_epi8(x, _mm512_set1_epi8((char)lo)),
+                _mm512_set1_epi8((char)(TX_WS_SPACE - lo)));
+        if (str)
+            *high = _mm512_movepi8_mask(x);
+        return ws;
     }
-    /* code points in 16- or 32-bit lanes: the ranges and the singles */
-    static const uint32_t lo[] = {TX_WS_CTL_LO, TX_WS_SEP_LO, 0x2000, 0x2028};
-    static const uint32_t span[] = {TX_WS_CTL_HI - TX_WS_CTL_LO,
-                                    TX_WS_SPACE - TX_WS_SEP_LO, 0x200A - 0x2000,
-                                    0x2029 - 0x2028};
+    if (width == 2) {
+        *high = _mm512_cmpge_epu16_mask(x, _mm512_set1_epi16(0x80));
+        return _mm512_cmple_epu16_mask(
+                   _mm512_sub_epi16(x, _mm512_set1_epi16(TX_WS_CTL_LO)),
+                   _mm512_set1_epi16(TX_WS_CTL_HI - TX_WS_CTL_LO)) |
+               _mm512_cmple_epu16_mask(
+                   _mm512_sub_epi16(x, _mm512_set1_epi16((short)lo)),
+                   _mm512_set1_epi16((short)(TX_WS_SPACE - lo)));
+    }
+    *high = _mm512_cmpge_epu32_mask(x, _mm512_set1_epi32(0x80));
+    return _mm512_cmple_epu32_mask(
+               _mm512_sub_epi32(x, _mm512_set1_epi32(TX_WS_CTL_LO)),
+               _mm512_set1_epi32(TX_WS_CTL_HI - TX_WS_CTL_LO)) |
+           _mm512_cmple_epu32_mask(
+               _mm512_sub_epi32(x, _mm512_set1_epi32((int)lo)),
+               _mm512_set1_epi32((int)(TX_WS_SPACE - lo)));
+}
+
+/* The lanes of x (a str's units of `width` bytes) of 0x80 or more that
+ * str.split() splits on (space.h lists them). */
+AVX512 static inline uint64_t tally_space_high(__m512i x, size_t width)
+{
+    static const uint32_t lo[] = {0x2000, 0x2028};
+    static const uint32_t span[] = {0x200A - 0x2000, 0x2029 - 0x2028};
     static const uint32_t one[] = {0x85, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000};
     uint64_t ws = 0;
+    if (width == 1)
+        return _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0x85)) |
+               _mm512_cmpeq_epi8_mask(x, _mm512_set1_epi8((char)0xA0));
     if (width == 2) {
-        for (size_t i = 0; i < 4; i++)
+        for (size_t i = 0; i < 2; i++)
             ws |= _mm512_cmple_epu16_mask(
                 _mm512_sub_epi16(x, _mm512_set1_epi16((short)lo[i])),
                 _mm512_set1_epi16((short)span[i]));
@@ -123,7 +152,7 @@ AVX512 static inline uint64_t tally_space(__m512i x, size_t width, int space,
             ws |= _mm512_cmpeq_epi16_mask(x, _mm512_set1_epi16((short)one[i]));
         return ws;
     }
-    for (size_t i = 0; i < 4; i++)
+    for (size_t i = 0; i < 2; i++)
         ws |= _mm512_cmple_epu32_mask(
             _mm512_sub_epi32(x, _mm512_set1_epi32((int)lo[i])),
             _mm512_set1_epi32((int)span[i]));
@@ -143,17 +172,25 @@ AVX512 static inline __m512i tally_load(const void *at, size_t width,
     return _mm512_maskz_loadu_epi32((__mmask16)lanes, at);
 }
 
-/* The tally in units of `width` bytes (a constant where it is inlined).
- * The loads of a block depend on no comparison, and the first
- * TALLY_SURE units (the rarest two first; a shorter needle tests its
- * first unit again) are tested without a branch: a frequent word's
- * matches of its rarest units are too common to predict. The others are
- * tested only while a start is left. */
+/* The tally in units of `width` bytes, of a substring (space 0) or a
+ * token (whitespace as `space` takes it), of a needle of more than
+ * TALLY_SURE units (`more` 1), of TALLY_SURE (0) or of fewer (-1: three
+ * units tested, as "the" needs): constants where it is inlined, so that
+ * each instance tests nothing of them in its loop. The loads of a block
+ * depend on no comparison, and the first TALLY_SURE units (the rarest two
+ * first; a needle of fewer than three units tests its first again) are
+ * tested without a branch: a frequent word's matches of its rarest units
+ * are too common to predict. The others are tested only while a start is
+ * left. A token's neighbours are tested in a block with a start left, or
+ * in every block when the batch's sample finds the word frequent
+ * (t->dense: a branch on each block's matches then mispredicts about
+ * every other block): below 0x80 first, a neighbour of 0x80 or more
+ * beside a match, rare, judged then. */
 #define TALLY_SURE 4
 
 AVX512 static inline size_t tally_units(const tx_tally *t,
                                         const unsigned char *h, size_t n,
-                                        size_t width)
+                                        size_t width, int space, int more)
 {
     const size_t k = t->k, units = n / width, lanes = 64 / width;
     size_t at[TALLY_SURE];
@@ -175,26 +212,32 @@ AVX512 static inline size_t tally_units(const tx_tally *t,
                                               : ((uint64_t)1 << left) - 1;
         uint64_t mask = (tally_eq(h, width, p, at[0], u[0], starts) &
                          tally_eq(h, width, p, at[1], u[1], starts)) &
-                        (tally_eq(h, width, p, at[2], u[2], starts) &
-                         tally_eq(h, width, p, at[3], u[3], starts));
-        for (size_t i = TALLY_SURE; mask && i < k; i++)
+                        tally_eq(h, width, p, at[2], u[2], starts);
+        if (more >= 0) /* a fourth unit */
+            mask &= tally_eq(h, width, p, at[3], u[3], starts);
+        for (size_t i = TALLY_SURE; more > 0 && mask && i < k; i++)
             mask &= tally_eq(h, width, p, t->at[i], t->u[i], starts);
-        if (t->space && mask) {
+        if (space && (t->dense || mask)) {
             /* a token: whitespace or an end before and after; the unit
-             * before start p + j is p + j - 1, after it p + j + k */
+             * before start p + j is p + j - 1 (none before the text's
+             * first), after it p + j + k (none after its last start) */
             const uint64_t first = p == 0 ? 1 : 0,
                            end = left <= lanes ? (uint64_t)1 << (left - 1)
                                                : 0;
-            uint64_t unsure_b, unsure_a;
-            const uint64_t before = tally_space(
-                tally_load((const void *)((uintptr_t)h + (p - 1) * width),
-                           width, mask & ~first),
-                width, t->space, &unsure_b);
-            const uint64_t after = tally_space(
-                tally_load(h + (p + k) * width, width, mask & ~end), width,
-                t->space, &unsure_a);
-            if ((unsure_b & mask & ~first) | (unsure_a & mask & ~end))
-                return TX_TALLY_UNSURE;
+            const uint64_t lanes_b = starts & ~first, lanes_a = starts & ~end;
+            const __m512i xb = tally_load(
+                (const void *)((uintptr_t)h + (p - 1) * width), width,
+                lanes_b);
+            const __m512i xa = tally_load(h + (p + k) * width, width, lanes_a);
+            uint64_t high_b, high_a;
+            uint64_t before = tally_space_ascii(xb, width, space, &high_b);
+            uint64_t after = tally_space_ascii(xa, width, space, &high_a);
+            if ((high_b & mask & lanes_b) | (high_a & mask & lanes_a)) {
+                if (space == TX_SPACE_UTF8)
+                    return TX_TALLY_UNSURE;
+                before |= tally_space_high(xb, width);
+                after |= tally_space_high(xa, width);
+            }
             mask &= (before | first) & (after | end);
         }
         count += (size_t)__builtin_popcountll(mask);
@@ -202,14 +245,27 @@ AVX512 static inline size_t tally_units(const tx_tally *t,
     return count;
 }
 
+/* The instance of tally_units for t's width, space and length. */
+#define TALLY_MORE(width, space)                                           \
+    (t->k > TALLY_SURE       ? tally_units(t, h, n, width, space, 1)       \
+     : t->k == TALLY_SURE    ? tally_units(t, h, n, width, space, 0)       \
+                             : tally_units(t, h, n, width, space, -1))
+
 AVX512 static size_t tally_avx512(const tx_tally *t, const unsigned char *h,
                                   size_t n)
 {
-    if (t->width == 1)
-        return tally_units(t, h, n, 1);
+    if (t->width == 1) {
+        if (t->space == 0)
+            return TALLY_MORE(1, 0);
+        if (t->space == TX_SPACE_BYTES)
+            return TALLY_MORE(1, TX_SPACE_BYTES);
+        if (t->space == TX_SPACE_UTF8)
+            return TALLY_MORE(1, TX_SPACE_UTF8);
+        return TALLY_MORE(1, TX_SPACE_UNITS);
+    }
     if (t->width == 2)
-        return tally_units(t, h, n, 2);
-    return tally_units(t, h, n, 4);
+        return t->space ? TALLY_MORE(2, TX_SPACE_UNITS) : TALLY_MORE(2, 0);
+    return t->space ? TALLY_MORE(4, TX_SPACE_UNITS) : TALLY_MORE(4, 0);
 }
 #endif
 

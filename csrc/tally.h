@@ -23,6 +23,8 @@ typedef struct {
     size_t k, width;
     int space; /* 0: a substring; else a token of split(), whitespace
                 * being TX_SPACE_BYTES, TX_SPACE_UTF8 or TX_SPACE_UNITS */
+    int dense; /* a token tested in every block, not only in those with a
+                * match (set by the caller: a frequent word) */
 } tx_tally;
 
 /* What a token tally takes for whitespace beside an occurrence: bytes'

@@ -370,6 +370,11 @@ void textops_watch(const volatile int *flag);
  * split small texts into many chunks. */
 size_t textops_set_min_chunk(size_t nbytes);
 
+/* Tests only: a GIL-held batch's token tallies test a word's neighbours
+ * in every block (1), in the blocks with a match (0), or as the batch's
+ * sample says (-1, the default); returns the previous value. */
+int textops_set_tally_dense(int dense);
+
 /* The name of search backend id (0 = portable, then vector widths) if
  * this CPU can run it, else NULL; ids run from 0 while names come back. */
 const char *textops_search_backend(int id);

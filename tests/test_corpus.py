@@ -352,3 +352,53 @@ def test_probes_from_a_sample_of_the_documents(threads, seed, word, search_backe
     assert as_list(corpus.word_count(word, threads=threads)) == [
         d.split().count(word) for d in docs
     ]
+
+
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@settings(max_examples=FEW_EXAMPLES)
+@given(
+    seed=st.integers(0, 2**32),
+    word=st.sampled_from(["whale", "abab", "aba", "é", "e", "wh"]),
+    stretches=st.lists(st.tuples(st.booleans(), st.integers(1, 1500)), min_size=1, max_size=4),
+    min_chunk=SMALL_MIN_CHUNKS,
+)
+def test_sparse_walk_gives_way_to_the_block_scan(
+    threads, seed, word, stretches, min_chunk, set_min_chunk, search_backend
+):
+    """The one-text scan hands a rare word's occurrences over one by one;
+    past 64 of them plus one per 2 KB passed it gives up at the document
+    of the occurrence at hand, and the block scan counts the rest of the
+    run from that document's start. Stretches of documents where the word
+    is rare or dense (several times a document, glued to itself, across
+    document ends) put that switch in documents that already hold
+    occurrences, on every backend, thread count and tiny chunk size; every
+    count is each document's own."""
+    set_min_chunk(min_chunk)
+    rng = np.random.default_rng(seed)
+    vocab = ["the", "sea", "of", "a", "wha", "ab", "b", word + word, word]
+    docs = []
+    for dense, ndocs in stretches:
+        p_word = 0.5 if dense else 0.004
+        for _ in range(ndocs):
+            picks = rng.integers(0, len(vocab) - 2, size=int(rng.integers(0, 30)))
+            parts = [word if rng.random() < p_word else vocab[k] for k in picks]
+            if dense and rng.random() < 0.3:
+                parts.append(word + word)
+            doc = " ".join(parts)
+            if rng.random() < 0.05:  # the word run into the next document
+                doc += word[: len(word) // 2]
+            docs.append(doc)
+    for kind in ("str", "bytes"):
+        texts = docs if kind == "str" else [d.encode() for d in docs]
+        w = word if kind == "str" else word.encode()
+        sep = " " if kind == "str" else b" "
+        pattern = r"\w+" if kind == "str" else rb"\w+"
+        corpus = textops.Corpus(texts)
+        assert as_list(corpus.substring_count(w, threads=threads)) == [d.count(w) for d in texts]
+        assert as_list(corpus.word_count(w, threads=threads)) == [d.split().count(w) for d in texts]
+        assert as_list(corpus.word_count(w, sep=sep, threads=threads)) == [
+            d.split(sep).count(w) for d in texts
+        ]
+        assert as_list(corpus.word_count(w, pattern=pattern, threads=threads)) == [
+            re.findall(pattern, d).count(w) for d in texts
+        ]

@@ -229,9 +229,22 @@ def _cache_utf8(text):
     return text
 
 
+@pytest.fixture(params=[-1, 0, 1], ids=["dense=sample", "dense=0", "dense=1"])
+def tally_dense(request):
+    """Each way a token tally tests a word's neighbours (in every block, in
+    the blocks with a match, as the sample says); restored afterwards."""
+    from textops import _core
+
+    previous = _core.set_tally_dense(request.param)
+    yield request.param
+    _core.set_tally_dense(previous)
+
+
 @pytest.mark.parametrize("threads", [1, 2, 3])
 @given(case=tally_cases(), cached=st.booleans())
-def test_tally_of_short_texts_matches_python(threads, case, cached, search_backend, set_min_chunk):
+def test_tally_of_short_texts_matches_python(
+    threads, case, cached, search_backend, set_min_chunk, tally_dense
+):
     """Substring and split() word counts of short texts, tallied where the
     backend has it, against str.count, bytes.count and split().count, in
     every storage kind: only occurrences at unit boundaries count, and a
@@ -264,7 +277,7 @@ def test_tally_of_short_texts_matches_python(threads, case, cached, search_backe
     )
 
 
-def test_token_tally_knows_every_whitespace():
+def test_token_tally_knows_every_whitespace(tally_dense):
     """Each character str.split() (or bytes.split()) splits on, and a few
     it does not, beside a word, in each storage kind and as bytes."""
     spaces = [chr(c) for c in range(0x3001) if chr(c).isspace()]
@@ -280,6 +293,25 @@ def test_token_tally_knows_every_whitespace():
                 assert textops.parallel_word_count(data, b"the", threads=threads) == [
                     t.split().count(b"the") for t in data
                 ], (ch, widest)
+
+
+def test_tally_tests_every_unit_of_the_word(tally_dense):
+    """Near misses of words of 1 to 9 units (one unit changed, in each
+    place) beside whitespace, as substrings and tokens, in each storage
+    kind and as bytes: a tally that skips a unit counts them."""
+    for word in ["t", "th", "the", "abcd", "abcde", "zyzzyva", "abcdefgh", "whalebone"]:
+        misses = [word[:i] + "\x01" + word[i + 1 :] for i in range(len(word))]
+        for widest in ("", "\xe9", "\u4e16", "\U0001f600"):
+            batch = [" ".join([*misses, word, *misses]) + widest, " ".join(misses) + widest]
+            batch += [m + " " + word for m in misses]
+            data = [t.encode() for t in batch]
+            for threads in (1, 2):
+                got = textops.parallel_word_count(batch, word, threads=threads)
+                assert got == [t.split().count(word) for t in batch], (word, widest)
+                got = textops.parallel_substring_count(batch, word, threads=threads)
+                assert got == [t.count(word) for t in batch], (word, widest)
+                got = textops.parallel_word_count(data, word.encode(), threads=threads)
+                assert got == [t.split().count(word.encode()) for t in data], (word, widest)
 
 
 def test_tally_keeps_occurrences_at_unit_boundaries():

@@ -302,6 +302,19 @@ def set_min_chunk(nbytes: int) -> int:
     return lib.textops_set_min_chunk(nbytes)
 
 
+def set_tally_dense(dense: int) -> int:
+    """Force where a GIL-held batch's token tally tests a word's neighbours.
+
+    Only tests need this: 1 in every block, 0 in the blocks with a match,
+    -1 as the batch's sample says; returns the previous value.
+
+    >>> previous = set_tally_dense(1)
+    >>> set_tally_dense(previous)
+    1
+    """
+    return int(lib.textops_set_tally_dense(dense))
+
+
 def _backend_ids() -> dict:
     ids = {}
     for backend_id in range(16):
