@@ -51,7 +51,8 @@ void tx_tally_init(tx_tally *t, const unsigned char *s, size_t m,
 typedef size_t (*tx_tally_fn)(const tx_tally *t, const unsigned char *h,
                               size_t n);
 
-/* The vector tally of the backend in use (tx_backend_now: AVX-512), or
+/* The vector tally of the backend in use (tx_backend_now: AVX-512 or
+ * AVX2), or
  * NULL where the backend has none: the caller then counts with the scan,
  * which the tests run against it. */
 tx_tally_fn tx_tally_kernel(void);

@@ -175,13 +175,15 @@ def test_short_texts_match_python(threads, case, rule, search_backend, set_min_c
         assert_exact(got, want, word=word, rule=rule)
 
 
-# The tally of a short text's substrings (csrc/tally.c, AVX-512) takes
-# words of 1 to 8 units that cannot overlap themselves, in texts of up to
-# 4096 bytes of storage, 64, 32 or 16 units a block. Its words: of 1 to 9
-# units, overlapping and not, each kind of character; its texts: made of
-# them and of characters whose bytes spell a word's across unit
-# boundaries ("\u7400\u6800\u0100" holds the bytes of "th" at an odd
-# offset, "\U00017400" those of "t" and a zero unit).
+# The tally of a short text's substrings (csrc/tally.c, AVX-512 or AVX2)
+# takes words of 1 to 8 units that cannot overlap themselves, in texts of
+# up to 4096 bytes of storage, 64, 32 or 16 units a block (AVX2: 32, 16
+# or 8, the last block's loads ending at the text's end, a text under 32
+# bytes copied). Its words: of 1 to 9 units, overlapping and not, each
+# kind of character; its texts: made of them and of characters whose
+# bytes spell a word's across unit boundaries ("\u7400\u6800\u0100" holds
+# the bytes of "th" at an odd offset, "\U00017400" those of "t" and a zero
+# unit).
 TALLY_WORDS = ["t", "th", "the", "ab", "abab", "aba", "zyzzyva", "whalebone", "abcdefgh"]
 TALLY_WORDS += ["\xe9", "caf\xe9", "\u4e16", "\u4e16the", "\U0001f600", "t\U0001f600"]
 TALLY_PIECES = ["the ", "t", "h", "ab", "a", "\xe9", "caf\xe9", "\u4e16", "\U0001f600", " "]
