@@ -4,9 +4,9 @@
  * A million short documents spend most of a scan's time in its setup and
  * its calls (the query's plan, the backend, the probes, a visitor for a
  * str's units): the tally takes a needle of up to TX_TALLY_UNITS units,
- * prepared once per batch, and tests 64 bytes of starts at a time by
- * masked loads that read only the text's bytes (AVX-512; AVX2 below: 32
- * bytes at a time): the rarest units first
+ * prepared once per batch, and tests 64 bytes of starts at a time
+ * (AVX-512, by masked loads that read only the text's bytes; AVX2 below:
+ * 32, its loads kept inside the text): the rarest units first
  * (four without a branch), the others while any start is left, a popcount
  * per block. Units of 2 and 4 bytes are compared as 16- and 32-bit lanes,
  * so only unit boundaries are starts. A substring must not overlap itself
@@ -446,7 +446,7 @@ AVX2_INLINE size_t tally2_units(const tx_tally *t,
     const size_t k = t->k, units = n / width, lanes = 32 / width;
     size_t at[TALLY_SURE];
     uint32_t u[TALLY_SURE];
-    unsigned char small[128];
+    unsigned char small[64]; /* n < 32: every load ends below 64 */
     size_t count = 0, lim = n, p = 0;
     int unsure = 0;
     if (k > units)

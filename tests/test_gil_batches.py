@@ -316,6 +316,35 @@ def test_tally_tests_every_unit_of_the_word(tally_dense):
                 assert got == [t.split().count(word.encode()) for t in data], (word, widest)
 
 
+def test_tally_at_block_edges_and_text_ends(tally_dense):
+    """A word at the very end or start of texts of 31 to 65 bytes of
+    storage, in each kind (the blocks' edges and the last block, whose
+    loads end at the text's end), beside whitespace of 0x80 or more past
+    the first block, as substrings and tokens, str (its storage, or the
+    UTF-8 form cached) and bytes."""
+    words = ["t", "th", "the", "abcd", "whale", "zyzzyva", "abcdefg", "abcdefgh"]
+    spaces = [" ", "\x85", "\xa0", "\u2000", "\u3000", "\u200b", "x"]
+    for widest, width in (("", 1), ("\xe9", 1), ("\u4e16", 2), ("\U0001f600", 4)):
+        for word in words:
+            batch = []
+            for size in (31, 32, 33, 63, 64, 65):
+                for ch in spaces:
+                    fill = max(size // width - len(word) - 1, 1)
+                    pad = (widest + "ab " * 40)[:fill]
+                    batch += [pad + ch + word, word + ch + pad[::-1], pad + ch + word + ch + pad]
+            for cached in (False, True):
+                texts = [_cache_utf8(t) for t in batch] if cached else batch
+                for threads in (1, 2):
+                    got = textops.parallel_substring_count(texts, word, threads=threads)
+                    assert got == [t.count(word) for t in texts], (word, widest)
+                    got = textops.parallel_word_count(texts, word, threads=threads)
+                    assert got == [t.split().count(word) for t in texts], (word, widest)
+            data = [t.encode() for t in batch]
+            w = word.encode()
+            assert textops.parallel_substring_count(data, w) == [t.count(w) for t in data]
+            assert textops.parallel_word_count(data, w) == [t.split().count(w) for t in data]
+
+
 def test_tally_keeps_occurrences_at_unit_boundaries():
     """Bytes of a word that straddle two units are no occurrence."""
     cases = [
