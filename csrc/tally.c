@@ -189,6 +189,16 @@ AVX512 static inline __m512i tally_load(const void *at, size_t width,
  * beside a match, rare, judged then. */
 #define TALLY_SURE 4
 
+/* The first TALLY_SURE units of t's needle and where each is (a needle of
+ * fewer tests its first again), for both kernels. */
+static inline void tally_sure(const tx_tally *t, size_t *at, uint32_t *u)
+{
+    for (size_t i = 0; i < TALLY_SURE; i++) {
+        at[i] = t->at[i < t->k ? i : 0];
+        u[i] = t->u[i < t->k ? i : 0];
+    }
+}
+
 AVX512 static inline size_t tally_units(const tx_tally *t,
                                         const unsigned char *h, size_t n,
                                         size_t width, int space, int more)
@@ -199,10 +209,7 @@ AVX512 static inline size_t tally_units(const tx_tally *t,
     size_t count = 0;
     if (k > units)
         return 0;
-    for (size_t i = 0; i < TALLY_SURE; i++) {
-        at[i] = t->at[i < k ? i : 0];
-        u[i] = t->u[i < k ? i : 0];
-    }
+    tally_sure(t, at, u);
     const size_t last = units - k; /* the last start */
     const uint64_t all = lanes == 64 ? ~(uint64_t)0
                                      : ((uint64_t)1 << lanes) - 1;
@@ -451,10 +458,7 @@ AVX2_INLINE size_t tally2_units(const tx_tally *t,
     int unsure = 0;
     if (k > units)
         return 0;
-    for (size_t i = 0; i < TALLY_SURE; i++) {
-        at[i] = t->at[i < k ? i : 0];
-        u[i] = t->u[i < k ? i : 0];
-    }
+    tally_sure(t, at, u);
     if (n < 32) { /* every load inside the zeroed copy */
         memset(small, 0, sizeof small);
         memcpy(small, h, n);
