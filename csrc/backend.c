@@ -4,14 +4,15 @@
 
 static const tx_backend backends[] = {
     {"portable", tx_scan_portable, tx_skip_text_portable, tx_skip_line_portable,
-     tx_split_portable, tx_word_mask_portable, tx_utf8_portable, NULL},
+     tx_split_portable, tx_word_mask_portable, tx_utf8_portable, NULL, NULL},
 #ifdef TX_X86
     {"sse2", tx_scan_sse2, tx_skip_sse2, tx_line_sse2, tx_split_sse2,
-     tx_word_mask_sse2, tx_utf8_portable, NULL},
+     tx_word_mask_sse2, tx_utf8_portable, NULL, NULL},
     {"avx2", tx_scan_avx2, tx_skip_avx2, tx_line_avx2, tx_split_sse2,
-     tx_word_mask_sse2, tx_utf8_avx2, NULL},
+     tx_word_mask_sse2, tx_utf8_avx2, NULL, tx_units_utf8_avx2},
     {"avx512", tx_scan_avx512, tx_skip_avx512, tx_line_avx512,
-     tx_split_sse2, tx_word_mask_sse2, tx_utf8_avx512, tx_scan_short_avx512},
+     tx_split_sse2, tx_word_mask_sse2, tx_utf8_avx512, tx_scan_short_avx512,
+     tx_units_utf8_avx512},
 #endif
 };
 

@@ -14,7 +14,10 @@
  *   utf8   strict UTF-8 validation, a quiet map filled on the way
  *          (utf8.h; utf8_body.h compiled by utf8_avx2.c and
  *          utf8_avx512.c), the portable one in the SSE2 backend (SSE2
- *          has no byte shuffle for the tables).
+ *          has no byte shuffle for the tables);
+ *   units_utf8  the UTF-8 of a str's units of one or two bytes, the
+ *          vector part of units.c's writing (units_x86.c; NULL in the
+ *          portable and SSE2 backends, which write it a unit at a time).
  * The portable backend is plain C (search.c, space.c, tokens.c); the x86
  * ones are the bodies scan_body.h and split_body.h compiled once per target
  * by backend_sse2.c, backend_avx2.c and backend_avx512.c. The first call
@@ -62,6 +65,13 @@ typedef uint64_t (*tx_word_mask_fn)(const unsigned char *t, uint64_t *high);
 typedef size_t (*tx_utf8_fn)(const unsigned char *t, size_t n,
                              const volatile int *stop, tx_quiet_map *map);
 
+/* Writes the UTF-8 of units u[*at, b) (`width` 1 or 2 bytes each) at
+ * out + o while a whole step of units is left and at least 128 bytes of
+ * room before cap; moves *at past the units written and returns the new
+ * o. The caller writes what is left. */
+typedef size_t (*tx_units_utf8_fn)(const unsigned char *u, size_t *at,
+                                   size_t b, size_t width, unsigned char *out,
+                                   size_t o, size_t cap);
 typedef struct {
     const char *name;
     tx_scan_fn scan;
@@ -75,6 +85,7 @@ typedef struct {
      * same visits: many short documents spend most of a scan's time in
      * its setup */
     tx_scan_fn scan_short;
+    tx_units_utf8_fn units_utf8;
 } tx_backend;
 
 /* The longest text tx_backend.scan_short takes. */
@@ -122,6 +133,10 @@ size_t tx_scan_short_avx512(const unsigned char *, size_t, const tx_needle *,
 size_t tx_line_avx512(const unsigned char *, size_t, int, const volatile int *);
 size_t tx_skip_avx512(const unsigned char *, size_t, int, int,
                       const volatile int *);
+size_t tx_units_utf8_avx2(const unsigned char *, size_t *, size_t, size_t,
+                          unsigned char *, size_t, size_t);
+size_t tx_units_utf8_avx512(const unsigned char *, size_t *, size_t, size_t,
+                            unsigned char *, size_t, size_t);
 #endif
 
 #endif

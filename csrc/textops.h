@@ -242,18 +242,26 @@ int textops_word_frequencies(size_t ntexts, const char *const *texts,
                              textops_tokens *out);
 
 /* out[j] = sum(t.split(sep).count(words[j]) for t in texts), for every
- * j < nwords (words may repeat), in one pass over each text. On -1 out is
+ * j < nwords (words may repeat), in one pass over each text. widths is
+ * NULL (every text UTF-8, or bytes), or text i is a str held in its own
+ * storage when widths[i] is 1, 2 or 4 (as textops_units_count takes it;
+ * its tokens go block by block through a UTF-8 buffer of the call, no
+ * UTF-8 form of the whole text is made), UTF-8 when 0; a lowered
+ * split(sep) takes UTF-8 texts only (-1 with widths). On -1 out is
  * incomplete. */
 int textops_word_counts(size_t ntexts, const char *const *texts,
-                        const size_t *lens, size_t nwords,
+                        const size_t *lens, const unsigned char *widths,
+                        size_t nwords,
                         const char *const *words, const size_t *word_lens,
                         const char *sep, size_t sep_len, textops_mode mode,
                         int threads, size_t *out);
 
 /* The texts x words matrix of the same counts: out[i * nwords + j] =
- * texts[i].split(sep).count(words[j]). On -1 out is incomplete. */
+ * texts[i].split(sep).count(words[j]), widths as above. On -1 out is
+ * incomplete. */
 int textops_term_matrix(size_t ntexts, const char *const *texts,
-                        const size_t *lens, size_t nwords,
+                        const size_t *lens, const unsigned char *widths,
+                        size_t nwords,
                         const char *const *words, const size_t *word_lens,
                         const char *sep, size_t sep_len, textops_mode mode,
                         int threads, size_t *out);

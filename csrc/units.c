@@ -16,6 +16,7 @@
 #include <sys/mman.h>
 #endif
 
+#include "backend.h"
 #include "batch.h"
 #include "internal.h"
 #include "rules.h"
@@ -285,6 +286,9 @@ static size_t utf8_write(const unsigned char *u, size_t a, size_t b,
                          size_t width, unsigned char *out, size_t cap)
 {
     size_t o = 0, i = a;
+    tx_units_utf8_fn vector = tx_backend_now()->units_utf8;
+    if (vector != NULL && width <= 2)
+        o = vector(u, &i, b, width, out, 0, cap);
     while (i < b) {
         if (width == 2 && b - i >= 8 && cap - o >= 8 &&
             ascii_units8(u + 2 * i, out + o)) {
@@ -649,28 +653,50 @@ static size_t units_words_direct(const tx_query *q, const tx_units_text *x,
     return count;
 }
 
-static size_t units_words_blocks(const tx_query *q, const tx_units_text *x,
-                                 size_t a, size_t e, int *failed)
+int tx_units_blocks(const tx_query *q, const tx_units_text *x, size_t a,
+                    size_t e, tx_units_each each, void *ctx)
 {
     unsigned char *buf = NULL;
-    size_t cap = 0, count = 0;
-    if (q->plan == TX_PLAN_NONE)
-        return 0;
+    size_t cap = 0;
+    int rc = 0;
     while (a < e && !TX_STOPPED(q->stop)) {
         size_t b = block_end(q, x, a, e);
         size_t len = block_utf8(x, a, b, &buf, &cap);
         if (len == TX_NONE) {
-            *failed = 1;
+            rc = -1;
             break;
         }
-        count += tx_words(q, buf, len);
-        /* split(sep) counts an empty token at the end of every piece */
-        if (q->sep != NULL && q->word_len == 0 && b < x->n)
-            count--;
+        each(ctx, buf, len, b < x->n);
         a = b;
     }
     free(buf);
-    return count;
+    return rc;
+}
+
+typedef struct {
+    const tx_query *q;
+    size_t count;
+} words_blocks;
+
+static void count_block(void *ctx, const unsigned char *s, size_t len,
+                        int drop_last)
+{
+    words_blocks *wb = ctx;
+    wb->count += tx_words(wb->q, s, len);
+    /* split(sep) counts an empty token at the end of every piece */
+    if (wb->q->sep != NULL && wb->q->word_len == 0 && drop_last)
+        wb->count--;
+}
+
+static size_t units_words_blocks(const tx_query *q, const tx_units_text *x,
+                                 size_t a, size_t e, int *failed)
+{
+    words_blocks wb = {q, 0};
+    if (q->plan == TX_PLAN_NONE)
+        return 0;
+    if (tx_units_blocks(q, x, a, e, count_block, &wb) != 0)
+        *failed = 1;
+    return wb.count;
 }
 
 size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,

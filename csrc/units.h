@@ -59,6 +59,16 @@ int tx_units_piece(const tx_query *q, const tx_units_text *x, size_t k,
 size_t tx_units_words(const tx_query *q, const tx_units_text *x, size_t a,
                       size_t e, int *failed);
 
+/* Hands units [a, e) of x (a and e cuts, or the text's ends) to each()
+ * block by block, each block written as UTF-8 into a buffer of the call
+ * and ending at a cut (as tx_units_cut finds them), with drop_last 1 when
+ * it ends before the text (as tx_batch_piece sets it). Stops early when
+ * q's stop flag is set. Returns 0, or -1 when memory runs out. */
+typedef void (*tx_units_each)(void *ctx, const unsigned char *s, size_t len,
+                              int drop_last);
+int tx_units_blocks(const tx_query *q, const tx_units_text *x, size_t a,
+                    size_t e, tx_units_each each, void *ctx);
+
 /* The line counts of x (a TX_LINES query), as textops_line_word_counts
  * stores them; returns 0, or -1 out of memory. */
 int tx_units_lines(const tx_query *q, const tx_units_text *x,

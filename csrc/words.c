@@ -14,6 +14,7 @@
 #include "rules.h"
 #include "table.h"
 #include "tokens.h"
+#include "units.h"
 #include "wordset.h"
 
 typedef struct {
@@ -76,33 +77,66 @@ typedef struct {
     const tx_wordset *fast; /* the fast path's words, or NULL */
     size_t *out;    /* per text: ntexts rows of nwords, else NULL */
     size_t *totals; /* else one row of nwords per thread */
+    /* NULL, or text i is held in code units of widths[i] bytes (1, 2 or
+     * 4; units.c), 0 for UTF-8 */
+    const unsigned char *widths;
 } words_batch;
+
+/* Where the tokens of a piece are counted: a row, and whether other
+ * threads add to it. */
+typedef struct {
+    const words_batch *wb;
+    size_t *row;
+    int atomic;
+} words_row;
+
+/* The tokens of t[0, n) (a text, or a piece of one cut exactly; drop_last
+ * as tx_batch_piece sets it) looked up in the words, counted in the row. */
+static void count_piece(void *ctx, const unsigned char *t, size_t n,
+                        int drop_last)
+{
+    const words_row *r = ctx;
+    const words_batch *wb = r->wb;
+    if (wb->fast != NULL) {
+        tx_wordset_count(wb->fast, wb->q, t, n, r->row, r->atomic);
+        return;
+    }
+    words_sink sink = {{words_token, t + n, NULL}, wb->words, wb->shapes,
+                       r->row, r->atomic};
+    tx_tokens(wb->q, t, n, drop_last, &sink.base);
+}
 
 /* The tokens of share k of `pieces` of text i (whole when pieces is 0)
  * looked up in the words: counted in text i's row of the matrix (shared
  * with the threads counting its other shares), or in the calling thread's
- * row of sums. */
+ * row of sums. A text of units goes block by block through a UTF-8 buffer
+ * (units.c), so no UTF-8 copy of the whole text is made. */
 static size_t words_share(tx_batch *b, size_t tid, size_t i, size_t k,
                           size_t pieces)
 {
     words_batch *wb = (words_batch *)b;
+    words_row r = {wb, wb->totals + tid * wb->nwords, 0};
+    if (wb->out != NULL) {
+        r.row = wb->out + i * wb->nwords;
+        r.atomic = pieces != 0;
+    }
+    size_t w = wb->widths != NULL ? wb->widths[i] : 0;
+    if (w != 0) {
+        tx_units_text x;
+        size_t a = 0, e;
+        tx_units_text_init(&x, wb->q, (const unsigned char *)b->texts[i],
+                           b->lens[i], w);
+        e = x.n;
+        if ((pieces == 0 || tx_units_piece(wb->q, &x, k, pieces, &a, &e)) &&
+            tx_units_blocks(wb->q, &x, a, e, count_piece, &r) != 0)
+            b->failed = 1;
+        return 0;
+    }
     const unsigned char *t;
     size_t n;
     int drop_last;
-    if (!tx_batch_piece(b, wb->q, i, k, pieces, &t, &n, &drop_last))
-        return 0;
-    words_sink sink = {{words_token, t + n, NULL}, wb->words, wb->shapes, NULL,
-                       0};
-    if (wb->out != NULL) {
-        sink.row = wb->out + i * wb->nwords;
-        sink.atomic = pieces != 0;
-    } else {
-        sink.row = wb->totals + tid * wb->nwords;
-    }
-    if (wb->fast != NULL)
-        tx_wordset_count(wb->fast, wb->q, t, n, sink.row, sink.atomic);
-    else
-        tx_tokens(wb->q, t, n, drop_last, &sink.base);
+    if (tx_batch_piece(b, wb->q, i, k, pieces, &t, &n, &drop_last))
+        count_piece(&r, t, n, drop_last);
     return 0;
 }
 
@@ -155,19 +189,22 @@ static int word_table(tx_table *set, size_t nwords, const char *const *words,
 /* The counts of textops_word_counts (sums) or textops_term_matrix
  * (per_text). */
 static int count_words(size_t ntexts, const char *const *texts,
-                       const size_t *lens, size_t nwords,
+                       const size_t *lens, const unsigned char *widths,
+                       size_t nwords,
                        const char *const *words, const size_t *word_lens,
                        const char *sep, size_t sep_len, textops_mode mode,
                        int threads, int per_text, size_t *out)
 {
     tx_query q = tx_make_query(TX_WORDS, NULL, 0, sep, sep_len, mode);
     tx_lowered copy;
+    if (widths != NULL && q.lower && q.sep != NULL)
+        return -1; /* lowered before it is split: UTF-8 texts only */
     if (tx_lower_for_sep(&q, ntexts, &texts, &lens, &copy) != 0)
         return -1;
     words_batch wb = {{words_text, words_share, ntexts, texts, lens, q.stop,
                        NULL, 0, 0, 0, NULL},
                       &q, NULL, nwords, NULL, NULL, per_text ? out : NULL,
-                      NULL};
+                      NULL, widths};
     size_t nthreads = tx_batch_plan(&wb.b, threads);
     int fast = tx_wordset_fits(&q, nwords, word_lens);
     tx_table set = {NULL, 0, NULL, 0, 0, NULL};
@@ -219,21 +256,23 @@ static int count_words(size_t ntexts, const char *const *texts,
 
 
 int textops_word_counts(size_t ntexts, const char *const *texts,
-                        const size_t *lens, size_t nwords,
+                        const size_t *lens, const unsigned char *widths,
+                        size_t nwords,
                         const char *const *words, const size_t *word_lens,
                         const char *sep, size_t sep_len, textops_mode mode,
                         int threads, size_t *out)
 {
-    return count_words(ntexts, texts, lens, nwords, words, word_lens, sep,
-                       sep_len, mode, threads, 0, out);
+    return count_words(ntexts, texts, lens, widths, nwords, words, word_lens,
+                       sep, sep_len, mode, threads, 0, out);
 }
 
 int textops_term_matrix(size_t ntexts, const char *const *texts,
-                        const size_t *lens, size_t nwords,
+                        const size_t *lens, const unsigned char *widths,
+                        size_t nwords,
                         const char *const *words, const size_t *word_lens,
                         const char *sep, size_t sep_len, textops_mode mode,
                         int threads, size_t *out)
 {
-    return count_words(ntexts, texts, lens, nwords, words, word_lens, sep,
-                       sep_len, mode, threads, 1, out);
+    return count_words(ntexts, texts, lens, widths, nwords, words, word_lens,
+                       sep, sep_len, mode, threads, 1, out);
 }

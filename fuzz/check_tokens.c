@@ -163,11 +163,12 @@ void fz_check_word_counts(const fz_query *q, int threads)
     size_t *out = fz_alloc(cells * sizeof *out);
     memset(out, 0xA5, cells * sizeof *out);
     /* the texts x words matrix, or one row of sums */
-    int (*count)(size_t, const char *const *, const size_t *, size_t,
-                 const char *const *, const size_t *, const char *, size_t,
-                 textops_mode, int, size_t *) =
+    int (*count)(size_t, const char *const *, const size_t *,
+                 const unsigned char *, size_t, const char *const *,
+                 const size_t *, const char *, size_t, textops_mode, int,
+                 size_t *) =
         per_text ? textops_term_matrix : textops_word_counts;
-    if (count(ts.n, ts.p, ts.len, ws.n, ws.p, ws.len,
+    if (count(ts.n, ts.p, ts.len, NULL, ws.n, ws.p, ws.len,
               q->has_sep ? q->sep.u : NULL, q->has_sep ? q->sep.len : 0,
               q->mode | q->rule, threads, out) != 0)
         abort(); /* out of memory on a tiny input */

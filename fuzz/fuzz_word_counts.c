@@ -110,14 +110,14 @@ static void check_word_sets(const uint8_t *data, size_t size)
     size_t text_lens[2] = {text.len, text.len};
     int counts[2] = {1, threads};
     for (int c = 0; c < 2; c++) {
-        if (textops_word_counts(2, texts, text_lens, nw, p, lens, NULL, 0,
+        if (textops_word_counts(2, texts, text_lens, NULL, nw, p, lens, NULL, 0,
                                 mode | rule, counts[c], out) != 0)
             abort(); /* out of memory on a small input */
         for (size_t j = 0; j < nw; j++)
             if (out[j] != 2 * want[j])
                 sets_fail("textops_word_counts (two copies)", j, out[j],
                           2 * want[j], counts[c]);
-        if (textops_term_matrix(2, texts, text_lens, nw, p, lens, NULL, 0,
+        if (textops_term_matrix(2, texts, text_lens, NULL, nw, p, lens, NULL, 0,
                                 mode | rule, counts[c], out) != 0)
             abort();
         for (size_t j = 0; j < 2 * nw; j++)

@@ -182,6 +182,50 @@ def test_words_in_storage(data, set_min_chunk, search_backend):
         ]
 
 
+@given(data=st.data())
+def test_many_words_in_storage(data, set_min_chunk, search_backend):
+    # word_counts reads a str in its storage too, block by block through a
+    # UTF-8 buffer (a lowered split(sep) excepted): every rule, sets
+    # of 0 to 70 words, and the same text with a Latin-1 letter in front
+    # (a kind at least Latin-1)
+    kind = data.draw(st.sampled_from(sorted(MARKERS)))
+    body = data.draw(texts(STR))
+    at = data.draw(st.integers(0, len(body)))
+    text = (body[:at] + MARKERS[kind] + body[at:]) * data.draw(st.sampled_from([1, 1, 50]))
+    pattern, lowercase = data.draw(rules(STR))
+    sep = data.draw(rule_seps(STR, text, pattern))
+    words = data.draw(st.lists(rule_words(STR, text, pattern, lowercase, sep), max_size=70))
+    set_min_chunk(data.draw(st.sampled_from([1, 2, 3, 7, 64, 1 << 18])))
+    rule = dict(sep=sep, pattern=pattern, lowercase=lowercase)
+    if pattern is not None:
+        del rule["sep"]
+    tokens = Counter(rule_tokens(text, pattern, lowercase, sep))
+    latin = Counter(rule_tokens("é " + text, pattern, lowercase, sep))
+    for threads in THREADS:
+        got = textops.word_counts(text, words, threads=threads, **rule)
+        assert got == {w: tokens[w] for w in words}
+        got = textops.word_counts("é " + text, words, threads=threads, **rule)
+        assert got == {w: latin[w] for w in words}
+
+
+def test_utf8_of_units_at_every_step_edge(search_backend):
+    # the vector writers take 16 (AVX2) or 32 (AVX-512) units a step: each
+    # length class of UTF-8 (1, 2, 3 bytes; surrogates as three) at every
+    # place of a step, after every ASCII prefix, in 1- and 2-byte storage
+    from textops import _core
+
+    specials = ["\x7f", "\x80", "\xff", "\u0100", "\u07ff", "\u0800", "\ud800", "\udfff", "\uffff"]
+    for marker in ("\xe9", "\u0101"):
+        for ch in specials:
+            if marker == "\xe9" and ch > "\xff":
+                continue
+            for lead in range(70):
+                text = "a" * lead + ch + "b" * 40 + ch * 33 + marker
+                buf, n = _core._utf8_copy(text)
+                want = text.encode("utf-8", "surrogatepass")
+                assert _core.ffi.buffer(buf, n)[:] == want, (ch, lead)
+
+
 def test_long_words_across_blocks(set_min_chunk):
     # blocks of the UTF-8 buffer end after whitespace, a separator or a
     # line break: long texts of every kind cross many of them
@@ -256,7 +300,7 @@ def ascii_rich_texts(draw, kind: str) -> str:
 
 
 @given(data=st.data())
-def test_utf8_copy_of_storage(data, set_min_chunk):
+def test_utf8_copy_of_storage(data, set_min_chunk, search_backend):
     # the copy calls that need every token read: sizes and bytes of each
     # share, every share cut the chunk size allows
     from textops import _core

@@ -926,11 +926,13 @@ def _word_counts(
     mode: int,
     threads: int,
     out: Any,
+    widths: Any = None,
 ) -> None:
     """``t.split(sep).count(w)`` for the texts at C arrays ``addrs`` and
-    ``lens`` and every word, into the size_t array ``out`` by ``count``:
-    lib.textops_word_counts (one row of sums) or lib.textops_term_matrix
-    (``ntexts`` rows of ``len(words)``)."""
+    ``lens`` (with ``widths``, a C array from ``_spans``: some in a str's
+    own storage) and every word, into the size_t array ``out`` by
+    ``count``: lib.textops_word_counts (one row of sums) or
+    lib.textops_term_matrix (``ntexts`` rows of ``len(words)``)."""
     patterns = [_pattern(w) for w in words]
     wptrs = ffi.new("char *[]", [ffi.from_buffer(p) for p in patterns])
     wlens = ffi.new("size_t[]", [len(p) for p in patterns])
@@ -942,6 +944,7 @@ def _word_counts(
             ntexts,
             ffi.cast("const char *const *", addrs),
             lens,
+            ffi.NULL if widths is None else widths,
             len(patterns),
             ffi.cast("const char *const *", wptrs),
             wlens,
@@ -964,11 +967,20 @@ def word_counts(
     threads: int,
     check_text: Callable[[int, Any], Any],
 ) -> List[int]:
-    """``[sum(t.split(sep).count(w) for t in texts) for w in words]``."""
+    """``[sum(t.split(sep).count(w) for t in texts) for w in words]``.
+
+    On CPython a str is read in its own storage (unless its UTF-8 is at
+    hand, or the rule lowers the text before splitting it on sep).
+    """
     out = ffi.new("size_t[]", max(len(words), 1))
+    units = _ID_IS_ADDRESS and bool(mode & UNICODE) and not (sep is not None and mode & LOWER)
     with _Pins() as pins:
-        addrs, lens, n = _spans(pins, texts, mode, check_text)
-        _word_counts(lib.textops_word_counts, addrs, lens, n, words, sep, mode, threads, out)
+        widths = ffi.new("unsigned char[]", len(texts)) if units else None
+        how = _PY_WORD_UNITS if units else 0
+        addrs, lens, n = _spans(pins, texts, mode, check_text, widths, how)
+        _word_counts(
+            lib.textops_word_counts, addrs, lens, n, words, sep, mode, threads, out, widths
+        )
     return ffi.unpack(out, len(words))
 
 
