@@ -485,9 +485,7 @@ ws_count_body(const tx_wordset *ws, const unsigned char *t, size_t n,
             const unsigned char *s = t + i + p;
             /* the delimiters of the 64 bytes from the start on (no
              * branch on whether the token ends in this block) */
-            uint64_t ahead = cur.d >> p;
-            if (p != 0)
-                ahead |= next.d << (64 - p);
+            uint64_t ahead = cur.d >> p | next.d << 1 << (63 - p);
             size_t len;
             if (__builtin_expect(ahead != 0, 1))
                 len = (size_t)__builtin_ctzll(ahead);
