@@ -115,10 +115,12 @@ static size_t words_share(tx_batch *b, size_t tid, size_t i, size_t k,
                           size_t pieces)
 {
     words_batch *wb = (words_batch *)b;
-    words_row r = {wb, wb->totals + tid * wb->nwords, 0};
+    words_row r = {wb, NULL, 0};
     if (wb->out != NULL) {
         r.row = wb->out + i * wb->nwords;
         r.atomic = pieces != 0;
+    } else {
+        r.row = wb->totals + tid * wb->nwords;
     }
     size_t w = wb->widths != NULL ? wb->widths[i] : 0;
     if (w != 0) {
