@@ -22,16 +22,6 @@
  * last 16 units. */
 #define STEP_ROOM 128
 
-/* The UTF-8 of unit v (< 0x10000) at out; returns its length. */
-static inline size_t put_unit(uint32_t v, unsigned char *out)
-{
-    if (v < 0x80) {
-        out[0] = (unsigned char)v;
-        return 1;
-    }
-    return tx_utf8_put(v, out);
-}
-
 /* Units [i, i + 16) of u at out: their number of UTF-8 bytes. */
 __attribute__((target("avx2"))) static inline size_t
 step_avx2(const unsigned char *u, size_t i, size_t width, unsigned char *out)
@@ -56,7 +46,7 @@ step_avx2(const unsigned char *u, size_t i, size_t width, unsigned char *out)
         uint16_t v = u[j];
         if (width == 2)
             memcpy(&v, u + 2 * j, 2);
-        o += put_unit(v, out + o);
+        o += tx_utf8_put(v, out + o);
     }
     return o;
 }
